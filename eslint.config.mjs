@@ -1,0 +1,59 @@
+import prettier from 'eslint-config-prettier';
+import tseslint from 'typescript-eslint';
+
+const noDeepImports = {
+  patterns: [
+    {
+      group: ['**/libs/event-sourcing/**', '@app/event-sourcing/*', '!@app/event-sourcing/testing'],
+      message: 'Import the library as @app/event-sourcing.',
+    },
+    { group: ['@nestjs/*/dist/**', '@nestjs/core/injector/**'], message: 'Use the public Nest API.' },
+  ],
+};
+
+export default tseslint.config(
+  {
+    ignores: ['dist/**', 'node_modules/**', '.data/**', 'coverage/**', 'libs/event-sourcing/*.js', '*.js', '**/*.mjs'],
+  },
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      // Stores must reject, never throw synchronously, so async methods without await are fine.
+      '@typescript-eslint/require-await': 'off',
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-imports': ['error', noDeepImports],
+    },
+  },
+  {
+    // Inside the library, never import through its own index (cycles), nor the apps.
+    files: ['libs/event-sourcing/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@app/event-sourcing', '@app/event-sourcing/*', '**/index', '../index', './index'],
+              message: 'Import the file that defines it.',
+            },
+            { group: ['**/apps/**'], message: 'The library does not know the apps.' },
+            ...noDeepImports.patterns.slice(1),
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/*.spec.ts', '**/*.e2e-spec.ts', 'test/**/*.ts', 'libs/event-sourcing/src/testing/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      'no-restricted-imports': 'off',
+    },
+  },
+  prettier,
+);

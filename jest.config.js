@@ -1,0 +1,30 @@
+/** @type {import('jest').Config} */
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      target: 'es2023',
+    },
+    module: { type: 'commonjs' },
+  },
+];
+
+module.exports = {
+  rootDir: __dirname,
+  testEnvironment: 'node',
+  testRegex: '.*\\.(spec|e2e-spec)\\.ts$',
+  roots: ['<rootDir>/libs', '<rootDir>/apps', '<rootDir>/test'],
+  // Nest 12 and parse-duration ship ES modules; jest's CommonJS runtime needs them transformed.
+  transform: { '^.+\\.(t|j|mj)s$': swc },
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|parse-duration)/)'],
+  moduleNameMapper: {
+    '^@app/event-sourcing$': '<rootDir>/libs/event-sourcing/src/index.ts',
+    '^@app/event-sourcing/testing$': '<rootDir>/libs/event-sourcing/src/testing/index.ts',
+  },
+  globalSetup: '<rootDir>/test/support/global-setup.mjs',
+  globalTeardown: '<rootDir>/test/support/global-teardown.mjs',
+  testTimeout: 60_000,
+  maxWorkers: 3,
+};

@@ -1,0 +1,28 @@
+/**
+ * Every stable error code this library throws. Match on these (or use `instanceof`)
+ * rather than on messages, which may be reworded.
+ */
+export type EventSourcingErrorCode =
+  | 'ES_CONCURRENCY'
+  | 'ES_DUPLICATE_EVENT_ID'
+  | 'ES_INVALID_STREAM_ID'
+  | 'ES_INVALID_EVENT'
+  | 'ES_EVENT_TOO_LARGE'
+  | 'ES_INVALID_EXPECTED_VERSION'
+  | 'ES_INVALID_QUERY'
+  | 'ES_CONFIGURATION'
+  | 'ES_EMBEDDED_DATABASE';
+
+/**
+ * Base class of every error thrown by the library. Each subclass carries a stable
+ * {@link EventSourcingErrorCode} in `code` and its data in typed fields.
+ */
+export abstract class EventSourcingError extends Error {
+  /** Stable, machine-readable code of this error. */
+  abstract readonly code: EventSourcingErrorCode;
+
+  protected constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}

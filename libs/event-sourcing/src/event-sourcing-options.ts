@@ -1,0 +1,67 @@
+import type { DataSourceOptions, LoggerOptions } from 'typeorm';
+import type { EmbeddedPostgresOptions } from './store/postgres/embedded-postgres-server';
+
+/** TypeORM's PostgreSQL data-source options. */
+export type PostgresConnectionOptions = Extract<DataSourceOptions, { type: 'postgres' }>;
+
+/**
+ * Where events live:
+ * - a `postgres://` URL, or TypeORM PostgreSQL data-source options;
+ * - `'embedded'`: a real PostgreSQL started from npm packages (see `embedded`);
+ * - `'memory'`: the in-memory store, nothing kept;
+ * - absent: `DATABASE_URL` when set, else `'embedded'`.
+ */
+export type DatabaseOption = string | Omit<PostgresConnectionOptions, 'type'>;
+
+/** Options of {@link EventSourcingModule.forRoot}. */
+export interface EventSourcingModuleOptions {
+  /** See {@link DatabaseOption}. */
+  database?: DatabaseOption;
+  /** The embedded PostgreSQL's data folder and port. */
+  embedded?: Omit<EmbeddedPostgresOptions, 'onLog'>;
+  /** Schema of the store's tables. Default `public`. */
+  schema?: string;
+  /** Connections in the pool. Default 10. */
+  poolSize?: number;
+  /** Largest event accepted, data plus metadata as JSON, in bytes. Default 1 MiB. */
+  maxEventSize?: number;
+  /** Events per page of reads and iterations. Default 500. */
+  batchSize?: number;
+  /**
+   * `application_name` of the connections, shown in `pg_stat_activity`; name instances
+   * and roles apart (`bank-api-1`, `bank-worker`). Default `event-sourcing`.
+   */
+  applicationName?: string;
+  /** TypeORM query logging. Default: errors only. */
+  logging?: LoggerOptions;
+  /** Run the store's (and your) migrations at startup, under an advisory lock. Default true. */
+  runMigrations?: boolean;
+  /**
+   * More TypeORM data-source options, such as your read models' `entities` and
+   * `migrations` (entities registered with `TypeOrmModule.forFeature` are loaded anyway).
+   * `synchronize` applies to your entities only: the store's tables are not entities.
+   */
+  typeorm?: Partial<Omit<PostgresConnectionOptions, 'type'>>;
+}
+
+/** Options with their defaults filled in. @internal */
+export type ResolvedOptions = Required<
+  Pick<
+    EventSourcingModuleOptions,
+    'schema' | 'poolSize' | 'maxEventSize' | 'batchSize' | 'applicationName' | 'runMigrations'
+  >
+> &
+  EventSourcingModuleOptions;
+
+/** Fills in defaults. @internal */
+export function resolveOptions(options: EventSourcingModuleOptions): ResolvedOptions {
+  return {
+    ...options,
+    schema: options.schema ?? 'public',
+    poolSize: options.poolSize ?? 10,
+    maxEventSize: options.maxEventSize ?? 1024 * 1024,
+    batchSize: options.batchSize ?? 500,
+    applicationName: options.applicationName ?? 'event-sourcing',
+    runMigrations: options.runMigrations ?? true,
+  };
+}

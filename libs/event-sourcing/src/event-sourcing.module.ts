@@ -1,0 +1,102 @@
+import { Module, type DynamicModule, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { resolveOptions, type EventSourcingModuleOptions } from './event-sourcing-options';
+import {
+  ASYNC_OPTIONS_TYPE,
+  ConfigurableEventSourcingModule,
+  EVENT_SOURCING_OPTIONS,
+  OPTIONS_TYPE,
+} from './event-sourcing.module-definition';
+import { EventStoreHealthIndicator } from './health/event-store-health-indicator';
+import { EventStore } from './store/event-store';
+import { InMemoryEventStore } from './store/in-memory/in-memory-event-store';
+import { DatabaseConnection } from './store/postgres/database-connection';
+import { PostgresEventStore } from './store/postgres/postgres-event-store';
+
+/** Holds the options and the resolved database, so TypeORM's async setup can inject them. @internal */
+@Module({})
+export class EventSourcingCoreModule implements OnApplicationShutdown {
+  constructor(
+    private readonly connection: DatabaseConnection,
+    private readonly moduleRef: ModuleRef,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    let dataSource: DataSource | undefined;
+    try {
+      dataSource = this.moduleRef.get<DataSource>(getDataSourceToken(), { strict: false });
+    } catch {
+      dataSource = undefined;
+    }
+    await this.connection.close(dataSource);
+  }
+}
+
+/**
+ * The event-sourcing module: the event store on PostgreSQL (or embedded, or in memory),
+ * registered with TypeORM so your read models share its connection. Import it once, in
+ * the root module; it is global.
+ */
+@Module({})
+export class EventSourcingModule extends ConfigurableEventSourcingModule {
+  /**
+   * Configures the module with static options.
+   * @throws ConfigurationError at bootstrap for a database option it cannot use.
+   * @example
+   * EventSourcingModule.forRoot({ database: process.env.DATABASE_URL, applicationName: 'bank-api' })
+   */
+  static override forRoot(options: typeof OPTIONS_TYPE): DynamicModule {
+    return assemble(super.forRoot(options));
+  }
+
+  /**
+   * Configures the module with options from a factory, e.g. one using `ConfigService`.
+   * @example
+   * EventSourcingModule.forRootAsync({
+   *   imports: [ConfigModule],
+   *   inject: [ConfigService],
+   *   useFactory: (config: ConfigService) => ({ database: config.get('DATABASE_URL') }),
+   * })
+   */
+  static override forRootAsync(options: typeof ASYNC_OPTIONS_TYPE): DynamicModule {
+    return assemble(super.forRootAsync(options));
+  }
+}
+
+function assemble(base: DynamicModule): DynamicModule {
+  const connectionProvider: Provider = {
+    provide: DatabaseConnection,
+    inject: [EVENT_SOURCING_OPTIONS],
+    useFactory: (options: EventSourcingModuleOptions) => DatabaseConnection.open(resolveOptions(options)),
+  };
+  const core: DynamicModule = {
+    module: EventSourcingCoreModule,
+    imports: base.imports ?? [],
+    providers: [...(base.providers ?? []), connectionProvider],
+    exports: [EVENT_SOURCING_OPTIONS, DatabaseConnection],
+  };
+  const typeOrm = TypeOrmModule.forRootAsync({
+    imports: [core],
+    inject: [DatabaseConnection],
+    useFactory: (connection: DatabaseConnection) => connection.typeOrmOptions(),
+  });
+  const storeProvider: Provider = {
+    provide: EventStore,
+    inject: [EVENT_SOURCING_OPTIONS, DatabaseConnection, getDataSourceToken()],
+    useFactory: async (raw: EventSourcingModuleOptions, connection: DatabaseConnection, dataSource: DataSource) => {
+      const options = resolveOptions(raw);
+      if (connection.kind === 'memory') return new InMemoryEventStore(options);
+      if (options.runMigrations) await connection.migrate(dataSource);
+      return new PostgresEventStore(dataSource, options);
+    },
+  };
+  return {
+    module: base.module,
+    global: true,
+    imports: [core, typeOrm],
+    providers: [storeProvider, EventStoreHealthIndicator],
+    exports: [EventStore, EventStoreHealthIndicator, core, typeOrm],
+  };
+}

@@ -1,0 +1,195 @@
+import parseDuration from 'parse-duration';
+import { InvalidQueryError } from '../errors/invalid-query-error';
+
+/**
+ * One set of conditions on events; all given conditions must hold (AND).
+ * Time bounds take a `Date` or a duration text meaning "that long ago":
+ * `'3 days'`, `'2 weeks'`, `'90m'`, `'day'` (= one day).
+ */
+export interface EventFilter {
+  /** Any of these types; all types when absent or empty. */
+  types?: readonly string[];
+  /** Any of these streams. */
+  streams?: readonly string[];
+  /** Streams of any of these stream types. */
+  streamTypes?: readonly string[];
+  /** Stream versions from (inclusive). */
+  fromVersion?: number;
+  /** Stream versions up to (inclusive). */
+  toVersion?: number;
+  /** Global positions from (inclusive). */
+  fromPosition?: bigint;
+  /** Global positions up to (inclusive). */
+  toPosition?: bigint;
+  /** Events created at or after this time. */
+  since?: Date | string;
+  /** Events created before this time. */
+  until?: Date | string;
+  /** Events with this correlation id in their metadata. */
+  correlationId?: string;
+}
+
+/** Limit and order of a query. */
+export interface EventQueryPaging {
+  /** At most this many events; 100 when absent; `null` for all. */
+  limit?: number | null;
+  /** `'newest-first'` (default) or `'oldest-first'`, by global position. */
+  order?: 'newest-first' | 'oldest-first';
+}
+
+/** A query of {@link EventStore.queryEvents}: one filter, or several OR'ed with `any`. */
+export type EventQuery = (EventFilter & EventQueryPaging) | ({ any: readonly EventFilter[] } & EventQueryPaging);
+
+/** A time bound resolved: an absolute time, or "that many milliseconds before now". @internal */
+export type TimeBound = { at: Date } | { agoMs: number };
+
+/** A filter after validation. @internal */
+export interface NormalizedFilter {
+  types: string[];
+  streams: string[];
+  streamTypes: string[];
+  fromVersion?: number;
+  toVersion?: number;
+  fromPosition?: bigint;
+  toPosition?: bigint;
+  since?: TimeBound;
+  until?: TimeBound;
+  correlationId?: string;
+}
+
+/** A query after validation. @internal */
+export interface NormalizedQuery {
+  filters: NormalizedFilter[];
+  limit: number | null;
+  order: 'newest-first' | 'oldest-first';
+}
+
+/** Default number of events a query returns. */
+export const DEFAULT_QUERY_LIMIT = 100;
+
+const FILTER_KEYS: ReadonlySet<string> = new Set([
+  'types',
+  'streams',
+  'streamTypes',
+  'fromVersion',
+  'toVersion',
+  'fromPosition',
+  'toPosition',
+  'since',
+  'until',
+  'correlationId',
+]);
+const PAGING_KEYS: ReadonlySet<string> = new Set(['limit', 'order']);
+
+/**
+ * Validates a query and resolves its durations.
+ * @throws InvalidQueryError naming the first bad option.
+ * @internal
+ */
+export function normalizeQuery(query: EventQuery = {}): NormalizedQuery {
+  if (query === null || typeof query !== 'object') throw new InvalidQueryError('query', query, 'give an object');
+  const paging: EventQueryPaging = query;
+  const limit = normalizeLimit(paging.limit);
+  const order = paging.order ?? 'newest-first';
+  if (order !== 'newest-first' && order !== 'oldest-first') {
+    throw new InvalidQueryError('order', order, "use 'newest-first' or 'oldest-first'");
+  }
+  if ('any' in query) {
+    rejectUnknownKeys(query, new Set(['any', ...PAGING_KEYS]));
+    const filters: unknown = query.any;
+    if (!Array.isArray(filters) || filters.length === 0) {
+      throw new InvalidQueryError('any', filters, 'give a non-empty array of filters');
+    }
+    return { filters: (filters as EventFilter[]).map((filter) => normalizeFilter(filter, false)), limit, order };
+  }
+  return { filters: [normalizeFilter(query, true)], limit, order };
+}
+
+function normalizeFilter(filter: EventFilter, allowPaging: boolean): NormalizedFilter {
+  if (filter === null || typeof filter !== 'object') throw new InvalidQueryError('filter', filter, 'give an object');
+  rejectUnknownKeys(filter, allowPaging ? new Set([...FILTER_KEYS, ...PAGING_KEYS]) : FILTER_KEYS);
+  const normalized: NormalizedFilter = {
+    types: stringList('types', filter.types),
+    streams: stringList('streams', filter.streams),
+    streamTypes: stringList('streamTypes', filter.streamTypes),
+  };
+  if (filter.fromVersion !== undefined) normalized.fromVersion = version('fromVersion', filter.fromVersion);
+  if (filter.toVersion !== undefined) normalized.toVersion = version('toVersion', filter.toVersion);
+  if (filter.fromPosition !== undefined) normalized.fromPosition = position('fromPosition', filter.fromPosition);
+  if (filter.toPosition !== undefined) normalized.toPosition = position('toPosition', filter.toPosition);
+  if (filter.since !== undefined) normalized.since = timeBound('since', filter.since);
+  if (filter.until !== undefined) normalized.until = timeBound('until', filter.until);
+  if (filter.correlationId !== undefined) {
+    if (typeof filter.correlationId !== 'string' || filter.correlationId === '') {
+      throw new InvalidQueryError('correlationId', filter.correlationId, 'give a non-empty string');
+    }
+    normalized.correlationId = filter.correlationId;
+  }
+  return normalized;
+}
+
+function rejectUnknownKeys(value: object, allowed: ReadonlySet<string>): void {
+  for (const key of Object.keys(value)) {
+    if (!allowed.has(key)) {
+      throw new InvalidQueryError(
+        key,
+        (value as Record<string, unknown>)[key],
+        `unknown option; known: ${[...allowed].join(', ')}`,
+      );
+    }
+  }
+}
+
+function normalizeLimit(limit: unknown): number | null {
+  if (limit === undefined) return DEFAULT_QUERY_LIMIT;
+  if (limit === null) return null;
+  if (typeof limit !== 'number' || !Number.isSafeInteger(limit) || limit < 1) {
+    throw new InvalidQueryError('limit', limit, 'give a positive integer, or null for no limit');
+  }
+  return limit;
+}
+
+function stringList(option: string, value: unknown): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || value.some((item) => typeof item !== 'string' || item === '')) {
+    throw new InvalidQueryError(option, value, 'give an array of non-empty strings');
+  }
+  return [...(value as string[])];
+}
+
+function version(option: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    throw new InvalidQueryError(option, value, 'give a non-negative integer');
+  }
+  return value;
+}
+
+function position(option: string, value: unknown): bigint {
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return BigInt(value);
+  if (typeof value === 'bigint' && value >= 0n) return value;
+  throw new InvalidQueryError(option, value, 'give a non-negative bigint');
+}
+
+const BARE_UNIT = /^\s*[a-zA-Zµ]+\s*$/;
+
+/**
+ * Reads a time bound: a valid `Date`, or a duration text ("3 days", "2 weeks", "day").
+ * @throws InvalidQueryError for an invalid date or a text the duration parser cannot read.
+ * @internal
+ */
+export function timeBound(option: string, value: unknown): TimeBound {
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) throw new InvalidQueryError(option, value, 'the Date is invalid');
+    return { at: value };
+  }
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new InvalidQueryError(option, value, "give a Date or a duration such as '3 days', '2 weeks' or 'day'");
+  }
+  // A bare unit ("day", "week") reads as one of it; the parser itself wants a number.
+  const text = BARE_UNIT.test(value) ? `1 ${value.trim()}` : value;
+  const ms = parseDuration(text);
+  if (ms === null || ms === undefined || !Number.isFinite(ms) || ms < 0) {
+    throw new InvalidQueryError(option, value, "not a duration; try '3 days', '2 weeks', '12h' or 'day'");
+  }
+  return { agoMs: ms };
+}

@@ -1,0 +1,144 @@
+import type { EventEnvelope, NewEvent } from '../events/event-envelope';
+import type { EventQuery } from './event-query';
+import type { ExpectedVersion } from './expected-version';
+
+/** Options of {@link EventStore.append}. */
+export interface AppendOptions {
+  /** Defaults to `'any'`. A mismatch throws `ConcurrencyError` and writes nothing. */
+  expectedVersion?: ExpectedVersion;
+  /**
+   * Category of the stream, stored once when the stream is created. Defaults to the
+   * stream id's prefix before the first `-` (`account-42` → `account`).
+   */
+  streamType?: string;
+}
+
+/** What an append did. */
+export interface AppendResult {
+  /** The stream's version after the append: the version of its last appended event. */
+  streamVersion: number;
+  /** Global position of the last appended event. */
+  position: bigint;
+  /** False when every event was already stored by an earlier try of the same append. */
+  written: boolean;
+}
+
+/** Options of {@link EventStore.readStream} and {@link EventStore.iterateStream}. */
+export interface ReadStreamOptions {
+  /** First version to read (inclusive). Forwards: 1; backwards: the last one. */
+  fromVersion?: number;
+  /** Last version to read (inclusive). */
+  toVersion?: number;
+  /** `'forwards'` (default) or `'backwards'`. */
+  direction?: 'forwards' | 'backwards';
+  /** At most this many events. */
+  limit?: number;
+}
+
+/** Options of {@link EventStore.iterateStream}. */
+export interface IterateStreamOptions extends ReadStreamOptions {
+  /** Events fetched per round trip; defaults to the module's `batchSize`. */
+  batchSize?: number;
+}
+
+/**
+ * Where a global reader stands: the transaction id and global position of the last
+ * event it has seen. Treat it as opaque and store both parts.
+ */
+export interface GlobalCursor {
+  transactionId: bigint;
+  position: bigint;
+}
+
+/** The cursor before the first event of the store. */
+export const START_OF_STORE: GlobalCursor = Object.freeze({ transactionId: 0n, position: 0n });
+
+/** Options of {@link EventStore.readAll}. */
+export interface ReadAllOptions {
+  /** Read events after this cursor; from the start when absent. */
+  after?: GlobalCursor;
+  /** At most this many events; defaults to the module's `batchSize`. */
+  limit?: number;
+  /** Only events of these types; all types when absent or empty. */
+  types?: readonly string[];
+}
+
+/** A page of {@link EventStore.readAll}. */
+export interface ReadAllResult {
+  events: EventEnvelope[];
+  /** Cursor to pass as `after` for the next page (unchanged when the page is empty). */
+  cursor: GlobalCursor;
+}
+
+/**
+ * A unit of work on the store: appends made through it commit or roll back together.
+ * @see EventStore.transaction
+ */
+export interface EventStoreTransaction {
+  append(streamId: string, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult>;
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<EventEnvelope[]>;
+}
+
+/**
+ * The event store. Inject it as `EventStore`; the module binds it to the PostgreSQL
+ * store, or to the in-memory one with `database: 'memory'`.
+ *
+ * Guarantees (both implementations): appends are atomic; `expectedVersion` is checked
+ * with the append in one step; re-appending the same event ids at the same versions is
+ * a no-op; `readAll` never returns an event after one that committed later but sits
+ * before it in its order (see `readAll`).
+ */
+export abstract class EventStore {
+  /**
+   * Appends events to a stream, atomically.
+   * @throws ConcurrencyError when `expectedVersion` does not match; nothing is written.
+   * @throws DuplicateEventIdError when an event id is stored already, other than as an exact retry.
+   * @throws InvalidStreamIdError, InvalidEventError, EventTooLargeError, InvalidExpectedVersionError
+   *   for bad input; nothing is written.
+   * @example
+   * const { streamVersion } = await store.append('account-42', [
+   *   { type: 'bank.money-deposited', data: { amount: 500 } },
+   * ], { expectedVersion: 3 });
+   */
+  abstract append(streamId: string, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult>;
+
+  /**
+   * Reads a stream's events in version order (or reversed). An unknown stream reads as empty.
+   * @throws InvalidStreamIdError, InvalidQueryError for bad options.
+   */
+  abstract readStream(streamId: string, options?: ReadStreamOptions): Promise<EventEnvelope[]>;
+
+  /**
+   * Iterates a stream of any length, fetching `batchSize` events per round trip.
+   * @example
+   * for await (const event of store.iterateStream('account-42')) balance += amount(event);
+   */
+  abstract iterateStream(streamId: string, options?: IterateStreamOptions): AsyncIterable<EventEnvelope>;
+
+  /**
+   * Reads the whole store in gap-safe global order: by (transaction id, position), and
+   * only events of transactions older than every transaction still open, so an event
+   * committed late by a slow transaction is never passed over. Subscribers build on this.
+   * A transaction left open anywhere on the PostgreSQL server holds readers back.
+   */
+  abstract readAll(options?: ReadAllOptions): Promise<ReadAllResult>;
+
+  /**
+   * Finds events for people and tools: by type, stream, version or position range and
+   * time, several filters OR'ed with `any`. Newest first and at most 100 by default.
+   * @throws InvalidQueryError for an unreadable duration or a bad range or limit.
+   * @example
+   * await store.queryEvents({ types: ['bank.money-withdrawn'], since: '2 weeks', limit: 20 });
+   * await store.queryEvents({ any: [{ streams: ['account-1'] }, { types: ['bank.account-closed'] }] });
+   */
+  abstract queryEvents(query?: EventQuery): Promise<EventEnvelope[]>;
+
+  /** The stream's current version, or 0 when it has no events. */
+  abstract streamVersion(streamId: string): Promise<number>;
+
+  /**
+   * Runs `work` in one transaction: its appends commit together when it resolves and
+   * roll back when it throws. Not retried by the store.
+   */
+  abstract transaction<T>(work: (tx: EventStoreTransaction) => Promise<T>): Promise<T>;
+}

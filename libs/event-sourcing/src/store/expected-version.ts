@@ -1,0 +1,40 @@
+import { InvalidExpectedVersionError } from '../errors/invalid-expected-version-error';
+
+/**
+ * What an append expects of the stream:
+ * - a number: the stream is exactly at that version (0 = it has no events yet);
+ * - `'any'`: no check;
+ * - `'no_stream'`: the stream has no events yet;
+ * - `'stream_exists'`: the stream has at least one event.
+ */
+export type ExpectedVersion = number | 'any' | 'no_stream' | 'stream_exists';
+
+const KEYWORDS: ReadonlySet<unknown> = new Set(['any', 'no_stream', 'stream_exists']);
+
+/**
+ * Checks a value given as `expectedVersion`, coming from a caller who may not use TypeScript.
+ * @throws InvalidExpectedVersionError when it is neither a non-negative safe integer nor a keyword.
+ * @internal
+ */
+export function assertExpectedVersion(value: unknown): asserts value is ExpectedVersion {
+  if (KEYWORDS.has(value)) return;
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return;
+  throw new InvalidExpectedVersionError(value);
+}
+
+/**
+ * Whether a stream at `actual` (0 and `exists = false` when absent) satisfies `expected`.
+ * @internal
+ */
+export function expectedVersionMatches(expected: ExpectedVersion, actual: number, exists: boolean): boolean {
+  switch (expected) {
+    case 'any':
+      return true;
+    case 'no_stream':
+      return !exists || actual === 0;
+    case 'stream_exists':
+      return exists && actual > 0;
+    default:
+      return expected === actual;
+  }
+}

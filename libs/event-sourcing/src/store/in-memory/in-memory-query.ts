@@ -1,0 +1,27 @@
+import type { EventEnvelope } from '../../events/event-envelope';
+import type { NormalizedFilter, TimeBound } from '../event-query';
+
+/** Whether an event satisfies every condition of one filter. @internal */
+export function matchesFilter(e: EventEnvelope, streamType: string, f: NormalizedFilter, now: number): boolean {
+  if (f.types.length && !f.types.includes(e.type)) return false;
+  if (f.streams.length && !f.streams.includes(e.streamId)) return false;
+  if (f.streamTypes.length && !f.streamTypes.includes(streamType)) return false;
+  if (f.fromVersion !== undefined && e.version < f.fromVersion) return false;
+  if (f.toVersion !== undefined && e.version > f.toVersion) return false;
+  if (f.fromPosition !== undefined && e.position < f.fromPosition) return false;
+  if (f.toPosition !== undefined && e.position > f.toPosition) return false;
+  if (f.since && e.createdAt.getTime() < instant(f.since, now)) return false;
+  if (f.until && e.createdAt.getTime() >= instant(f.until, now)) return false;
+  if (f.correlationId !== undefined && e.metadata.correlationId !== f.correlationId) return false;
+  return true;
+}
+
+/** Sorts a copy by global position, newest or oldest first. @internal */
+export function orderForQuery(events: EventEnvelope[], order: 'newest-first' | 'oldest-first'): EventEnvelope[] {
+  const sign = order === 'newest-first' ? -1 : 1;
+  return [...events].sort((a, b) => (a.position < b.position ? -sign : a.position > b.position ? sign : 0));
+}
+
+function instant(bound: TimeBound, now: number): number {
+  return 'at' in bound ? bound.at.getTime() : now - bound.agoMs;
+}

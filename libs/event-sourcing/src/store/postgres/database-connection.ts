@@ -1,0 +1,103 @@
+import { Logger } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { ConfigurationError } from '../../errors/configuration-error';
+import type { PostgresConnectionOptions, ResolvedOptions } from '../../event-sourcing-options';
+import { EmbeddedPostgresServer } from './embedded-postgres-server';
+import { eventStoreMigrations } from './store-migrations';
+
+/** Which kind of database the module ended up on. */
+export type DatabaseKind = 'postgres' | 'embedded' | 'memory';
+
+/**
+ * The database the module resolved from its options: starts the embedded PostgreSQL
+ * when asked for, builds the TypeORM options, and on shutdown closes the data source
+ * before it stops the embedded server. @internal
+ */
+export class DatabaseConnection {
+  private static readonly logger = new Logger('EventSourcing');
+
+  private constructor(
+    readonly kind: DatabaseKind,
+    private readonly options: ResolvedOptions,
+    private readonly connection: Omit<PostgresConnectionOptions, 'type'> | undefined,
+    private readonly embedded: EmbeddedPostgresServer | undefined,
+  ) {}
+
+  /** Resolves `options.database` (see `DatabaseOption`), starting the embedded server if needed. */
+  static async open(options: ResolvedOptions): Promise<DatabaseConnection> {
+    const database = options.database ?? process.env.DATABASE_URL ?? 'embedded';
+    if (database === 'memory') return new DatabaseConnection('memory', options, undefined, undefined);
+    if (database === 'embedded') {
+      const server = await EmbeddedPostgresServer.start(options.embedded);
+      const how = server.adopted ? 'adopted the server still running' : 'ready';
+      DatabaseConnection.logger.log(`Embedded PostgreSQL ${how}, data in ${server.dataDir}`);
+      return new DatabaseConnection('embedded', options, { url: server.url }, server);
+    }
+    if (typeof database === 'string') {
+      if (!/^postgres(ql)?:\/\//.test(database)) {
+        throw new ConfigurationError(
+          `database "${redact(database)}" is not a postgres:// URL, 'embedded' or 'memory'. Set it (or DATABASE_URL) to one of those.`,
+        );
+      }
+      return new DatabaseConnection('postgres', options, { url: database }, undefined);
+    }
+    if (typeof database !== 'object' || database === null) {
+      throw new ConfigurationError('database must be a URL, TypeORM PostgreSQL options, "embedded" or "memory".');
+    }
+    return new DatabaseConnection('postgres', options, database, undefined);
+  }
+
+  /** The TypeORM data-source options: the store's migrations plus the user's additions. */
+  typeOrmOptions(): PostgresConnectionOptions & { autoLoadEntities: boolean; manualInitialization: boolean } {
+    const { typeorm = {}, applicationName, poolSize, logging, schema } = this.options;
+    const userMigrations = Array.isArray(typeorm.migrations) ? typeorm.migrations : [];
+    return {
+      ...this.connection,
+      ...typeorm,
+      type: 'postgres',
+      applicationName,
+      poolSize,
+      logging: logging ?? ['error'],
+      autoLoadEntities: true,
+      // Nothing to connect to in memory mode; the data source stays uninitialised.
+      manualInitialization: this.kind === 'memory',
+      synchronize: typeorm.synchronize ?? false,
+      migrationsRun: false,
+      migrations: [...eventStoreMigrations(schema), ...userMigrations],
+    };
+  }
+
+  /** Runs pending migrations, one instance at a time (a session advisory lock on a dedicated connection). */
+  async migrate(dataSource: DataSource): Promise<void> {
+    const runner = dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.query(`SELECT pg_advisory_lock(hashtext('event-sourcing.migrations'))`);
+      await dataSource.runMigrations({ transaction: 'each' });
+    } finally {
+      await runner.query(`SELECT pg_advisory_unlock(hashtext('event-sourcing.migrations'))`).catch(() => undefined);
+      await runner.release();
+    }
+  }
+
+  /** Closes the data source, then stops the embedded server if there is one. */
+  async close(dataSource: DataSource | undefined): Promise<void> {
+    if (dataSource?.isInitialized) await dataSource.destroy();
+    if (this.embedded) {
+      await this.embedded.stop();
+      DatabaseConnection.logger.log('Embedded PostgreSQL stopped');
+    }
+  }
+
+  /** A short description for logs and health checks, without credentials. */
+  describe(): string {
+    if (this.kind !== 'postgres') return this.kind;
+    const c = this.connection ?? {};
+    if ('url' in c && typeof c.url === 'string') return redact(c.url);
+    return `${String(c.host ?? 'localhost')}:${String(c.port ?? 5432)}/${String(c.database ?? '')}`;
+  }
+}
+
+function redact(url: string): string {
+  return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
+}

@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import { EventTooLargeError } from '../errors/event-too-large-error';
+import { InvalidEventError } from '../errors/invalid-event-error';
+import { InvalidStreamIdError } from '../errors/invalid-stream-id-error';
+import type { EventMetadata, NewEvent } from '../events/event-envelope';
+import type { AppendOptions } from './event-store';
+import { assertExpectedVersion, type ExpectedVersion } from './expected-version';
+import { checkJsonValue } from './json-check';
+
+/** Longest accepted stream id, in characters. */
+export const MAX_STREAM_ID_LENGTH = 255;
+/** Longest accepted event type name, in characters. */
+export const MAX_EVENT_TYPE_LENGTH = 200;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** One event checked and serialised, ready for a store. @internal */
+export interface PreparedEvent {
+  eventId: string;
+  type: string;
+  revision: number;
+  dataJson: string;
+  metadataJson: string;
+}
+
+/** An append checked and serialised: what both stores write. @internal */
+export interface PreparedAppend {
+  streamId: string;
+  streamType: string;
+  expectedVersion: ExpectedVersion;
+  events: PreparedEvent[];
+}
+
+/**
+ * Checks every input of an append and serialises the events, so that a bad input is
+ * rejected before anything reaches the database.
+ * @throws InvalidStreamIdError, InvalidExpectedVersionError, InvalidEventError, EventTooLargeError
+ * @internal
+ */
+export function prepareAppend(
+  streamId: unknown,
+  events: unknown,
+  options: AppendOptions | undefined,
+  maxEventSize: number,
+): PreparedAppend {
+  assertStreamId(streamId);
+  const expectedVersion = options?.expectedVersion === undefined ? 'any' : options.expectedVersion;
+  assertExpectedVersion(expectedVersion);
+  const streamType = options?.streamType ?? defaultStreamType(streamId);
+  if (typeof streamType !== 'string' || streamType.length > MAX_STREAM_ID_LENGTH || streamType.includes('\0')) {
+    throw new InvalidStreamIdError(
+      streamId,
+      `streamType ${JSON.stringify(streamType)} must be a string of at most ${MAX_STREAM_ID_LENGTH} characters`,
+    );
+  }
+  if (!Array.isArray(events) || events.length === 0) {
+    throw new InvalidEventError(0, 'append takes a non-empty array of events');
+  }
+  const seen = new Set<string>();
+  const prepared = events.map((event: unknown, index) => prepareEvent(event, index, maxEventSize));
+  prepared.forEach((event, index) => {
+    if (seen.has(event.eventId))
+      throw new InvalidEventError(index, `event id ${event.eventId} appears twice in the batch`);
+    seen.add(event.eventId);
+  });
+  return { streamId, streamType, expectedVersion, events: prepared };
+}
+
+/**
+ * @throws InvalidStreamIdError unless `streamId` is a string of 1 to 255 characters with
+ *   something other than spaces and no NUL.
+ * @internal
+ */
+export function assertStreamId(streamId: unknown): asserts streamId is string {
+  if (typeof streamId !== 'string') throw new InvalidStreamIdError(streamId, 'it must be a string');
+  if (streamId.trim() === '') throw new InvalidStreamIdError(streamId, 'it is empty');
+  if (streamId.length > MAX_STREAM_ID_LENGTH) {
+    throw new InvalidStreamIdError(streamId, `it is longer than ${MAX_STREAM_ID_LENGTH} characters`);
+  }
+  if (streamId.includes('\0')) throw new InvalidStreamIdError(streamId, 'it contains a NUL character');
+}
+
+function defaultStreamType(streamId: string): string {
+  const dash = streamId.indexOf('-');
+  return dash > 0 ? streamId.slice(0, dash) : '';
+}
+
+function prepareEvent(event: unknown, index: number, maxEventSize: number): PreparedEvent {
+  if (event === null || typeof event !== 'object') throw new InvalidEventError(index, 'it is not an object');
+  const { type, data, eventId, revision, metadata } = event as NewEvent;
+  if (typeof type !== 'string' || type.trim() === '' || type.length > MAX_EVENT_TYPE_LENGTH || type.includes('\0')) {
+    throw new InvalidEventError(
+      index,
+      `type must be a non-empty string of at most ${MAX_EVENT_TYPE_LENGTH} characters`,
+    );
+  }
+  if (eventId !== undefined && (typeof eventId !== 'string' || !UUID.test(eventId))) {
+    throw new InvalidEventError(index, `eventId ${JSON.stringify(eventId)} is not a UUID`);
+  }
+  const rev = revision ?? 1;
+  if (typeof rev !== 'number' || !Number.isInteger(rev) || rev < 1 || rev > 2_147_483_647) {
+    throw new InvalidEventError(index, `revision ${String(rev)} is not a positive integer`);
+  }
+  if (data === undefined) throw new InvalidEventError(index, 'data is missing (use null for an empty payload)');
+  const dataProblem = checkJsonValue(data, 'data');
+  if (dataProblem) throw new InvalidEventError(index, dataProblem);
+  const meta: EventMetadata = metadata ?? {};
+  if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) {
+    throw new InvalidEventError(index, 'metadata must be a plain object');
+  }
+  for (const key of ['correlationId', 'causationId'] as const) {
+    if (meta[key] !== undefined && typeof meta[key] !== 'string') {
+      throw new InvalidEventError(index, `metadata.${key} must be a string`);
+    }
+  }
+  const metaProblem = checkJsonValue(meta, 'metadata');
+  if (metaProblem) throw new InvalidEventError(index, metaProblem);
+  const dataJson = JSON.stringify(data);
+  const metadataJson = JSON.stringify(meta);
+  const size = Buffer.byteLength(dataJson) + Buffer.byteLength(metadataJson);
+  if (size > maxEventSize) throw new EventTooLargeError(index, size, maxEventSize);
+  return { eventId: (eventId ?? randomUUID()).toLowerCase(), type, revision: rev, dataJson, metadataJson };
+}

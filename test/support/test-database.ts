@@ -1,0 +1,43 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+
+/** Which server a test runs on: the one at 5432 (or DATABASE_URL), or the embedded one. */
+export type TestServer = 'postgres' | 'embedded';
+
+/** A database of its own for one test file, dropped by `drop`. */
+export interface TestDatabase {
+  url: string;
+  drop(): Promise<void>;
+}
+
+/** The admin URL of a server, as the global setup found it. */
+export function serverUrl(server: TestServer): string {
+  const url = server === 'embedded' ? process.env.ES_TEST_EMBEDDED_URL : process.env.ES_TEST_POSTGRES_URL;
+  if (!url) throw new Error('Test databases are set up by test/support/global-setup.mjs; run the tests with jest.');
+  return url;
+}
+
+/** Creates an empty database on the server, named for the suite, for one test file. */
+export async function createTestDatabase(server: TestServer = 'postgres', label = 'test'): Promise<TestDatabase> {
+  const admin = serverUrl(server);
+  const name = `es_${label.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${randomBytes(4).toString('hex')}`;
+  await withClient(admin, (client) => client.query(`CREATE DATABASE ${name}`));
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      await withClient(admin, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    },
+  };
+}
+
+async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
