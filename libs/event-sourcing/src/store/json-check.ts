@@ -28,6 +28,9 @@ function check(value: unknown, path: string, ancestors: Set<object>): string | u
   }
   if (value === null) return undefined;
   const object = value as object;
+  if (ArrayBuffer.isView(object) || object instanceof ArrayBuffer) {
+    return `${path} is binary data; encode it as a base64 string`;
+  }
   if (typeof (object as { toJSON?: unknown }).toJSON === 'function') {
     if (object instanceof Date && Number.isNaN(object.getTime())) return `${path} is an invalid Date`;
     return check((object as { toJSON(): unknown }).toJSON(), path, ancestors);
@@ -35,7 +38,6 @@ function check(value: unknown, path: string, ancestors: Set<object>): string | u
   if (object instanceof Map || object instanceof Set || object instanceof WeakMap || object instanceof WeakSet) {
     return `${path} is a ${object.constructor.name}, which JSON turns into {}; convert it to an array or object`;
   }
-  if (ArrayBuffer.isView(object)) return `${path} is binary data; encode it as a base64 string`;
   if (ancestors.has(object)) return `${path} refers back to itself (a cycle)`;
   ancestors.add(object);
   try {

@@ -1,0 +1,75 @@
+/** The sizes of one benchmark run; both sides run every workload with the same ones. */
+export interface BenchParams {
+  /** Untimed single-event appends per side before anything is measured. */
+  warmupAppends: number;
+  /** Workload 1: single-event appends to one stream, one after another. */
+  sequentialAppends: number;
+  /** Workload 2: streams written concurrently, each with this many single-event appends. */
+  concurrentStreams: number;
+  appendsPerStream: number;
+  /** Workloads 2 and 5: async workers running at once. */
+  concurrency: number;
+  /** Workload 3: appends of `batchSize` events, all to one stream. */
+  batchAppends: number;
+  batchSize: number;
+  /** Workload 4: events of the stream read whole, `readRepeats` times. */
+  readStreamEvents: number;
+  readRepeats: number;
+  /** Workload 5: single-event appends per writer, all writers on one stream. */
+  appendsPerWriter: number;
+  /** Workload 6: events read in global order, `globalPageSize` per page, `globalPasses` times. */
+  globalEvents: number;
+  globalPageSize: number;
+  globalPasses: number;
+  /** Events per append when seeding the read workloads (untimed). */
+  seedBatchSize: number;
+}
+
+/** What the command line and environment ask of a run. */
+export interface BenchConfig {
+  quick: boolean;
+  /** The server's admin URL; the run creates and drops a database of its own on it. */
+  adminUrl: string;
+  /** Pool size of both sides. */
+  poolSize: number;
+  params: BenchParams;
+}
+
+const FULL: BenchParams = {
+  warmupAppends: 300,
+  sequentialAppends: 2_000,
+  concurrentStreams: 1_000,
+  appendsPerStream: 10,
+  concurrency: 16,
+  batchAppends: 100,
+  batchSize: 100,
+  readStreamEvents: 10_000,
+  readRepeats: 10,
+  appendsPerWriter: 50,
+  globalEvents: 50_000,
+  globalPageSize: 1_000,
+  globalPasses: 3,
+  seedBatchSize: 1_000,
+};
+
+/** Counts of events and operations shrink by 10 in quick mode; shapes (batch, page, workers) stay. */
+const SCALED: readonly (keyof BenchParams)[] = [
+  'sequentialAppends',
+  'concurrentStreams',
+  'batchAppends',
+  'readStreamEvents',
+  'appendsPerWriter',
+  'globalEvents',
+];
+
+const DEFAULT_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** Reads `--quick` (or `BENCH_QUICK=1`) and `DATABASE_URL`. */
+export function loadBenchConfig(argv: readonly string[], env: NodeJS.ProcessEnv): BenchConfig {
+  const unknown = argv.filter((arg) => arg !== '--quick');
+  if (unknown.length > 0) throw new Error(`Unknown argument ${unknown.join(' ')}; the only option is --quick.`);
+  const quick = argv.includes('--quick') || env.BENCH_QUICK === '1';
+  const params = { ...FULL };
+  if (quick) for (const key of SCALED) params[key] = Math.max(1, Math.round(params[key] / 10));
+  return { quick, adminUrl: env.DATABASE_URL || DEFAULT_ADMIN_URL, poolSize: 20, params };
+}

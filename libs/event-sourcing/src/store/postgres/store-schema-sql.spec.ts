@@ -1,0 +1,19 @@
+import { dropInitialSchemaSql, initialSchemaSql } from './store-schema-sql';
+
+// The schema is a contract with every database already deployed: a change here must be
+// a new migration, and it shows up in review as a snapshot change.
+describe('store schema SQL', () => {
+  it('creates the tables, indexes and functions of the first migration', () => {
+    expect(initialSchemaSql('"public"').join(';\n\n')).toMatchSnapshot();
+  });
+
+  it('drops them again on the way down', () => {
+    expect(dropInitialSchemaSql('"public"')).toMatchSnapshot();
+  });
+
+  it('quotes the schema everywhere it names an object', () => {
+    const sql = initialSchemaSql('"my schema"').join('\n');
+    expect(sql).not.toMatch(/\bpublic\./);
+    expect(sql.match(/"my schema"\.es_events/g)?.length).toBeGreaterThan(5);
+  });
+});
