@@ -18,7 +18,8 @@ module.exports = {
   roots: ['<rootDir>/libs', '<rootDir>/apps', '<rootDir>/test'],
   // Nest 12 and parse-duration ship ES modules; jest's CommonJS runtime needs them transformed.
   transform: { '^.+\\.(t|j|mj)s$': swc },
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|parse-duration)/)'],
+  // The build in dist/ is loaded as it is (global setup starts the embedded server from it).
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|parse-duration)/)', '<rootDir>/dist/'],
   moduleNameMapper: {
     '^@app/event-sourcing$': '<rootDir>/libs/event-sourcing/src/index.ts',
     '^@app/event-sourcing/testing$': '<rootDir>/libs/event-sourcing/src/testing/index.ts',

