@@ -1,10 +1,13 @@
 import { Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
 import { EventSourcingModule } from '@app/event-sourcing';
 import { HealthController } from './health/health.controller';
+import { ListsModule } from './lists/lists.module';
 
 @Module({
   imports: [
+    CqrsModule.forRoot(),
     EventSourcingModule.forRootAsync({
       // DATABASE_URL when set; otherwise an embedded PostgreSQL with its data in .data/todo.
       useFactory: () => ({
@@ -14,6 +17,7 @@ import { HealthController } from './health/health.controller';
       }),
     }),
     TerminusModule,
+    ListsModule,
   ],
   controllers: [HealthController],
 })

@@ -34,6 +34,15 @@ export interface EventSourcingModuleOptions {
   applicationName?: string;
   /** TypeORM query logging. Default: errors only. */
   logging?: LoggerOptions;
+  /**
+   * Command handlers that fail with `ConcurrencyError` run again, up to `attempts` tries
+   * in all, after a random pause within a window that starts at `backoffMs` and doubles
+   * with each try (at most 1 s). Default 10 tries, 10 ms.
+   * `@CommandRetry` overrides it per handler.
+   */
+  commandRetry?: { attempts?: number; backoffMs?: number };
+  /** What reading a stored event whose type has no class does: throw (default) or skip it. */
+  unknownEvents?: 'throw' | 'skip';
   /** Run the store's (and your) migrations at startup, under an advisory lock. Default true. */
   runMigrations?: boolean;
   /**
@@ -45,13 +54,16 @@ export interface EventSourcingModuleOptions {
 }
 
 /** Options with their defaults filled in. @internal */
-export type ResolvedOptions = Required<
-  Pick<
-    EventSourcingModuleOptions,
-    'schema' | 'poolSize' | 'maxEventSize' | 'batchSize' | 'applicationName' | 'runMigrations'
-  >
-> &
-  EventSourcingModuleOptions;
+export interface ResolvedOptions extends Omit<EventSourcingModuleOptions, 'commandRetry'> {
+  schema: string;
+  poolSize: number;
+  maxEventSize: number;
+  batchSize: number;
+  applicationName: string;
+  runMigrations: boolean;
+  unknownEvents: 'throw' | 'skip';
+  commandRetry: { attempts: number; backoffMs: number };
+}
 
 /** Fills in defaults. @internal */
 export function resolveOptions(options: EventSourcingModuleOptions): ResolvedOptions {
@@ -63,5 +75,7 @@ export function resolveOptions(options: EventSourcingModuleOptions): ResolvedOpt
     batchSize: options.batchSize ?? 500,
     applicationName: options.applicationName ?? 'event-sourcing',
     runMigrations: options.runMigrations ?? true,
+    unknownEvents: options.unknownEvents ?? 'throw',
+    commandRetry: { attempts: options.commandRetry?.attempts ?? 10, backoffMs: options.commandRetry?.backoffMs ?? 10 },
   };
 }

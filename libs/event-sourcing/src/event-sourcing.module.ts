@@ -1,5 +1,5 @@
 import { Module, type DynamicModule, type OnApplicationShutdown, type Provider } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
+import { DiscoveryModule, ModuleRef } from '@nestjs/core';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { resolveOptions, type EventSourcingModuleOptions } from './event-sourcing-options';
@@ -9,11 +9,18 @@ import {
   EVENT_SOURCING_OPTIONS,
   OPTIONS_TYPE,
 } from './event-sourcing.module-definition';
+import { CommandHandlerEnhancer } from './commands/command-handler-enhancer';
+import { featureModule, type EventSourcingFeature } from './event-sourcing-feature';
+import { EventTypeRegistry } from './events/event-type-registry';
+import { MessageContext } from './events/message-context';
 import { EventStoreHealthIndicator } from './health/event-store-health-indicator';
 import { EventStore } from './store/event-store';
 import { InMemoryEventStore } from './store/in-memory/in-memory-event-store';
+import { InMemorySnapshotStore } from './store/in-memory/in-memory-snapshot-store';
 import { DatabaseConnection } from './store/postgres/database-connection';
 import { PostgresEventStore } from './store/postgres/postgres-event-store';
+import { PostgresSnapshotStore } from './store/postgres/postgres-snapshot-store';
+import { SnapshotStore } from './store/snapshot-store';
 
 /** Holds the options and the resolved database, so TypeORM's async setup can inject them. @internal */
 @Module({})
@@ -63,7 +70,27 @@ export class EventSourcingModule extends ConfigurableEventSourcingModule {
   static override forRootAsync(options: typeof ASYNC_OPTIONS_TYPE): DynamicModule {
     return assemble(super.forRootAsync(options));
   }
+
+  /**
+   * Registers a feature's aggregates (each gets an `AggregateRepository`), events and
+   * upcasters. Import it in the feature module, next to `forRoot` in the root module.
+   * @throws ConfigurationError at bootstrap for a class without its decorator, or two
+   *   classes claiming one event type name (both are named).
+   * @example
+   * @Module({
+   *   imports: [EventSourcingModule.forFeature({ aggregates: [BankAccount], upcasters: [MoneyDepositedV1] })],
+   *   providers: [DepositMoneyHandler],
+   * })
+   * export class AccountsModule {}
+   */
+  static forFeature(feature: EventSourcingFeature): DynamicModule {
+    return featureModule(EventSourcingFeatureModule, feature);
+  }
 }
+
+/** The module of a `forFeature` call. @internal */
+@Module({})
+export class EventSourcingFeatureModule {}
 
 function assemble(base: DynamicModule): DynamicModule {
   const connectionProvider: Provider = {
@@ -92,11 +119,28 @@ function assemble(base: DynamicModule): DynamicModule {
       return new PostgresEventStore(dataSource, options);
     },
   };
+  const snapshotProvider: Provider = {
+    provide: SnapshotStore,
+    // After the store: its factory runs the migrations that create the snapshot table.
+    inject: [EVENT_SOURCING_OPTIONS, DatabaseConnection, getDataSourceToken(), EventStore],
+    useFactory: (raw: EventSourcingModuleOptions, connection: DatabaseConnection, dataSource: DataSource) =>
+      connection.kind === 'memory'
+        ? new InMemorySnapshotStore()
+        : new PostgresSnapshotStore(dataSource, resolveOptions(raw).schema),
+  };
+  const shared = [EventStore, SnapshotStore, EventTypeRegistry, MessageContext, EventStoreHealthIndicator];
   return {
     module: base.module,
     global: true,
-    imports: [core, typeOrm],
-    providers: [storeProvider, EventStoreHealthIndicator],
-    exports: [EventStore, EventStoreHealthIndicator, core, typeOrm],
+    imports: [core, typeOrm, DiscoveryModule],
+    providers: [
+      storeProvider,
+      snapshotProvider,
+      EventTypeRegistry,
+      MessageContext,
+      EventStoreHealthIndicator,
+      CommandHandlerEnhancer,
+    ],
+    exports: [...shared, core, typeOrm],
   };
 }

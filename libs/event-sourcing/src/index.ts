@@ -2,6 +2,7 @@
 
 // module
 export { EventSourcingModule } from './event-sourcing.module';
+export type { EventSourcingFeature } from './event-sourcing-feature';
 export type { DatabaseOption, EventSourcingModuleOptions, PostgresConnectionOptions } from './event-sourcing-options';
 
 // errors
@@ -15,9 +16,54 @@ export { InvalidExpectedVersionError } from './errors/invalid-expected-version-e
 export { InvalidQueryError } from './errors/invalid-query-error';
 export { ConfigurationError } from './errors/configuration-error';
 export { EmbeddedDatabaseError } from './errors/embedded-database-error';
+export { AggregateNotFoundError } from './errors/aggregate-not-found-error';
+export { UnknownEventTypeError } from './errors/unknown-event-type-error';
+export { UpcastError } from './errors/upcast-error';
+export { MissingEventHandlerError } from './errors/missing-event-handler-error';
+export { DomainError } from './errors/domain-error';
 
 // events
 export type { EventEnvelope, EventMetadata, NewEvent } from './events/event-envelope';
+export {
+  DomainEvent,
+  getDomainEventMetadata,
+  type DomainEventClass,
+  type DomainEventMetadata,
+  type DomainEventOptions,
+} from './events/domain-event.decorator';
+export {
+  Upcaster,
+  getUpcasterMetadata,
+  type EventUpcaster,
+  type UpcasterDefinition,
+  type UpcasterTarget,
+} from './events/upcaster.decorator';
+export { EventTypeRegistry, DATE_PATHS_KEY, type UnknownEventPolicy } from './events/event-type-registry';
+export { MessageContext, type MessageIds } from './events/message-context';
+
+// aggregates
+export { AggregateRoot } from './aggregates/aggregate-root';
+export {
+  Aggregate,
+  type AggregateOptions,
+  type AggregateMetadata,
+  type SnapshotPolicy,
+} from './aggregates/aggregate.decorator';
+export { Apply } from './aggregates/apply.decorator';
+export {
+  AggregateRepository,
+  type AggregateClass,
+  type LoadOptions,
+  type SaveOptions,
+  type SaveResult,
+} from './aggregates/aggregate-repository';
+export {
+  InjectAggregateRepository,
+  getAggregateRepositoryToken,
+} from './aggregates/inject-aggregate-repository.decorator';
+
+// commands
+export { CommandRetry, type CommandRetryOptions } from './commands/command-retry.decorator';
 
 // store
 export {
@@ -40,6 +86,9 @@ export { PostgresEventStore, type PostgresEventStoreOptions } from './store/post
 export { eventStoreMigrations, type MigrationClass } from './store/postgres/store-migrations';
 export { EmbeddedPostgresServer, type EmbeddedPostgresOptions } from './store/postgres/embedded-postgres-server';
 export type { DatabaseKind } from './store/postgres/database-connection';
+export { SnapshotStore, type Snapshot } from './store/snapshot-store';
+export { InMemorySnapshotStore } from './store/in-memory/in-memory-snapshot-store';
+export { PostgresSnapshotStore } from './store/postgres/postgres-snapshot-store';
 
 // health
 export { EventStoreHealthIndicator } from './health/event-store-health-indicator';

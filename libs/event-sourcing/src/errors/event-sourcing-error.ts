@@ -11,7 +11,12 @@ export type EventSourcingErrorCode =
   | 'ES_INVALID_EXPECTED_VERSION'
   | 'ES_INVALID_QUERY'
   | 'ES_CONFIGURATION'
-  | 'ES_EMBEDDED_DATABASE';
+  | 'ES_EMBEDDED_DATABASE'
+  | 'ES_AGGREGATE_NOT_FOUND'
+  | 'ES_UNKNOWN_EVENT_TYPE'
+  | 'ES_UPCAST'
+  | 'ES_MISSING_EVENT_HANDLER'
+  | 'ES_DOMAIN_RULE';
 
 /**
  * Base class of every error thrown by the library. Each subclass carries a stable

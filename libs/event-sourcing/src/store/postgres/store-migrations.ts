@@ -1,6 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { dropInitialSchemaSql, initialSchemaSql } from './store-schema-sql';
 import { quoteIdentifier } from './quote-identifier';
+import { dropInitialSchemaSql, dropSnapshotSchemaSql, initialSchemaSql, snapshotSchemaSql } from './store-schema-sql';
 
 /** A TypeORM migration class, as the `migrations` option takes it. */
 export type MigrationClass = new () => MigrationInterface;
@@ -15,18 +15,23 @@ export type MigrationClass = new () => MigrationInterface;
 export function eventStoreMigrations(schema = 'public'): MigrationClass[] {
   const s = quoteIdentifier(schema);
   const suffix = schema.replace(/[^A-Za-z0-9]/g, '_');
+  return [
+    migration(`EventStoreInitial_${suffix}_1763800000000`, initialSchemaSql(s), dropInitialSchemaSql(s)),
+    migration(`EventStoreSnapshots_${suffix}_1763900000000`, snapshotSchemaSql(s), dropSnapshotSchemaSql(s)),
+  ];
+}
 
-  class EventStoreInitial implements MigrationInterface {
-    readonly name = `EventStoreInitial_${suffix}_1763800000000`;
+function migration(name: string, up: string[], down: string[]): MigrationClass {
+  return class implements MigrationInterface {
+    // TypeORM reads the timestamp from the name's last 13 digits.
+    readonly name = name;
 
     async up(queryRunner: QueryRunner): Promise<void> {
-      for (const sql of initialSchemaSql(s)) await queryRunner.query(sql);
+      for (const sql of up) await queryRunner.query(sql);
     }
 
     async down(queryRunner: QueryRunner): Promise<void> {
-      for (const sql of dropInitialSchemaSql(s)) await queryRunner.query(sql);
+      for (const sql of down) await queryRunner.query(sql);
     }
-  }
-
-  return [EventStoreInitial];
+  };
 }

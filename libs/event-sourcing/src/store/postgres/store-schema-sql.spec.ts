@@ -1,4 +1,4 @@
-import { dropInitialSchemaSql, initialSchemaSql } from './store-schema-sql';
+import { dropInitialSchemaSql, dropSnapshotSchemaSql, initialSchemaSql, snapshotSchemaSql } from './store-schema-sql';
 
 // The schema is a contract with every database already deployed: a change here must be
 // a new migration, and it shows up in review as a snapshot change.
@@ -7,8 +7,12 @@ describe('store schema SQL', () => {
     expect(initialSchemaSql('"public"').join(';\n\n')).toMatchSnapshot();
   });
 
+  it('creates the snapshot table in the second migration', () => {
+    expect(snapshotSchemaSql('"public"').join(';\n\n')).toMatchSnapshot();
+  });
+
   it('drops them again on the way down', () => {
-    expect(dropInitialSchemaSql('"public"')).toMatchSnapshot();
+    expect([...dropSnapshotSchemaSql('"public"'), ...dropInitialSchemaSql('"public"')]).toMatchSnapshot();
   });
 
   it('quotes the schema everywhere it names an object', () => {

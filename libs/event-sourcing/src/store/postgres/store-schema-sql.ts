@@ -39,6 +39,24 @@ export function initialSchemaSql(s: string): string[] {
   ];
 }
 
+/** The second migration: one snapshot per stream, the newest. @internal */
+export function snapshotSchemaSql(s: string): string[] {
+  return [
+    `CREATE TABLE ${s}.es_snapshots (
+      stream_id  text        PRIMARY KEY,
+      version    bigint      NOT NULL CHECK (version >= 1),
+      revision   integer     NOT NULL CHECK (revision >= 1),
+      state      jsonb       NOT NULL,
+      created_at timestamptz NOT NULL DEFAULT now()
+    )`,
+  ];
+}
+
+/** Drops what {@link snapshotSchemaSql} creates. @internal */
+export function dropSnapshotSchemaSql(s: string): string[] {
+  return [`DROP TABLE IF EXISTS ${s}.es_snapshots`];
+}
+
 /** Drops what {@link initialSchemaSql} creates, schema excepted. @internal */
 export function dropInitialSchemaSql(s: string): string[] {
   return [

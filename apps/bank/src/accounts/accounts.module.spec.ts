@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import { EventStore, EventSourcingModule } from '@app/event-sourcing';
+import { createEventSourcingTestingModule } from '@app/event-sourcing/testing';
+import { CommandBus, CqrsModule } from '@nestjs/cqrs';
+import { Test, type TestingModule } from '@nestjs/testing';
+import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
+import { AccountsModule } from './accounts.module';
+import { CloseAccount } from './commands/close-account.command';
+import { DepositMoney } from './commands/deposit-money.command';
+import { OpenAccount } from './commands/open-account.command';
+import { WithdrawMoney } from './commands/withdraw-money.command';
+import { InsufficientFundsError } from './errors/insufficient-funds.error';
+
+describe('accounts through the CommandBus, on the in-memory store', () => {
+  let moduleRef: TestingModule;
+  let bus: CommandBus;
+
+  beforeAll(async () => {
+    moduleRef = await createEventSourcingTestingModule({ imports: [AccountsModule] }).compile();
+    await moduleRef.init();
+    bus = moduleRef.get(CommandBus);
+  });
+
+  afterAll(() => moduleRef.close());
+
+  it('opens, deposits, withdraws and closes, answering version, position and balance', async () => {
+    const id = randomUUID();
+    await expect(bus.execute(new OpenAccount(id, 'Ada', 100))).resolves.toMatchObject({ id, version: 2, balance: 100 });
+    await expect(bus.execute(new DepositMoney(id, 50))).resolves.toMatchObject({ version: 3, balance: 150 });
+    await expect(bus.execute(new WithdrawMoney(id, 200))).rejects.toThrow(InsufficientFundsError);
+    await expect(bus.execute(new WithdrawMoney(id, 150))).resolves.toMatchObject({ version: 4, balance: 0 });
+    const closed = await bus.execute(new CloseAccount(id));
+    expect(closed).toMatchObject({ version: 5, position: expect.stringMatching(/^\d+$/) });
+  });
+
+  it('rejects a command whose expected version is not the current one', async () => {
+    const id = randomUUID();
+    await bus.execute(new OpenAccount(id, 'Bob'));
+    await expect(bus.execute(new DepositMoney(id, 5, 7))).rejects.toMatchObject({
+      code: 'ES_CONCURRENCY',
+      expected: 7,
+      actual: 1,
+    });
+  });
+});
+
+describe('accounts on PostgreSQL', () => {
+  let database: TestDatabase;
+  let moduleRef: TestingModule;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('postgres', 'accounts');
+    moduleRef = await Test.createTestingModule({
+      imports: [CqrsModule.forRoot(), EventSourcingModule.forRoot({ database: database.url }), AccountsModule],
+    }).compile();
+    await moduleRef.init();
+  });
+
+  afterAll(async () => {
+    await moduleRef.close();
+    await database.drop();
+  });
+
+  it('ends with the exact balance after 20 concurrent deposits to one account', async () => {
+    const bus = moduleRef.get(CommandBus);
+    const id = randomUUID();
+    await bus.execute(new OpenAccount(id, 'Ada'));
+    await Promise.all(Array.from({ length: 20 }, (_, i) => bus.execute(new DepositMoney(id, i + 1))));
+    const result = await bus.execute(new DepositMoney(id, 1000));
+    expect(result).toMatchObject({ version: 22, balance: 1000 + 210 });
+  });
+
+  it('reads a deposit stored in revision 1 as the current revision', async () => {
+    const id = randomUUID();
+    await moduleRef.get(EventStore).append(`account-${id}`, [
+      { type: 'bank.account-opened', data: { accountId: id, owner: 'Old', openedAt: '2019-01-01T00:00:00.000Z' } },
+      { type: 'bank.money-deposited', revision: 1, data: { accountId: id, cents: 250 } },
+    ]);
+    const result = await moduleRef.get(CommandBus).execute(new WithdrawMoney(id, 200));
+    expect(result).toMatchObject({ version: 3, balance: 50 });
+  });
+});

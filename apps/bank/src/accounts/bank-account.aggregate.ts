@@ -1,0 +1,77 @@
+import { Aggregate, AggregateRoot, Apply } from '@app/event-sourcing';
+import { AccountAlreadyOpenedError } from './errors/account-already-opened.error';
+import { AccountClosedError } from './errors/account-closed.error';
+import { AccountNotEmptyError } from './errors/account-not-empty.error';
+import { AccountNotOpenError } from './errors/account-not-open.error';
+import { InsufficientFundsError } from './errors/insufficient-funds.error';
+import { InvalidAmountError } from './errors/invalid-amount.error';
+import { AccountClosed } from './events/account-closed.event';
+import { AccountOpened } from './events/account-opened.event';
+import { MoneyDeposited } from './events/money-deposited.event';
+import { MoneyWithdrawn } from './events/money-withdrawn.event';
+
+/** A bank account: the balance, in cents, is never negative. */
+@Aggregate('account', { snapshots: { every: 100 } })
+export class BankAccount extends AggregateRoot {
+  owner = '';
+  balance = 0;
+  status: 'new' | 'open' | 'closed' = 'new';
+  openedAt?: Date;
+
+  open(owner: string, initialDeposit = 0, at = new Date()): void {
+    if (this.status !== 'new') throw new AccountAlreadyOpenedError(this.id);
+    if (initialDeposit !== 0) assertAmount(initialDeposit);
+    this.apply(new AccountOpened(this.id, owner, at));
+    if (initialDeposit > 0) this.apply(new MoneyDeposited(this.id, initialDeposit, initialDeposit));
+  }
+
+  deposit(amount: number): void {
+    this.assertOpen();
+    assertAmount(amount);
+    this.apply(new MoneyDeposited(this.id, amount, this.balance + amount));
+  }
+
+  withdraw(amount: number): void {
+    this.assertOpen();
+    assertAmount(amount);
+    if (amount > this.balance) throw new InsufficientFundsError(this.id, this.balance, amount);
+    this.apply(new MoneyWithdrawn(this.id, amount, this.balance - amount));
+  }
+
+  close(at = new Date()): void {
+    this.assertOpen();
+    if (this.balance !== 0) throw new AccountNotEmptyError(this.id, this.balance);
+    this.apply(new AccountClosed(this.id, at));
+  }
+
+  @Apply(AccountOpened)
+  protected onOpened(event: AccountOpened): void {
+    this.owner = event.owner;
+    this.openedAt = event.openedAt;
+    this.status = 'open';
+  }
+
+  @Apply(MoneyDeposited)
+  protected onDeposited(event: MoneyDeposited): void {
+    this.balance += event.amount;
+  }
+
+  @Apply(MoneyWithdrawn)
+  protected onWithdrawn(event: MoneyWithdrawn): void {
+    this.balance -= event.amount;
+  }
+
+  @Apply(AccountClosed)
+  protected onClosed(): void {
+    this.status = 'closed';
+  }
+
+  private assertOpen(): void {
+    if (this.status === 'closed') throw new AccountClosedError(this.id);
+    if (this.status === 'new') throw new AccountNotOpenError(this.id);
+  }
+}
+
+function assertAmount(amount: number): void {
+  if (!Number.isSafeInteger(amount) || amount <= 0) throw new InvalidAmountError(amount);
+}

@@ -1,0 +1,3 @@
+import { AccountOperation } from './account-operation.command';
+
+export class CloseAccount extends AccountOperation {}

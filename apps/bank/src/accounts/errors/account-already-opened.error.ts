@@ -1,0 +1,7 @@
+import { DomainError } from '@app/event-sourcing';
+
+export class AccountAlreadyOpenedError extends DomainError {
+  constructor(readonly accountId: string) {
+    super('account-already-opened', `Account ${accountId} is already open.`);
+  }
+}

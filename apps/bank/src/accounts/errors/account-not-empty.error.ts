@@ -1,0 +1,10 @@
+import { DomainError } from '@app/event-sourcing';
+
+export class AccountNotEmptyError extends DomainError {
+  constructor(
+    readonly accountId: string,
+    readonly balance: number,
+  ) {
+    super('account-not-empty', `Account ${accountId} still holds ${balance}; withdraw it before closing.`);
+  }
+}

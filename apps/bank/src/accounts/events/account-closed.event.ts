@@ -1,0 +1,9 @@
+import { DomainEvent } from '@app/event-sourcing';
+
+@DomainEvent('bank.account-closed')
+export class AccountClosed {
+  constructor(
+    readonly accountId: string,
+    readonly closedAt: Date,
+  ) {}
+}

@@ -1,0 +1,10 @@
+import { DomainEvent } from '@app/event-sourcing';
+
+@DomainEvent('bank.account-opened')
+export class AccountOpened {
+  constructor(
+    readonly accountId: string,
+    readonly owner: string,
+    readonly openedAt: Date,
+  ) {}
+}

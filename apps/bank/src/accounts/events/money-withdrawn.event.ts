@@ -1,0 +1,11 @@
+import { DomainEvent } from '@app/event-sourcing';
+
+@DomainEvent('bank.money-withdrawn')
+export class MoneyWithdrawn {
+  constructor(
+    readonly accountId: string,
+    /** Minor units (cents). */
+    readonly amount: number,
+    readonly balance: number,
+  ) {}
+}

@@ -1,0 +1,10 @@
+import { DomainError } from '@app/event-sourcing';
+
+export class TodoItemNotFoundError extends DomainError {
+  constructor(
+    readonly listId: string,
+    readonly itemId: string,
+  ) {
+    super('item-not-found', `List ${listId} has no item ${itemId}.`);
+  }
+}

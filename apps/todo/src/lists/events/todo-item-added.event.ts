@@ -1,0 +1,10 @@
+import { DomainEvent } from '@app/event-sourcing';
+
+@DomainEvent('todo.item-added')
+export class TodoItemAdded {
+  constructor(
+    readonly listId: string,
+    readonly itemId: string,
+    readonly text: string,
+  ) {}
+}

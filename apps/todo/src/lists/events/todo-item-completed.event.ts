@@ -1,0 +1,10 @@
+import { DomainEvent } from '@app/event-sourcing';
+
+@DomainEvent('todo.item-completed')
+export class TodoItemCompleted {
+  constructor(
+    readonly listId: string,
+    readonly itemId: string,
+    readonly completedAt: Date,
+  ) {}
+}

@@ -1,0 +1,9 @@
+import { DomainEvent } from '@app/event-sourcing';
+
+@DomainEvent('todo.item-reopened')
+export class TodoItemReopened {
+  constructor(
+    readonly listId: string,
+    readonly itemId: string,
+  ) {}
+}

@@ -1,0 +1,128 @@
+import { Aggregate, AggregateRoot, Apply } from '@app/event-sourcing';
+import { InvalidTodoStateError } from './errors/invalid-todo-state.error';
+import { TodoItemNotFoundError } from './errors/todo-item-not-found.error';
+import { TodoListArchivedError } from './errors/todo-list-archived.error';
+import { TodoItemAdded } from './events/todo-item-added.event';
+import { TodoItemCompleted } from './events/todo-item-completed.event';
+import { TodoItemRemoved } from './events/todo-item-removed.event';
+import { TodoItemReopened } from './events/todo-item-reopened.event';
+import { TodoListArchived } from './events/todo-list-archived.event';
+import { TodoListCreated } from './events/todo-list-created.event';
+import { TodoListRenamed } from './events/todo-list-renamed.event';
+import { TodoListRestored } from './events/todo-list-restored.event';
+
+export interface TodoItem {
+  text: string;
+  completedAt: Date | null;
+}
+
+/** A todo list and its items. An archived list is kept (soft delete) and can be restored. */
+@Aggregate('todolist')
+export class TodoList extends AggregateRoot {
+  title = '';
+  archived = false;
+  created = false;
+  items: Record<string, TodoItem> = {};
+
+  create(title: string): void {
+    if (this.created) throw new InvalidTodoStateError(`List ${this.id} exists already.`);
+    this.apply(new TodoListCreated(this.id, assertText(title)));
+  }
+
+  rename(title: string): void {
+    this.assertActive();
+    if (title === this.title) return;
+    this.apply(new TodoListRenamed(this.id, assertText(title)));
+  }
+
+  addItem(itemId: string, text: string): void {
+    this.assertActive();
+    if (this.items[itemId]) throw new InvalidTodoStateError(`List ${this.id} has an item ${itemId} already.`);
+    this.apply(new TodoItemAdded(this.id, itemId, assertText(text)));
+  }
+
+  completeItem(itemId: string, at = new Date()): void {
+    if (this.item(itemId).completedAt) return;
+    this.apply(new TodoItemCompleted(this.id, itemId, at));
+  }
+
+  reopenItem(itemId: string): void {
+    if (!this.item(itemId).completedAt) return;
+    this.apply(new TodoItemReopened(this.id, itemId));
+  }
+
+  removeItem(itemId: string): void {
+    this.item(itemId);
+    this.apply(new TodoItemRemoved(this.id, itemId));
+  }
+
+  archive(): void {
+    this.assertActive();
+    this.apply(new TodoListArchived(this.id));
+  }
+
+  restore(): void {
+    if (!this.archived) throw new InvalidTodoStateError(`List ${this.id} is not archived.`);
+    this.apply(new TodoListRestored(this.id));
+  }
+
+  @Apply(TodoListCreated)
+  protected onCreated(event: TodoListCreated): void {
+    this.created = true;
+    this.title = event.title;
+  }
+
+  @Apply(TodoListRenamed)
+  protected onRenamed(event: TodoListRenamed): void {
+    this.title = event.title;
+  }
+
+  @Apply(TodoItemAdded)
+  protected onItemAdded(event: TodoItemAdded): void {
+    this.items[event.itemId] = { text: event.text, completedAt: null };
+  }
+
+  @Apply(TodoItemCompleted)
+  protected onItemCompleted(event: TodoItemCompleted): void {
+    this.items[event.itemId]!.completedAt = event.completedAt;
+  }
+
+  @Apply(TodoItemReopened)
+  protected onItemReopened(event: TodoItemReopened): void {
+    this.items[event.itemId]!.completedAt = null;
+  }
+
+  @Apply(TodoItemRemoved)
+  protected onItemRemoved(event: TodoItemRemoved): void {
+    delete this.items[event.itemId];
+  }
+
+  @Apply(TodoListArchived)
+  protected onArchived(): void {
+    this.archived = true;
+  }
+
+  @Apply(TodoListRestored)
+  protected onRestored(): void {
+    this.archived = false;
+  }
+
+  private item(itemId: string): TodoItem {
+    this.assertActive();
+    const item = this.items[itemId];
+    if (!item) throw new TodoItemNotFoundError(this.id, itemId);
+    return item;
+  }
+
+  private assertActive(): void {
+    if (!this.created) throw new InvalidTodoStateError(`List ${this.id} does not exist.`);
+    if (this.archived) throw new TodoListArchivedError(this.id);
+  }
+}
+
+function assertText(text: string): string {
+  const trimmed = text.trim();
+  if (trimmed === '' || trimmed.length > 200)
+    throw new InvalidTodoStateError('A title or item text has 1 to 200 characters.');
+  return trimmed;
+}

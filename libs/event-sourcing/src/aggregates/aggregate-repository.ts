@@ -1,0 +1,200 @@
+import { randomUUID } from 'node:crypto';
+import { Logger } from '@nestjs/common';
+import type { EventBus } from '@nestjs/cqrs';
+import { AggregateNotFoundError } from '../errors/aggregate-not-found-error';
+import { ConcurrencyError } from '../errors/concurrency-error';
+import { findDatePaths, restoreDates } from '../events/date-paths';
+import type { EventMetadata } from '../events/event-envelope';
+import { DATE_PATHS_KEY, type EventTypeRegistry, type UnknownEventPolicy } from '../events/event-type-registry';
+import type { MessageContext } from '../events/message-context';
+import type { EventStore } from '../store/event-store';
+import type { SnapshotStore } from '../store/snapshot-store';
+import { requireAggregateMetadata, type AggregateMetadata, type SnapshotPolicy } from './aggregate.decorator';
+import type { AggregateRoot } from './aggregate-root';
+import { getApplyHandlers } from './apply.decorator';
+
+/** A concrete aggregate class: constructed with its id. */
+export type AggregateClass<T extends AggregateRoot = AggregateRoot> = new (id: string) => T;
+
+/** Options of {@link AggregateRepository.save}. */
+export interface SaveOptions {
+  /** Extra metadata for every saved event (correlation and causation ids are filled in). */
+  metadata?: EventMetadata;
+}
+
+/** Options of {@link AggregateRepository.load}. */
+export interface LoadOptions {
+  /** Fail with `ConcurrencyError` unless the aggregate is at this version (an HTTP `If-Match`). */
+  expectedVersion?: number;
+}
+
+/** What a save stored. */
+export interface SaveResult {
+  /** The aggregate's version after the save. */
+  version: number;
+  /** Global position of the last stored event; undefined when there was nothing to save. */
+  position: bigint | undefined;
+  /** The events stored, as instances. */
+  events: object[];
+}
+
+/** Dependencies of a repository, shared by all of an application's repositories. @internal */
+export interface AggregateRepositoryDeps {
+  store: EventStore;
+  snapshots: SnapshotStore;
+  registry: EventTypeRegistry;
+  context: MessageContext;
+  eventBus: EventBus | undefined;
+  unknownEvents: UnknownEventPolicy;
+}
+
+/**
+ * Loads and saves one aggregate class through the event store: a load replays the
+ * stream (from the newest usable snapshot), a save appends the new events with the
+ * loaded version as expected version, then publishes them on the `@nestjs/cqrs`
+ * `EventBus`. Inject it with `@InjectAggregateRepository(BankAccount)`.
+ */
+export class AggregateRepository<T extends AggregateRoot> {
+  private readonly logger: Logger;
+  private readonly metadata: AggregateMetadata;
+
+  constructor(
+    private readonly aggregateClass: AggregateClass<T>,
+    private readonly deps: AggregateRepositoryDeps,
+  ) {
+    this.metadata = requireAggregateMetadata(aggregateClass);
+    this.logger = new Logger(`AggregateRepository<${aggregateClass.name}>`);
+    for (const eventClass of getApplyHandlers(aggregateClass.prototype as object).keys()) {
+      deps.registry.register(eventClass, aggregateClass.name);
+    }
+  }
+
+  /** The stream of an aggregate id: `${streamType}-${id}`. */
+  streamId(id: string): string {
+    return `${this.metadata.streamType}-${id}`;
+  }
+
+  /**
+   * The aggregate as of its latest event.
+   * @throws AggregateNotFoundError when it has no events.
+   * @throws ConcurrencyError when `expectedVersion` is given and differs.
+   * @throws UnknownEventTypeError, UpcastError when a stored event cannot be read.
+   */
+  async load(id: string, options: LoadOptions = {}): Promise<T> {
+    const aggregate = await this.find(id);
+    if (!aggregate) throw new AggregateNotFoundError(this.aggregateClass.name, id);
+    if (options.expectedVersion !== undefined && aggregate.version !== options.expectedVersion) {
+      throw new ConcurrencyError(this.streamId(id), options.expectedVersion, aggregate.version);
+    }
+    return aggregate;
+  }
+
+  /** The aggregate, or null when it has no events. */
+  find(id: string): Promise<T | null> {
+    return this.rebuild(id, {});
+  }
+
+  /** Whether the aggregate has any event. */
+  async exists(id: string): Promise<boolean> {
+    return (await this.deps.store.streamVersion(this.streamId(id))) > 0;
+  }
+
+  /**
+   * The aggregate as it was at a version, or at a time (its events created up to then).
+   * @throws AggregateNotFoundError when it had no events by then.
+   */
+  async loadAt(id: string, at: { version: number } | { at: Date }): Promise<T> {
+    const aggregate = await this.rebuild(id, 'version' in at ? { maxVersion: at.version } : { until: at.at });
+    if (!aggregate) throw new AggregateNotFoundError(this.aggregateClass.name, id);
+    return aggregate;
+  }
+
+  /**
+   * Appends the aggregate's uncommitted events, expecting the version it was loaded at
+   * (0 for a new one: saving a new aggregate whose stream exists fails), then publishes
+   * them and takes a snapshot if the policy says so.
+   * @throws ConcurrencyError when the stream moved since the load; nothing is written.
+   */
+  async save(aggregate: T, options: SaveOptions = {}): Promise<SaveResult> {
+    const events = [...aggregate.getUncommittedEvents()];
+    if (events.length === 0) return { version: aggregate.version, position: undefined, events };
+    const ids = this.deps.context.current();
+    const metadata: EventMetadata = {
+      correlationId: ids?.correlationId ?? randomUUID(),
+      ...(ids?.causationId ? { causationId: ids.causationId } : {}),
+      ...(ids?.userId ? { userId: ids.userId } : {}),
+      ...options.metadata,
+    };
+    const before = aggregate.version;
+    const result = await this.deps.store.append(
+      this.streamId(aggregate.id),
+      events.map((event) => this.deps.registry.toNewEvent(event, metadata)),
+      { expectedVersion: before, streamType: this.metadata.streamType },
+    );
+    aggregate.markPersisted(result.streamVersion);
+    aggregate.uncommit();
+    this.publish(events);
+    if (snapshotDue(this.metadata.snapshots, before, result.streamVersion)) await this.snapshot(aggregate);
+    return { version: result.streamVersion, position: result.position, events };
+  }
+
+  private async rebuild(id: string, limit: { maxVersion?: number; until?: Date }): Promise<T | null> {
+    const aggregate = new this.aggregateClass(id);
+    const streamId = this.streamId(id);
+    let version = 0;
+    if (this.metadata.snapshots !== 'never' && !limit.until) {
+      const snapshot = await this.deps.snapshots.load(streamId, limit.maxVersion);
+      if (snapshot && snapshot.revision === this.metadata.snapshotRevision) {
+        const { [DATE_PATHS_KEY]: dates, ...state } = snapshot.state;
+        aggregate.restoreSnapshot(restoreDates(state, Array.isArray(dates) ? (dates as string[]) : []));
+        version = snapshot.version;
+      }
+    }
+    for await (const envelope of this.deps.store.iterateStream(streamId, {
+      fromVersion: version + 1,
+      toVersion: limit.maxVersion,
+    })) {
+      if (limit.until && envelope.createdAt > limit.until) break;
+      const event = this.deps.registry.toInstance(envelope, this.deps.unknownEvents);
+      if (event) aggregate.apply(event, true);
+      version = envelope.version;
+    }
+    if (version === 0) return null;
+    aggregate.markPersisted(version);
+    return aggregate;
+  }
+
+  private publish(events: object[]): void {
+    try {
+      this.deps.eventBus?.publishAll(events);
+    } catch (error) {
+      // The events are stored: a failing in-process subscriber must not fail the save.
+      this.logger.error(
+        `Publishing ${events.length} committed event(s) failed`,
+        error instanceof Error ? error.stack : error,
+      );
+    }
+  }
+
+  private async snapshot(aggregate: T): Promise<void> {
+    const state = aggregate.toSnapshot();
+    const dates = findDatePaths(state);
+    try {
+      await this.deps.snapshots.save({
+        streamId: this.streamId(aggregate.id),
+        version: aggregate.version,
+        revision: this.metadata.snapshotRevision,
+        state: dates.length ? { ...state, [DATE_PATHS_KEY]: dates } : state,
+      });
+    } catch (error) {
+      // A snapshot is an optimisation: loads fall back to the events.
+      this.logger.warn(`Snapshot of ${aggregate.id} at version ${aggregate.version} failed: ${String(error)}`);
+    }
+  }
+}
+
+function snapshotDue(policy: SnapshotPolicy, before: number, after: number): boolean {
+  if (policy === 'never') return false;
+  if (policy === 'always') return true;
+  return Math.floor(after / policy.every) > Math.floor(before / policy.every);
+}

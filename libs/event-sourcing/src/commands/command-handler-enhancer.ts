@@ -1,0 +1,73 @@
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
+import { ConcurrencyError } from '../errors/concurrency-error';
+import { ConfigurationError } from '../errors/configuration-error';
+import { MessageContext } from '../events/message-context';
+import { resolveOptions, type EventSourcingModuleOptions } from '../event-sourcing-options';
+import { EVENT_SOURCING_OPTIONS } from '../event-sourcing.module-definition';
+import { getCommandRetryOptions } from './command-retry.decorator';
+
+// The metadata key @nestjs/cqrs's @CommandHandler writes; it does not export it.
+const CQRS_COMMAND_HANDLER_METADATA = '__commandHandler__';
+
+/** A command with the optional ids this library reads. */
+interface CommandIds {
+  /** Id of this command; becomes the causation id of the events it produces. */
+  commandId?: string;
+  /** Correlation id to keep; else the current one (the HTTP request's), else a new one. */
+  correlationId?: string;
+}
+
+type Execute = (command: unknown) => Promise<unknown>;
+
+/**
+ * Wraps every `@CommandHandler`'s `execute` at startup, so that handlers written the
+ * usual `@nestjs/cqrs` way (1) run with the command's correlation and causation ids,
+ * which the aggregate repository writes into every event, and (2) run again, a bounded
+ * number of times, when they fail with a `ConcurrencyError`. @internal
+ */
+@Injectable()
+export class CommandHandlerEnhancer implements OnModuleInit {
+  private readonly logger = new Logger('CommandRetry');
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly context: MessageContext,
+    @Inject(EVENT_SOURCING_OPTIONS) private readonly options: EventSourcingModuleOptions,
+  ) {}
+
+  onModuleInit(): void {
+    const defaults = resolveOptions(this.options).commandRetry;
+    for (const wrapper of this.discovery.getProviders()) {
+      const metatype = wrapper.metatype;
+      const instance = wrapper.instance as unknown;
+      if (!metatype || !instance || !Reflect.getMetadata(CQRS_COMMAND_HANDLER_METADATA, metatype)) continue;
+      const handler = instance as { execute?: Execute };
+      if (typeof handler.execute !== 'function') continue;
+      const attempts = getCommandRetryOptions(metatype)?.attempts ?? defaults.attempts;
+      if (!Number.isInteger(attempts) || attempts < 1) {
+        throw new ConfigurationError(`@CommandRetry on ${metatype.name}: attempts must be a positive integer.`);
+      }
+      handler.execute = this.enhance(handler.execute.bind(handler), attempts, defaults.backoffMs, metatype.name);
+    }
+  }
+
+  private enhance(execute: Execute, attempts: number, backoffMs: number, name: string): Execute {
+    return (command) => {
+      const ids = (command ?? {}) as CommandIds;
+      return this.context.runMessage(ids.commandId, ids.correlationId, async () => {
+        for (let attempt = 1; ; attempt++) {
+          try {
+            return await execute(command);
+          } catch (error) {
+            if (!(error instanceof ConcurrencyError) || attempt >= attempts) throw error;
+            this.logger.debug(`${name}: ${error.message} Try ${attempt + 1} of ${attempts}.`);
+            // Full jitter over an exponentially growing window spreads the contenders out.
+            const window = Math.min(backoffMs * 2 ** (attempt - 1), 1000);
+            await new Promise((resolve) => setTimeout(resolve, Math.random() * window));
+          }
+        }
+      });
+    };
+  }
+}

@@ -1,0 +1,84 @@
+import type { DynamicModule, FactoryProvider, Provider, Type } from '@nestjs/common';
+import { EventBus } from '@nestjs/cqrs';
+import { AggregateRepository, type AggregateClass } from './aggregates/aggregate-repository';
+import { getAggregateRepositoryToken } from './aggregates/inject-aggregate-repository.decorator';
+import { ConfigurationError } from './errors/configuration-error';
+import type { DomainEventClass } from './events/domain-event.decorator';
+import { EventTypeRegistry } from './events/event-type-registry';
+import { MessageContext } from './events/message-context';
+import { getUpcasterMetadata, type EventUpcaster, type UpcasterDefinition } from './events/upcaster.decorator';
+import { resolveOptions, type EventSourcingModuleOptions } from './event-sourcing-options';
+import { EVENT_SOURCING_OPTIONS } from './event-sourcing.module-definition';
+import { EventStore } from './store/event-store';
+import { SnapshotStore } from './store/snapshot-store';
+
+/** What a feature module of the application brings to the event-sourcing module. */
+export interface EventSourcingFeature {
+  /** `@Aggregate` classes; each gets an injectable `AggregateRepository`. */
+  aggregates?: AggregateClass[];
+  /** `@DomainEvent` classes no aggregate applies that must still be readable. */
+  events?: DomainEventClass[];
+  /** `@Upcaster` classes (providers, so they may inject) or plain upcaster objects. */
+  upcasters?: (Type<EventUpcaster> | UpcasterDefinition)[];
+}
+
+let featureCount = 0;
+
+/**
+ * The providers of one `forFeature` call: a repository per aggregate, and a provider
+ * that registers the feature's events and upcasters at bootstrap. @internal
+ */
+export function featureModule(module: Type, feature: EventSourcingFeature): DynamicModule {
+  const aggregates = feature.aggregates ?? [];
+  const upcasterClasses = (feature.upcasters ?? []).filter((u): u is Type<EventUpcaster> => typeof u === 'function');
+  const upcasterObjects = (feature.upcasters ?? []).filter((u): u is UpcasterDefinition => typeof u !== 'function');
+  const repositories = aggregates.map((aggregateClass): FactoryProvider => ({
+    provide: getAggregateRepositoryToken(aggregateClass),
+    inject: [
+      EventStore,
+      SnapshotStore,
+      EventTypeRegistry,
+      MessageContext,
+      EVENT_SOURCING_OPTIONS,
+      { token: EventBus, optional: true },
+    ],
+    useFactory: (
+      store: EventStore,
+      snapshots: SnapshotStore,
+      registry: EventTypeRegistry,
+      context: MessageContext,
+      options: EventSourcingModuleOptions,
+      eventBus: EventBus | undefined,
+    ) =>
+      new AggregateRepository(aggregateClass, {
+        store,
+        snapshots,
+        registry,
+        context,
+        eventBus,
+        unknownEvents: resolveOptions(options).unknownEvents,
+      }),
+  }));
+  const registration: FactoryProvider = {
+    provide: Symbol(`EventSourcingFeature#${++featureCount}`),
+    inject: [EventTypeRegistry, ...upcasterClasses],
+    useFactory: (registry: EventTypeRegistry, ...instances: EventUpcaster[]) => {
+      for (const eventClass of feature.events ?? []) registry.register(eventClass, 'forFeature({ events })');
+      upcasterClasses.forEach((cls, index) => {
+        const target = getUpcasterMetadata(cls);
+        if (!target)
+          throw new ConfigurationError(
+            `${cls.name} is listed as an upcaster but has no @Upcaster({ type, fromRevision }).`,
+          );
+        const instance = instances[index]!;
+        registry.registerUpcaster({ ...target, upcast: (data, envelope) => instance.upcast(data, envelope) }, cls.name);
+      });
+      upcasterObjects.forEach((upcaster) =>
+        registry.registerUpcaster(upcaster, `upcaster of "${upcaster.type}" from ${upcaster.fromRevision}`),
+      );
+      return true;
+    },
+  };
+  const providers: Provider[] = [...upcasterClasses, ...repositories, registration];
+  return { module, providers, exports: repositories.map((r) => r.provide) };
+}

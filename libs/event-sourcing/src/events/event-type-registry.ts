@@ -1,0 +1,142 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigurationError } from '../errors/configuration-error';
+import { UnknownEventTypeError } from '../errors/unknown-event-type-error';
+import { UpcastError } from '../errors/upcast-error';
+import { findDatePaths, restoreDates } from './date-paths';
+import { getDomainEventMetadata, requireDomainEventMetadata, type DomainEventClass } from './domain-event.decorator';
+import type { EventEnvelope, EventMetadata, NewEvent } from './event-envelope';
+import type { UpcasterDefinition } from './upcaster.decorator';
+
+/** Metadata key holding the paths of the Dates in an event's data. */
+export const DATE_PATHS_KEY = '$dates';
+
+/** What to do with a stored event whose type has no class here. */
+export type UnknownEventPolicy = 'throw' | 'skip';
+
+/**
+ * Knows every `@DomainEvent` class of the application by its type name, and the
+ * upcasters between revisions. It turns event instances into storable events and
+ * stored envelopes back into instances of the current revision. Filled at bootstrap by
+ * the aggregates and handlers that use the classes; one per application.
+ */
+@Injectable()
+export class EventTypeRegistry {
+  private readonly classes = new Map<string, { cls: DomainEventClass; revision: number; usedBy: string }>();
+  private readonly upcasters = new Map<string, UpcasterDefinition & { name: string }>();
+
+  /**
+   * Registers an event class under its type name.
+   * @throws ConfigurationError when the class is not decorated, or another class claims its type name.
+   */
+  register(cls: DomainEventClass, usedBy: string): void {
+    const { type, revision } = requireDomainEventMetadata(cls, usedBy);
+    const known = this.classes.get(type);
+    if (known && known.cls !== cls) {
+      throw new ConfigurationError(
+        `Event type "${type}" is claimed by two classes: ${known.cls.name} (used by ${known.usedBy}) and ${cls.name} (used by ${usedBy}). Give each a type name of its own.`,
+      );
+    }
+    if (!known) this.classes.set(type, { cls, revision, usedBy });
+  }
+
+  /**
+   * Registers an upcaster from one revision of a type to the next.
+   * @throws ConfigurationError when another upcaster already covers that type and revision.
+   */
+  registerUpcaster(upcaster: UpcasterDefinition, name: string): void {
+    const { type, fromRevision } = upcaster;
+    if (typeof type !== 'string' || !Number.isInteger(fromRevision) || fromRevision < 1) {
+      throw new ConfigurationError(`Upcaster ${name} needs a type name and a positive integer fromRevision.`);
+    }
+    const key = `${type}@${fromRevision}`;
+    const known = this.upcasters.get(key);
+    if (known && known.name !== name) {
+      throw new ConfigurationError(
+        `Two upcasters take "${type}" from revision ${fromRevision}: ${known.name} and ${name}.`,
+      );
+    }
+    this.upcasters.set(key, { ...upcaster, upcast: upcaster.upcast.bind(upcaster), name });
+  }
+
+  /** The class registered for a type name, if any. */
+  classOf(type: string): DomainEventClass | undefined {
+    return this.classes.get(type)?.cls;
+  }
+
+  /** The type names of every registered class. */
+  types(): string[] {
+    return [...this.classes.keys()];
+  }
+
+  /**
+   * An event instance as a storable event: its class's type and revision, its own
+   * fields as data, and the paths of its Dates in the metadata.
+   * @throws ConfigurationError when the event's class has no `@DomainEvent`.
+   */
+  toNewEvent(event: object, metadata: EventMetadata = {}, eventId?: string): NewEvent {
+    const cls = event.constructor as DomainEventClass;
+    const described = getDomainEventMetadata(cls);
+    if (!described) {
+      throw new ConfigurationError(`${cls.name} cannot be stored: it has no @DomainEvent('type') decorator.`);
+    }
+    const data = { ...event };
+    const dates = findDatePaths(data);
+    return {
+      type: described.type,
+      revision: described.revision,
+      data,
+      eventId,
+      metadata: dates.length ? { ...metadata, [DATE_PATHS_KEY]: dates } : metadata,
+    };
+  }
+
+  /**
+   * A stored envelope as an instance of its class at the current revision, or
+   * `undefined` for an unknown type under the `'skip'` policy.
+   * @throws UnknownEventTypeError for a type with no class (policy `'throw'`).
+   * @throws UpcastError when an upcaster is missing or fails, or the stored revision is newer than the class.
+   */
+  toInstance(envelope: EventEnvelope, unknown: UnknownEventPolicy = 'throw'): object | undefined {
+    const known = this.classes.get(envelope.type);
+    if (!known) {
+      if (unknown === 'skip') return undefined;
+      throw new UnknownEventTypeError(envelope.type, envelope.streamId, envelope.version);
+    }
+    const datePaths = envelope.metadata[DATE_PATHS_KEY];
+    let data = restoreDates(structuredClone(envelope.data), Array.isArray(datePaths) ? (datePaths as string[]) : []);
+    if (envelope.revision > known.revision) {
+      throw new UpcastError(
+        envelope.eventId,
+        envelope.type,
+        envelope.revision,
+        `it is newer than ${known.cls.name}, which is at revision ${known.revision}; deploy the newer code`,
+      );
+    }
+    for (let revision = envelope.revision; revision < known.revision; revision++) {
+      const upcaster = this.upcasters.get(`${envelope.type}@${revision}`);
+      if (!upcaster) {
+        throw new UpcastError(
+          envelope.eventId,
+          envelope.type,
+          envelope.revision,
+          `no upcaster takes it from revision ${revision} to ${revision + 1}`,
+        );
+      }
+      try {
+        data = upcaster.upcast(data, envelope);
+      } catch (error) {
+        throw new UpcastError(
+          envelope.eventId,
+          envelope.type,
+          envelope.revision,
+          `${upcaster.name} failed: ${error instanceof Error ? error.message : String(error)}`,
+          { cause: error },
+        );
+      }
+    }
+    if (data === null || typeof data !== 'object') {
+      throw new UpcastError(envelope.eventId, envelope.type, envelope.revision, 'its data is not an object');
+    }
+    return Object.assign(Object.create(known.cls.prototype as object) as object, data);
+  }
+}
