@@ -1,5 +1,7 @@
 /** The sizes of one benchmark run; both sides run every workload with the same ones. */
 export interface BenchParams {
+  /** Times each side runs each workload, in ABBA order; the figures cover all rounds. */
+  rounds: number;
   /** Untimed single-event appends per side before anything is measured. */
   warmupAppends: number;
   /** Workload 1: single-event appends to one stream, one after another. */
@@ -36,6 +38,7 @@ export interface BenchConfig {
 }
 
 const FULL: BenchParams = {
+  rounds: 2,
   warmupAppends: 300,
   sequentialAppends: 2_000,
   concurrentStreams: 1_000,

@@ -12,7 +12,12 @@ const NOTE = 'x'.repeat(100);
 
 /** A new event with a random id (so no two events of a run collide). */
 export function benchEvent(correlationId: string): BenchEvent {
-  return { eventId: randomUUID(), type: 'bench.deposited', data: { amount: 42, note: NOTE }, metadata: { correlationId } };
+  return {
+    eventId: randomUUID(),
+    type: 'bench.deposited',
+    data: { amount: 42, note: NOTE },
+    metadata: { correlationId },
+  };
 }
 
 /** `count` new events for one append. */
@@ -20,16 +25,23 @@ export function benchEvents(count: number, correlationId: string): BenchEvent[] 
   return Array.from({ length: count }, () => benchEvent(correlationId));
 }
 
+/** What a page of a {@link GlobalReader} held. */
+export interface PageInfo {
+  count: number;
+  /** Stream of the page's last event, to check what was read. */
+  lastStreamId: string | undefined;
+}
+
 /** Reads the whole store in global order, one page per call, from where the last call stopped. */
 export interface GlobalReader {
-  /** Reads the next page of at most `limit` events and returns how many it got. */
-  nextPage(limit: number): Promise<number>;
+  /** Reads the next page of at most `limit` events. */
+  nextPage(limit: number): Promise<PageInfo>;
 }
 
 /** One side of the benchmark: the event store or the raw `pg` baseline. */
 export interface BenchTarget {
-  /** `store` or `raw`, as the report names the side. */
-  readonly name: string;
+  /** The side, as the report names it. */
+  readonly name: 'store' | 'raw';
   /** Appends `events` to a stream that is known to be at `currentVersion` (0 = new stream). */
   append(streamId: string, currentVersion: number, events: readonly BenchEvent[]): Promise<void>;
   /** Appends one event after the stream's current version, retrying on conflict; returns the retries. */

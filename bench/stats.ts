@@ -9,21 +9,23 @@ export interface WorkloadStats {
 }
 
 /**
- * Times operations with `process.hrtime.bigint()`: each one by itself, and the whole
- * workload from the first `start` to `stop` (workers may overlap, so the wall time is
- * what throughput is computed from).
+ * Times operations with `process.hrtime.bigint()`: each one by itself, and the workload
+ * as a whole between `start` and `stop` (workers overlap, so throughput comes from this
+ * wall time). Several start/stop rounds add up.
  */
 export class OperationTimer {
   private readonly durations: bigint[] = [];
-  private startedAt = 0n;
-  private stoppedAt = 0n;
+  private startedAt: bigint | undefined;
+  private elapsed = 0n;
 
   start(): void {
     this.startedAt = process.hrtime.bigint();
   }
 
   stop(): void {
-    this.stoppedAt = process.hrtime.bigint();
+    if (this.startedAt === undefined) throw new Error('OperationTimer.stop() without start().');
+    this.elapsed += process.hrtime.bigint() - this.startedAt;
+    this.startedAt = undefined;
   }
 
   /** Runs one operation and records how long it took. */
@@ -36,9 +38,9 @@ export class OperationTimer {
 
   /** The statistics of the recorded operations, which together moved `events` events. */
   stats(events: number): WorkloadStats {
-    if (this.stoppedAt <= this.startedAt) throw new Error('OperationTimer.stats() needs start() and stop() first.');
+    if (this.elapsed === 0n) throw new Error('OperationTimer.stats() needs start() and stop() first.');
     const sorted = this.durations.map(nanosToMs).sort((a, b) => a - b);
-    const wallMs = nanosToMs(this.stoppedAt - this.startedAt);
+    const wallMs = nanosToMs(this.elapsed);
     return {
       events,
       operations: sorted.length,

@@ -1,17 +1,16 @@
 import type { EventEnvelope, EventMetadata } from '../../events/event-envelope';
 
 /**
- * Columns every event read selects; bigint and xid8 as text, converted once in
- * {@link toEnvelope}. The text columns get names of their own: an ORDER BY on an output
- * name would sort the text. @internal
+ * Columns every event read selects. `pg` returns bigint and xid8 as strings; they
+ * become bigints once, in {@link toEnvelope}. @internal
  */
 export const EVENT_COLUMNS =
-  'position::text AS position_text, transaction_id::text AS transaction_id_text, event_id, stream_id, version, type, revision, data, metadata, created_at';
+  'position, transaction_id, event_id, stream_id, version, type, revision, data, metadata, created_at';
 
 /** A row of {@link EVENT_COLUMNS}, as `pg` returns it. @internal */
 export interface EventRow {
-  position_text: string;
-  transaction_id_text: string;
+  position: string;
+  transaction_id: string;
   event_id: string;
   stream_id: string;
   version: string;
@@ -28,8 +27,8 @@ export function toEnvelope(row: EventRow): EventEnvelope {
     eventId: row.event_id,
     streamId: row.stream_id,
     version: Number(row.version),
-    position: BigInt(row.position_text),
-    transactionId: BigInt(row.transaction_id_text),
+    position: BigInt(row.position),
+    transactionId: BigInt(row.transaction_id),
     type: row.type,
     revision: row.revision,
     data: row.data,

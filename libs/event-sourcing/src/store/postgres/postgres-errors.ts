@@ -2,6 +2,7 @@
 export interface PgErrorFields {
   code?: string;
   detail?: string;
+  constraint?: string;
 }
 
 /** The `pg` error inside a TypeORM `QueryFailedError`, or the error itself. @internal */

@@ -1,6 +1,6 @@
-import type { DataSource } from 'typeorm';
+import type { PoolClient } from 'pg';
+import type { DataSource, QueryRunner } from 'typeorm';
 import { ConcurrencyError } from '../../errors/concurrency-error';
-import { DuplicateEventIdError } from '../../errors/duplicate-event-id-error';
 import type { EventEnvelope, NewEvent } from '../../events/event-envelope';
 import { normalizeQuery, type EventQuery } from '../event-query';
 import {
@@ -18,8 +18,9 @@ import { assertStreamId, prepareAppend, type PreparedAppend } from '../prepared-
 import { resolveBatchSize, resolveLimit, resolveStreamRange } from '../read-options';
 import { EVENT_COLUMNS, toEnvelope, type EventRow } from './event-row';
 import { buildEventQuerySql } from './event-query-sql';
+import { AppendRaceError, PostgresAppend } from './postgres-append';
+import { isRetryableWriteError } from './postgres-errors';
 import { quoteIdentifier } from './quote-identifier';
-import { isRetryableWriteError, pgErrorOf } from './postgres-errors';
 
 /** Options of {@link PostgresEventStore}. */
 export interface PostgresEventStoreOptions {
@@ -29,32 +30,24 @@ export interface PostgresEventStoreOptions {
   maxEventSize?: number;
   /** Default page size of reads. Default 500. */
   batchSize?: number;
-  /** Tries of an append that failed with a serialization failure or deadlock. Default 3. */
+  /** Tries of an append that provably wrote nothing (a lost race, a deadlock). Default 5. */
   writeAttempts?: number;
 }
 
-/** A `DataSource` (a pooled connection per call) or a `QueryRunner` (one connection, maybe in a transaction). */
-interface Executor {
-  query(sql: string, params?: unknown[]): Promise<unknown>;
-}
-
-async function run<T>(executor: Executor, sql: string, params: unknown[]): Promise<T> {
-  return (await executor.query(sql, params)) as T;
-}
-
-interface AppendRow {
-  status: 'ok' | 'replayed' | 'conflict';
-  stream_version: string;
-  last_position: string | null;
+interface Statement {
+  name: string;
+  text: string;
 }
 
 /**
- * The event store on PostgreSQL, through a TypeORM `DataSource`. Appends are one call of
- * the `es_append` function (version check and insert in one round trip); reads are
- * hand-written SQL. The schema comes from the store's migrations.
+ * The event store on PostgreSQL, through TypeORM's connection pool: each call checks
+ * out one connection (a TypeORM `QueryRunner`) and runs named, prepared statements on
+ * it. An append is one statement, so one round trip. The schema comes from the
+ * store's migrations (`eventStoreMigrations`).
  */
 export class PostgresEventStore extends EventStore {
   private readonly sql: Sql;
+  private readonly appender: PostgresAppend;
   private readonly maxEventSize: number;
   private readonly batchSize: number;
   private readonly writeAttempts: number;
@@ -64,34 +57,44 @@ export class PostgresEventStore extends EventStore {
     options: PostgresEventStoreOptions = {},
   ) {
     super();
-    this.sql = buildSql(quoteIdentifier(options.schema ?? 'public'));
+    const schema = quoteIdentifier(options.schema ?? 'public');
+    this.sql = buildSql(schema);
+    this.appender = new PostgresAppend(schema);
     this.maxEventSize = options.maxEventSize ?? 1024 * 1024;
     this.batchSize = options.batchSize ?? 500;
-    this.writeAttempts = options.writeAttempts ?? 3;
+    this.writeAttempts = options.writeAttempts ?? 5;
   }
 
   override async append(streamId: string, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult> {
     const prepared = prepareAppend(streamId, events, options, this.maxEventSize);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.appendPrepared(this.dataSource, prepared);
-      } catch (error) {
-        // Only errors that prove the statement rolled back are retried; never an ambiguous commit.
-        if (attempt >= this.writeAttempts || !isRetryableWriteError(error)) throw error;
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+    return this.withClient(async (client) => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await this.appender.run(client, prepared, false);
+        } catch (error) {
+          // Only what provably wrote nothing is tried again; never an ambiguous commit.
+          const retryable = error instanceof AppendRaceError || isRetryableWriteError(error);
+          if (!retryable || attempt >= this.writeAttempts) throw await this.finalError(error, prepared);
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+        }
       }
-    }
+    });
   }
 
   override async transaction<T>(work: (tx: EventStoreTransaction) => Promise<T>): Promise<T> {
     const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
+    const client = (await runner.connect()) as PoolClient;
     try {
       await runner.startTransaction();
       const result = await work({
-        append: (streamId, events, options) =>
-          this.appendPrepared(runner, prepareAppend(streamId, events, options, this.maxEventSize)),
-        readStream: (streamId, options) => this.readStreamWith(runner, streamId, options),
+        append: async (streamId, events, options) => {
+          const prepared = prepareAppend(streamId, events, options, this.maxEventSize);
+          // A failed statement has aborted the transaction: nothing here is retried.
+          return this.appender.run(client, prepared, true).catch(async (error: unknown) => {
+            throw await this.finalError(error, prepared);
+          });
+        },
+        readStream: (streamId, options) => this.readStreamWith(client, streamId, options),
       });
       await runner.commitTransaction();
       return result;
@@ -104,7 +107,7 @@ export class PostgresEventStore extends EventStore {
   }
 
   override readStream(streamId: string, options?: ReadStreamOptions): Promise<EventEnvelope[]> {
-    return this.readStreamWith(this.dataSource, streamId, options);
+    return this.withClient((client) => this.readStreamWith(client, streamId, options));
   }
 
   override async *iterateStream(streamId: string, options: IterateStreamOptions = {}): AsyncIterable<EventEnvelope> {
@@ -133,63 +136,59 @@ export class PostgresEventStore extends EventStore {
     const after = options.after ?? START_OF_STORE;
     const limit = resolveLimit(options.limit, this.batchSize);
     const types = options.types?.length ? [...options.types] : undefined;
-    const params: unknown[] = [after.transactionId.toString(), after.position.toString(), limit];
-    if (types) params.push(types);
-    const rows = await run<EventRow[]>(this.dataSource, types ? this.sql.readAllOfTypes : this.sql.readAll, params);
+    const values: unknown[] = [after.transactionId.toString(), after.position.toString(), limit];
+    if (types) values.push(types);
+    const rows = await this.withClient((client) =>
+      query<EventRow>(client, types ? this.sql.readAllOfTypes : this.sql.readAll, values),
+    );
     const events = rows.map(toEnvelope);
     const last = events.at(-1);
     return { events, cursor: last ? { transactionId: last.transactionId, position: last.position } : after };
   }
 
-  override async queryEvents(query?: EventQuery): Promise<EventEnvelope[]> {
-    const { text, params } = buildEventQuerySql(this.sql.schema, normalizeQuery(query));
-    const rows = await run<EventRow[]>(this.dataSource, text, params);
+  override async queryEvents(eventQuery?: EventQuery): Promise<EventEnvelope[]> {
+    const { text, params } = buildEventQuerySql(this.sql.schema, normalizeQuery(eventQuery));
+    const rows = await this.withClient(async (client) => (await client.query<EventRow>(text, params)).rows);
     return rows.map(toEnvelope);
   }
 
   override async streamVersion(streamId: string): Promise<number> {
     assertStreamId(streamId);
-    const rows = await run<{ version: string }[]>(this.dataSource, this.sql.streamVersion, [streamId]);
-    return rows[0] ? Number(rows[0].version) : 0;
+    const rows = await this.withClient((client) =>
+      query<{ version: string }>(client, this.sql.streamVersion, [streamId]),
+    );
+    return Number(rows[0]!.version);
   }
 
-  private async appendPrepared(executor: Executor, prepared: PreparedAppend): Promise<AppendResult> {
-    const { streamId, streamType, expectedVersion, events } = prepared;
-    // The events go as one JSON array, built from the already serialised payloads.
-    const batch = `[${events
-      .map(
-        (e) =>
-          `{"id":"${e.eventId}","type":${JSON.stringify(e.type)},"revision":${e.revision},"data":${e.dataJson},"metadata":${e.metadataJson}}`,
-      )
-      .join(',')}]`;
-    let rows: AppendRow[];
+  /** Runs `work` on one pooled connection, checked out through a TypeORM query runner. */
+  private async withClient<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    const runner: QueryRunner = this.dataSource.createQueryRunner();
     try {
-      rows = await run<AppendRow[]>(executor, this.sql.append, [streamId, streamType, String(expectedVersion), batch]);
-    } catch (error) {
-      const pgError = pgErrorOf(error);
-      if (pgError?.code === 'ES002') {
-        throw new DuplicateEventIdError(streamId, pgError.detail ?? events[0]!.eventId, { cause: error });
-      }
-      throw error;
+      return await work((await runner.connect()) as PoolClient);
+    } finally {
+      await runner.release();
     }
-    const row = rows[0]!;
-    if (row.status === 'conflict') throw new ConcurrencyError(streamId, expectedVersion, Number(row.stream_version));
-    return {
-      streamVersion: Number(row.stream_version),
-      position: BigInt(row.last_position!),
-      written: row.status === 'ok',
-    };
+  }
+
+  /** A lost race reaches the caller as the ConcurrencyError it amounts to. */
+  private async finalError(error: unknown, prepared: PreparedAppend): Promise<unknown> {
+    if (!(error instanceof AppendRaceError)) return error;
+    return new ConcurrencyError(
+      prepared.streamId,
+      prepared.expectedVersion,
+      await this.streamVersion(prepared.streamId),
+    );
   }
 
   private async readStreamWith(
-    executor: Executor,
+    client: PoolClient,
     streamId: string,
     options?: ReadStreamOptions,
   ): Promise<EventEnvelope[]> {
     assertStreamId(streamId);
     const { fromVersion, toVersion, backwards, limit } = resolveStreamRange(options);
     const [lower, upper] = backwards ? [toVersion, fromVersion] : [fromVersion, toVersion];
-    const rows = await run<EventRow[]>(executor, backwards ? this.sql.readStreamBackwards : this.sql.readStream, [
+    const rows = await query<EventRow>(client, backwards ? this.sql.readStreamBackwards : this.sql.readStream, [
       streamId,
       lower ?? 0,
       upper ?? Number.MAX_SAFE_INTEGER,
@@ -199,31 +198,43 @@ export class PostgresEventStore extends EventStore {
   }
 }
 
+async function query<T extends object>(client: PoolClient, statement: Statement, values: unknown[]): Promise<T[]> {
+  return (await client.query<T>({ ...statement, values })).rows;
+}
+
 interface Sql {
   schema: string;
-  append: string;
-  readStream: string;
-  readStreamBackwards: string;
-  readAll: string;
-  readAllOfTypes: string;
-  streamVersion: string;
+  readStream: Statement;
+  readStreamBackwards: Statement;
+  readAll: Statement;
+  readAllOfTypes: Statement;
+  streamVersion: Statement;
 }
 
 function buildSql(s: string): Sql {
-  const streamRange = `SELECT ${EVENT_COLUMNS} FROM ${s}.es_events
-    WHERE stream_id = $1 AND version BETWEEN $2 AND $3`;
+  const streamRange = `SELECT ${EVENT_COLUMNS} FROM ${s}.es_events WHERE stream_id = $1 AND version BETWEEN $2 AND $3`;
   // Only transactions older than every open one are final: read strictly below that horizon.
   const readAll = (typeFilter: string): string => `SELECT ${EVENT_COLUMNS} FROM ${s}.es_events
     WHERE (transaction_id, position) > ($1::text::xid8, $2::bigint)
       AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())${typeFilter}
     ORDER BY transaction_id, position LIMIT $3`;
+  const statement = (name: string, text: string): Statement => ({ name: `es_${name}_${hash(s)}`, text });
   return {
     schema: s,
-    append: `SELECT status, stream_version, last_position FROM ${s}.es_append($1, $2, $3, $4::jsonb)`,
-    readStream: `${streamRange} ORDER BY version LIMIT $4`,
-    readStreamBackwards: `${streamRange} ORDER BY version DESC LIMIT $4`,
-    readAll: readAll(''),
-    readAllOfTypes: readAll(' AND type = ANY($4::text[])'),
-    streamVersion: `SELECT version FROM ${s}.es_streams WHERE stream_id = $1`,
+    readStream: statement('read_stream', `${streamRange} ORDER BY version LIMIT $4`),
+    readStreamBackwards: statement('read_stream_back', `${streamRange} ORDER BY version DESC LIMIT $4`),
+    readAll: statement('read_all', readAll('')),
+    readAllOfTypes: statement('read_all_types', readAll(' AND type = ANY($4::text[])')),
+    streamVersion: statement(
+      'version',
+      `SELECT coalesce(max(version), 0) AS version FROM ${s}.es_events WHERE stream_id = $1`,
+    ),
   };
+}
+
+/** A short, stable tag of a schema name, so statements of two schemas get two names. */
+function hash(text: string): string {
+  let h = 0;
+  for (const char of text) h = (Math.imul(h, 31) + char.charCodeAt(0)) | 0;
+  return (h >>> 0).toString(36);
 }

@@ -1,0 +1,124 @@
+import type { BenchParams } from './bench-config';
+import type { WorkloadStats } from './stats';
+import type { Workload } from './workloads';
+
+/** Store events/s ÷ raw events/s that a workload must reach. */
+export const TARGET_RATIO = 0.8;
+
+/** Both sides' results of one workload. */
+export interface WorkloadResult {
+  workload: Workload;
+  store: WorkloadStats;
+  raw: WorkloadStats;
+  storeRetries?: number;
+  rawRetries?: number;
+  /** The order the sides ran in, round by round. */
+  order: string;
+}
+
+/** Where and how the run happened, for the header of results.md. */
+export interface RunContext {
+  date: Date;
+  quick: boolean;
+  nodeVersion: string;
+  postgresVersion: string;
+  cores: number;
+  cpuModel: string;
+  totalMemoryBytes: number;
+  poolSize: number;
+  durationMs: number;
+  params: BenchParams;
+}
+
+/** The results as a markdown table, one row per workload. */
+export function renderTable(results: readonly WorkloadResult[]): string {
+  const header = [
+    'Workload',
+    'Store ev/s',
+    'Store p50 ms',
+    'Store p99 ms',
+    'Raw ev/s',
+    'Raw p50 ms',
+    'Raw p99 ms',
+    'Store/raw',
+    'Notes',
+  ];
+  const rows = results.map((r) => {
+    const ratio = r.store.eventsPerSecond / r.raw.eventsPerSecond;
+    const notes = [`order: ${r.order}`];
+    if (r.storeRetries !== undefined || r.rawRetries !== undefined) {
+      notes.push(`retries: store ${r.storeRetries ?? 0}, raw ${r.rawRetries ?? 0}`);
+    }
+    return [
+      r.workload.title,
+      formatRate(r.store.eventsPerSecond),
+      formatMs(r.store.p50Ms),
+      formatMs(r.store.p99Ms),
+      formatRate(r.raw.eventsPerSecond),
+      formatMs(r.raw.p50Ms),
+      formatMs(r.raw.p99Ms),
+      // Truncated, not rounded: 0.797 shows as 0.79 ✗, never as 0.80 ✗.
+      `${(Math.floor(ratio * 100) / 100).toFixed(2)} ${ratio >= TARGET_RATIO ? '✓' : '✗'}`,
+      notes.join('; '),
+    ];
+  });
+  return [header, header.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+}
+
+/** The whole results.md: the run's context, the parameters, the table and how to read it. */
+export function renderResultsFile(context: RunContext, results: readonly WorkloadResult[]): string {
+  const gib = (context.totalMemoryBytes / 1024 ** 3).toFixed(1);
+  return `# Event store benchmark
+
+\`npm run bench${context.quick ? ' -- --quick' : ''}\`: \`PostgresEventStore\` against the best plain SQL on a
+\`pg.Pool\` (the "raw" side), same database, same event payloads, in one process run.
+
+- Date: ${context.date.toISOString()}
+- Node: ${context.nodeVersion}
+- PostgreSQL: ${context.postgresVersion}
+- Machine: ${context.cores} cores (${context.cpuModel}), ${gib} GiB memory
+- Mode: ${context.quick ? 'quick (counts ÷ 10)' : 'full'}; whole run took ${(context.durationMs / 1000).toFixed(1)} s
+- Pools: ${context.poolSize} connections per side
+
+## Results
+
+${renderTable(results)}
+
+Events/s is events moved ÷ wall time of the workload; p50/p99 is the latency of one
+operation (one append call, one read call or one page), from \`process.hrtime.bigint()\`.
+Store/raw is store events/s ÷ raw events/s; ✓ when at least ${TARGET_RATIO}. Each side runs
+each workload ${context.params.rounds} times, in ABBA order (BAAB for every other workload),
+and the figures cover all its rounds. Reads are seeded first (untimed), then both sides warm
+up with ${context.params.warmupAppends} appends over ${context.params.concurrency} workers, then a CHECKPOINT.
+
+## Workloads (sizes per side and round)
+
+${results.map((r) => `- ${r.workload.title}: ${r.workload.describe(context.params)}.`).join('\n')}
+
+## The two sides
+
+Both write the same event: \`{ type: 'bench.deposited', data: { amount: 42, note: 'x' × 100 },
+metadata: { correlationId } }\`, with a fresh UUID as event id (given to the store too) and
+one correlation id per append.
+
+- Store: \`PostgresEventStore\` over a TypeORM \`DataSource\` (poolSize ${context.poolSize}, store migrations run).
+  Appends pass the exact expected version (one statement: version check and insert);
+  contended appends read \`streamVersion\` once, then after each \`ConcurrencyError\`
+  expect the \`actual\` version it carries. Reads are \`readStream(id)\` and
+  \`readAll({ after: cursor, limit })\`.
+- Raw: a \`pg.Pool\` of the same size on a plain \`raw_events\` table (identity position,
+  unique event id, unique (stream_id, version)). One autocommit INSERT per append, as a
+  named (prepared) statement; the writer tracks the version itself; batches insert from
+  \`unnest\` of arrays. Contended appends read \`max(version)\`, insert the next version
+  and read again after a unique violation (23505): the same optimistic protocol. Reads are \`WHERE stream_id = $1 ORDER BY version\`
+  and \`WHERE position > $1 ORDER BY position LIMIT $2\`; rows are not mapped.
+`;
+}
+
+function formatRate(eventsPerSecond: number): string {
+  return Math.round(eventsPerSecond).toLocaleString('en-US');
+}
+
+function formatMs(ms: number): string {
+  return ms < 10 ? ms.toFixed(2) : ms.toFixed(1);
+}

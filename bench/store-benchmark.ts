@@ -1,0 +1,169 @@
+import { writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { loadBenchConfig, type BenchConfig, type BenchParams } from './bench-config';
+import { createBenchDatabase, type BenchDatabase } from './bench-database';
+import type { BenchTarget } from './bench-target';
+import { RawPgStore } from './raw-pg-store';
+import { renderResultsFile, renderTable, type WorkloadResult } from './report';
+import { OperationTimer, type WorkloadStats } from './stats';
+import { StoreTarget } from './store-target';
+import { seedReadWorkloads, warmUp, WORKLOADS, type Workload } from './workloads';
+
+// `npm run bench [-- --quick]`: the event store against a raw `pg` baseline, in a
+// database of its own that is dropped at the end, also when the run fails.
+
+const RESULTS_FILE = path.resolve(__dirname, '../../bench/results.md');
+
+async function main(): Promise<void> {
+  const config = loadBenchConfig(process.argv.slice(2), process.env);
+  const date = new Date();
+  const startedAt = process.hrtime.bigint();
+  const database = await createBenchDatabase(config.adminUrl);
+  log(`Database ${database.name} on PostgreSQL ${database.serverVersion}${config.quick ? ' (quick mode)' : ''}`);
+  const stopOnSignal = dropOnSignal(database);
+  try {
+    const results = await withTargets(database.url, config, (store, raw) => runAll(store, raw, config, database));
+    const table = renderTable(results);
+    log(`\n${table}\n`);
+    const durationMs = Number(process.hrtime.bigint() - startedAt) / 1e6;
+    log(`Whole run: ${(durationMs / 1000).toFixed(1)} s`);
+    if (config.quick) {
+      log('Quick run: bench/results.md left as it is.');
+      return;
+    }
+    const cpus = os.cpus();
+    const context = {
+      date,
+      quick: config.quick,
+      nodeVersion: process.version,
+      postgresVersion: database.serverVersion,
+      cores: cpus.length,
+      cpuModel: cpus[0]?.model.trim() ?? 'unknown CPU',
+      totalMemoryBytes: os.totalmem(),
+      poolSize: config.poolSize,
+      durationMs,
+      params: config.params,
+    };
+    await writeFile(RESULTS_FILE, renderResultsFile(context, results));
+    log(`Wrote ${path.relative(process.cwd(), RESULTS_FILE)}`);
+  } finally {
+    stopOnSignal();
+    await database.drop();
+    log(`Dropped ${database.name}`);
+  }
+}
+
+/**
+ * On Ctrl-C or SIGTERM, drops the database (closing the run's connections by force) and
+ * exits with 130 rather than leaving it behind. Returns a function removing the handlers.
+ */
+function dropOnSignal(database: BenchDatabase): () => void {
+  const handler = (signal: NodeJS.Signals): void => {
+    log(`${signal}: dropping ${database.name} and stopping.`);
+    database.drop(0).then(
+      () => process.exit(130),
+      (error: unknown) => {
+        console.error(`Could not drop ${database.name}:`, error);
+        process.exit(130);
+      },
+    );
+  };
+  process.once('SIGINT', handler);
+  process.once('SIGTERM', handler);
+  return () => {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  };
+}
+
+/** Opens both sides on `url`, runs `work`, and closes both whatever happens. */
+async function withTargets<T>(
+  url: string,
+  config: BenchConfig,
+  work: (store: BenchTarget, raw: BenchTarget) => Promise<T>,
+): Promise<T> {
+  const store = await StoreTarget.open(url, config.poolSize);
+  try {
+    const raw = await RawPgStore.open(url, config.poolSize);
+    try {
+      return await work(store, raw);
+    } finally {
+      await raw.close();
+    }
+  } finally {
+    await store.close();
+  }
+}
+
+async function runAll(
+  store: BenchTarget,
+  raw: BenchTarget,
+  config: BenchConfig,
+  database: BenchDatabase,
+): Promise<WorkloadResult[]> {
+  for (const target of [store, raw]) {
+    log(`Seeding and warming up ${target.name}…`);
+    await seedReadWorkloads(target, config.params);
+    await warmUp(target, config.params);
+  }
+  if (!(await database.checkpoint())) log('CHECKPOINT not permitted for this user; going on without it.');
+  const results: WorkloadResult[] = [];
+  for (const [index, workload] of WORKLOADS.entries()) {
+    const result = await runWorkload(workload, index % 2 === 0 ? [store, raw] : [raw, store], config.params);
+    log(`${workload.title}: ${summary(store.name, result.store)}; ${summary(raw.name, result.raw)}`);
+    results.push(result);
+  }
+  return results;
+}
+
+/**
+ * Runs a workload `rounds` times per side in ABBA order (A = `sides[0]`; the caller swaps
+ * A and B from one workload to the next), so that neither side always meets a warmer or a
+ * busier server. Each side's figures cover all its rounds.
+ */
+async function runWorkload(
+  workload: Workload,
+  sides: readonly [BenchTarget, BenchTarget],
+  params: BenchParams,
+): Promise<WorkloadResult> {
+  const order = Array.from({ length: params.rounds }, (_, round) => (round % 2 === 0 ? sides : [...sides].reverse()));
+  const tally = new Map(sides.map((target) => [target.name, { timer: new OperationTimer(), events: 0, retries: 0 }]));
+  for (const [round, targets] of order.entries()) {
+    for (const target of targets) {
+      const side = tally.get(target.name)!;
+      side.timer.start();
+      const outcome = await workload.run(target, side.timer, params, round);
+      side.timer.stop();
+      await workload.check?.(target, params, round);
+      side.events += outcome.events;
+      side.retries += outcome.retries ?? 0;
+    }
+  }
+  const store = tally.get('store')!;
+  const raw = tally.get('raw')!;
+  return {
+    workload,
+    store: store.timer.stats(store.events),
+    raw: raw.timer.stats(raw.events),
+    storeRetries: workload.countsRetries ? store.retries : undefined,
+    rawRetries: workload.countsRetries ? raw.retries : undefined,
+    order: order
+      .flat()
+      .map((target) => target.name)
+      .join(', '),
+  };
+}
+
+function summary(name: string, stats: WorkloadStats): string {
+  return `${name} ${Math.round(stats.eventsPerSecond)} ev/s, p50 ${stats.p50Ms.toFixed(2)} ms, p99 ${stats.p99Ms.toFixed(2)} ms`;
+}
+
+function log(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+main().catch((error: unknown) => {
+  console.error('Benchmark failed:', error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,170 @@
+import { randomUUID } from 'node:crypto';
+import type { BenchParams } from './bench-config';
+import { benchEvent, benchEvents, type BenchTarget } from './bench-target';
+import type { OperationTimer } from './stats';
+
+/** What a workload did on one side, besides its timings. */
+export interface WorkloadOutcome {
+  events: number;
+  /** Appends tried again after a version conflict (contention workload only). */
+  retries?: number;
+}
+
+/**
+ * One measured workload, run once per round on each side. `run` times each operation
+ * with the timer; the runner starts and stops the timer around it, then calls `check`
+ * (untimed) to prove the work was done. Writes of each round go to streams of their own.
+ */
+export interface Workload {
+  title: string;
+  /** Whether the report shows the retries of the workload. */
+  countsRetries?: boolean;
+  describe(params: BenchParams): string;
+  run(target: BenchTarget, timer: OperationTimer, params: BenchParams, round: number): Promise<WorkloadOutcome>;
+  check?(target: BenchTarget, params: BenchParams, round: number): Promise<void>;
+}
+
+const READ_STREAM = 'read-1';
+const GLOBAL_STREAM_PREFIX = 'global-';
+
+/** The six workloads, in the order they run. */
+export const WORKLOADS: readonly Workload[] = [
+  {
+    title: '1. Sequential appends, one stream',
+    describe: (p) => `${p.sequentialAppends} single-event appends to one stream, exact expected version`,
+    run: async (target, timer, p, round) => {
+      for (let version = 0; version < p.sequentialAppends; version++) {
+        const event = benchEvent(randomUUID());
+        await timer.time(() => target.append(`sequential-${round}`, version, [event]));
+      }
+      return { events: p.sequentialAppends };
+    },
+    check: (target, p, round) => expectStreamLength(target, `sequential-${round}`, p.sequentialAppends),
+  },
+  {
+    title: '2. Concurrent appends, many streams',
+    describe: (p) =>
+      `${p.concurrentStreams} streams × ${p.appendsPerStream} single-event appends, ${p.concurrency} workers, exact expected version`,
+    run: async (target, timer, p, round) => {
+      let next = 0;
+      await runWorkers(p.concurrency, async () => {
+        for (let stream = next++; stream < p.concurrentStreams; stream = next++) {
+          for (let version = 0; version < p.appendsPerStream; version++) {
+            const event = benchEvent(randomUUID());
+            await timer.time(() => target.append(`concurrent-${round}_${stream}`, version, [event]));
+          }
+        }
+      });
+      return { events: p.concurrentStreams * p.appendsPerStream };
+    },
+    check: (target, p, round) =>
+      expectStreamLength(target, `concurrent-${round}_${p.concurrentStreams - 1}`, p.appendsPerStream),
+  },
+  {
+    title: '3. Batch appends, one stream',
+    describe: (p) =>
+      `${p.batchAppends} appends of ${p.batchSize} events each, all to one stream, exact expected version`,
+    run: async (target, timer, p, round) => {
+      for (let append = 0; append < p.batchAppends; append++) {
+        const events = benchEvents(p.batchSize, randomUUID());
+        await timer.time(() => target.append(`batch-${round}`, append * p.batchSize, events));
+      }
+      return { events: p.batchAppends * p.batchSize };
+    },
+    check: (target, p, round) => expectStreamLength(target, `batch-${round}`, p.batchAppends * p.batchSize),
+  },
+  {
+    title: '4. Read one stream whole',
+    describe: (p) => `a ${p.readStreamEvents}-event stream read whole, ${p.readRepeats} times`,
+    run: async (target, timer, p) => {
+      for (let repeat = 0; repeat < p.readRepeats; repeat++) {
+        const count = await timer.time(() => target.readStream(READ_STREAM));
+        if (count !== p.readStreamEvents) throw new Error(`${target.name}: read ${count} events of ${READ_STREAM}.`);
+      }
+      return { events: p.readRepeats * p.readStreamEvents };
+    },
+  },
+  {
+    title: '5. Contended appends, one stream',
+    countsRetries: true,
+    describe: (p) =>
+      `${p.concurrency} writers × ${p.appendsPerWriter} single-event appends to one stream, read version then append, retry on conflict; latency is per successful append, retries included`,
+    run: async (target, timer, p, round) => {
+      let retries = 0;
+      await runWorkers(p.concurrency, async () => {
+        for (let append = 0; append < p.appendsPerWriter; append++) {
+          const event = benchEvent(randomUUID());
+          retries += await timer.time(() => target.appendContended(`contended-${round}`, event));
+        }
+      });
+      return { events: p.concurrency * p.appendsPerWriter, retries };
+    },
+    check: (target, p, round) => expectStreamLength(target, `contended-${round}`, p.concurrency * p.appendsPerWriter),
+  },
+  {
+    title: '6. Read all in global order',
+    describe: (p) =>
+      `${p.globalEvents} events paged ${p.globalPageSize} at a time from the start, ${p.globalPasses} passes (seeded first, untimed)`,
+    run: async (target, timer, p) => {
+      for (let pass = 0; pass < p.globalPasses; pass++) {
+        const reader = target.globalReader();
+        for (let read = 0; read < p.globalEvents;) {
+          const page = await timer.time(() => reader.nextPage(Math.min(p.globalPageSize, p.globalEvents - read)));
+          // The seeded events come first in global order; anything else means the reader is off.
+          if (page.count === 0 || !page.lastStreamId?.startsWith(GLOBAL_STREAM_PREFIX)) {
+            throw new Error(`${target.name}: global read stopped or left the seeded events after ${read} events.`);
+          }
+          read += page.count;
+        }
+      }
+      return { events: p.globalPasses * p.globalEvents };
+    },
+  },
+];
+
+/**
+ * Writes what the read workloads read, before anything else so that the global read's
+ * events are the first of the store. Untimed; ends with VACUUM ANALYZE.
+ */
+export async function seedReadWorkloads(target: BenchTarget, p: BenchParams): Promise<void> {
+  for (let seeded = 0, stream = 0; seeded < p.globalEvents; stream++) {
+    const count = Math.min(p.seedBatchSize, p.globalEvents - seeded);
+    await target.append(`${GLOBAL_STREAM_PREFIX}${stream}`, 0, benchEvents(count, randomUUID()));
+    seeded += count;
+  }
+  for (let seeded = 0; seeded < p.readStreamEvents;) {
+    const count = Math.min(p.seedBatchSize, p.readStreamEvents - seeded);
+    await target.append(READ_STREAM, seeded, benchEvents(count, randomUUID()));
+    seeded += count;
+  }
+  await target.analyze();
+}
+
+/**
+ * Untimed single-event appends and reads by as many workers as the workloads use, so that
+ * every connection they need is open and has its plans cached, and V8 has compiled the code.
+ */
+export async function warmUp(target: BenchTarget, p: BenchParams): Promise<void> {
+  const perWorker = Math.ceil(p.warmupAppends / p.concurrency);
+  await runWorkers(p.concurrency, async () => {
+    const streamId = `warmup-${randomUUID()}`;
+    for (let version = 0; version < perWorker; version++) {
+      await target.append(streamId, version, [benchEvent(randomUUID())]);
+    }
+    await target.appendContended(streamId, benchEvent(randomUUID()));
+    await target.readStream(streamId);
+    await target.globalReader().nextPage(10);
+  });
+}
+
+/** Runs `count` workers at once; waits for all of them, even when one fails, then throws its error. */
+async function runWorkers(count: number, worker: () => Promise<void>): Promise<void> {
+  const settled = await Promise.allSettled(Array.from({ length: count }, worker));
+  const failed = settled.find((result) => result.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
+async function expectStreamLength(target: BenchTarget, streamId: string, expected: number): Promise<void> {
+  const actual = await target.readStream(streamId);
+  if (actual !== expected) throw new Error(`${target.name}: stream ${streamId} has ${actual} events, not ${expected}.`);
+}
