@@ -13,6 +13,15 @@ const require = createRequire(import.meta.url);
 const launcher = join(root, 'dist/libs/event-sourcing/src/store/postgres/embedded-postgres-server.js');
 
 export default async function globalSetup() {
+  // Under CI a missing server is a failure, found before anything is started.
+  const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const problem = await unreachable(serverUrl);
+  if (problem && process.env.CI) {
+    throw new Error(
+      `PostgreSQL at ${serverUrl.replace(/:[^:@/]*@/, ':***@')} is unreachable (${problem}); CI needs it.`,
+    );
+  }
+
   // The embedded server is started by the library's own launcher, from the build.
   if (!existsSync(launcher)) {
     execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], {
@@ -24,20 +33,12 @@ export default async function globalSetup() {
   globalThis.__EMBEDDED_POSTGRES__ = embedded;
   process.env.ES_TEST_EMBEDDED_URL = embedded.url;
 
-  const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const problem = await unreachable(serverUrl);
-  if (!problem) {
-    process.env.ES_TEST_POSTGRES_URL = serverUrl;
-  } else if (process.env.CI) {
-    throw new Error(
-      `PostgreSQL at ${serverUrl.replace(/:[^:@/]*@/, ':***@')} is unreachable (${problem}); CI needs it.`,
-    );
-  } else {
+  if (problem) {
     console.warn(
       `\nPostgreSQL at ${serverUrl} is unreachable (${problem}); the tests use the embedded one for it too.`,
     );
-    process.env.ES_TEST_POSTGRES_URL = embedded.url;
   }
+  process.env.ES_TEST_POSTGRES_URL = problem ? embedded.url : serverUrl;
 }
 
 async function unreachable(url) {

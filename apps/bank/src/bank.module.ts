@@ -1,7 +1,7 @@
-import { Module } from '@nestjs/common';
+import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
-import { EventSourcingModule } from '@app/event-sourcing';
+import { CorrelationIdMiddleware, EventSourcingModule } from '@app/event-sourcing';
 import { AccountsModule } from './accounts/accounts.module';
 import { HealthController } from './health/health.controller';
 
@@ -21,4 +21,8 @@ import { HealthController } from './health/health.controller';
   ],
   controllers: [HealthController],
 })
-export class BankModule {}
+export class BankModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(CorrelationIdMiddleware).forRoutes('*');
+  }
+}

@@ -1,7 +1,7 @@
-import { Module } from '@nestjs/common';
+import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
-import { EventSourcingModule } from '@app/event-sourcing';
+import { CorrelationIdMiddleware, EventSourcingModule } from '@app/event-sourcing';
 import { HealthController } from './health/health.controller';
 import { ListsModule } from './lists/lists.module';
 
@@ -21,4 +21,8 @@ import { ListsModule } from './lists/lists.module';
   ],
   controllers: [HealthController],
 })
-export class TodoModule {}
+export class TodoModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(CorrelationIdMiddleware).forRoutes('*');
+  }
+}

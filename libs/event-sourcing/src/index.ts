@@ -90,5 +90,8 @@ export { SnapshotStore, type Snapshot } from './store/snapshot-store';
 export { InMemorySnapshotStore } from './store/in-memory/in-memory-snapshot-store';
 export { PostgresSnapshotStore } from './store/postgres/postgres-snapshot-store';
 
+// http
+export { CorrelationIdMiddleware, CORRELATION_ID_HEADER } from './http/correlation-id.middleware';
+
 // health
 export { EventStoreHealthIndicator } from './health/event-store-health-indicator';

@@ -5,7 +5,7 @@ import { InvalidStreamIdError } from '../errors/invalid-stream-id-error';
 import type { EventMetadata, NewEvent } from '../events/event-envelope';
 import type { AppendOptions } from './event-store';
 import { assertExpectedVersion, type ExpectedVersion } from './expected-version';
-import { checkJsonValue } from './json-check';
+import { serializeJson } from './json-check';
 
 /** Longest accepted stream id, in characters. */
 export const MAX_STREAM_ID_LENGTH = 255;
@@ -102,8 +102,8 @@ function prepareEvent(event: unknown, index: number, maxEventSize: number): Prep
     throw new InvalidEventError(index, `revision ${String(rev)} is not a positive integer`);
   }
   if (data === undefined) throw new InvalidEventError(index, 'data is missing (use null for an empty payload)');
-  const dataProblem = checkJsonValue(data, 'data');
-  if (dataProblem) throw new InvalidEventError(index, dataProblem);
+  const dataJson = serializeJson(data, 'data');
+  if ('problem' in dataJson) throw new InvalidEventError(index, dataJson.problem);
   const meta: EventMetadata = metadata ?? {};
   if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) {
     throw new InvalidEventError(index, 'metadata must be a plain object');
@@ -113,11 +113,18 @@ function prepareEvent(event: unknown, index: number, maxEventSize: number): Prep
       throw new InvalidEventError(index, `metadata.${key} must be a string`);
     }
   }
-  const metaProblem = checkJsonValue(meta, 'metadata');
-  if (metaProblem) throw new InvalidEventError(index, metaProblem);
-  const dataJson = JSON.stringify(data);
-  const metadataJson = JSON.stringify(meta);
-  const size = Buffer.byteLength(dataJson) + Buffer.byteLength(metadataJson);
+  const metadataJson = serializeJson(meta, 'metadata');
+  if ('problem' in metadataJson) throw new InvalidEventError(index, metadataJson.problem);
+  // Characters count at most 3 UTF-8 bytes each: only a payload near the limit is measured.
+  const length = dataJson.json.length + metadataJson.json.length;
+  const size =
+    length * 3 <= maxEventSize ? length : Buffer.byteLength(dataJson.json) + Buffer.byteLength(metadataJson.json);
   if (size > maxEventSize) throw new EventTooLargeError(index, size, maxEventSize);
-  return { eventId: (eventId ?? randomUUID()).toLowerCase(), type, revision: rev, dataJson, metadataJson };
+  return {
+    eventId: eventId === undefined ? randomUUID() : eventId.toLowerCase(),
+    type,
+    revision: rev,
+    dataJson: dataJson.json,
+    metadataJson: metadataJson.json,
+  };
 }

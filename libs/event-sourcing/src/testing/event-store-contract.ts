@@ -567,6 +567,9 @@ export function describeEventStoreContract(name: string, createSubject: () => Pr
         ['NaN', () => ({ amount: Number.NaN })],
         ['a Map', () => ({ m: new Map([[1, 2]]) })],
         ['a NUL character', () => ({ s: 'a\u0000b' })],
+        ['a lone surrogate', () => ({ s: 'a\ud800b' })],
+        ['an invalid Date', () => ({ at: new Date('not a date') })],
+        ['binary data', () => ({ b: new Uint8Array([1, 2]) })],
         ['undefined', () => undefined],
       ])('data holding %s', async (_title, data) => {
         await expectRejectedWithoutWrite(

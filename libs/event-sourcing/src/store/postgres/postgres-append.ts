@@ -28,6 +28,7 @@ interface ReplayRow {
   stream_id: string | null;
   version: string | null;
   position: string | null;
+  current_version: string;
 }
 
 /**
@@ -49,8 +50,6 @@ export class PostgresAppend {
   private readonly first: Statement;
   private readonly atEnd: Statement;
   private readonly replay: Statement;
-  /** The stream's current version. */
-  readonly version: Statement;
 
   constructor(s: string) {
     // $1 stream id, $2 stream type, $3 expected version, $4… the events as parallel arrays.
@@ -84,9 +83,10 @@ export class PostgresAppend {
         ${streamRow} SELECT $1::text, $2::text FROM current c WHERE c.v = 0 AND EXISTS (SELECT 1 FROM inserted)
         ON CONFLICT (stream_id) DO NOTHING
       ) SELECT position, version FROM inserted`);
-    this.version = named(`SELECT coalesce(max(version), 0) AS version FROM ${s}.es_events WHERE stream_id = $1`);
-    // Where each event id of an append is stored, if anywhere, in the append's order.
-    this.replay = named(`SELECT ev.stream_id, ev.version, ev.position
+    // Where each event id of an append is stored, if anywhere, in the append's order, and
+    // the stream's version: all a failed append needs to know, in one round trip.
+    this.replay = named(`SELECT ev.stream_id, ev.version, ev.position,
+             (SELECT coalesce(max(version), 0) FROM ${s}.es_events WHERE stream_id = $2::text) AS current_version
         FROM unnest($1::uuid[]) WITH ORDINALITY AS w(event_id, n)
         LEFT JOIN ${s}.es_events ev ON ev.event_id = w.event_id
        ORDER BY w.n`);
@@ -148,7 +148,8 @@ export class PostgresAppend {
    */
   private async replayOrThrow(client: PoolClient, prepared: PreparedAppend, cause?: unknown): Promise<AppendResult> {
     const { streamId, expectedVersion, events } = prepared;
-    const found = (await client.query<ReplayRow>({ ...this.replay, values: [events.map((e) => e.eventId)] })).rows;
+    const found = (await client.query<ReplayRow>({ ...this.replay, values: [events.map((e) => e.eventId), streamId] }))
+      .rows;
     const first = found[0];
     const base = first?.version == null ? undefined : Number(first.version) - 1;
     const inPlace =
@@ -165,8 +166,7 @@ export class PostgresAppend {
     if (expectedVersion === 'any' || (expectedVersion === 'stream_exists' && cause !== undefined)) {
       throw new AppendRaceError(streamId);
     }
-    const [row] = (await client.query<{ version: string }>({ ...this.version, values: [streamId] })).rows;
-    throw new ConcurrencyError(streamId, expectedVersion, Number(row!.version));
+    throw new ConcurrencyError(streamId, expectedVersion, Number(found[0]!.current_version));
   }
 }
 

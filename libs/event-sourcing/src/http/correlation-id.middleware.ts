@@ -1,0 +1,33 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Injectable, type NestMiddleware } from '@nestjs/common';
+import { MessageContext } from '../events/message-context';
+
+/** The header that carries a correlation id in and out. */
+export const CORRELATION_ID_HEADER = 'x-correlation-id';
+
+const ACCEPTED = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * Gives every HTTP request a correlation id: the caller's `X-Correlation-Id` when it is a
+ * plain token of up to 128 characters, else a new UUID. The id is echoed in the response
+ * header and is the current one (`MessageContext`) while the request is handled, so the
+ * commands it dispatches write it into every event's metadata.
+ * @example
+ * export class AppModule implements NestModule {
+ *   configure(consumer: MiddlewareConsumer) {
+ *     consumer.apply(CorrelationIdMiddleware).forRoutes('*');
+ *   }
+ * }
+ */
+@Injectable()
+export class CorrelationIdMiddleware implements NestMiddleware<IncomingMessage, ServerResponse> {
+  constructor(private readonly context: MessageContext) {}
+
+  use(request: IncomingMessage, response: ServerResponse, next: () => void): void {
+    const given = request.headers[CORRELATION_ID_HEADER];
+    const correlationId = typeof given === 'string' && ACCEPTED.test(given) ? given : randomUUID();
+    response.setHeader(CORRELATION_ID_HEADER, correlationId);
+    this.context.run({ correlationId }, next);
+  }
+}
