@@ -65,13 +65,22 @@ export function renderTable(results: readonly WorkloadResult[]): string {
   return [header, header.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
 }
 
-/** The whole results.md: the run's context, the parameters, the table and how to read it. */
-export function renderResultsFile(context: RunContext, results: readonly WorkloadResult[]): string {
+/**
+ * The whole results.md: the run's context, the parameters, the table and how to read it,
+ * then `aggregateSection` (the aggregate part's own section).
+ */
+export function renderResultsFile(
+  context: RunContext,
+  results: readonly WorkloadResult[],
+  aggregateSection: string,
+): string {
   const gib = (context.totalMemoryBytes / 1024 ** 3).toFixed(1);
   return `# Event store benchmark
 
-\`npm run bench${context.quick ? ' -- --quick' : ''}\`: \`PostgresEventStore\` against the best plain SQL on a
-\`pg.Pool\` (the "raw" side), same database, same event payloads, in one process run.
+\`npm run bench${context.quick ? ' -- --quick' : ''}\`, in one process run: first \`PostgresEventStore\` against the best
+plain SQL on a \`pg.Pool\` (the "raw" side), same database, same event payloads; then the
+event-sourced aggregates ([Aggregates](#aggregates)): loads with and without snapshots, and
+command throughput against the store's append rate.
 
 - Date: ${context.date.toISOString()}
 - Node: ${context.nodeVersion}
@@ -80,7 +89,7 @@ export function renderResultsFile(context: RunContext, results: readonly Workloa
 - Mode: ${context.quick ? 'quick (counts ÷ 10)' : 'full'}; whole run took ${(context.durationMs / 1000).toFixed(1)} s
 - Pools: ${context.poolSize} connections per side
 
-## Results
+## Results: event store against raw pg
 
 ${renderTable(results)}
 
@@ -112,7 +121,8 @@ one correlation id per append.
   \`unnest\` of arrays. Contended appends read \`max(version)\`, insert the next version
   and read again after a unique violation (23505): the same optimistic protocol. Reads are \`WHERE stream_id = $1 ORDER BY version\`
   and \`WHERE position > $1 ORDER BY position LIMIT $2\`; rows are not mapped.
-`;
+
+${aggregateSection}`;
 }
 
 function formatRate(eventsPerSecond: number): string {

@@ -5,6 +5,8 @@ export interface WorkloadStats {
   eventsPerSecond: number;
   p50Ms: number;
   p99Ms: number;
+  /** Mean latency of one operation. */
+  meanMs: number;
   wallMs: number;
 }
 
@@ -47,6 +49,7 @@ export class OperationTimer {
       eventsPerSecond: events / (wallMs / 1000),
       p50Ms: percentile(sorted, 50),
       p99Ms: percentile(sorted, 99),
+      meanMs: sorted.reduce((sum, ms) => sum + ms, 0) / sorted.length,
       wallMs,
     };
   }

@@ -1,6 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { runAggregateBenchmarks } from './aggregate-benchmark';
+import { renderAggregateSection, renderAggregateTables } from './aggregate-report';
 import { loadBenchConfig, type BenchConfig, type BenchParams } from './bench-config';
 import { createBenchDatabase, type BenchDatabase } from './bench-database';
 import type { BenchTarget } from './bench-target';
@@ -10,8 +12,9 @@ import { OperationTimer, type WorkloadStats } from './stats';
 import { StoreTarget } from './store-target';
 import { seedReadWorkloads, warmUp, WORKLOADS, type Workload } from './workloads';
 
-// `npm run bench [-- --quick]`: the event store against a raw `pg` baseline, in a
-// database of its own that is dropped at the end, also when the run fails.
+// `npm run bench [-- --quick]`: the event store against a raw `pg` baseline, then the
+// aggregates (loads with and without snapshots, command throughput), in a database of its
+// own that is dropped at the end, also when the run fails.
 
 const RESULTS_FILE = path.resolve(__dirname, '../../bench/results.md');
 
@@ -24,8 +27,9 @@ async function main(): Promise<void> {
   const stopOnSignal = dropOnSignal(database);
   try {
     const results = await withTargets(database.url, config, (store, raw) => runAll(store, raw, config, database));
-    const table = renderTable(results);
-    log(`\n${table}\n`);
+    log(`\n${renderTable(results)}\n`);
+    const aggregates = await runAggregateBenchmarks(database, config, log);
+    log(`\n${renderAggregateTables(aggregates)}\n`);
     const durationMs = Number(process.hrtime.bigint() - startedAt) / 1e6;
     log(`Whole run: ${(durationMs / 1000).toFixed(1)} s`);
     if (config.quick) {
@@ -45,7 +49,8 @@ async function main(): Promise<void> {
       durationMs,
       params: config.params,
     };
-    await writeFile(RESULTS_FILE, renderResultsFile(context, results));
+    const aggregateSection = renderAggregateSection(aggregates, config.params.concurrency, config.params.rounds);
+    await writeFile(RESULTS_FILE, renderResultsFile(context, results, aggregateSection));
     log(`Wrote ${path.relative(process.cwd(), RESULTS_FILE)}`);
   } finally {
     stopOnSignal();

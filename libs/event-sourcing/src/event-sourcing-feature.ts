@@ -59,8 +59,9 @@ export function featureModule(module: Type, feature: EventSourcingFeature): Dyna
         unknownEvents: resolveOptions(options).unknownEvents,
       }),
   }));
+  const featureId = ++featureCount;
   const registration: FactoryProvider = {
-    provide: Symbol(`EventSourcingFeature#${++featureCount}`),
+    provide: Symbol(`EventSourcingFeature#${featureId}`),
     inject: [EventTypeRegistry, ...upcasterClasses],
     useFactory: (registry: EventTypeRegistry, ...instances: EventUpcaster[]) => {
       for (const eventClass of feature.events ?? []) registry.register(eventClass, 'forFeature({ events })');
@@ -73,8 +74,11 @@ export function featureModule(module: Type, feature: EventSourcingFeature): Dyna
         const instance = instances[index]!;
         registry.registerUpcaster({ ...target, upcast: (data, envelope) => instance.upcast(data, envelope) }, cls.name);
       });
-      upcasterObjects.forEach((upcaster) =>
-        registry.registerUpcaster(upcaster, `upcaster of "${upcaster.type}" from ${upcaster.fromRevision}`),
+      upcasterObjects.forEach((upcaster, index) =>
+        registry.registerUpcaster(
+          upcaster,
+          `upcasters[${index}] of forFeature #${featureId} ("${upcaster.type}" from ${upcaster.fromRevision})`,
+        ),
       );
       return true;
     },

@@ -2,6 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import type { EventBus } from '@nestjs/cqrs';
 import { AggregateNotFoundError } from '../errors/aggregate-not-found-error';
+import { InvalidQueryError } from '../errors/invalid-query-error';
+import { InvalidStreamIdError } from '../errors/invalid-stream-id-error';
+import { serializeJson } from '../store/json-check';
+import { assertStreamId } from '../store/prepared-append';
 import { ConcurrencyError } from '../errors/concurrency-error';
 import { findDatePaths, restoreDates } from '../events/date-paths';
 import type { EventMetadata } from '../events/event-envelope';
@@ -56,6 +60,7 @@ export interface AggregateRepositoryDeps {
  */
 export class AggregateRepository<T extends AggregateRoot> {
   private readonly logger: Logger;
+  private unsnapshottable = false;
   private readonly metadata: AggregateMetadata;
 
   constructor(
@@ -69,9 +74,17 @@ export class AggregateRepository<T extends AggregateRoot> {
     }
   }
 
-  /** The stream of an aggregate id: `${streamType}-${id}`. */
+  /**
+   * The stream of an aggregate id: `${streamType}-${id}`.
+   * @throws InvalidStreamIdError for an id that is not a non-empty string, or too long.
+   */
   streamId(id: string): string {
-    return `${this.metadata.streamType}-${id}`;
+    if (typeof id !== 'string' || id.trim() === '') {
+      throw new InvalidStreamIdError(id, `the ${this.aggregateClass.name} id must be a non-empty string`);
+    }
+    const streamId = `${this.metadata.streamType}-${id}`;
+    assertStreamId(streamId);
+    return streamId;
   }
 
   /**
@@ -84,7 +97,7 @@ export class AggregateRepository<T extends AggregateRoot> {
     const aggregate = await this.find(id);
     if (!aggregate) throw new AggregateNotFoundError(this.aggregateClass.name, id);
     if (options.expectedVersion !== undefined && aggregate.version !== options.expectedVersion) {
-      throw new ConcurrencyError(this.streamId(id), options.expectedVersion, aggregate.version);
+      throw new ConcurrencyError(this.streamId(id), options.expectedVersion, aggregate.version, false);
     }
     return aggregate;
   }
@@ -102,10 +115,26 @@ export class AggregateRepository<T extends AggregateRoot> {
   /**
    * The aggregate as it was at a version, or at a time (its events created up to then).
    * @throws AggregateNotFoundError when it had no events by then.
+   * @throws InvalidQueryError for a version that is not a positive integer or beyond the
+   *   stream, or an invalid Date.
    */
   async loadAt(id: string, at: { version: number } | { at: Date }): Promise<T> {
+    if ('version' in at) {
+      if (!Number.isSafeInteger(at.version) || at.version < 1) {
+        throw new InvalidQueryError('version', at.version, 'give a positive integer');
+      }
+    } else if (!(at.at instanceof Date) || Number.isNaN(at.at.getTime())) {
+      throw new InvalidQueryError('at', at.at, 'give a valid Date');
+    }
     const aggregate = await this.rebuild(id, 'version' in at ? { maxVersion: at.version } : { until: at.at });
     if (!aggregate) throw new AggregateNotFoundError(this.aggregateClass.name, id);
+    if ('version' in at && aggregate.version < at.version) {
+      throw new InvalidQueryError(
+        'version',
+        at.version,
+        `${this.aggregateClass.name} ${id} is only at version ${aggregate.version}`,
+      );
+    }
     return aggregate;
   }
 
@@ -114,6 +143,8 @@ export class AggregateRepository<T extends AggregateRoot> {
    * (0 for a new one: saving a new aggregate whose stream exists fails), then publishes
    * them and takes a snapshot if the policy says so.
    * @throws ConcurrencyError when the stream moved since the load; nothing is written.
+   * @throws ConfigurationError for an event class without `@DomainEvent`.
+   * @throws InvalidEventError, EventTooLargeError, DuplicateEventIdError as `EventStore.append`.
    */
   async save(aggregate: T, options: SaveOptions = {}): Promise<SaveResult> {
     const events = [...aggregate.getUncommittedEvents()];
@@ -133,6 +164,7 @@ export class AggregateRepository<T extends AggregateRoot> {
     );
     aggregate.markPersisted(result.streamVersion);
     aggregate.uncommit();
+    this.deps.context.recordSave();
     this.publish(events);
     if (snapshotDue(this.metadata.snapshots, before, result.streamVersion)) await this.snapshot(aggregate);
     return { version: result.streamVersion, position: result.position, events };
@@ -146,7 +178,7 @@ export class AggregateRepository<T extends AggregateRoot> {
       const snapshot = await this.deps.snapshots.load(streamId, limit.maxVersion);
       if (snapshot && snapshot.revision === this.metadata.snapshotRevision) {
         const { [DATE_PATHS_KEY]: dates, ...state } = snapshot.state;
-        aggregate.restoreSnapshot(restoreDates(state, Array.isArray(dates) ? (dates as string[]) : []));
+        aggregate.restoreSnapshot(restoreDates(state, dates));
         version = snapshot.version;
       }
     }
@@ -178,6 +210,17 @@ export class AggregateRepository<T extends AggregateRoot> {
 
   private async snapshot(aggregate: T): Promise<void> {
     const state = aggregate.toSnapshot();
+    const serialized = serializeJson(state, `${this.aggregateClass.name} snapshot`);
+    if ('problem' in serialized) {
+      // A snapshot that would not read back as it was is worse than none: loads replay events.
+      if (!this.unsnapshottable) {
+        this.unsnapshottable = true;
+        this.logger.warn(
+          `No snapshots of ${this.aggregateClass.name}: ${serialized.problem}. Override toSnapshot and restoreSnapshot.`,
+        );
+      }
+      return;
+    }
     const dates = findDatePaths(state);
     try {
       await this.deps.snapshots.save({

@@ -1,5 +1,6 @@
 import { AggregateRoot as CqrsAggregateRoot } from '@nestjs/cqrs';
 import { MissingEventHandlerError } from '../errors/missing-event-handler-error';
+import { UnsavedEventsError } from '../errors/unsaved-events-error';
 import type { DomainEventClass } from '../events/domain-event.decorator';
 import { getApplyHandlers } from './apply.decorator';
 
@@ -43,6 +44,26 @@ export abstract class AggregateRoot extends CqrsAggregateRoot<object> {
    */
   markPersisted(version: number): void {
     this.persistedVersion = version;
+  }
+
+  /**
+   * Publishes nothing itself: events reach the `EventBus` when the repository has stored
+   * them. Calling it after a save is harmless.
+   * @throws UnsavedEventsError while there are unsaved events.
+   */
+  override commit(): void {
+    const unsaved = this.getUncommittedEvents().length;
+    if (unsaved > 0) throw new UnsavedEventsError(this.constructor.name, unsaved);
+  }
+
+  /** Always false: events are published after they are stored, never when applied. */
+  override get autoCommit(): boolean {
+    return false;
+  }
+
+  /** @throws UnsavedEventsError when set to true (see {@link AggregateRoot.commit}). */
+  override set autoCommit(value: boolean) {
+    if (value) throw new UnsavedEventsError(this.constructor.name, this.getUncommittedEvents().length);
   }
 
   /**

@@ -12,7 +12,7 @@ const CQRS_COMMAND_HANDLER_METADATA = '__commandHandler__';
 
 /** A command with the optional ids this library reads. */
 interface CommandIds {
-  /** Id of this command; becomes the causation id of the events it produces. */
+  /** Id of this command; becomes the causation id of the events it produces (a new UUID when absent). */
   commandId?: string;
   /** Correlation id to keep; else the current one (the HTTP request's), else a new one. */
   correlationId?: string;
@@ -57,10 +57,17 @@ export class CommandHandlerEnhancer implements OnModuleInit {
       const ids = (command ?? {}) as CommandIds;
       return this.context.runMessage(ids.commandId, ids.correlationId, async () => {
         for (let attempt = 1; ; attempt++) {
+          const savesBefore = this.context.saveCount();
           try {
             return await execute(command);
           } catch (error) {
-            if (!(error instanceof ConcurrencyError) || attempt >= attempts) throw error;
+            // Not again when it cannot help, or when this try already stored something.
+            const again =
+              error instanceof ConcurrencyError &&
+              error.retryable &&
+              attempt < attempts &&
+              this.context.saveCount() === savesBefore;
+            if (!again) throw error;
             this.logger.debug(`${name}: ${error.message} Try ${attempt + 1} of ${attempts}.`);
             // Full jitter over an exponentially growing window spreads the contenders out.
             const window = Math.min(backoffMs * 2 ** (attempt - 1), 1000);

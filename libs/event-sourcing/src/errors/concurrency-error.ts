@@ -13,6 +13,11 @@ export class ConcurrencyError extends EventSourcingError {
     readonly expected: ExpectedVersion,
     /** The stream's version when the append was tried; 0 when it did not exist. */
     readonly actual: number,
+    /**
+     * False when running the command again cannot help: the expected version came from
+     * the caller (an HTTP If-Match), not from a load.
+     */
+    readonly retryable = true,
   ) {
     super(
       `Stream "${streamId}" is at version ${actual}, expected ${describe(expected)}. Nothing was written; reload and retry.`,

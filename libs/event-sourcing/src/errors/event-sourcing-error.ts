@@ -16,7 +16,8 @@ export type EventSourcingErrorCode =
   | 'ES_UNKNOWN_EVENT_TYPE'
   | 'ES_UPCAST'
   | 'ES_MISSING_EVENT_HANDLER'
-  | 'ES_DOMAIN_RULE';
+  | 'ES_DOMAIN_RULE'
+  | 'ES_UNSAVED_EVENTS';
 
 /**
  * Base class of every error thrown by the library. Each subclass carries a stable

@@ -1,11 +1,14 @@
+/** Where a Date sits in a value: the keys (and array indexes) leading to it. */
+export type DatePath = (string | number)[];
+
 /**
  * `Date` values do not survive JSON. Before an event is stored the paths of its Dates
  * are recorded (in the metadata key `$dates`); when it is read the strings at those
- * paths become Dates again. @internal
+ * paths become Dates again. Paths are arrays of keys, so keys with dots are safe. @internal
  */
-export function findDatePaths(value: unknown, path: (string | number)[] = [], found: string[] = []): string[] {
+export function findDatePaths(value: unknown, path: DatePath = [], found: DatePath[] = []): DatePath[] {
   if (value instanceof Date) {
-    found.push(path.join('.'));
+    found.push(path);
   } else if (Array.isArray(value)) {
     value.forEach((item, index) => findDatePaths(item, [...path, index], found));
   } else if (value !== null && typeof value === 'object') {
@@ -14,14 +17,23 @@ export function findDatePaths(value: unknown, path: (string | number)[] = [], fo
   return found;
 }
 
-/** Turns the ISO strings at `paths` back into Dates, in place; returns the value. @internal */
-export function restoreDates<T>(value: T, paths: readonly string[]): T {
-  for (const path of paths) {
-    if (path === '') return (typeof value === 'string' ? new Date(value) : value) as T;
-    const keys = path.split('.');
-    let parent: unknown = value;
-    for (const key of keys.slice(0, -1)) parent = (parent as Record<string, unknown> | undefined)?.[key];
-    const last = keys.at(-1)!;
+/**
+ * Turns the ISO strings at `paths` back into Dates, in place, and returns the value.
+ * Paths may also be dot-separated strings. Anything that is not a path is ignored. @internal
+ */
+export function restoreDates<T>(value: T, paths: unknown): T {
+  if (!Array.isArray(paths)) return value;
+  let result: unknown = value;
+  for (const raw of paths) {
+    const keys: unknown[] | undefined = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split('.') : undefined;
+    if (!keys) continue;
+    if (keys.length === 0 || (keys.length === 1 && keys[0] === '')) {
+      if (typeof result === 'string') result = new Date(result);
+      continue;
+    }
+    let parent: unknown = result;
+    for (const key of keys.slice(0, -1)) parent = (parent as Record<string, unknown> | null | undefined)?.[String(key)];
+    const last = String(keys.at(-1));
     if (
       parent !== null &&
       typeof parent === 'object' &&
@@ -30,5 +42,5 @@ export function restoreDates<T>(value: T, paths: readonly string[]): T {
       (parent as Record<string, unknown>)[last] = new Date((parent as Record<string, string>)[last]!);
     }
   }
-  return value;
+  return result as T;
 }

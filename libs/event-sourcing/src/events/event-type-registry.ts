@@ -102,8 +102,7 @@ export class EventTypeRegistry {
       if (unknown === 'skip') return undefined;
       throw new UnknownEventTypeError(envelope.type, envelope.streamId, envelope.version);
     }
-    const datePaths = envelope.metadata[DATE_PATHS_KEY];
-    let data = restoreDates(structuredClone(envelope.data), Array.isArray(datePaths) ? (datePaths as string[]) : []);
+    let data = restoreDates(envelope.data, envelope.metadata[DATE_PATHS_KEY]);
     if (envelope.revision > known.revision) {
       throw new UpcastError(
         envelope.eventId,

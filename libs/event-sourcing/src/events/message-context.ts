@@ -20,6 +20,7 @@ export interface MessageIds {
 @Injectable()
 export class MessageContext {
   private readonly storage = new AsyncLocalStorage<MessageIds>();
+  private readonly saves = new WeakMap<MessageIds, number>();
 
   /** The ids of the work in progress, if any. */
   current(): MessageIds | undefined {
@@ -31,16 +32,28 @@ export class MessageContext {
     return this.storage.run(ids, work);
   }
 
+  /** Counts a successful aggregate save in the current message's handling. @internal */
+  recordSave(): void {
+    const ids = this.current();
+    if (ids) this.saves.set(ids, (this.saves.get(ids) ?? 0) + 1);
+  }
+
+  /** How many aggregate saves the current message's handling has made. @internal */
+  saveCount(): number {
+    const ids = this.current();
+    return ids ? (this.saves.get(ids) ?? 0) : 0;
+  }
+
   /**
    * Runs `work` as the handling of one message: the correlation id is kept (or started),
-   * and the message's id becomes the causation id.
+   * and the message's id (a new one when it has none) becomes the causation id.
    */
   runMessage<T>(messageId: string | undefined, correlationId: string | undefined, work: () => T): T {
     const outer = this.current();
     return this.run(
       {
         correlationId: correlationId ?? outer?.correlationId ?? randomUUID(),
-        causationId: messageId ?? outer?.causationId,
+        causationId: messageId ?? randomUUID(),
         userId: outer?.userId,
       },
       work,

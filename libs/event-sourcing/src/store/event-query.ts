@@ -171,6 +171,10 @@ function position(option: string, value: unknown): bigint {
 }
 
 const BARE_UNIT = /^\s*[a-zA-Zµ]+\s*$/;
+const DURATION_PAIR = /\d+(?:\.\d+)?\s*[a-zA-Zµ]+/g;
+const DURATION_PAIRS = /^\s*(?:\d+(?:\.\d+)?\s*[a-zA-Zµ]+[\s,]*)+$/;
+/** The longest duration accepted: beyond it PostgreSQL's timestamps run out. */
+const MAX_DURATION_MS = 1000 * 365.25 * 24 * 3600 * 1000;
 
 /**
  * Reads a time bound: a valid `Date`, or a duration text ("3 days", "2 weeks", "day").
@@ -185,11 +189,18 @@ export function timeBound(option: string, value: unknown): TimeBound {
   if (typeof value !== 'string' || value.trim() === '') {
     throw new InvalidQueryError(option, value, "give a Date or a duration such as '3 days', '2 weeks' or 'day'");
   }
-  // A bare unit ("day", "week") reads as one of it; the parser itself wants a number.
+  // A bare unit ("day", "week") reads as one of it. Otherwise the whole text must be
+  // number-and-unit pairs, each read by the parser: "3 days and 5 cats" is no duration.
   const text = BARE_UNIT.test(value) ? `1 ${value.trim()}` : value;
-  const ms = parseDuration(text);
-  if (ms === null || ms === undefined || !Number.isFinite(ms) || ms < 0) {
-    throw new InvalidQueryError(option, value, "not a duration; try '3 days', '2 weeks', '12h' or 'day'");
+  const pairs = DURATION_PAIRS.test(text) ? text.match(DURATION_PAIR) : null;
+  const parts = pairs?.map((pair) => parseDuration(pair)) ?? [null];
+  const ms = parts.every((part): part is number => typeof part === 'number') ? parts.reduce((a, b) => a + b, 0) : null;
+  if (ms === null || !Number.isFinite(ms) || ms < 0 || ms > MAX_DURATION_MS) {
+    throw new InvalidQueryError(
+      option,
+      value,
+      "not a duration of up to 1000 years; try '3 days', '2 weeks', '12h' or 'day'",
+    );
   }
   return { agoMs: ms };
 }

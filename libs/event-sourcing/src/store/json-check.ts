@@ -79,7 +79,8 @@ export function serializeJson(value: unknown, path: string): { json: string } | 
   let json: string | undefined;
   try {
     json = JSON.stringify(value);
-  } catch {
+  } catch (error) {
+    if (error instanceof RangeError) return { problem: `${path} is nested too deeply` };
     return { problem: checkJsonValue(value, path) ?? `${path} is not JSON-serialisable` };
   }
   if (json === undefined || hasSilentLoss(value, 0) || REJECTED_ESCAPE.test(json)) {

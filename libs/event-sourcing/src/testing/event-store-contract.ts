@@ -153,6 +153,37 @@ export function describeEventStoreContract(name: string, createSubject: () => Pr
         expect(await store.streamVersion(id)).toBe(0);
       });
 
+      it('keeps a transaction usable after a caught conflict, and treats a retry in it as done', async () => {
+        const id = stream();
+        const retried = event({ once: true }, { eventId: randomUUID() });
+        await store.append(id, [retried]);
+        const result = await store.transaction(async (tx) => {
+          await expect(tx.append(id, [event()], { expectedVersion: 0 })).rejects.toMatchObject({
+            code: 'ES_CONCURRENCY',
+            actual: 1,
+          });
+          const replay = await tx.append(id, [retried], { expectedVersion: 0 });
+          const next = await tx.append(id, [event()], { expectedVersion: 1 });
+          return { replay, next };
+        });
+        expect(result.replay.written).toBe(false);
+        expect(result.next.streamVersion).toBe(2);
+        expect((await store.readStream(id)).length).toBe(2);
+      });
+
+      it('names the event id that is already stored', async () => {
+        const taken = randomUUID();
+        await store.append(stream(), [event({}, { eventId: taken })]);
+        const fresh = randomUUID();
+        const inTransaction = store.transaction((tx) =>
+          tx.append(stream(), [event({}, { eventId: fresh }), event({}, { eventId: taken })]),
+        );
+        await expect(inTransaction).rejects.toMatchObject({ code: 'ES_DUPLICATE_EVENT_ID', eventId: taken });
+        await expect(
+          store.append(stream(), [event({}, { eventId: fresh }), event({}, { eventId: taken })]),
+        ).rejects.toMatchObject({ eventId: taken });
+      });
+
       it('rolls back every append of a transaction that throws', async () => {
         const [a, b] = [stream(), stream()];
         await expect(
@@ -229,6 +260,20 @@ export function describeEventStoreContract(name: string, createSubject: () => Pr
           .filter((w): w is number => w !== undefined);
         expect(writers.sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
       });
+      it.each<[ExpectedVersion]>([['any'], ['stream_exists']])(
+        'lands every one of 50 concurrent single appends with %p',
+        async (expectedVersion) => {
+          const id = stream();
+          await store.append(id, [event()]);
+          await Promise.all(
+            Array.from({ length: 50 }, (_, writer) => store.append(id, [event({ writer })], { expectedVersion })),
+          );
+          expect((await store.readStream(id)).map((e) => e.version)).toEqual(
+            Array.from({ length: 51 }, (_, i) => i + 1),
+          );
+        },
+      );
+
       it("lands every concurrent batch appended with 'any', at contiguous versions", async () => {
         const id = stream();
         await Promise.all(

@@ -52,6 +52,7 @@ export class InMemoryEventStore extends EventStore {
   /** Committed events in global position order. */
   private readonly log: EventEnvelope[] = [];
   private readonly open = new Set<bigint>();
+  private readonly pendingIds = new Set<string>();
   private readonly locks = new KeyedMutex();
   private nextPosition = 1n;
   private nextTransactionId = 1n;
@@ -80,25 +81,26 @@ export class InMemoryEventStore extends EventStore {
     try {
       const result = await work({
         append: (streamId, events, options) => this.appendIn(tx, streamId, events, options),
-        readStream: async (streamId, options) => readStreamRange(this.currentEvents(tx, streamId), options),
+        readStream: async (streamId, options) => readStreamRange(this.currentEvents(tx, streamId), options).map(copy),
       });
       this.commit(tx);
       return result;
     } finally {
       this.open.delete(tx.id);
+      for (const event of tx.pending) this.pendingIds.delete(event.eventId);
       for (const release of tx.releases) release();
     }
   }
 
   override async readStream(streamId: string, options?: ReadStreamOptions): Promise<EventEnvelope[]> {
     prepareStreamRead(streamId);
-    return readStreamRange(this.streams.get(streamId)?.events ?? [], options);
+    return readStreamRange(this.streams.get(streamId)?.events ?? [], options).map(copy);
   }
 
   override async *iterateStream(streamId: string, options: IterateStreamOptions = {}): AsyncIterable<EventEnvelope> {
     prepareStreamRead(streamId);
     resolveBatchSize(options.batchSize, this.batchSize);
-    yield* readStreamRange(this.streams.get(streamId)?.events ?? [], options);
+    yield* readStreamRange(this.streams.get(streamId)?.events ?? [], options).map(copy);
   }
 
   override async readAll(options: ReadAllOptions = {}): Promise<ReadAllResult> {
@@ -112,7 +114,10 @@ export class InMemoryEventStore extends EventStore {
       .sort(compareGlobal)
       .slice(0, limit);
     const last = events.at(-1);
-    return { events, cursor: last ? { transactionId: last.transactionId, position: last.position } : after };
+    return {
+      events: events.map(copy),
+      cursor: last ? { transactionId: last.transactionId, position: last.position } : after,
+    };
   }
 
   override async queryEvents(query?: EventQuery): Promise<EventEnvelope[]> {
@@ -121,7 +126,7 @@ export class InMemoryEventStore extends EventStore {
     const streamTypes = (e: EventEnvelope): string => this.streams.get(e.streamId)?.type ?? '';
     const matches = this.log.filter((e) => normalized.filters.some((f) => matchesFilter(e, streamTypes(e), f, now)));
     const ordered = orderForQuery(matches, normalized.order);
-    return normalized.limit === null ? ordered : ordered.slice(0, normalized.limit);
+    return (normalized.limit === null ? ordered : ordered.slice(0, normalized.limit)).map(copy);
   }
 
   override async streamVersion(streamId: string): Promise<number> {
@@ -147,9 +152,8 @@ export class InMemoryEventStore extends EventStore {
       if (replay) return replay;
       throw new ConcurrencyError(streamId, prepared.expectedVersion, version);
     }
-    const stored = prepared.events.filter(
-      (e) => this.byId.has(e.eventId) || tx.pending.some((p) => p.eventId === e.eventId),
-    );
+    // Ids pending in any open transaction count: PostgreSQL's unique index sees them too.
+    const stored = prepared.events.filter((e) => this.byId.has(e.eventId) || this.pendingIds.has(e.eventId));
     if (stored.length > 0) {
       const replay = stored.length === prepared.events.length ? this.replayOf(prepared, tx) : undefined;
       if (replay) return replay;
@@ -169,6 +173,7 @@ export class InMemoryEventStore extends EventStore {
       createdAt,
     }));
     tx.pending.push(...envelopes);
+    for (const envelope of envelopes) this.pendingIds.add(envelope.eventId);
     tx.streams.set(streamId, {
       version: version + envelopes.length,
       type: current?.type ?? prepared.streamType,
@@ -222,4 +227,18 @@ function isAfter(e: EventEnvelope, cursor: { transactionId: bigint; position: bi
 function compareGlobal(a: EventEnvelope, b: EventEnvelope): number {
   if (a.transactionId !== b.transactionId) return a.transactionId < b.transactionId ? -1 : 1;
   return a.position < b.position ? -1 : a.position > b.position ? 1 : 0;
+}
+
+/**
+ * Reads hand out copies, so a caller changing an event cannot change the store. Data
+ * and metadata are JSON already; structuredClone would make objects of another realm
+ * under jest.
+ */
+function copy(event: EventEnvelope): EventEnvelope {
+  return {
+    ...event,
+    data: JSON.parse(JSON.stringify(event.data)) as unknown,
+    metadata: JSON.parse(JSON.stringify(event.metadata)) as EventMetadata,
+    createdAt: new Date(event.createdAt),
+  };
 }

@@ -7,7 +7,7 @@ export class InMemorySnapshotStore extends SnapshotStore {
   override async load(streamId: string, maxVersion?: number): Promise<Snapshot | undefined> {
     const snapshot = this.snapshots.get(streamId);
     if (!snapshot || (maxVersion !== undefined && snapshot.version > maxVersion)) return undefined;
-    return structuredClone(snapshot);
+    return JSON.parse(JSON.stringify(snapshot)) as Snapshot;
   }
 
   override async save(snapshot: Snapshot): Promise<void> {

@@ -96,10 +96,28 @@ export class PostgresAppend {
    * Runs the append on `client`.
    * @throws ConcurrencyError when the expected version does not match (and it is no replay).
    * @throws DuplicateEventIdError for an event id stored other than as an exact retry.
-   * @throws AppendRaceError when an append at the end ('any', 'stream_exists') lost a race
-   *   for its versions, or in a transaction any append did (nothing written).
+   * @throws AppendRaceError when a concurrent append got in between the check and the insert
+   *   (nothing written; worth another try).
    */
   async run(client: PoolClient, prepared: PreparedAppend, inTransaction: boolean): Promise<AppendResult> {
+    if (!inTransaction) return this.attempt(client, prepared);
+    // In a caller's transaction a failed statement would abort it: a savepoint keeps it usable.
+    await client.query('SAVEPOINT es_append');
+    try {
+      const result = await this.attempt(client, prepared, () => client.query('ROLLBACK TO SAVEPOINT es_append'));
+      await client.query('RELEASE SAVEPOINT es_append');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK TO SAVEPOINT es_append').catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async attempt(
+    client: PoolClient,
+    prepared: PreparedAppend,
+    afterFailure?: () => Promise<unknown>,
+  ): Promise<AppendResult> {
     const { streamId, streamType, expectedVersion, events } = prepared;
     const [chosen, expected] = this.statementFor(expectedVersion);
     const single = chosen === this.next && events.length === 1;
@@ -119,14 +137,8 @@ export class PostgresAppend {
     try {
       inserted = (await client.query<InsertedRow>({ ...statement, values })).rows;
     } catch (error) {
-      const pgError = pgErrorOf(error);
-      if (pgError?.code !== '23505') throw error;
-      // The transaction is aborted: what the ids are is only worth asking outside one.
-      if (inTransaction) {
-        if (pgError.constraint === 'es_events_event_id_key')
-          throw new DuplicateEventIdError(streamId, events[0]!.eventId, { cause: error });
-        throw new AppendRaceError(streamId);
-      }
+      if (pgErrorOf(error)?.code !== '23505') throw error;
+      await afterFailure?.();
       return this.replayOrThrow(client, prepared, error);
     }
     if (inserted.length === events.length) {
@@ -160,14 +172,20 @@ export class PostgresAppend {
       const last = found.at(-1)!;
       return { streamVersion: Number(last.version), position: BigInt(last.position!), written: false };
     }
+    // As in memory: a version that does not match is reported before a stored event id.
+    const current = Number(found[0]!.current_version);
+    if (!versionMatches(expectedVersion, current)) throw new ConcurrencyError(streamId, expectedVersion, current);
     const taken = found.findIndex((f) => f.stream_id !== null);
     if (taken >= 0) throw new DuplicateEventIdError(streamId, events[taken]!.eventId, { cause });
-    // Appends at the end lost a race, not a condition: worth another try.
-    if (expectedVersion === 'any' || (expectedVersion === 'stream_exists' && cause !== undefined)) {
-      throw new AppendRaceError(streamId);
-    }
-    throw new ConcurrencyError(streamId, expectedVersion, Number(found[0]!.current_version));
+    // The version matched when asked, so a concurrent append got in between: try again.
+    throw new AppendRaceError(streamId);
   }
+}
+
+function versionMatches(expected: ExpectedVersion, current: number): boolean {
+  if (typeof expected === 'number') return expected === current;
+  if (expected === 'no_stream') return current === 0;
+  return expected === 'stream_exists' ? current > 0 : true;
 }
 
 function expectedBaseMatches(expected: ExpectedVersion, base: number): boolean {

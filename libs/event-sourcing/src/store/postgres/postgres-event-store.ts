@@ -30,7 +30,7 @@ export interface PostgresEventStoreOptions {
   maxEventSize?: number;
   /** Default page size of reads. Default 500. */
   batchSize?: number;
-  /** Tries of an append that provably wrote nothing (a lost race, a deadlock). Default 5. */
+  /** Tries of an append that failed with a deadlock or serialization failure. Default 5. */
   writeAttempts?: number;
 }
 
@@ -38,6 +38,9 @@ interface Statement {
   name: string;
   text: string;
 }
+
+/** How long an append keeps trying after losing races to concurrent appends. */
+const RACE_BUDGET_MS = 5_000;
 
 /**
  * The event store on PostgreSQL, through TypeORM's connection pool: each call checks
@@ -67,18 +70,7 @@ export class PostgresEventStore extends EventStore {
 
   override async append(streamId: string, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult> {
     const prepared = prepareAppend(streamId, events, options, this.maxEventSize);
-    return this.withClient(async (client) => {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          return await this.appender.run(client, prepared, false);
-        } catch (error) {
-          // Only what provably wrote nothing is tried again; never an ambiguous commit.
-          const retryable = error instanceof AppendRaceError || isRetryableWriteError(error);
-          if (!retryable || attempt >= this.writeAttempts) throw await this.finalError(error, prepared);
-          await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
-        }
-      }
-    });
+    return this.withClient((client) => this.appendWithRetries(client, prepared, false));
   }
 
   override async transaction<T>(work: (tx: EventStoreTransaction) => Promise<T>): Promise<T> {
@@ -87,13 +79,8 @@ export class PostgresEventStore extends EventStore {
     try {
       await runner.startTransaction();
       const result = await work({
-        append: async (streamId, events, options) => {
-          const prepared = prepareAppend(streamId, events, options, this.maxEventSize);
-          // A failed statement has aborted the transaction: nothing here is retried.
-          return this.appender.run(client, prepared, true).catch(async (error: unknown) => {
-            throw await this.finalError(error, prepared);
-          });
-        },
+        append: (streamId, events, options) =>
+          this.appendWithRetries(client, prepareAppend(streamId, events, options, this.maxEventSize), true),
         readStream: (streamId, options) => this.readStreamWith(client, streamId, options),
       });
       await runner.commitTransaction();
@@ -103,6 +90,30 @@ export class PostgresEventStore extends EventStore {
       throw error;
     } finally {
       await runner.release();
+    }
+  }
+
+  /**
+   * Tries again only what provably wrote nothing, never an ambiguous commit: a lost race
+   * (someone else's append landed, so the stream made progress) within a time budget,
+   * and a deadlock or serialization failure a bounded number of times.
+   */
+  private async appendWithRetries(
+    client: PoolClient,
+    prepared: PreparedAppend,
+    inTransaction: boolean,
+  ): Promise<AppendResult> {
+    const deadline = Date.now() + RACE_BUDGET_MS;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.appender.run(client, prepared, inTransaction);
+      } catch (error) {
+        const race = error instanceof AppendRaceError && Date.now() < deadline;
+        // Outside a transaction a deadlock rolled the statement back; inside, it aborted the caller's work.
+        const transient = !inTransaction && isRetryableWriteError(error) && attempt < this.writeAttempts;
+        if (!race && !transient) throw await this.finalError(error, prepared);
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(2 * attempt, 20)));
+      }
     }
   }
 
