@@ -38,7 +38,7 @@ export interface BenchConfig {
 }
 
 const FULL: BenchParams = {
-  rounds: 2,
+  rounds: 4,
   warmupAppends: 300,
   sequentialAppends: 2_000,
   concurrentStreams: 1_000,

@@ -2,7 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import { PostgresEventStore } from '@app/event-sourcing';
 import { Client } from 'pg';
+import { DataSource } from 'typeorm';
 
 // The quick start: the built bank app with no DATABASE_URL runs on an embedded
 // PostgreSQL, keeps its data between runs and stops the server on shutdown.
@@ -59,15 +61,23 @@ describe('bank app on the embedded PostgreSQL (no DATABASE_URL)', () => {
     const health = (await (await fetch(`http://127.0.0.1:${port}/health`)).json()) as Record<string, unknown>;
     expect(health).toMatchObject({ status: 'ok', details: { database: { status: 'up', database: 'embedded' } } });
 
-    const client = await embeddedClient();
+    // Written through the library, read back with plain SQL, as an operator would in psql.
+    const serverPort = readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[3];
+    const dataSource = new DataSource({
+      type: 'postgres',
+      url: `postgres://postgres:postgres@127.0.0.1:${serverPort}/postgres`,
+    });
+    await dataSource.initialize();
     try {
-      await client.query(
-        `INSERT INTO es_events (event_id, stream_id, version, type, data) VALUES ('6b0f7c1e-3c39-4a53-8f7e-2d4b1f0e9a11', 'e2e-1', 1, 'e2e.kept', '{"n": 1}')`,
+      await new PostgresEventStore(dataSource).append('e2e-1', [
+        { type: 'e2e.kept', data: { n: 1, at: '2026-01-01' } },
+      ]);
+      const rows = await dataSource.query<{ type: string; data: string }[]>(
+        `SELECT type, data::text AS data FROM es_events WHERE stream_id = 'e2e-1'`,
       );
-      const rows = await client.query<{ data: unknown }>(`SELECT data FROM es_events WHERE stream_id = 'e2e-1'`);
-      expect(rows.rows).toEqual([{ data: { n: 1 } }]);
+      expect(rows).toEqual([{ type: 'e2e.kept', data: '{"n": 1, "at": "2026-01-01"}' }]);
     } finally {
-      await client.end();
+      await dataSource.destroy();
     }
   });
 
