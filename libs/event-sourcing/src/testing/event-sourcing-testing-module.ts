@@ -2,6 +2,7 @@ import type { ModuleMetadata } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { Test, type TestingModuleBuilder } from '@nestjs/testing';
 import { EventSourcingModule } from '../event-sourcing.module';
+import { EVENT_SOURCING_OPTIONS } from '../event-sourcing.module-definition';
 
 /**
  * A testing module with `@nestjs/cqrs` and the event-sourcing module on the in-memory
@@ -16,4 +17,16 @@ export function createEventSourcingTestingModule(metadata: ModuleMetadata = {}):
     ...metadata,
     imports: [CqrsModule.forRoot(), EventSourcingModule.forRoot({ database: 'memory' }), ...(metadata.imports ?? [])],
   });
+}
+
+/**
+ * Swaps the in-memory store into a testing module built around an application module
+ * that configures `EventSourcingModule.forRoot`/`forRootAsync` itself: its options
+ * become `{ database: 'memory' }` so no
+ * database is started or reached.
+ * @example
+ * const moduleRef = await withInMemoryEventStore(Test.createTestingModule({ imports: [AppModule] })).compile();
+ */
+export function withInMemoryEventStore(builder: TestingModuleBuilder): TestingModuleBuilder {
+  return builder.overrideProvider(EVENT_SOURCING_OPTIONS).useValue({ database: 'memory' });
 }
