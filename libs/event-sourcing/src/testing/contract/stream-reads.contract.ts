@@ -1,0 +1,48 @@
+import { InvalidQueryError } from '../../errors/invalid-query-error';
+import type { EventStore } from '../../store/event-store';
+import type { ContractContext } from './contract-context';
+
+/** Part of the store contract; see `describeEventStoreContract`. @internal */
+export function describeStreamReadsContract(ctx: ContractContext): void {
+  const { stream, events } = ctx;
+  describe('readStream and iterateStream', () => {
+    let id: string;
+    beforeAll(async () => {
+      id = stream();
+      await ctx.store.append(id, events(50));
+    });
+
+    it('reads a version range forwards and backwards, with a limit', async () => {
+      const versions = async (options: Parameters<EventStore['readStream']>[1]): Promise<number[]> =>
+        (await ctx.store.readStream(id, options)).map((e) => e.version);
+      expect(await versions({ fromVersion: 10, toVersion: 13 })).toEqual([10, 11, 12, 13]);
+      expect(await versions({ fromVersion: 48 })).toEqual([48, 49, 50]);
+      expect(await versions({ limit: 2 })).toEqual([1, 2]);
+      expect(await versions({ direction: 'backwards', limit: 3 })).toEqual([50, 49, 48]);
+      expect(await versions({ direction: 'backwards', fromVersion: 5, toVersion: 3 })).toEqual([5, 4, 3]);
+    });
+
+    it('reads an unknown stream as empty, at version 0', async () => {
+      expect(await ctx.store.readStream(stream())).toEqual([]);
+      expect(await ctx.store.streamVersion(stream())).toBe(0);
+    });
+
+    it('iterates a stream page by page, in both directions', async () => {
+      const forwards: number[] = [];
+      for await (const e of ctx.store.iterateStream(id, { batchSize: 7 })) forwards.push(e.version);
+      expect(forwards).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+      const backwards: number[] = [];
+      for await (const e of ctx.store.iterateStream(id, { batchSize: 7, direction: 'backwards', limit: 10 }))
+        backwards.push(e.version);
+      expect(backwards).toEqual(Array.from({ length: 10 }, (_, i) => 50 - i));
+    });
+
+    it('rejects a bad range with ES_INVALID_QUERY', async () => {
+      await expect(ctx.store.readStream(id, { fromVersion: -1 })).rejects.toThrow(InvalidQueryError);
+      await expect(ctx.store.readStream(id, { limit: 0 })).rejects.toThrow(InvalidQueryError);
+      await expect(ctx.store.readStream(id, { direction: 'sideways' as 'forwards' })).rejects.toThrow(
+        InvalidQueryError,
+      );
+    });
+  });
+}
