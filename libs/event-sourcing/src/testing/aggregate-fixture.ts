@@ -1,5 +1,7 @@
 import type { AggregateRoot } from '../aggregates/aggregate-root';
 import type { AggregateClass } from '../aggregates/aggregate-repository';
+import { requireDomainEventMetadata, type DomainEventClass } from '../events/domain-event.decorator';
+import { serializeJson } from '../store/json-check';
 
 type ErrorClass = abstract new (...args: never[]) => Error;
 
@@ -61,14 +63,22 @@ export class WhenStage<T extends AggregateRoot> {
 
   /**
    * Asserts that the command succeeded and applied exactly these events, in order (none
-   * for "nothing happened"). Returns the aggregate, to check its state too.
+   * for "nothing happened"), each one storable (`@DomainEvent`, JSON-safe data). Returns
+   * the aggregate, to check its state too.
    */
   then(...expected: object[]): T {
     if (expected.some((event) => typeof event === 'function')) {
       throw new Error('aggregateFixture: a stage is not a promise; call .then(...events) without await.');
     }
     if (this.error !== undefined) throw this.error as Error;
-    expect(this.aggregate.getUncommittedEvents()).toStrictEqual(expected);
+    const applied = this.aggregate.getUncommittedEvents();
+    expect(applied).toStrictEqual(expected);
+    // What the repository would refuse to store fails here too, not first in production.
+    for (const event of applied) {
+      requireDomainEventMetadata(event.constructor as DomainEventClass, this.aggregate.constructor.name);
+      const serialized = serializeJson({ ...event }, event.constructor.name);
+      if ('problem' in serialized) throw new Error(`aggregateFixture: ${serialized.problem}; it cannot be stored.`);
+    }
     return this.aggregate;
   }
 
