@@ -1,5 +1,16 @@
 import { Injectable, Module } from '@nestjs/common';
-import { Command, CommandHandler, EventPublisher, ofType, Saga, type ICommandHandler, type IEvent } from '@nestjs/cqrs';
+import {
+  Command,
+  CommandHandler,
+  EventPublisher,
+  EventsHandler,
+  ofType,
+  Saga,
+  type ICommandHandler,
+  type IEvent,
+  type IEventHandler,
+} from '@nestjs/cqrs';
+import { EventTypeRegistry } from '../events/event-type-registry';
 import type { TestingModule } from '@nestjs/testing';
 import { map, type Observable } from 'rxjs';
 import { EventSourcingModule } from '../event-sourcing.module';
@@ -30,6 +41,14 @@ class Order extends AggregateRoot {
   }
 }
 
+@DomainEvent('order.noted')
+class OrderNoted {}
+
+@EventsHandler(OrderNoted)
+class OrderNotes implements IEventHandler<OrderNoted> {
+  handle(): void {}
+}
+
 class SendConfirmation extends Command<void> {
   constructor(readonly orderId: string) {
     super();
@@ -57,7 +76,7 @@ class OrderSagas {
 
 @Module({
   imports: [EventSourcingModule.forFeature({ aggregates: [Order] })],
-  providers: [OrderSagas, SendConfirmationHandler],
+  providers: [OrderSagas, SendConfirmationHandler, OrderNotes],
 })
 class OrdersModule {}
 
@@ -90,5 +109,9 @@ describe('@nestjs/cqrs code keeps working with saved aggregates', () => {
     await new Promise((resolve) => setImmediate(resolve));
     expect(confirmations).toEqual(['o-2']);
     expect((await orders.load('o-2')).placed).toBe(true);
+  });
+
+  it('knows the @DomainEvent classes that @EventsHandler classes handle, with no list to keep', () => {
+    expect(moduleRef.get(EventTypeRegistry).classOf('order.noted')).toBe(OrderNoted);
   });
 });

@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, Optional, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
 import { ConfigurationError } from '../errors/configuration-error';
 import { UnknownEventTypeError } from '../errors/unknown-event-type-error';
 import { UpcastError } from '../errors/upcast-error';
@@ -6,6 +7,9 @@ import { findDatePaths, restoreDates } from './date-paths';
 import { getDomainEventMetadata, requireDomainEventMetadata, type DomainEventClass } from './domain-event.decorator';
 import type { EventEnvelope, EventMetadata, NewEvent } from './event-envelope';
 import type { UpcasterDefinition } from './upcaster.decorator';
+
+// The metadata key @nestjs/cqrs's @EventsHandler writes; it does not export it.
+const CQRS_EVENTS_HANDLER_METADATA = '__eventsHandler__';
 
 /** Metadata key holding the paths of the Dates in an event's data. */
 export const DATE_PATHS_KEY = '$dates';
@@ -20,7 +24,42 @@ export type UnknownEventPolicy = 'throw' | 'skip';
  * the aggregates and handlers that use the classes; one per application.
  */
 @Injectable()
-export class EventTypeRegistry {
+export class EventTypeRegistry implements OnModuleInit, OnApplicationBootstrap {
+  private readonly logger = new Logger('EventTypeRegistry');
+
+  constructor(@Optional() private readonly discovery?: DiscoveryService) {}
+
+  /** Registers the `@DomainEvent` classes that `@nestjs/cqrs` `@EventsHandler`s handle. */
+  onModuleInit(): void {
+    for (const wrapper of this.discovery?.getProviders() ?? []) {
+      const handled: unknown = wrapper.metatype
+        ? Reflect.getMetadata(CQRS_EVENTS_HANDLER_METADATA, wrapper.metatype)
+        : undefined;
+      if (!Array.isArray(handled)) continue;
+      for (const eventClass of handled) {
+        if (getDomainEventMetadata(eventClass)) this.register(eventClass as DomainEventClass, wrapper.metatype!.name);
+      }
+    }
+  }
+
+  /** Warns about upcaster chains with a missing link and upcasters of unknown types. */
+  onApplicationBootstrap(): void {
+    for (const [type, { cls, revision }] of this.classes) {
+      const missing = Array.from({ length: revision - 1 }, (_, i) => i + 1).filter(
+        (from) => !this.upcasters.has(`${type}@${from}`),
+      );
+      if (missing.length) {
+        this.logger.warn(
+          `${cls.name} ("${type}") is at revision ${revision} but has no upcaster from revision ${missing.join(', ')}: stored events of those revisions cannot be read.`,
+        );
+      }
+    }
+    for (const upcaster of this.upcasters.values()) {
+      if (!this.classes.has(upcaster.type))
+        this.logger.warn(`${upcaster.name} upcasts "${upcaster.type}", which no registered class has.`);
+    }
+  }
+
   private readonly classes = new Map<string, { cls: DomainEventClass; revision: number; usedBy: string }>();
   private readonly upcasters = new Map<string, UpcasterDefinition & { name: string }>();
 
