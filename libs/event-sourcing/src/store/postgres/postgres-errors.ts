@@ -24,3 +24,9 @@ export function isRetryableWriteError(error: unknown): boolean {
   const code = pgErrorOf(error)?.code;
   return code !== undefined && RETRYABLE.has(code);
 }
+
+/** Whether PostgreSQL answered with an SQL error (a SQLSTATE), so the connection is fine. @internal */
+export function isSqlError(error: unknown): boolean {
+  const code = pgErrorOf(error)?.code;
+  return code !== undefined && /^[0-9A-Z]{5}$/.test(code);
+}

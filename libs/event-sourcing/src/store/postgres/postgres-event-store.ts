@@ -1,6 +1,8 @@
 import type { PoolClient } from 'pg';
-import type { DataSource, QueryRunner } from 'typeorm';
+import type { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import { ConcurrencyError } from '../../errors/concurrency-error';
+import { EventSourcingError } from '../../errors/event-sourcing-error';
 import type { EventEnvelope, NewEvent } from '../../events/event-envelope';
 import { normalizeQuery, type EventQuery } from '../event-query';
 import {
@@ -19,7 +21,7 @@ import { resolveBatchSize, resolveLimit, resolveStreamRange } from '../read-opti
 import { EVENT_COLUMNS, toEnvelope, type EventRow } from './event-row';
 import { buildEventQuerySql } from './event-query-sql';
 import { AppendRaceError, PostgresAppend } from './postgres-append';
-import { isRetryableWriteError } from './postgres-errors';
+import { isRetryableWriteError, isSqlError } from './postgres-errors';
 import { quoteIdentifier } from './quote-identifier';
 
 /** Options of {@link PostgresEventStore}. */
@@ -171,13 +173,23 @@ export class PostgresEventStore extends EventStore {
     return Number(rows[0]!.version);
   }
 
-  /** Runs `work` on one pooled connection, checked out through a TypeORM query runner. */
+  /**
+   * Runs `work` on one connection of TypeORM's pool. An SQL error (a unique violation,
+   * say) hands the connection back for reuse; only a broken connection is discarded,
+   * unlike `pg`'s `Pool.query`, which discards it on any error.
+   */
   private async withClient<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-    const runner: QueryRunner = this.dataSource.createQueryRunner();
+    const driver = this.dataSource.driver as PostgresDriver;
+    const [client, release] = (await driver.obtainMasterConnection()) as [PoolClient, (error?: unknown) => void];
+    let broken: unknown;
     try {
-      return await work((await runner.connect()) as PoolClient);
+      return await work(client);
+    } catch (error) {
+      const answered = error instanceof EventSourcingError || error instanceof AppendRaceError || isSqlError(error);
+      if (!answered) broken = error;
+      throw error;
     } finally {
-      await runner.release();
+      release(broken);
     }
   }
 
