@@ -23,6 +23,16 @@ export function assertExpectedVersion(value: unknown): asserts value is Expected
 }
 
 /**
+ * Whether an append expecting `expected` could have been the one that stored events
+ * right after version `base`: used to recognise a retry of an append already done.
+ * @internal
+ */
+export function replayBaseMatches(expected: ExpectedVersion, base: number): boolean {
+  if (typeof expected === 'number') return expected === base;
+  return expected === 'no_stream' ? base === 0 : true;
+}
+
+/**
  * Whether a stream at `actual` (0 and `exists = false` when absent) satisfies `expected`.
  * @internal
  */

@@ -66,50 +66,19 @@ function checkString(value: string, path: string): string | undefined {
   return undefined;
 }
 
-/** A JSON escape that PostgreSQL `jsonb` rejects: NUL, or half of a surrogate pair. */
-const REJECTED_ESCAPE = /\\u0000|\\ud[89a-f][0-9a-f]{2}/i;
-
 /**
- * Serialises a value for `jsonb`, or says why it cannot be stored. The fast path is one
- * native `JSON.stringify` plus a walk that only looks for what JSON would silently drop;
- * only a value with a problem pays for {@link checkJsonValue}'s path-naming walk.
+ * Serialises a value for `jsonb`, or says why it cannot be stored: the problem
+ * {@link checkJsonValue} names, or nesting too deep to walk.
  * @internal
  */
 export function serializeJson(value: unknown, path: string): { json: string } | { problem: string } {
-  let json: string | undefined;
   try {
-    json = JSON.stringify(value);
+    const problem = checkJsonValue(value, path);
+    if (problem) return { problem };
+    const json = JSON.stringify(value);
+    return json === undefined ? { problem: `${path} is not JSON-serialisable` } : { json };
   } catch (error) {
     if (error instanceof RangeError) return { problem: `${path} is nested too deeply` };
-    return { problem: checkJsonValue(value, path) ?? `${path} is not JSON-serialisable` };
+    return { problem: `${path} is not JSON-serialisable` };
   }
-  if (json === undefined || hasSilentLoss(value, 0) || REJECTED_ESCAPE.test(json)) {
-    return { problem: checkJsonValue(value, path) ?? `${path} is not JSON-serialisable` };
-  }
-  return { json };
-}
-
-/** Whether JSON would quietly change the value: NaN, functions, Maps, binary, invalid Dates. */
-function hasSilentLoss(value: unknown, depth: number): boolean {
-  if (typeof value === 'number') return !Number.isFinite(value);
-  if (typeof value === 'function' || typeof value === 'symbol') return true;
-  if (value === null || typeof value !== 'object') return false;
-  if (depth > 100) return false; // JSON.stringify has already refused cycles
-  if (value instanceof Date) return Number.isNaN(value.getTime());
-  if (value instanceof Map || value instanceof Set || value instanceof WeakMap || value instanceof WeakSet) return true;
-  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return true;
-  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return false;
-  if (Array.isArray(value)) {
-    for (const item of value) if (hasSilentLoss(item, depth + 1)) return true;
-    return false;
-  }
-  for (const key in value) {
-    if (
-      Object.prototype.hasOwnProperty.call(value, key) &&
-      hasSilentLoss((value as Record<string, unknown>)[key], depth + 1)
-    ) {
-      return true;
-    }
-  }
-  return false;
 }

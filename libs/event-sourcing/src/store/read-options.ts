@@ -50,20 +50,13 @@ export function readStreamRange(events: readonly EventEnvelope[], options?: Read
 }
 
 /**
- * A page size: `value`, or `fallback` when absent.
- * @throws InvalidQueryError unless a positive integer.
+ * A page size given as option `option` (`limit`, `batchSize`): `value`, or `fallback`
+ * when absent.
+ * @throws InvalidQueryError naming the option unless a positive integer.
  * @internal
  */
-export function resolveLimit(value: number | undefined, fallback: number): number {
+export function resolvePageSize(option: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || value < 1) throw new InvalidQueryError('limit', value, 'give a positive integer');
-  return value;
-}
-
-/** Like {@link resolveLimit}, for `batchSize`. @internal */
-export function resolveBatchSize(value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || value < 1)
-    throw new InvalidQueryError('batchSize', value, 'give a positive integer');
+  if (!Number.isSafeInteger(value) || value < 1) throw new InvalidQueryError(option, value, 'give a positive integer');
   return value;
 }

@@ -13,9 +13,9 @@ import {
   type ReadAllResult,
   type ReadStreamOptions,
 } from '../event-store';
-import { expectedVersionMatches } from '../expected-version';
+import { expectedVersionMatches, replayBaseMatches } from '../expected-version';
 import { assertStreamId, prepareAppend, type PreparedAppend } from '../prepared-append';
-import { readStreamRange, resolveBatchSize, resolveLimit } from '../read-options';
+import { readStreamRange, resolvePageSize } from '../read-options';
 import { matchesFilter, orderForQuery } from './in-memory-query';
 import { KeyedMutex } from './keyed-mutex';
 
@@ -93,19 +93,19 @@ export class InMemoryEventStore extends EventStore {
   }
 
   override async readStream(streamId: string, options?: ReadStreamOptions): Promise<EventEnvelope[]> {
-    prepareStreamRead(streamId);
+    assertStreamId(streamId);
     return readStreamRange(this.streams.get(streamId)?.events ?? [], options).map(copy);
   }
 
   override async *iterateStream(streamId: string, options: IterateStreamOptions = {}): AsyncIterable<EventEnvelope> {
-    prepareStreamRead(streamId);
-    resolveBatchSize(options.batchSize, this.batchSize);
+    assertStreamId(streamId);
+    resolvePageSize('batchSize', options.batchSize, this.batchSize);
     yield* readStreamRange(this.streams.get(streamId)?.events ?? [], options).map(copy);
   }
 
   override async readAll(options: ReadAllOptions = {}): Promise<ReadAllResult> {
     const after = options.after ?? START_OF_STORE;
-    const limit = resolveLimit(options.limit, this.batchSize);
+    const limit = resolvePageSize('limit', options.limit, this.batchSize);
     const types = options.types?.length ? new Set(options.types) : undefined;
     // Like pg_snapshot_xmin: nothing at or above the oldest open transaction is final yet.
     const horizon = this.open.size ? [...this.open].reduce((a, b) => (a < b ? a : b)) : this.nextTransactionId;
@@ -130,7 +130,7 @@ export class InMemoryEventStore extends EventStore {
   }
 
   override async streamVersion(streamId: string): Promise<number> {
-    prepareStreamRead(streamId);
+    assertStreamId(streamId);
     return this.streams.get(streamId)?.version ?? 0;
   }
 
@@ -191,16 +191,14 @@ export class InMemoryEventStore extends EventStore {
     const first = found[0];
     if (!first || first.streamId !== prepared.streamId) return undefined;
     const base = first.version - 1;
-    const exact = typeof prepared.expectedVersion === 'number' ? prepared.expectedVersion === base : true;
-    const noStream = prepared.expectedVersion === 'no_stream' ? base === 0 : true;
     const inPlace = found.every((e, i) => e?.streamId === prepared.streamId && e.version === base + i + 1);
-    if (!exact || !noStream || !inPlace) return undefined;
+    if (!replayBaseMatches(prepared.expectedVersion, base) || !inPlace) return undefined;
     const last = found.at(-1)!;
     return { streamVersion: last.version, position: last.position, written: false };
   }
 
   private currentEvents(tx: Transaction, streamId: string): EventEnvelope[] {
-    prepareStreamRead(streamId);
+    assertStreamId(streamId);
     return (tx.streams.get(streamId) ?? this.streams.get(streamId))?.events ?? [];
   }
 
@@ -212,10 +210,6 @@ export class InMemoryEventStore extends EventStore {
     }
     this.log.sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0));
   }
-}
-
-function prepareStreamRead(streamId: string): void {
-  assertStreamId(streamId);
 }
 
 function isAfter(e: EventEnvelope, cursor: { transactionId: bigint; position: bigint }): boolean {

@@ -3,7 +3,7 @@ import type { PoolClient } from 'pg';
 import { ConcurrencyError } from '../../errors/concurrency-error';
 import { DuplicateEventIdError } from '../../errors/duplicate-event-id-error';
 import type { AppendResult } from '../event-store';
-import type { ExpectedVersion } from '../expected-version';
+import { expectedVersionMatches, replayBaseMatches, type ExpectedVersion } from '../expected-version';
 import type { PreparedAppend, PreparedEvent } from '../prepared-append';
 import { pgErrorOf } from './postgres-errors';
 
@@ -166,7 +166,7 @@ export class PostgresAppend {
     const base = first?.version == null ? undefined : Number(first.version) - 1;
     const inPlace =
       base !== undefined &&
-      expectedBaseMatches(expectedVersion, base) &&
+      replayBaseMatches(expectedVersion, base) &&
       found.every((f, i) => f.stream_id === streamId && Number(f.version) === base + i + 1);
     if (inPlace) {
       const last = found.at(-1)!;
@@ -174,23 +174,13 @@ export class PostgresAppend {
     }
     // As in memory: a version that does not match is reported before a stored event id.
     const current = Number(found[0]!.current_version);
-    if (!versionMatches(expectedVersion, current)) throw new ConcurrencyError(streamId, expectedVersion, current);
+    if (!expectedVersionMatches(expectedVersion, current, current > 0))
+      throw new ConcurrencyError(streamId, expectedVersion, current);
     const taken = found.findIndex((f) => f.stream_id !== null);
     if (taken >= 0) throw new DuplicateEventIdError(streamId, events[taken]!.eventId, { cause });
     // The version matched when asked, so a concurrent append got in between: try again.
     throw new AppendRaceError(streamId);
   }
-}
-
-function versionMatches(expected: ExpectedVersion, current: number): boolean {
-  if (typeof expected === 'number') return expected === current;
-  if (expected === 'no_stream') return current === 0;
-  return expected === 'stream_exists' ? current > 0 : true;
-}
-
-function expectedBaseMatches(expected: ExpectedVersion, base: number): boolean {
-  if (typeof expected === 'number') return expected === base;
-  return expected === 'no_stream' ? base === 0 : true;
 }
 
 /** A named statement: prepared once per connection, its name derived from its text. */

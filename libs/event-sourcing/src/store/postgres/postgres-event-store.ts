@@ -17,7 +17,7 @@ import {
   type ReadStreamOptions,
 } from '../event-store';
 import { assertStreamId, prepareAppend, type PreparedAppend } from '../prepared-append';
-import { resolveBatchSize, resolveLimit, resolveStreamRange } from '../read-options';
+import { resolvePageSize, resolveStreamRange } from '../read-options';
 import { EVENT_COLUMNS, toEnvelope, type EventRow } from './event-row';
 import { buildEventQuerySql } from './event-query-sql';
 import { AppendRaceError, PostgresAppend } from './postgres-append';
@@ -126,7 +126,7 @@ export class PostgresEventStore extends EventStore {
   override async *iterateStream(streamId: string, options: IterateStreamOptions = {}): AsyncIterable<EventEnvelope> {
     assertStreamId(streamId);
     const range = resolveStreamRange(options);
-    const batchSize = resolveBatchSize(options.batchSize, this.batchSize);
+    const batchSize = resolvePageSize('batchSize', options.batchSize, this.batchSize);
     let remaining = range.limit ?? Number.POSITIVE_INFINITY;
     let next = range.fromVersion;
     while (remaining > 0) {
@@ -147,7 +147,7 @@ export class PostgresEventStore extends EventStore {
 
   override async readAll(options: ReadAllOptions = {}): Promise<ReadAllResult> {
     const after = options.after ?? START_OF_STORE;
-    const limit = resolveLimit(options.limit, this.batchSize);
+    const limit = resolvePageSize('limit', options.limit, this.batchSize);
     const types = options.types?.length ? [...options.types] : undefined;
     const values: unknown[] = [after.transactionId.toString(), after.position.toString(), limit];
     if (types) values.push(types);
