@@ -1,10 +1,9 @@
 import type { INestApplication, Type } from '@nestjs/common';
-import { Client } from 'pg';
 import request from 'supertest';
 import { BankModule } from '../apps/bank/src/bank.module';
 import { TodoModule } from '../apps/todo/src/todo.module';
 import { startHttpApp } from './support/http-app';
-import { createTestDatabase, serverUrl, type TestDatabase } from './support/test-database';
+import { createTestDatabase, whileRefusingConnections, type TestDatabase } from './support/test-database';
 
 describe.each<[string, Type]>([
   ['bank', BankModule],
@@ -32,18 +31,10 @@ describe.each<[string, Type]>([
   });
 
   it('answers 503 while the database refuses connections, and 200 again once it is back, without a restart', async () => {
-    const dbName = new URL(database.url).pathname.slice(1);
-    const admin = new Client({ connectionString: serverUrl('postgres') });
-    await admin.connect();
-    try {
-      await admin.query(`ALTER DATABASE ${dbName} ALLOW_CONNECTIONS false`);
-      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [dbName]);
+    await whileRefusingConnections(database, async () => {
       const down = await request(app.getHttpServer()).get('/health').expect(503);
       expect(down.body).toMatchObject({ status: 'error', error: { database: { status: 'down' } } });
-    } finally {
-      await admin.query(`ALTER DATABASE ${dbName} ALLOW_CONNECTIONS true`);
-      await admin.end();
-    }
+    });
     await request(app.getHttpServer()).get('/health').expect(200);
   });
 });

@@ -32,6 +32,27 @@ export async function createTestDatabase(server: TestServer = 'postgres', label 
   };
 }
 
+/**
+ * Makes the server refuse connections to the database and kills the open ones, runs
+ * `whileDown`, then lets connections in again: a database outage, as the apps see it.
+ */
+export async function whileRefusingConnections(
+  database: TestDatabase,
+  whileDown: () => Promise<void>,
+  server: TestServer = 'postgres',
+): Promise<void> {
+  const name = new URL(database.url).pathname.slice(1);
+  await withClient(serverUrl(server), async (admin) => {
+    try {
+      await admin.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);
+      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [name]);
+      await whileDown();
+    } finally {
+      await admin.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`);
+    }
+  });
+}
+
 async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: url });
   await client.connect();

@@ -10,6 +10,8 @@ import { getUpcasterMetadata, type EventUpcaster, type UpcasterDefinition } from
 import { resolveOptions, type EventSourcingModuleOptions } from './event-sourcing-options';
 import { EVENT_SOURCING_OPTIONS } from './event-sourcing.module-definition';
 import { EventStore } from './store/event-store';
+import { getProjectionMetadata } from './projections/projection.decorator';
+import { getDurableEventHandlerMetadata } from './subscriptions/durable-event-handler.decorator';
 import { SnapshotStore } from './store/snapshot-store';
 
 /** What a feature module of the application brings to the event-sourcing module. */
@@ -20,6 +22,13 @@ export interface EventSourcingFeature {
   events?: DomainEventClass[];
   /** `@Upcaster` classes (providers, so they may inject) or plain upcaster objects. */
   upcasters?: (Type<EventUpcaster> | UpcasterDefinition)[];
+  /**
+   * `@Projection` classes, registered as providers of the feature module (so they may
+   * inject). Projections listed as plain providers elsewhere are found as well.
+   */
+  projections?: Type[];
+  /** `@DurableEventHandler` classes, registered as providers like `projections`. */
+  eventHandlers?: Type[];
 }
 
 let featureCount = 0;
@@ -83,6 +92,14 @@ export function featureModule(module: Type, feature: EventSourcingFeature): Dyna
       return true;
     },
   };
-  const providers: Provider[] = [...upcasterClasses, ...repositories, registration];
+  const subscribers = [...(feature.projections ?? []), ...(feature.eventHandlers ?? [])];
+  for (const subscriber of subscribers) {
+    if (!getProjectionMetadata(subscriber) && !getDurableEventHandlerMetadata(subscriber)) {
+      throw new ConfigurationError(
+        `${subscriber.name} is listed in forFeature but has neither @Projection nor @DurableEventHandler.`,
+      );
+    }
+  }
+  const providers: Provider[] = [...upcasterClasses, ...repositories, ...subscribers, registration];
   return { module, providers, exports: repositories.map((r) => r.provide) };
 }

@@ -45,6 +45,8 @@ export interface EventSourcingModuleOptions {
   unknownEvents?: 'throw' | 'skip';
   /** Run the store's (and your) migrations at startup, under an advisory lock. Default true. */
   runMigrations?: boolean;
+  /** How durable subscribers (async projections, durable handlers, sagas) run here. */
+  subscriptions?: SubscriptionOptions;
   /**
    * More TypeORM data-source options, such as your read models' `entities` and
    * `migrations` (entities registered with `TypeOrmModule.forFeature` are loaded anyway).
@@ -53,8 +55,25 @@ export interface EventSourcingModuleOptions {
   typeorm?: Partial<Omit<PostgresConnectionOptions, 'type'>>;
 }
 
+/** Options of the durable subscribers, under `subscriptions`. */
+export interface SubscriptionOptions {
+  /**
+   * Whether this instance runs subscribers. Default true. Each runs on one instance at a
+   * time anyway; set it false on instances that should only serve requests.
+   */
+  run?: boolean;
+  /** How often an idle subscriber looks at the store without being woken. Default 1000 ms. */
+  pollIntervalMs?: number;
+  /** How often a standby instance tries to take a subscriber over. Default 1000 ms. */
+  leaseRetryMs?: number;
+  /** Longest pause between tries while the database is away. Default 2000 ms. */
+  maxBackoffMs?: number;
+  /** How long an open transaction may hide events before the status reports it. Default 2000 ms. */
+  heldBackAfterMs?: number;
+}
+
 /** Options with their defaults filled in. @internal */
-export interface ResolvedOptions extends Omit<EventSourcingModuleOptions, 'commandRetry'> {
+export interface ResolvedOptions extends Omit<EventSourcingModuleOptions, 'commandRetry' | 'subscriptions'> {
   schema: string;
   poolSize: number;
   maxEventSize: number;
@@ -63,6 +82,7 @@ export interface ResolvedOptions extends Omit<EventSourcingModuleOptions, 'comma
   runMigrations: boolean;
   unknownEvents: 'throw' | 'skip';
   commandRetry: { attempts: number; backoffMs: number };
+  subscriptions: Required<SubscriptionOptions>;
 }
 
 /** Fills in defaults. @internal */
@@ -77,5 +97,12 @@ export function resolveOptions(options: EventSourcingModuleOptions): ResolvedOpt
     runMigrations: options.runMigrations ?? true,
     unknownEvents: options.unknownEvents ?? 'throw',
     commandRetry: { attempts: options.commandRetry?.attempts ?? 10, backoffMs: options.commandRetry?.backoffMs ?? 10 },
+    subscriptions: {
+      run: options.subscriptions?.run ?? true,
+      pollIntervalMs: options.subscriptions?.pollIntervalMs ?? 1000,
+      leaseRetryMs: options.subscriptions?.leaseRetryMs ?? 1000,
+      maxBackoffMs: options.subscriptions?.maxBackoffMs ?? 2000,
+      heldBackAfterMs: options.subscriptions?.heldBackAfterMs ?? 2000,
+    },
   };
 }

@@ -21,6 +21,11 @@ import { DatabaseConnection } from './store/postgres/database-connection';
 import { PostgresEventStore } from './store/postgres/postgres-event-store';
 import { PostgresSnapshotStore } from './store/postgres/postgres-snapshot-store';
 import { SnapshotStore } from './store/snapshot-store';
+import { AppendSignal } from './store/append-signal';
+import { InlineProjector } from './projections/inline-projector';
+import { SubscriberRegistry } from './subscriptions/subscriber-registry';
+import { Subscriptions } from './subscriptions/subscriptions';
+import { SubscriptionsHealthIndicator } from './subscriptions/subscriptions-health-indicator';
 
 /** Holds the options and the resolved database, so TypeORM's async setup can inject them. @internal */
 @Module({})
@@ -111,12 +116,21 @@ function assemble(base: DynamicModule): DynamicModule {
   });
   const storeProvider: Provider = {
     provide: EventStore,
-    inject: [EVENT_SOURCING_OPTIONS, DatabaseConnection, getDataSourceToken()],
-    useFactory: async (raw: EventSourcingModuleOptions, connection: DatabaseConnection, dataSource: DataSource) => {
+    inject: [EVENT_SOURCING_OPTIONS, DatabaseConnection, getDataSourceToken(), SubscriberRegistry, AppendSignal],
+    useFactory: async (
+      raw: EventSourcingModuleOptions,
+      connection: DatabaseConnection,
+      dataSource: DataSource,
+      subscribers: SubscriberRegistry,
+      signal: AppendSignal,
+    ) => {
       const options = resolveOptions(raw);
       if (connection.kind === 'memory') return new InMemoryEventStore(options);
       if (options.runMigrations) await connection.migrate(dataSource);
-      return new PostgresEventStore(dataSource, options);
+      return new PostgresEventStore(dataSource, {
+        ...options,
+        hooks: { inline: new InlineProjector(subscribers), committed: () => signal.emit() },
+      });
     },
   };
   const snapshotProvider: Provider = {
@@ -128,7 +142,15 @@ function assemble(base: DynamicModule): DynamicModule {
         ? new InMemorySnapshotStore()
         : new PostgresSnapshotStore(dataSource, resolveOptions(raw).schema),
   };
-  const shared = [EventStore, SnapshotStore, EventTypeRegistry, MessageContext, EventStoreHealthIndicator];
+  const shared = [
+    EventStore,
+    SnapshotStore,
+    EventTypeRegistry,
+    MessageContext,
+    EventStoreHealthIndicator,
+    Subscriptions,
+    SubscriptionsHealthIndicator,
+  ];
   return {
     module: base.module,
     global: true,
@@ -140,6 +162,10 @@ function assemble(base: DynamicModule): DynamicModule {
       MessageContext,
       EventStoreHealthIndicator,
       CommandHandlerEnhancer,
+      AppendSignal,
+      SubscriberRegistry,
+      Subscriptions,
+      SubscriptionsHealthIndicator,
     ],
     exports: [...shared, core, typeOrm],
   };

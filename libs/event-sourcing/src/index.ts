@@ -3,7 +3,12 @@
 // module
 export { EventSourcingModule } from './event-sourcing.module';
 export type { EventSourcingFeature } from './event-sourcing-feature';
-export type { DatabaseOption, EventSourcingModuleOptions, PostgresConnectionOptions } from './event-sourcing-options';
+export type {
+  DatabaseOption,
+  EventSourcingModuleOptions,
+  PostgresConnectionOptions,
+  SubscriptionOptions,
+} from './event-sourcing-options';
 
 // errors
 export { EventSourcingError, type EventSourcingErrorCode } from './errors/event-sourcing-error';
@@ -21,6 +26,11 @@ export { UnknownEventTypeError } from './errors/unknown-event-type-error';
 export { UpcastError } from './errors/upcast-error';
 export { MissingEventHandlerError } from './errors/missing-event-handler-error';
 export { DomainError } from './errors/domain-error';
+export { CheckpointConflictError } from './errors/checkpoint-conflict-error';
+export { UnknownSubscriberError } from './errors/unknown-subscriber-error';
+export { UnsupportedOperationError } from './errors/unsupported-operation-error';
+export { ParkedEventNotFoundError } from './errors/parked-event-not-found-error';
+export { WaitTimeoutError } from './errors/wait-timeout-error';
 
 // events
 export type { EventEnvelope, EventMetadata, NewEvent } from './events/event-envelope';
@@ -89,6 +99,35 @@ export type { DatabaseKind } from './store/postgres/database-connection';
 export { SnapshotStore, type Snapshot } from './store/snapshot-store';
 export { InMemorySnapshotStore } from './store/in-memory/in-memory-snapshot-store';
 export { PostgresSnapshotStore } from './store/postgres/postgres-snapshot-store';
+
+// projections
+export {
+  Projection,
+  getProjectionMetadata,
+  type ProjectionMetadata,
+  type ProjectionMode,
+  type ProjectionOptions,
+  type ProjectionReset,
+} from './projections/projection.decorator';
+export type { DurableHandlerContext, ProjectionContext } from './projections/projection-context';
+
+// subscriptions
+export { On, getOnHandlers, type OnHandlers } from './subscriptions/on.decorator';
+export {
+  DurableEventHandler,
+  getDurableEventHandlerMetadata,
+  type DurableEventHandlerMetadata,
+} from './subscriptions/durable-event-handler.decorator';
+export type { ParkPolicy, SubscriberOptions } from './subscriptions/subscriber-options';
+export type { SubscriberKind } from './subscriptions/subscriber-definition';
+export { Subscriptions, type WaitOptions } from './subscriptions/subscriptions';
+export type { SubscriberState } from './subscriptions/subscription-runner';
+export type { HoldingTransaction, RebuildProgress, SubscriberStatus } from './subscriptions/subscriber-status';
+export type { CheckpointStatus, ParkedEvent } from './subscriptions/checkpoint-store';
+export {
+  SubscriptionsHealthIndicator,
+  type SubscriptionsHealthOptions,
+} from './subscriptions/subscriptions-health-indicator';
 
 // http
 export { CorrelationIdMiddleware, CORRELATION_ID_HEADER } from './http/correlation-id.middleware';

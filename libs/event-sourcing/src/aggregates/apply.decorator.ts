@@ -1,9 +1,10 @@
 import type { DomainEventClass } from '../events/domain-event.decorator';
+import { eventMethodMap, type EventMethodMap } from '../events/event-method-map';
 
-const APPLY_HANDLERS = Symbol('event-sourcing:apply-handlers');
+const applyHandlers = eventMethodMap(Symbol('event-sourcing:apply-handlers'));
 
 /** Event class → name of the method that applies it, for one aggregate class. */
-export type ApplyHandlers = ReadonlyMap<DomainEventClass, string | symbol>;
+export type ApplyHandlers = EventMethodMap;
 
 /**
  * Marks the aggregate method that evolves its state for one event class. It runs both
@@ -16,15 +17,10 @@ export type ApplyHandlers = ReadonlyMap<DomainEventClass, string | symbol>;
  * }
  */
 export function Apply(eventClass: DomainEventClass): MethodDecorator {
-  return (target, propertyKey) => {
-    const own = Reflect.getOwnMetadata(APPLY_HANDLERS, target) as Map<DomainEventClass, string | symbol> | undefined;
-    const handlers = own ?? new Map(getApplyHandlers(target));
-    handlers.set(eventClass, propertyKey);
-    Reflect.defineMetadata(APPLY_HANDLERS, handlers, target);
-  };
+  return applyHandlers.decorator(eventClass);
 }
 
 /** The `@Apply` handlers of an aggregate prototype, inherited ones included. */
 export function getApplyHandlers(prototype: object): ApplyHandlers {
-  return (Reflect.getMetadata(APPLY_HANDLERS, prototype) as ApplyHandlers | undefined) ?? new Map();
+  return applyHandlers.read(prototype);
 }

@@ -17,7 +17,12 @@ export type EventSourcingErrorCode =
   | 'ES_UPCAST'
   | 'ES_MISSING_EVENT_HANDLER'
   | 'ES_DOMAIN_RULE'
-  | 'ES_UNSAVED_EVENTS';
+  | 'ES_UNSAVED_EVENTS'
+  | 'ES_CHECKPOINT_CONFLICT'
+  | 'ES_UNKNOWN_SUBSCRIBER'
+  | 'ES_UNSUPPORTED_OPERATION'
+  | 'ES_PARKED_EVENT_NOT_FOUND'
+  | 'ES_WAIT_TIMEOUT';
 
 /**
  * Base class of every error thrown by the library. Each subclass carries a stable

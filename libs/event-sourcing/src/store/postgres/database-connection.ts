@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import type { ClientConfig } from 'pg';
 import type { DataSource } from 'typeorm';
 import { ConfigurationError } from '../../errors/configuration-error';
 import type { PostgresConnectionOptions, ResolvedOptions } from '../../event-sourcing-options';
@@ -65,6 +66,26 @@ export class DatabaseConnection {
       synchronize: typeorm.synchronize ?? false,
       migrationsRun: false,
       migrations: [...eventStoreMigrations(schema), ...userMigrations],
+    };
+  }
+
+  /**
+   * Settings for a connection of its own, outside the pool (the subscriptions' locks
+   * and LISTEN), to the same database as the pool's.
+   */
+  clientConfig(applicationName: string): ClientConfig {
+    const c = { ...this.connection, ...this.options.typeorm };
+    return {
+      connectionString: c.url,
+      host: c.host,
+      port: c.port,
+      user: c.username,
+      password: typeof c.password === 'string' ? c.password : undefined,
+      database: c.database,
+      ssl: c.ssl as ClientConfig['ssl'],
+      application_name: applicationName,
+      keepAlive: true,
+      connectionTimeoutMillis: 5_000,
     };
   }
 

@@ -23,6 +23,7 @@ import { buildEventQuerySql } from './event-query-sql';
 import { AppendRaceError, PostgresAppend } from './postgres-append';
 import { isRetryableWriteError, isSqlError } from './postgres-errors';
 import { quoteIdentifier } from './quote-identifier';
+import type { StoreHooks } from '../store-hooks';
 
 /** Options of {@link PostgresEventStore}. */
 export interface PostgresEventStoreOptions {
@@ -34,6 +35,8 @@ export interface PostgresEventStoreOptions {
   batchSize?: number;
   /** Tries of an append that failed with a deadlock or serialization failure. Default 5. */
   writeAttempts?: number;
+  /** Set by the module: inline projections and the wake-up of subscribers. @internal */
+  hooks?: StoreHooks;
 }
 
 interface Statement {
@@ -56,6 +59,7 @@ export class PostgresEventStore extends EventStore {
   private readonly maxEventSize: number;
   private readonly batchSize: number;
   private readonly writeAttempts: number;
+  private readonly hooks: StoreHooks;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -68,11 +72,18 @@ export class PostgresEventStore extends EventStore {
     this.maxEventSize = options.maxEventSize ?? 1024 * 1024;
     this.batchSize = options.batchSize ?? 500;
     this.writeAttempts = options.writeAttempts ?? 5;
+    this.hooks = options.hooks ?? {};
   }
 
   override async append(streamId: string, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult> {
     const prepared = prepareAppend(streamId, events, options, this.maxEventSize);
-    return this.withClient((client) => this.appendWithRetries(client, prepared, false));
+    if (this.hooks.inline?.wants(prepared.events.map((e) => e.type))) {
+      // Inline projections run in the append's transaction.
+      return this.transaction((tx) => tx.append(streamId, events, options));
+    }
+    const result = await this.withClient((client) => this.appendWithRetries(client, prepared, false));
+    if (result.written) this.hooks.committed?.();
+    return result;
   }
 
   override async transaction<T>(work: (tx: EventStoreTransaction) => Promise<T>): Promise<T> {
@@ -80,12 +91,27 @@ export class PostgresEventStore extends EventStore {
     const client = (await runner.connect()) as PoolClient;
     try {
       await runner.startTransaction();
+      let written = false;
       const result = await work({
-        append: (streamId, events, options) =>
-          this.appendWithRetries(client, prepareAppend(streamId, events, options, this.maxEventSize), true),
+        append: async (streamId, events, options) => {
+          const prepared = prepareAppend(streamId, events, options, this.maxEventSize);
+          const appended = await this.appendWithRetries(client, prepared, true);
+          written ||= appended.written;
+          const inline = this.hooks.inline;
+          if (appended.written && inline?.wants(prepared.events.map((e) => e.type))) {
+            const { streamVersion } = appended;
+            const stored = await this.readStreamWith(client, streamId, {
+              fromVersion: streamVersion - prepared.events.length + 1,
+              toVersion: streamVersion,
+            });
+            await inline.apply(stored, runner.manager);
+          }
+          return appended;
+        },
         readStream: (streamId, options) => this.readStreamWith(client, streamId, options),
       });
       await runner.commitTransaction();
+      if (written) this.hooks.committed?.();
       return result;
     } catch (error) {
       if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);

@@ -1,5 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { quoteIdentifier } from './quote-identifier';
+import { dropSubscriptionSchemaSql, subscriptionSchemaSql } from '../../subscriptions/subscription-schema-sql';
 import { dropInitialSchemaSql, dropSnapshotSchemaSql, initialSchemaSql, snapshotSchemaSql } from './store-schema-sql';
 
 /** A TypeORM migration class, as the `migrations` option takes it. */
@@ -18,6 +19,11 @@ export function eventStoreMigrations(schema = 'public'): MigrationClass[] {
   return [
     migration(`EventStoreInitial_${suffix}_1763800000000`, initialSchemaSql(s), dropInitialSchemaSql(s)),
     migration(`EventStoreSnapshots_${suffix}_1763900000000`, snapshotSchemaSql(s), dropSnapshotSchemaSql(s)),
+    migration(
+      `EventStoreSubscriptions_${suffix}_1764000000000`,
+      subscriptionSchemaSql(s),
+      dropSubscriptionSchemaSql(s),
+    ),
   ];
 }
 

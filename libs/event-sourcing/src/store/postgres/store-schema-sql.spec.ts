@@ -1,3 +1,4 @@
+import { dropSubscriptionSchemaSql, subscriptionSchemaSql } from '../../subscriptions/subscription-schema-sql';
 import { dropInitialSchemaSql, dropSnapshotSchemaSql, initialSchemaSql, snapshotSchemaSql } from './store-schema-sql';
 
 // The schema is a contract with every database already deployed: a change here must be
@@ -9,6 +10,12 @@ describe('store schema SQL', () => {
 
   it('creates the snapshot table in the second migration', () => {
     expect(snapshotSchemaSql('"public"').join(';\n\n')).toMatchSnapshot();
+  });
+
+  it('creates the checkpoint and parked-event tables in the third migration, and drops them', () => {
+    expect(
+      [...subscriptionSchemaSql('"public"'), ...dropSubscriptionSchemaSql('"public"')].join(';\n\n'),
+    ).toMatchSnapshot();
   });
 
   it('drops them again on the way down', () => {

@@ -1,0 +1,17 @@
+/**
+ * Fired after appends commit, so this process's subscribers (and, through NOTIFY,
+ * those of other processes) look at the store at once instead of at their next poll.
+ * @internal
+ */
+export class AppendSignal {
+  private readonly listeners = new Set<() => void>();
+
+  on(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  emit(): void {
+    for (const listener of this.listeners) listener();
+  }
+}

@@ -1,0 +1,36 @@
+import type { EntityManager } from 'typeorm';
+import type { EventEnvelope } from '../events/event-envelope';
+import type { ResolvedSubscriberOptions } from './subscriber-options';
+
+/** What kind of subscriber a definition runs. */
+export type SubscriberKind = 'projection' | 'handler' | 'saga';
+
+/** What a subscriber's handling of one event is given. @internal */
+export interface DeliveryContext {
+  /** The transaction's manager, for transactional subscribers. */
+  manager: EntityManager | undefined;
+  replaying: boolean;
+  attempt: number;
+}
+
+/**
+ * One durable subscriber as the runner sees it, whatever declared it: a name (its
+ * checkpoint), the stored types it wants, and how to handle one stored envelope.
+ * @internal
+ */
+export interface SubscriberDefinition {
+  name: string;
+  kind: SubscriberKind;
+  /** The class that declared it, for messages. */
+  owner: string;
+  /** Stored type names it handles; it reads nothing else. */
+  types: string[];
+  options: ResolvedSubscriberOptions;
+  /** Whether handling runs in a transaction that commits with the checkpoint. */
+  transactional: boolean;
+  /** Whether `Subscriptions.rebuild` may reset and replay it (projections only). */
+  rebuildable: boolean;
+  handle(envelope: EventEnvelope, context: DeliveryContext): Promise<void>;
+  /** Clears the read models before a rebuild, in the rebuild's transaction. */
+  reset?(manager: EntityManager): Promise<void>;
+}

@@ -1,0 +1,112 @@
+import type { DataSource } from 'typeorm';
+import type { EventEnvelope } from '../events/event-envelope';
+import type { GlobalCursor } from '../store/event-store';
+import { EVENT_COLUMNS, toEnvelope, type EventRow } from '../store/postgres/event-row';
+import { quoteIdentifier } from '../store/postgres/quote-identifier';
+import { subscriberLockKey } from './subscription-connection';
+import type { HoldingTransaction } from './subscriber-status';
+
+/** Who holds a subscriber's lock. @internal */
+export interface LockHolder {
+  pid: number;
+  applicationName: string | null;
+}
+
+/**
+ * The read-only SQL behind `Subscriptions.status`: the head, lock holders, parked
+ * counts, and the transaction that holds readers back. @internal
+ */
+export class SubscriptionInspector {
+  private readonly s: string;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly schema: string,
+  ) {
+    this.s = quoteIdentifier(schema);
+  }
+
+  async head(): Promise<bigint> {
+    const rows = await this.query<{ head: string }>(
+      `SELECT coalesce(max(position), 0) AS head FROM ${this.s}.es_events`,
+      [],
+    );
+    return BigInt(rows[0]!.head);
+  }
+
+  /** The process holding each subscriber's lock, by subscriber name. */
+  async lockHolders(names: readonly string[]): Promise<Map<string, LockHolder>> {
+    const keys = names.map((name) => ({ name, ...subscriberLockKey(this.schema, name) }));
+    const rows = await this.query<{ classid: string; objid: string; pid: number; application_name: string | null }>(
+      `SELECT l.classid::text AS classid, l.objid::text AS objid, l.pid, a.application_name
+         FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid
+        WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+          AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+      [],
+    );
+    const holders = new Map<string, LockHolder>();
+    for (const row of rows) {
+      const key = keys.find((k) => String(k.classid) === row.classid && String(k.objid) === row.objid);
+      if (key) holders.set(key.name, { pid: row.pid, applicationName: row.application_name });
+    }
+    return holders;
+  }
+
+  async parkedCounts(): Promise<Map<string, number>> {
+    const rows = await this.query<{ subscriber: string; n: string }>(
+      `SELECT subscriber, count(*) AS n FROM ${this.s}.es_parked_events GROUP BY subscriber`,
+      [],
+    );
+    return new Map(rows.map((row) => [row.subscriber, Number(row.n)]));
+  }
+
+  /**
+   * The oldest open transaction when it hides committed events of these types after the
+   * cursor (events a reader may not take yet), and it has been open at least `minAgeMs`.
+   */
+  async holdingTransaction(
+    cursor: GlobalCursor,
+    types: readonly string[],
+    minAgeMs: number,
+  ): Promise<HoldingTransaction | undefined> {
+    const rows = await this.query<{
+      xmin: string;
+      pid: number | null;
+      datname: string | null;
+      application_name: string | null;
+      xact_start: Date | null;
+    }>(
+      `WITH horizon AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin)
+       SELECT h.xmin::text AS xmin, a.pid, a.datname, a.application_name, a.xact_start
+         FROM horizon h
+         LEFT JOIN pg_stat_activity a ON a.backend_xid::text = (h.xmin::text::numeric % 4294967296)::text
+        WHERE EXISTS (SELECT 1 FROM ${this.s}.es_events e
+                       WHERE e.transaction_id >= h.xmin AND (e.transaction_id, e.position) > ($1::text::xid8, $2::bigint)
+                         AND e.type = ANY($3::text[]))
+        LIMIT 1`,
+      [cursor.transactionId.toString(), cursor.position.toString(), [...types]],
+    );
+    const row = rows[0];
+    if (!row) return undefined;
+    if (row.xact_start && Date.now() - row.xact_start.getTime() < minAgeMs) return undefined;
+    return {
+      transactionId: BigInt(row.xmin),
+      pid: row.pid,
+      database: row.datname,
+      applicationName: row.application_name,
+      since: row.xact_start,
+    };
+  }
+
+  /** A stored event by id. */
+  async event(eventId: string): Promise<EventEnvelope | undefined> {
+    const rows = await this.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM ${this.s}.es_events WHERE event_id = $1`, [
+      eventId,
+    ]);
+    return rows[0] ? toEnvelope(rows[0]) : undefined;
+  }
+
+  private query<T>(sql: string, params: unknown[]): Promise<T[]> {
+    return this.dataSource.query<T[]>(sql, params);
+  }
+}

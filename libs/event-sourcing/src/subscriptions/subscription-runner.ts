@@ -1,0 +1,344 @@
+import type { Logger } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { CheckpointConflictError } from '../errors/checkpoint-conflict-error';
+import type { EventEnvelope } from '../events/event-envelope';
+import type { EventStore, GlobalCursor } from '../store/event-store';
+import { isConnectionError } from '../store/postgres/postgres-errors';
+import type { CheckpointStore } from './checkpoint-store';
+import { compareCursors, cursorOf } from './global-cursor';
+import type { SubscriberDefinition } from './subscriber-definition';
+
+/**
+ * Where a subscriber is, as its runner sees it:
+ * - `standby`: another instance holds it; `starting`: not yet known;
+ * - `running`: catching up; `caught-up`: nothing left below the horizon;
+ * - `rebuilding`: replaying history after a reset;
+ * - `parked`: stopped at an event that failed every retry;
+ * - `stopped`: paused, or not running anywhere;
+ * - `failing`: errors (a database outage, say), backing off and trying again;
+ * - `held-back`: caught up, but a transaction open elsewhere on the server hides later events.
+ */
+export type SubscriberState =
+  'starting' | 'standby' | 'running' | 'caught-up' | 'rebuilding' | 'parked' | 'stopped' | 'failing' | 'held-back';
+
+/** Timings of the runners. @internal */
+export interface RunnerSettings {
+  batchSize: number;
+  pollIntervalMs: number;
+  leaseRetryMs: number;
+  maxBackoffMs: number;
+}
+
+/** What the runner needs besides its definition. @internal */
+export interface RunnerDeps {
+  store: EventStore;
+  checkpoints: CheckpointStore;
+  dataSource: DataSource;
+  lease: { holds(name: string): boolean; tryLock(name: string): Promise<boolean>; unlock(name: string): Promise<void> };
+  logger: Logger;
+}
+
+interface Outcome {
+  cursor: GlobalCursor;
+  failed?: { event: EventEnvelope; error: unknown };
+}
+
+const REBUILD_LOG_INTERVAL_MS = 5_000;
+
+/**
+ * Runs one subscriber on this instance while it holds its lock: reads the store after
+ * its checkpoint in gap-safe order, hands each page to the subscriber, and moves the
+ * checkpoint by compare-and-set (in the page's transaction, for projections). Retries a
+ * failing event with backoff, then parks it. Never throws: errors are logged, backed
+ * off and tried again, so a database outage only pauses it. @internal
+ */
+export class SubscriptionRunner {
+  state: SubscriberState = 'starting';
+  lastError: { message: string; at: Date } | undefined;
+  private stopped = false;
+  private loop: Promise<void> | undefined;
+  private wakeUp: (() => void) | undefined;
+  private woken = false;
+  private lastProgressLog = 0;
+
+  constructor(
+    readonly definition: SubscriberDefinition,
+    private readonly deps: RunnerDeps,
+    private readonly settings: RunnerSettings,
+  ) {}
+
+  get name(): string {
+    return this.definition.name;
+  }
+
+  /** Whether this instance runs the subscriber now. */
+  get active(): boolean {
+    return this.deps.lease.holds(this.name);
+  }
+
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  /** Looks at the store now rather than at the next poll. */
+  wake(): void {
+    this.woken = true;
+    this.wakeUp?.();
+  }
+
+  /** Finishes the page in hand, then gives the lock up. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake();
+    await this.loop;
+    await this.deps.lease.unlock(this.name);
+    this.state = 'stopped';
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (!this.stopped) {
+      try {
+        if (!this.deps.lease.holds(this.name)) {
+          if (!(await this.deps.lease.tryLock(this.name))) {
+            this.state = 'standby';
+            await this.sleep(this.settings.leaseRetryMs);
+            continue;
+          }
+          this.deps.logger.log(`${this.name}: running on this instance`);
+        }
+        const more = await this.step();
+        if (failures > 0) this.deps.logger.log(`${this.name}: recovered`);
+        failures = 0;
+        this.lastError = undefined;
+        if (!more) await this.sleep(this.settings.pollIntervalMs);
+      } catch (error) {
+        if (this.stopped) break;
+        if (error instanceof CheckpointConflictError) {
+          this.deps.logger.warn(error.message);
+          continue;
+        }
+        failures++;
+        this.state = 'failing';
+        this.lastError = { message: describe(error), at: new Date() };
+        const delay = Math.min(this.settings.maxBackoffMs, 100 * 2 ** Math.min(failures - 1, 10));
+        if (failures === 1 || failures % 10 === 0) {
+          this.deps.logger.warn(`${this.name}: ${this.lastError.message}; trying again in ${delay} ms`);
+        }
+        await this.sleep(delay);
+      }
+    }
+  }
+
+  /** Handles one page; false when there is nothing more to read for now. */
+  private async step(): Promise<boolean> {
+    const { checkpoints, store } = this.deps;
+    const checkpoint = await checkpoints.load(this.name);
+    if (checkpoint.status === 'parked' || checkpoint.status === 'paused') {
+      this.state = checkpoint.status === 'parked' ? 'parked' : 'stopped';
+      return false;
+    }
+    const replaying = checkpoint.status === 'rebuilding';
+    const batchSize = this.definition.options.batchSize ?? this.settings.batchSize;
+    // Taken before the read: every wanted event of an older transaction is in the page when it is not full.
+    const horizon = await checkpoints.horizon();
+    const page = await store.readAll({ after: checkpoint.cursor, limit: batchSize, types: this.definition.types });
+    let cursor = checkpoint.cursor;
+    if (page.events.length > 0) {
+      this.state = replaying ? 'rebuilding' : 'running';
+      const delivered = await this.deliver(cursor, page.events, replaying);
+      // Parked and stopped (or shutting down): the next step reads the new status.
+      if (delivered.halted) return true;
+      cursor = delivered.cursor;
+      if (replaying) this.logProgress(checkpoint.rebuildStartedAt, checkpoint.rebuildDone + BigInt(page.events.length));
+    }
+    if (page.events.length === batchSize || this.stopped) return true;
+    // Nothing wanted is left below the horizon: the cursor may move up to it.
+    const atHorizon = { transactionId: horizon, position: 0n };
+    const target = compareCursors(atHorizon, cursor) > 0 ? atHorizon : cursor;
+    if (replaying) {
+      await checkpoints.move(this.name, { from: cursor, to: target, status: 'active' });
+      this.logRebuildDone(checkpoint.rebuildStartedAt, checkpoint.rebuildDone + BigInt(page.events.length));
+    } else if (target !== cursor) {
+      await checkpoints.move(this.name, { from: cursor, to: target });
+    }
+    this.state = 'caught-up';
+    return false;
+  }
+
+  /**
+   * Hands a page over. A failing event is retried alone with backoff, then parked: the
+   * rest of the page follows it (`'skip'`), or the subscriber halts at it (`'stop'`).
+   */
+  private async deliver(
+    from: GlobalCursor,
+    events: EventEnvelope[],
+    replaying: boolean,
+  ): Promise<{ cursor: GlobalCursor; halted: boolean }> {
+    const { maxAttempts, retryBackoffMs, onFailure } = this.definition.options;
+    let cursor = from;
+    let rest = events;
+    while (rest.length > 0) {
+      const outcome = await this.apply(cursor, rest, replaying, 1);
+      cursor = outcome.cursor;
+      if (!outcome.failed) break;
+      let failed: Outcome['failed'] = outcome.failed;
+      const event = failed.event;
+      for (let attempts = 1; failed; attempts++) {
+        if (attempts >= maxAttempts) {
+          await this.park(cursor, event, failed.error, attempts);
+          if (onFailure === 'stop') return { cursor, halted: true };
+          cursor = cursorOf(event);
+          break;
+        }
+        if (this.stopped) return { cursor, halted: true };
+        const delay = Math.min(30_000, retryBackoffMs * 2 ** (attempts - 1));
+        this.deps.logger.warn(
+          `${this.name}: ${event.type} ${event.eventId} failed (try ${attempts} of ${maxAttempts}): ${describe(failed.error)}; again in ${delay} ms`,
+        );
+        await this.sleep(delay, false);
+        const retry = await this.apply(cursor, [event], replaying, attempts + 1);
+        cursor = retry.cursor;
+        failed = retry.failed;
+      }
+      rest = rest.slice(rest.indexOf(event) + 1);
+    }
+    return { cursor, halted: false };
+  }
+
+  private apply(from: GlobalCursor, events: EventEnvelope[], replaying: boolean, attempt: number): Promise<Outcome> {
+    return this.definition.transactional
+      ? this.applyInTransaction(from, events, replaying, attempt)
+      : this.applyOneByOne(from, events, attempt);
+  }
+
+  /** All of a page in one transaction with the checkpoint move: exactly once. */
+  private async applyInTransaction(
+    from: GlobalCursor,
+    events: EventEnvelope[],
+    replaying: boolean,
+    attempt: number,
+  ): Promise<Outcome> {
+    const runner = this.deps.dataSource.createQueryRunner();
+    let index = 0;
+    let failed: unknown;
+    try {
+      await runner.connect();
+      await runner.startTransaction();
+      try {
+        for (; index < events.length; index++) {
+          await this.definition.handle(events[index]!, { manager: runner.manager, replaying, attempt });
+        }
+      } catch (error) {
+        if (isConnectionError(error)) throw error;
+        failed = error;
+      }
+      if (failed === undefined) {
+        const last = events.at(-1)!;
+        await this.deps.checkpoints.move(
+          this.name,
+          { from, to: cursorOf(last), lastPosition: maxPosition(events), handled: events.length },
+          runner,
+        );
+        await runner.commitTransaction();
+        return { cursor: cursorOf(last) };
+      }
+    } finally {
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      await runner.release();
+    }
+    // The events before the failing one succeeded: commit them on their own.
+    const before =
+      index > 0 ? await this.applyInTransaction(from, events.slice(0, index), replaying, attempt) : undefined;
+    if (before?.failed) return before;
+    return { cursor: before?.cursor ?? from, failed: { event: events[index]!, error: failed } };
+  }
+
+  /** Side effects: each event, then its checkpoint. A crash in between delivers it again. */
+  private async applyOneByOne(from: GlobalCursor, events: EventEnvelope[], attempt: number): Promise<Outcome> {
+    let cursor = from;
+    for (const event of events) {
+      try {
+        await this.definition.handle(event, { manager: undefined, replaying: false, attempt });
+      } catch (error) {
+        if (isConnectionError(error)) throw error;
+        return { cursor, failed: { event, error } };
+      }
+      await this.deps.checkpoints.move(this.name, { from: cursor, to: cursorOf(event), lastPosition: event.position });
+      cursor = cursorOf(event);
+    }
+    return { cursor };
+  }
+
+  /** Records the event as parked, and skips it or stops at it, in one transaction. */
+  private async park(cursor: GlobalCursor, event: EventEnvelope, error: unknown, attempts: number): Promise<void> {
+    const skip = this.definition.options.onFailure === 'skip';
+    const message = describe(error);
+    const runner = this.deps.dataSource.createQueryRunner();
+    try {
+      await runner.connect();
+      await runner.startTransaction();
+      await this.deps.checkpoints.park(this.name, event, message, attempts, runner);
+      await this.deps.checkpoints.move(
+        this.name,
+        skip
+          ? { from: cursor, to: cursorOf(event), lastPosition: event.position, handled: 1 }
+          : { from: cursor, to: cursor, status: 'parked', error: message },
+        runner,
+      );
+      await runner.commitTransaction();
+    } finally {
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      await runner.release();
+    }
+    this.deps.logger.error(
+      `${this.name}: parked ${event.type} ${event.eventId} (${event.streamId}@${event.version}) after ${attempts} tries${skip ? ' and skipped it' : '; stopped until it is retried or dismissed'}: ${message}`,
+      error instanceof Error ? error.stack : undefined,
+    );
+  }
+
+  private logProgress(startedAt: Date | null, done: bigint): void {
+    const now = Date.now();
+    if (now - this.lastProgressLog < REBUILD_LOG_INTERVAL_MS) return;
+    this.lastProgressLog = now;
+    const seconds = startedAt ? (now - startedAt.getTime()) / 1000 : 0;
+    const rate = seconds > 0 ? Math.round(Number(done) / seconds) : 0;
+    this.deps.logger.log(`${this.name}: rebuilding, ${done} events replayed (${rate} events/s)`);
+  }
+
+  private logRebuildDone(startedAt: Date | null, done: bigint): void {
+    const seconds = startedAt ? (Date.now() - startedAt.getTime()) / 1000 : 0;
+    const rate = seconds > 0 ? Math.round(Number(done) / seconds) : 0;
+    this.deps.logger.log(`${this.name}: rebuild done, ${done} events in ${seconds.toFixed(1)} s (${rate} events/s)`);
+  }
+
+  /** Waits `ms`, or less when woken (unless `wakeable` is false) or stopped. */
+  private sleep(ms: number, wakeable = true): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    if (wakeable && this.woken) {
+      this.woken = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        if (this.wakeUp === wake) this.wakeUp = undefined;
+        if (wakeable) this.woken = false;
+        resolve();
+      };
+      const wake = (): void => {
+        if (wakeable || this.stopped) done();
+      };
+      const timer = setTimeout(done, ms);
+      this.wakeUp = wake;
+    });
+  }
+}
+
+function maxPosition(events: EventEnvelope[]): bigint {
+  return events.reduce((max, e) => (e.position > max ? e.position : max), 0n);
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
