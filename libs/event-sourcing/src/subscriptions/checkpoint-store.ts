@@ -174,14 +174,17 @@ export class CheckpointStore {
   /**
    * The oldest transaction still open on the server (`pg_snapshot_xmin`): every event of
    * an older transaction is final, so a reader that has seen them all may move to it.
+   * `hidden` tells whether committed events wait behind it.
    */
-  async horizon(): Promise<bigint> {
-    const rows = await this.run<{ xmin: string }>(
+  async horizon(): Promise<{ xmin: bigint; hidden: boolean }> {
+    const rows = await this.run<{ xmin: string; hidden: boolean }>(
       undefined,
-      'SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin',
+      `WITH h AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin)
+       SELECT h.xmin::text AS xmin, EXISTS (SELECT 1 FROM ${this.events} WHERE transaction_id >= h.xmin) AS hidden
+         FROM h`,
       [],
     );
-    return BigInt(rows[0]!.xmin);
+    return { xmin: BigInt(rows[0]!.xmin), hidden: rows[0]!.hidden };
   }
 
   /** Records a parked event; in the caller's transaction. */

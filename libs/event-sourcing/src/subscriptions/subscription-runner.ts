@@ -97,6 +97,7 @@ export class SubscriptionRunner {
 
   private async run(): Promise<void> {
     let failures = 0;
+    let hiddenDelay = 5;
     while (!this.stopped) {
       try {
         if (!this.deps.lease.holds(this.name)) {
@@ -107,11 +108,13 @@ export class SubscriptionRunner {
           }
           this.deps.logger.log(`${this.name}: running on this instance`);
         }
-        const more = await this.step();
+        const next = await this.step();
         if (failures > 0) this.deps.logger.log(`${this.name}: recovered`);
         failures = 0;
         this.lastError = undefined;
-        if (!more) await this.sleep(this.settings.pollIntervalMs);
+        // While an open transaction hides committed events, look again soon, backing off.
+        hiddenDelay = next === 'soon' ? Math.min(hiddenDelay * 2, this.settings.pollIntervalMs) : 5;
+        if (next !== 'more') await this.sleep(next === 'soon' ? hiddenDelay : this.settings.pollIntervalMs);
       } catch (error) {
         if (this.stopped) break;
         if (error instanceof CheckpointConflictError) {
@@ -130,13 +133,16 @@ export class SubscriptionRunner {
     }
   }
 
-  /** Handles one page; false when there is nothing more to read for now. */
-  private async step(): Promise<boolean> {
+  /**
+   * Handles one page. Says what to do next: read on at once, look again soon (events are
+   * committed but hidden behind an open transaction), or wait for a wake-up or the poll.
+   */
+  private async step(): Promise<'more' | 'soon' | 'idle'> {
     const { checkpoints, store } = this.deps;
     const checkpoint = await checkpoints.load(this.name);
     if (checkpoint.status === 'parked' || checkpoint.status === 'paused') {
       this.state = checkpoint.status === 'parked' ? 'parked' : 'stopped';
-      return false;
+      return 'idle';
     }
     const replaying = checkpoint.status === 'rebuilding';
     const batchSize = this.definition.options.batchSize ?? this.settings.batchSize;
@@ -148,13 +154,13 @@ export class SubscriptionRunner {
       this.state = replaying ? 'rebuilding' : 'running';
       const delivered = await this.deliver(cursor, page.events, replaying);
       // Parked and stopped (or shutting down): the next step reads the new status.
-      if (delivered.halted) return true;
+      if (delivered.halted) return 'more';
       cursor = delivered.cursor;
       if (replaying) this.logProgress(checkpoint.rebuildStartedAt, checkpoint.rebuildDone + BigInt(page.events.length));
     }
-    if (page.events.length === batchSize || this.stopped) return true;
+    if (page.events.length === batchSize || this.stopped) return 'more';
     // Nothing wanted is left below the horizon: the cursor may move up to it.
-    const atHorizon = { transactionId: horizon, position: 0n };
+    const atHorizon = { transactionId: horizon.xmin, position: 0n };
     const target = compareCursors(atHorizon, cursor) > 0 ? atHorizon : cursor;
     if (replaying) {
       await checkpoints.move(this.name, { from: cursor, to: target, status: 'active' });
@@ -163,7 +169,7 @@ export class SubscriptionRunner {
       await checkpoints.move(this.name, { from: cursor, to: target });
     }
     this.state = 'caught-up';
-    return false;
+    return horizon.hidden ? 'soon' : 'idle';
   }
 
   /**

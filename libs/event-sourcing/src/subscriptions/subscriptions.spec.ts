@@ -298,7 +298,7 @@ describe('Subscriptions on PostgreSQL', () => {
     expect(await store.streamVersion('notes-1')).toBe(1);
     expect(await store.streamVersion('notes-2')).toBe(0);
     expect(await dataSource.query('SELECT text FROM ledger_notes')).toEqual([{ text: 'hello' }]);
-    expect(await store.readAll()).toMatchObject({ events: [{ type: 'ledger.noted', data: { text: 'hello' } }] });
+    expect(await store.queryEvents({ types: ['ledger.noted'] })).toMatchObject([{ data: { text: 'hello' } }]);
   });
 
   it('pauses and resumes a subscriber on every instance', async () => {
