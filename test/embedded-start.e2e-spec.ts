@@ -1,42 +1,26 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { PostgresEventStore } from '@app/event-sourcing';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
+import { builtApp, startAppProcess, waitForCondition, type AppProcess } from './support/app-process';
 
 // The quick start: the built bank app with no DATABASE_URL runs on an embedded
 // PostgreSQL, keeps its data between runs and stops the server on shutdown.
 const root = resolve(__dirname, '..');
 const dataDir = join(root, '.data', 'test-bank-embedded');
-const main = join(root, 'dist', 'apps', 'bank', 'src', 'main.js');
+const main = builtApp('bank');
 
 describe('bank app on the embedded PostgreSQL (no DATABASE_URL)', () => {
-  let app: ChildProcess | undefined;
-  let port: number;
-  let output = '';
+  let app: AppProcess | undefined;
 
   const start = async (): Promise<void> => {
-    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), EMBEDDED_PG_DIR: dataDir };
-    delete env.DATABASE_URL;
-    output = '';
-    app = spawn(process.execPath, [main], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    app.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    app.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    await waitFor(
-      async () => (await fetch(`http://127.0.0.1:${port}/health`)).ok,
-      90_000,
-      () => output,
-    );
+    app = await startAppProcess(main, { EMBEDDED_PG_DIR: dataDir, DATABASE_URL: undefined });
   };
+  const output = (): string => app?.output() ?? '';
 
   const stop = async (signal: NodeJS.Signals): Promise<void> => {
-    const child = app!;
-    const exited = new Promise((resolveExit) => child.once('exit', resolveExit));
-    child.kill(signal);
-    await exited;
-    app = undefined;
+    await app!.stop(signal);
   };
 
   const embeddedClient = async (): Promise<Client> => {
@@ -46,19 +30,17 @@ describe('bank app on the embedded PostgreSQL (no DATABASE_URL)', () => {
     return client;
   };
 
-  beforeAll(async () => {
-    if (!existsSync(main)) throw new Error(`${main} is missing: run npm run build (npm test does).`);
+  beforeAll(() => {
     rmSync(dataDir, { recursive: true, force: true });
-    port = await freePort();
   });
 
   afterAll(async () => {
-    if (app) await stop('SIGTERM');
+    await app?.stop('SIGTERM');
   });
 
   it('starts, answers /health with the embedded database, and stores events readable as JSON', async () => {
     await start();
-    const health = (await (await fetch(`http://127.0.0.1:${port}/health`)).json()) as Record<string, unknown>;
+    const health = (await (await fetch(`http://127.0.0.1:${app!.port}/health`)).json()) as Record<string, unknown>;
     expect(health).toMatchObject({ status: 'ok', details: { database: { status: 'up', database: 'embedded' } } });
 
     // Written through the library, read back with plain SQL, as an operator would in psql.
@@ -83,11 +65,7 @@ describe('bank app on the embedded PostgreSQL (no DATABASE_URL)', () => {
 
   it('stops the embedded server on SIGTERM', async () => {
     await stop('SIGTERM');
-    await waitFor(
-      async () => !existsSync(join(dataDir, 'postmaster.pid')),
-      15_000,
-      () => output,
-    );
+    await waitForCondition(async () => !existsSync(join(dataDir, 'postmaster.pid')), 15_000, output);
   });
 
   it('reuses the data folder on the next start', async () => {
@@ -105,34 +83,8 @@ describe('bank app on the embedded PostgreSQL (no DATABASE_URL)', () => {
     await stop('SIGKILL');
     expect(existsSync(join(dataDir, 'postmaster.pid'))).toBe(true);
     await start();
-    expect(output).toContain('adopted');
+    expect(output()).toContain('adopted');
     await stop('SIGTERM');
-    await waitFor(
-      async () => !existsSync(join(dataDir, 'postmaster.pid')),
-      15_000,
-      () => output,
-    );
+    await waitForCondition(async () => !existsSync(join(dataDir, 'postmaster.pid')), 15_000, output);
   });
 });
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs: number, context: () => string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`Timed out after ${timeoutMs} ms. App output:\n${context()}`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}

@@ -3,6 +3,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
 import { CorrelationIdMiddleware, EventSourcingModule } from '@app/event-sourcing';
 import { AccountsModule } from './accounts/accounts.module';
+import { AccountReadModel1764300000000 } from './accounts/projections/account-read-model.migration';
 import { HealthController } from './health/health.controller';
 
 @Module({
@@ -14,6 +15,8 @@ import { HealthController } from './health/health.controller';
         database: process.env.DATABASE_URL,
         embedded: { dataDir: process.env.EMBEDDED_PG_DIR ?? '.data/bank' },
         applicationName: process.env.PG_APPLICATION_NAME ?? 'bank',
+        // The read model's tables, created at startup with the store's own.
+        typeorm: { migrations: [AccountReadModel1764300000000] },
       }),
     }),
     TerminusModule,

@@ -1,12 +1,25 @@
 import { EventSourcingModule } from '@app/event-sourcing';
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { BankAccount } from './bank-account.aggregate';
 import { CloseAccountHandler, DepositMoneyHandler, WithdrawMoneyHandler } from './commands/account-operation.handler';
 import { OpenAccountHandler } from './commands/open-account.handler';
 import { MoneyDepositedV1Upcaster } from './upcasters/money-deposited-v1.upcaster';
+import { AccountTransaction } from './projections/account-transaction.entity';
+import { AccountView } from './projections/account-view.entity';
+import { AccountsProjection } from './projections/accounts.projection';
+import { AccountQueriesController } from './queries/account-queries.controller';
 
 @Module({
-  imports: [EventSourcingModule.forFeature({ aggregates: [BankAccount], upcasters: [MoneyDepositedV1Upcaster] })],
+  imports: [
+    TypeOrmModule.forFeature([AccountView, AccountTransaction]),
+    EventSourcingModule.forFeature({
+      aggregates: [BankAccount],
+      upcasters: [MoneyDepositedV1Upcaster],
+      projections: [AccountsProjection],
+    }),
+  ],
+  controllers: [AccountQueriesController],
   providers: [OpenAccountHandler, DepositMoneyHandler, WithdrawMoneyHandler, CloseAccountHandler],
 })
 export class AccountsModule {}
