@@ -134,6 +134,33 @@ describe('Subscriptions on PostgreSQL', () => {
     expect(model.map((m) => m.account)).toEqual(['fast', 'slow']);
   });
 
+  it('skips nothing while concurrent writers commit out of position order', async () => {
+    const moduleRef = await boot();
+    const store = moduleRef.get(EventStore);
+    const subscriptions = moduleRef.get(Subscriptions);
+    const writer = async (w: number) => {
+      for (let i = 0; i < 25; i++) {
+        await store.transaction(async (tx) => {
+          await tx.append(`ledger-c${w}`, [{ type: 'ledger.deposited', data: { account: `c${w}`, amount: i + 1 } }]);
+          // Hold the position taken, so later positions of other writers commit first.
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * 15));
+        });
+      }
+    };
+    await Promise.all(Array.from({ length: 8 }, (_, w) => writer(w)));
+    // The scenario happened: some lower position belongs to a later transaction.
+    const [crossed] = await moduleRef
+      .get(DataSource)
+      .query<{ n: number }[]>(
+        'SELECT count(*)::int AS n FROM es_events a JOIN es_events b ON a.position < b.position AND a.transaction_id > b.transaction_id',
+      );
+    expect(crossed!.n).toBeGreaterThan(0);
+    await subscriptions.waitUntilCaughtUp();
+    const { model, fold } = await compare(moduleRef);
+    expect(model).toEqual(fold);
+    expect(model.map((m) => m.deposits)).toEqual(Array(8).fill(25));
+  });
+
   it('resumes from its checkpoint after a restart in the middle of a catch-up, applying nothing twice', async () => {
     const seeder = await boot({ subscriptions: { run: false } });
     for (let i = 0; i < 600; i++) await deposit(seeder.get(EventStore), `r${i % 7}`, i + 1);
