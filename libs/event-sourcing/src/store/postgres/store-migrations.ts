@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { dropIdempotencySchemaSql, idempotencySchemaSql } from '../../http/idempotency-schema-sql';
 import { quoteIdentifier } from './quote-identifier';
 import { dropInitialSchemaSql, dropSnapshotSchemaSql, initialSchemaSql, snapshotSchemaSql } from './store-schema-sql';
 
@@ -18,6 +19,7 @@ export function eventStoreMigrations(schema = 'public'): MigrationClass[] {
   return [
     migration(`EventStoreInitial_${suffix}_1763800000000`, initialSchemaSql(s), dropInitialSchemaSql(s)),
     migration(`EventStoreSnapshots_${suffix}_1763900000000`, snapshotSchemaSql(s), dropSnapshotSchemaSql(s)),
+    migration(`IdempotencyKeys_${suffix}_1764200000000`, idempotencySchemaSql(s), dropIdempotencySchemaSql(s)),
   ];
 }
 
