@@ -94,6 +94,7 @@ export { PostgresSnapshotStore } from './store/postgres/postgres-snapshot-store'
 export { CorrelationIdMiddleware, CORRELATION_ID_HEADER } from './http/correlation-id.middleware';
 export { EventSourcingHttpModule } from './http/event-sourcing-http.module';
 export type { EventSourcingHttpOptions } from './http/event-sourcing-http-options';
+export { applyHttpConventions, type HttpConventionsOptions } from './http/apply-http-conventions';
 export { PROBLEM_CONTENT_TYPE, type FieldProblem, type ProblemCode, type ProblemDetails } from './http/problem-details';
 export { ProblemException } from './http/problem.exception';
 export { ProblemDetailsFilter } from './http/problem-details.filter';
@@ -101,6 +102,7 @@ export { validationProblem } from './http/validation-problem';
 export { formatETag, parseIfMatch } from './http/etag';
 export { IfMatch } from './http/if-match.decorator';
 export { VersionETagInterceptor } from './http/version-etag.interceptor';
+export { LocationHeader } from './http/location-header.decorator';
 export {
   IdempotencyInterceptor,
   IDEMPOTENCY_KEY_HEADER,

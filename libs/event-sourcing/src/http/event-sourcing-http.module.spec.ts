@@ -7,7 +7,6 @@ import {
   Param,
   Post,
   UseInterceptors,
-  ValidationPipe,
   type INestApplication,
 } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -18,9 +17,9 @@ import { AggregateNotFoundError } from '../errors/aggregate-not-found-error';
 import { ConcurrencyError } from '../errors/concurrency-error';
 import { EventSourcingModule } from '../event-sourcing.module';
 import { AdminOnly } from './admin-only.decorator';
+import { applyHttpConventions } from './apply-http-conventions';
 import { EventSourcingHttpModule } from './event-sourcing-http.module';
 import { IfMatch } from './if-match.decorator';
-import { validationProblem } from './validation-problem';
 import { VersionETagInterceptor } from './version-etag.interceptor';
 
 class AddDto {
@@ -74,15 +73,7 @@ async function start(adminToken?: string): Promise<{ app: INestApplication; cont
   class TestModule {}
   const moduleRef = await Test.createTestingModule({ imports: [TestModule] }).compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({ logger: false });
-  app.useBodyParser('json', { limit: 1024 });
-  app.useGlobalPipes(
-    new ValidationPipe({
-      whitelist: true,
-      forbidNonWhitelisted: true,
-      transform: true,
-      exceptionFactory: validationProblem,
-    }),
-  );
+  applyHttpConventions(app, { bodyLimit: 1024 });
   await app.init();
   return { app, controller: app.get(TestController) };
 }

@@ -28,7 +28,9 @@ const STANDARD_MEMBERS: ReadonlySet<string> = new Set([
  *   `DomainError` 422 `ES_DOMAIN_RULE` with its `rule`;
  * - Nest's `HttpException`s keep their status; body-parser errors become
  *   `MALFORMED_JSON` (400) and `PAYLOAD_TOO_LARGE` (413), `ValidationPipe` errors
- *   `VALIDATION_FAILED` with `errors`;
+ *   `VALIDATION_FAILED` with `errors`; one that carries a body of its own shape (not
+ *   Nest's `{ statusCode, message }`), such as a `@nestjs/terminus` health report, is
+ *   sent as it is, since it is the route's answer rather than an error's description;
  * - an unreachable database 503 `DATABASE_UNAVAILABLE` with `Retry-After`;
  * - anything else 500 `INTERNAL_ERROR`, logged with its stack, and nothing of it in the body.
  *
@@ -67,6 +69,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (adapter.isHeadersSent(response)) {
       // Too late for a problem body: end what was started.
       response.end();
+      return;
+    }
+    if (problem.ownBody) {
+      adapter.reply(response, problem.ownBody, problem.status);
       return;
     }
     const extensions = Object.fromEntries(Object.entries(problem.extensions).filter(([k]) => !STANDARD_MEMBERS.has(k)));

@@ -5,8 +5,9 @@ export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
 /**
  * The stable `code` of a problem response: a library error's code (`ES_CONCURRENCY`,
- * `ES_DOMAIN_RULE`, ...), or one of the HTTP layer's own. Clients match on it, never on
- * `title` or `detail`, which may be reworded.
+ * `ES_DOMAIN_RULE`, ...), one of the HTTP layer's own, or an application's (any other
+ * string, upper snake case by convention). Clients match on it, never on `title` or
+ * `detail`, which may be reworded.
  */
 export type ProblemCode =
   | EventSourcingErrorCode
@@ -30,7 +31,9 @@ export type ProblemCode =
   | 'DATABASE_UNAVAILABLE'
   | 'SERVICE_UNAVAILABLE'
   | 'INTERNAL_ERROR'
-  | `HTTP_${number}`;
+  | `HTTP_${number}`
+  // Any other string, while editors still suggest the known ones.
+  | (string & Record<never, never>);
 
 /** One field that failed validation, in a `VALIDATION_FAILED` problem's `errors`. */
 export interface FieldProblem {

@@ -1,4 +1,10 @@
-import { BadRequestException, HttpException, NotFoundException, PayloadTooLargeException } from '@nestjs/common';
+import {
+  BadRequestException,
+  HttpException,
+  NotFoundException,
+  PayloadTooLargeException,
+  ServiceUnavailableException,
+} from '@nestjs/common';
 import { AggregateNotFoundError } from '../errors/aggregate-not-found-error';
 import { ConcurrencyError } from '../errors/concurrency-error';
 import { ConfigurationError } from '../errors/configuration-error';
@@ -93,6 +99,12 @@ describe('problemForError', () => {
     const parserError = Object.assign(new SyntaxError('Unexpected token } in JSON'), { type: 'entity.parse.failed' });
     const error = new BadRequestException(parserError.message, { cause: parserError });
     expect(problemForError(error)).toMatchObject({ status: 400, code: 'MALFORMED_JSON' });
+  });
+
+  it('keeps a body of its own shape, such as a terminus health report, as the answer', () => {
+    const report = { status: 'error', info: {}, error: { database: { status: 'down' } }, details: {} };
+    expect(problemForError(new ServiceUnavailableException(report))).toMatchObject({ status: 503, ownBody: report });
+    expect(problemForError(new NotFoundException('Cannot GET /x')).ownBody).toBeUndefined();
   });
 
   it('answers an outage with Retry-After, logged as a warning', () => {

@@ -18,6 +18,11 @@ export interface ProblemDescription {
   headers: Record<string, string>;
   /** How the filter logs it: client errors not at all, outages as warnings, bugs as errors. */
   log: 'none' | 'warn' | 'error';
+  /**
+   * A body of its own that an HttpException carries (a terminus health report, say):
+   * sent as it is, with the status, instead of a problem.
+   */
+  ownBody?: object;
 }
 
 // Library errors that mean the caller sent something unusable.
@@ -120,6 +125,11 @@ function problemForHttpException(exception: HttpException): ProblemDescription {
     return describe(413, 'PAYLOAD_TOO_LARGE', `The request body is over the limit${limit}.`);
   }
   const response = exception.getResponse();
+  // Nest's own bodies are { statusCode, message, error? }; any other object is the
+  // route's deliberate answer (a 503 health report of @nestjs/terminus), kept as it is.
+  if (typeof response === 'object' && !('statusCode' in response && 'message' in response)) {
+    return { ...describe(status, CODE_OF_STATUS[status] ?? `HTTP_${status}`, exception.message), ownBody: response };
+  }
   const messages = typeof response === 'object' ? (response as { message?: unknown }).message : undefined;
   // ValidationPipe without validationProblem as its exceptionFactory: a 400 listing its
   // messages, which start with the property's path ("amount must be an integer number").
