@@ -2,20 +2,22 @@ import type { INestApplication, Type } from '@nestjs/common';
 import { Client } from 'pg';
 import request from 'supertest';
 import { BankModule } from '../apps/bank/src/bank.module';
+import { setUpBankApp } from '../apps/bank/src/set-up-bank-app';
+import { setUpTodoApp } from '../apps/todo/src/set-up-todo-app';
 import { TodoModule } from '../apps/todo/src/todo.module';
-import { startHttpApp } from './support/http-app';
+import { startHttpApp, type AppSetUp } from './support/http-app';
 import { createTestDatabase, serverUrl, type TestDatabase } from './support/test-database';
 
-describe.each<[string, Type]>([
-  ['bank', BankModule],
-  ['todo', TodoModule],
-])('%s app: GET /health', (name, appModule) => {
+describe.each<[string, Type, AppSetUp]>([
+  ['bank', BankModule, setUpBankApp],
+  ['todo', TodoModule, setUpTodoApp],
+])('%s app: GET /health', (name, appModule, setUp) => {
   let database: TestDatabase;
   let app: INestApplication;
 
   beforeAll(async () => {
     database = await createTestDatabase('postgres', `health_${name}`);
-    app = await startHttpApp(appModule, database.url);
+    app = await startHttpApp(appModule, setUp, database.url);
   });
 
   afterAll(async () => {

@@ -1,9 +1,10 @@
 import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
-import { CorrelationIdMiddleware, EventSourcingModule } from '@app/event-sourcing';
+import { CorrelationIdMiddleware, EventSourcingHttpModule, EventSourcingModule } from '@app/event-sourcing';
 import { AccountsModule } from './accounts/accounts.module';
 import { HealthController } from './health/health.controller';
+import { OperatorModule } from './operator/operator.module';
 
 @Module({
   imports: [
@@ -16,8 +17,11 @@ import { HealthController } from './health/health.controller';
         applicationName: process.env.PG_APPLICATION_NAME ?? 'bank',
       }),
     }),
+    // Problem+json errors, Idempotency-Key, and the admin token of the operator routes.
+    EventSourcingHttpModule.forRootAsync({ useFactory: () => ({ adminToken: process.env.ADMIN_TOKEN }) }),
     TerminusModule,
     AccountsModule,
+    OperatorModule,
   ],
   controllers: [HealthController],
 })

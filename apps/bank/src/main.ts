@@ -1,14 +1,16 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { BankModule } from './bank.module';
+import { setUpBankApp } from './set-up-bank-app';
 
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create(BankModule);
-  // SIGTERM/SIGINT close the app: connections first, then the embedded database.
-  app.enableShutdownHooks();
+  const app = await NestFactory.create<NestExpressApplication>(BankModule);
+  // Shutdown hooks included: SIGTERM/SIGINT close the app, connections first, then the embedded database.
+  setUpBankApp(app);
   const port = Number(process.env.PORT ?? 3000);
   await app.listen(port);
-  Logger.log(`Bank API on http://localhost:${port} (GET /health)`, 'Bootstrap');
+  Logger.log(`Bank API on http://localhost:${port} (docs at /docs, GET /health)`, 'Bootstrap');
 }
 
 void bootstrap();

@@ -1,14 +1,16 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { setUpTodoApp } from './set-up-todo-app';
 import { TodoModule } from './todo.module';
 
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create(TodoModule);
-  // SIGTERM/SIGINT close the app: connections first, then the embedded database.
-  app.enableShutdownHooks();
+  const app = await NestFactory.create<NestExpressApplication>(TodoModule);
+  // Shutdown hooks included: SIGTERM/SIGINT close the app, connections first, then the embedded database.
+  setUpTodoApp(app);
   const port = Number(process.env.PORT ?? 3001);
   await app.listen(port);
-  Logger.log(`Todo API on http://localhost:${port} (GET /health)`, 'Bootstrap');
+  Logger.log(`Todo API on http://localhost:${port} (docs at /docs, GET /health)`, 'Bootstrap');
 }
 
 void bootstrap();

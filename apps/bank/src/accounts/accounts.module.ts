@@ -1,5 +1,6 @@
 import { EventSourcingModule } from '@app/event-sourcing';
 import { Module } from '@nestjs/common';
+import { AccountsController } from './accounts.controller';
 import { BankAccount } from './bank-account.aggregate';
 import { CloseAccountHandler, DepositMoneyHandler, WithdrawMoneyHandler } from './commands/account-operation.handler';
 import { OpenAccountHandler } from './commands/open-account.handler';
@@ -7,6 +8,7 @@ import { MoneyDepositedV1Upcaster } from './upcasters/money-deposited-v1.upcaste
 
 @Module({
   imports: [EventSourcingModule.forFeature({ aggregates: [BankAccount], upcasters: [MoneyDepositedV1Upcaster] })],
+  controllers: [AccountsController],
   providers: [OpenAccountHandler, DepositMoneyHandler, WithdrawMoneyHandler, CloseAccountHandler],
 })
 export class AccountsModule {}
