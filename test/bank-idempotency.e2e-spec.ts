@@ -15,7 +15,7 @@ describe('bank app: Idempotency-Key', () => {
       bank.http().post('/accounts').set('Idempotency-Key', 'open-1').send({ owner: 'Ada', initialDeposit: 5 });
     const first = await send().expect(201);
     const again = await send().expect(201);
-    expect(again.body).toEqual(first.body);
+    expect(again.text).toBe(first.text);
     expect(again.headers.location).toBe(first.headers.location);
     expect(again.headers.etag).toBe(first.headers.etag);
     expect(again.headers['idempotent-replayed']).toBe('true');
@@ -29,7 +29,7 @@ describe('bank app: Idempotency-Key', () => {
     const send = () =>
       bank.http().post(`/accounts/${id}/deposits`).set('Idempotency-Key', 'dep-1').send({ amount: 40 });
     const first = await send().expect(200);
-    for (let i = 0; i < 3; i++) expect((await send().expect(200)).body).toEqual(first.body);
+    for (let i = 0; i < 3; i++) expect((await send().expect(200)).text).toBe(first.text);
     expect(first.body.balance).toBe(140);
     expect(await bank.countEvents()).toBe(before + 1);
     const next = await bank.http().post(`/accounts/${id}/deposits`).send({ amount: 1 }).expect(200);

@@ -93,6 +93,9 @@ describe('EventSourcingHttpModule', () => {
     it('answers a library error as application/problem+json with every standard member and the correlation id', async () => {
       const response = await post('/things/t-1/poke').set('X-Correlation-Id', 'corr-1').expect(404);
       expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+      // No Express body-hash ETag to be mistaken for a version, no X-Powered-By.
+      expect(response.headers.etag).toBeUndefined();
+      expect(response.headers['x-powered-by']).toBeUndefined();
       expect(response.body).toEqual({
         type: 'urn:problem-type:es-aggregate-not-found',
         title: 'Not found',

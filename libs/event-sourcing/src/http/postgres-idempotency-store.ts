@@ -66,7 +66,7 @@ export class PostgresIdempotencyStore extends IdempotencyStore {
   async complete(key: string, claimId: string, response: StoredResponse): Promise<void> {
     await this.dataSource.query(
       `UPDATE ${this.table}
-         SET status = 'completed', response_status = $3, response_headers = $4::jsonb, response_body = $5::jsonb,
+         SET status = 'completed', response_status = $3, response_headers = $4::jsonb, response_body = $5::json,
              completed_at = now()
        WHERE key = $1 AND claim_id = $2`,
       [
