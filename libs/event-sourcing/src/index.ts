@@ -92,6 +92,7 @@ export { PostgresSnapshotStore } from './store/postgres/postgres-snapshot-store'
 
 // http
 export { CorrelationIdMiddleware, CORRELATION_ID_HEADER } from './http/correlation-id.middleware';
+export { CorrelationLogger } from './http/correlation-logger';
 export { EventSourcingHttpModule } from './http/event-sourcing-http.module';
 export type { EventSourcingHttpOptions } from './http/event-sourcing-http-options';
 export { applyHttpConventions, type HttpConventionsOptions } from './http/apply-http-conventions';
