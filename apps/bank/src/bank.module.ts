@@ -1,10 +1,11 @@
 import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
-import { CorrelationIdMiddleware, EventSourcingModule } from '@app/event-sourcing';
+import { CorrelationIdMiddleware, EventSourcingHttpModule, EventSourcingModule } from '@app/event-sourcing';
 import { AccountsModule } from './accounts/accounts.module';
 import { AccountReadModel1764300000000 } from './accounts/projections/account-read-model.migration';
 import { HealthController } from './health/health.controller';
+import { OperatorModule } from './operator/operator.module';
 
 @Module({
   imports: [
@@ -19,8 +20,11 @@ import { HealthController } from './health/health.controller';
         typeorm: { migrations: [AccountReadModel1764300000000] },
       }),
     }),
+    // Problem+json errors, Idempotency-Key, and the admin token of the operator routes.
+    EventSourcingHttpModule.forRootAsync({ useFactory: () => ({ adminToken: process.env.ADMIN_TOKEN }) }),
     TerminusModule,
     AccountsModule,
+    OperatorModule,
   ],
   controllers: [HealthController],
 })

@@ -1,14 +1,19 @@
+import { CorrelationLogger, MessageContext } from '@app/event-sourcing';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { setUpTodoApp } from './set-up-todo-app';
 import { TodoModule } from './todo.module';
 
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create(TodoModule);
-  // SIGTERM/SIGINT close the app: connections first, then the embedded database.
-  app.enableShutdownHooks();
+  const app = await NestFactory.create<NestExpressApplication>(TodoModule, { bufferLogs: true });
+  // Log lines carry the correlation id; LOG_FORMAT=json writes one JSON object per line.
+  app.useLogger(new CorrelationLogger(app.get(MessageContext), { json: process.env.LOG_FORMAT === 'json' }));
+  // Shutdown hooks included: SIGTERM/SIGINT close the app, connections first, then the embedded database.
+  setUpTodoApp(app);
   const port = Number(process.env.PORT ?? 3001);
   await app.listen(port);
-  Logger.log(`Todo API on http://localhost:${port} (GET /health)`, 'Bootstrap');
+  Logger.log(`Todo API on http://localhost:${port} (docs at /docs, GET /health)`, 'Bootstrap');
 }
 
 void bootstrap();

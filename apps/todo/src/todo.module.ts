@@ -1,7 +1,7 @@
 import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
-import { CorrelationIdMiddleware, EventSourcingModule } from '@app/event-sourcing';
+import { CorrelationIdMiddleware, EventSourcingHttpModule, EventSourcingModule } from '@app/event-sourcing';
 import { HealthController } from './health/health.controller';
 import { ListsModule } from './lists/lists.module';
 
@@ -16,6 +16,8 @@ import { ListsModule } from './lists/lists.module';
         applicationName: process.env.PG_APPLICATION_NAME ?? 'todo',
       }),
     }),
+    // Problem+json errors and Idempotency-Key.
+    EventSourcingHttpModule.forRoot(),
     TerminusModule,
     ListsModule,
   ],

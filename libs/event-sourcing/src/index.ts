@@ -131,6 +131,26 @@ export {
 
 // http
 export { CorrelationIdMiddleware, CORRELATION_ID_HEADER } from './http/correlation-id.middleware';
+export { CorrelationLogger } from './http/correlation-logger';
+export { EventSourcingHttpModule } from './http/event-sourcing-http.module';
+export type { EventSourcingHttpOptions } from './http/event-sourcing-http-options';
+export { applyHttpConventions, type HttpConventionsOptions } from './http/apply-http-conventions';
+export { PROBLEM_CONTENT_TYPE, type FieldProblem, type ProblemCode, type ProblemDetails } from './http/problem-details';
+export { ProblemException } from './http/problem.exception';
+export { ProblemDetailsFilter } from './http/problem-details.filter';
+export { validationProblem } from './http/validation-problem';
+export { formatETag, parseIfMatch } from './http/etag';
+export { IfMatch } from './http/if-match.decorator';
+export { VersionETagInterceptor } from './http/version-etag.interceptor';
+export { LocationHeader } from './http/location-header.decorator';
+export {
+  IdempotencyInterceptor,
+  IDEMPOTENCY_KEY_HEADER,
+  IDEMPOTENT_REPLAYED_HEADER,
+} from './http/idempotency.interceptor';
+export { IdempotencyStore, type IdempotencyClaim, type StoredResponse } from './http/idempotency-store';
+export { AdminTokenGuard } from './http/admin-token.guard';
+export { AdminOnly } from './http/admin-only.decorator';
 
 // health
 export { EventStoreHealthIndicator } from './health/event-store-health-indicator';

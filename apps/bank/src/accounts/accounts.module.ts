@@ -1,6 +1,7 @@
 import { EventSourcingModule } from '@app/event-sourcing';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AccountsController } from './accounts.controller';
 import { BankAccount } from './bank-account.aggregate';
 import { CloseAccountHandler, DepositMoneyHandler, WithdrawMoneyHandler } from './commands/account-operation.handler';
 import { OpenAccountHandler } from './commands/open-account.handler';
@@ -19,7 +20,7 @@ import { AccountQueriesController } from './queries/account-queries.controller';
       projections: [AccountsProjection],
     }),
   ],
-  controllers: [AccountQueriesController],
+  controllers: [AccountsController, AccountQueriesController],
   providers: [OpenAccountHandler, DepositMoneyHandler, WithdrawMoneyHandler, CloseAccountHandler],
 })
 export class AccountsModule {}

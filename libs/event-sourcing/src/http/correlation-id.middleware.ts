@@ -8,6 +8,12 @@ export const CORRELATION_ID_HEADER = 'x-correlation-id';
 
 const ACCEPTED = /^[A-Za-z0-9._:-]{1,128}$/;
 
+/** A request's correlation id: its header when that is a plain token, else a new UUID. @internal */
+export function correlationIdOf(request: IncomingMessage): string {
+  const given = request.headers[CORRELATION_ID_HEADER];
+  return typeof given === 'string' && ACCEPTED.test(given) ? given : randomUUID();
+}
+
 /**
  * Gives every HTTP request a correlation id: the caller's `X-Correlation-Id` when it is a
  * plain token of up to 128 characters, else a new UUID. The id is echoed in the response
@@ -25,8 +31,7 @@ export class CorrelationIdMiddleware implements NestMiddleware<IncomingMessage, 
   constructor(private readonly context: MessageContext) {}
 
   use(request: IncomingMessage, response: ServerResponse, next: () => void): void {
-    const given = request.headers[CORRELATION_ID_HEADER];
-    const correlationId = typeof given === 'string' && ACCEPTED.test(given) ? given : randomUUID();
+    const correlationId = correlationIdOf(request);
     response.setHeader(CORRELATION_ID_HEADER, correlationId);
     this.context.run({ correlationId }, next);
   }

@@ -35,8 +35,9 @@ export async function describeStatus(
   let state: SubscriberState;
   if (checkpoint.status === 'paused') state = 'stopped';
   else if (checkpoint.status === 'parked') state = 'parked';
-  else if (local && runner.state === 'failing') state = 'failing';
-  else if (!holder && !local) state = 'stopped';
+  // This instance runs it (or would): its runner knows best while it fails or starts.
+  else if (runner?.state === 'failing') state = 'failing';
+  else if (!holder && !local) state = runner?.state === 'starting' ? 'starting' : 'stopped';
   else if (checkpoint.status === 'rebuilding') state = 'rebuilding';
   else if (heldBackBy) state = 'held-back';
   else state = lag > 0 ? 'running' : 'caught-up';
@@ -54,8 +55,7 @@ export async function describeStatus(
     };
   }
   const lastError =
-    (local ? runner.lastError : undefined) ??
-    (checkpoint.error ? { message: checkpoint.error, at: checkpoint.updatedAt } : undefined);
+    runner?.lastError ?? (checkpoint.error ? { message: checkpoint.error, at: checkpoint.updatedAt } : undefined);
   return {
     name: definition.name,
     kind: definition.kind,

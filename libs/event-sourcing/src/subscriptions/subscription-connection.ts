@@ -179,6 +179,8 @@ export class SubscriptionConnection {
       `Subscription connection lost${error ? ` (${describe(error)})` : ''}${names.length ? `; released ${names.join(', ')}` : ''}`,
     );
     void client.end().catch(() => undefined);
+    // The runners learn at once that their locks are gone, and try to take them again.
+    for (const listener of this.wakeListeners) listener();
   }
 }
 

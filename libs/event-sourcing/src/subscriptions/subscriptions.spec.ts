@@ -9,7 +9,7 @@ import { applyDeposit, bootLedger, ledgerControl } from '../../../../test/suppor
 import { CheckpointConflictError } from '../errors/checkpoint-conflict-error';
 import { UnknownSubscriberError } from '../errors/unknown-subscriber-error';
 import { UnsupportedOperationError } from '../errors/unsupported-operation-error';
-import { EventStore } from '../store/event-store';
+import { EventStore, type EventStoreTransaction } from '../store/event-store';
 import { CheckpointStore } from './checkpoint-store';
 import { Subscriptions } from './subscriptions';
 import { SubscriptionsHealthIndicator } from './subscriptions-health-indicator';
@@ -138,27 +138,45 @@ describe('Subscriptions on PostgreSQL', () => {
     const moduleRef = await boot();
     const store = moduleRef.get(EventStore);
     const subscriptions = moduleRef.get(Subscriptions);
+    const depositIn = (tx: EventStoreTransaction, account: string, amount: number) =>
+      tx.append(`ledger-${account}`, [{ type: 'ledger.deposited', data: { account, amount } }]);
+    // One crossing for sure: A takes its transaction id first (a note), B deposits and
+    // commits, then A deposits: A's deposit has the higher position and the lower id.
+    let bDone!: () => void;
+    const bCommitted = new Promise<void>((resolve) => (bDone = resolve));
+    let aNoted!: () => void;
+    const aStarted = new Promise<void>((resolve) => (aNoted = resolve));
+    const a = store.transaction(async (tx) => {
+      await tx.append('notes-a', [{ type: 'ledger.noted', data: { text: 'a' } }]);
+      aNoted();
+      await bCommitted;
+      await depositIn(tx, 'ca', 1);
+    });
+    await aStarted;
+    await store.transaction((tx) => depositIn(tx, 'cb', 1));
+    bDone();
+    await a;
+    // And many more by chance: writers that hold their transaction open between two appends.
     const writer = async (w: number) => {
       for (let i = 0; i < 25; i++) {
         await store.transaction(async (tx) => {
-          await tx.append(`ledger-c${w}`, [{ type: 'ledger.deposited', data: { account: `c${w}`, amount: i + 1 } }]);
-          // Hold the position taken, so later positions of other writers commit first.
+          await tx.append(`notes-w${w}`, [{ type: 'ledger.noted', data: { text: `w${w}` } }]);
           await new Promise((resolve) => setTimeout(resolve, Math.random() * 15));
+          await depositIn(tx, `c${w}`, i + 1);
         });
       }
     };
     await Promise.all(Array.from({ length: 8 }, (_, w) => writer(w)));
-    // The scenario happened: some lower position belongs to a later transaction.
-    const [crossed] = await moduleRef
-      .get(DataSource)
-      .query<{ n: number }[]>(
-        'SELECT count(*)::int AS n FROM es_events a JOIN es_events b ON a.position < b.position AND a.transaction_id > b.transaction_id',
-      );
+    const [crossed] = await moduleRef.get(DataSource).query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM es_events a JOIN es_events b
+             ON a.position < b.position AND a.transaction_id > b.transaction_id
+          WHERE a.type = 'ledger.deposited' AND b.type = 'ledger.deposited'`,
+    );
     expect(crossed!.n).toBeGreaterThan(0);
     await subscriptions.waitUntilCaughtUp();
     const { model, fold } = await compare(moduleRef);
     expect(model).toEqual(fold);
-    expect(model.map((m) => m.deposits)).toEqual(Array(8).fill(25));
+    expect(model.map((m) => m.deposits)).toEqual([...Array(8).fill(25), 1, 1]);
   });
 
   it('resumes from its checkpoint after a restart in the middle of a catch-up, applying nothing twice', async () => {

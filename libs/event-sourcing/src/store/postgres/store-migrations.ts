@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { dropIdempotencySchemaSql, idempotencySchemaSql } from '../../http/idempotency-schema-sql';
 import { quoteIdentifier } from './quote-identifier';
 import { dropSubscriptionSchemaSql, subscriptionSchemaSql } from '../../subscriptions/subscription-schema-sql';
 import { dropInitialSchemaSql, dropSnapshotSchemaSql, initialSchemaSql, snapshotSchemaSql } from './store-schema-sql';
@@ -24,6 +25,7 @@ export function eventStoreMigrations(schema = 'public'): MigrationClass[] {
       subscriptionSchemaSql(s),
       dropSubscriptionSchemaSql(s),
     ),
+    migration(`IdempotencyKeys_${suffix}_1764200000000`, idempotencySchemaSql(s), dropIdempotencySchemaSql(s)),
   ];
 }
 

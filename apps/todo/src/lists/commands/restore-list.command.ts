@@ -1,0 +1,3 @@
+import { ListOperation } from './list-operation.command';
+
+export class RestoreList extends ListOperation {}
