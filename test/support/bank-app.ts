@@ -21,10 +21,25 @@ export interface BankTestApp {
   close(): Promise<void>;
 }
 
+/** Options of {@link startBankApp}. */
+export interface BankAppOptions {
+  /** Start on this database (another app's, to restart on it), and keep it on close. */
+  database?: TestDatabase;
+  /** More environment for the boot (TRANSFER_APPROVAL_LIMIT, say). */
+  env?: Record<string, string>;
+}
+
 /** Starts the bank app as main.ts does, with ADMIN_TOKEN set, or unset for `adminToken` null. */
-export async function startBankApp(label: string, adminToken: string | null = ADMIN_TOKEN): Promise<BankTestApp> {
-  const database = await createTestDatabase('postgres', label);
-  const app = await startHttpApp(BankModule, setUpBankApp, database.url, { ADMIN_TOKEN: adminToken ?? undefined });
+export async function startBankApp(
+  label: string,
+  adminToken: string | null = ADMIN_TOKEN,
+  options: BankAppOptions = {},
+): Promise<BankTestApp> {
+  const database = options.database ?? (await createTestDatabase('postgres', label));
+  const app = await startHttpApp(BankModule, setUpBankApp, database.url, {
+    ADMIN_TOKEN: adminToken ?? undefined,
+    ...options.env,
+  });
   const http = () => request(app.getHttpServer());
   return {
     app,
@@ -37,7 +52,7 @@ export async function startBankApp(label: string, adminToken: string | null = AD
     countEvents: async () => (await app.get(EventStore).queryEvents({ limit: null })).length,
     close: async () => {
       await app.close();
-      await database.drop();
+      if (!options.database) await database.drop();
     },
   };
 }

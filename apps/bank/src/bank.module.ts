@@ -3,6 +3,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
 import { CorrelationIdMiddleware, EventSourcingHttpModule, EventSourcingModule } from '@app/event-sourcing';
 import { AccountsModule } from './accounts/accounts.module';
+import { TransfersModule } from './transfers/transfers.module';
 import { AccountReadModel1764300000000 } from './accounts/projections/account-read-model.migration';
 import { HealthController } from './health/health.controller';
 import { OperatorModule } from './operator/operator.module';
@@ -24,6 +25,7 @@ import { OperatorModule } from './operator/operator.module';
     EventSourcingHttpModule.forRootAsync({ useFactory: () => ({ adminToken: process.env.ADMIN_TOKEN }) }),
     TerminusModule,
     AccountsModule,
+    TransfersModule,
     OperatorModule,
   ],
   controllers: [HealthController],

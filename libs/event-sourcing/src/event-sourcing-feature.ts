@@ -12,6 +12,7 @@ import { EVENT_SOURCING_OPTIONS } from './event-sourcing.module-definition';
 import { EventStore } from './store/event-store';
 import { getProjectionMetadata } from './projections/projection.decorator';
 import { getDurableEventHandlerMetadata } from './subscriptions/durable-event-handler.decorator';
+import { getDurableSagaMetadata } from './sagas/durable-saga.decorator';
 import { SnapshotStore } from './store/snapshot-store';
 
 /** What a feature module of the application brings to the event-sourcing module. */
@@ -23,12 +24,17 @@ export interface EventSourcingFeature {
   /** `@Upcaster` classes (providers, so they may inject) or plain upcaster objects. */
   upcasters?: (Type<EventUpcaster> | UpcasterDefinition)[];
   /**
-   * `@Projection` classes, registered as providers of the feature module (so they may
-   * inject). Projections listed as plain providers elsewhere are found as well.
+   * `@Projection` classes, registered as providers of the `forFeature` module: they may
+   * inject global providers and those of `imports`. A subscriber that injects your own
+   * module's providers goes in that module's `providers` instead: it is found there too.
    */
   projections?: Type[];
   /** `@DurableEventHandler` classes, registered as providers like `projections`. */
   eventHandlers?: Type[];
+  /** `@DurableSaga` classes, registered as providers like `projections`. */
+  sagas?: Type[];
+  /** Modules whose exported providers the classes above inject. */
+  imports?: NonNullable<DynamicModule['imports']>;
 }
 
 let featureCount = 0;
@@ -92,14 +98,18 @@ export function featureModule(module: Type, feature: EventSourcingFeature): Dyna
       return true;
     },
   };
-  const subscribers = [...(feature.projections ?? []), ...(feature.eventHandlers ?? [])];
+  const subscribers = [...(feature.projections ?? []), ...(feature.eventHandlers ?? []), ...(feature.sagas ?? [])];
   for (const subscriber of subscribers) {
-    if (!getProjectionMetadata(subscriber) && !getDurableEventHandlerMetadata(subscriber)) {
+    const declared =
+      getProjectionMetadata(subscriber) ??
+      getDurableEventHandlerMetadata(subscriber) ??
+      getDurableSagaMetadata(subscriber);
+    if (!declared) {
       throw new ConfigurationError(
-        `${subscriber.name} is listed in forFeature but has neither @Projection nor @DurableEventHandler.`,
+        `${subscriber.name} is listed in forFeature but has no @Projection, @DurableEventHandler or @DurableSaga.`,
       );
     }
   }
   const providers: Provider[] = [...upcasterClasses, ...repositories, ...subscribers, registration];
-  return { module, providers, exports: repositories.map((r) => r.provide) };
+  return { module, imports: feature.imports ?? [], providers, exports: repositories.map((r) => r.provide) };
 }

@@ -25,6 +25,7 @@ import { AppendSignal } from './store/append-signal';
 import { InlineProjector } from './projections/inline-projector';
 import { SubscriberRegistry } from './subscriptions/subscriber-registry';
 import { Subscriptions } from './subscriptions/subscriptions';
+import { Sagas } from './sagas/sagas';
 import { SubscriptionsHealthIndicator } from './subscriptions/subscriptions-health-indicator';
 
 /** Holds the options and the resolved database, so TypeORM's async setup can inject them. @internal */
@@ -150,6 +151,7 @@ function assemble(base: DynamicModule): DynamicModule {
     EventStoreHealthIndicator,
     Subscriptions,
     SubscriptionsHealthIndicator,
+    Sagas,
   ];
   return {
     module: base.module,
@@ -166,6 +168,7 @@ function assemble(base: DynamicModule): DynamicModule {
       SubscriberRegistry,
       Subscriptions,
       SubscriptionsHealthIndicator,
+      Sagas,
     ],
     exports: [...shared, core, typeOrm],
   };

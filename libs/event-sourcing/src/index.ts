@@ -129,6 +129,25 @@ export {
   type SubscriptionsHealthOptions,
 } from './subscriptions/subscriptions-health-indicator';
 
+// sagas
+export {
+  DurableSaga,
+  getDurableSagaMetadata,
+  type DurableSagaMetadata,
+  type DurableSagaOptions,
+} from './sagas/durable-saga.decorator';
+export {
+  StartsSaga,
+  SagaEventHandler,
+  OnSagaDeadline,
+  OnSagaCommandFailure,
+  type Correlate,
+  type SagaEventOptions,
+} from './sagas/saga-methods.decorator';
+export { SagaContext, type SagaCommandFailure, type SagaDeadline, type SagaStatus } from './sagas/saga-context';
+export type { SagaInstance } from './sagas/saga-store';
+export { Sagas, type SagaInstanceDetails } from './sagas/sagas';
+
 // http
 export { CorrelationIdMiddleware, CORRELATION_ID_HEADER } from './http/correlation-id.middleware';
 export { CorrelationLogger } from './http/correlation-logger';

@@ -3,7 +3,14 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccountsController } from './accounts.controller';
 import { BankAccount } from './bank-account.aggregate';
-import { CloseAccountHandler, DepositMoneyHandler, WithdrawMoneyHandler } from './commands/account-operation.handler';
+import {
+  CloseAccountHandler,
+  CreditForTransferHandler,
+  DebitForTransferHandler,
+  DepositMoneyHandler,
+  RefundTransferHandler,
+  WithdrawMoneyHandler,
+} from './commands/account-operation.handler';
 import { OpenAccountHandler } from './commands/open-account.handler';
 import { MoneyDepositedV1Upcaster } from './upcasters/money-deposited-v1.upcaster';
 import { AccountTransaction } from './projections/account-transaction.entity';
@@ -21,6 +28,14 @@ import { AccountQueriesController } from './queries/account-queries.controller';
     }),
   ],
   controllers: [AccountsController, AccountQueriesController],
-  providers: [OpenAccountHandler, DepositMoneyHandler, WithdrawMoneyHandler, CloseAccountHandler],
+  providers: [
+    OpenAccountHandler,
+    DepositMoneyHandler,
+    WithdrawMoneyHandler,
+    CloseAccountHandler,
+    DebitForTransferHandler,
+    CreditForTransferHandler,
+    RefundTransferHandler,
+  ],
 })
 export class AccountsModule {}

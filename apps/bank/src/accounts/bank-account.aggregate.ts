@@ -5,18 +5,26 @@ import { AccountNotEmptyError } from './errors/account-not-empty.error';
 import { AccountNotOpenError } from './errors/account-not-open.error';
 import { InsufficientFundsError } from './errors/insufficient-funds.error';
 import { InvalidAmountError } from './errors/invalid-amount.error';
+import { TransferNotDebitedError } from './errors/transfer-not-debited.error';
 import { AccountClosed } from './events/account-closed.event';
 import { AccountOpened } from './events/account-opened.event';
 import { MoneyDeposited } from './events/money-deposited.event';
 import { MoneyWithdrawn } from './events/money-withdrawn.event';
 
-/** A bank account: the balance, in cents, is never negative. */
-@Aggregate('account', { snapshots: { every: 100 } })
+/**
+ * A bank account: the balance, in cents, is never negative. Transfers move money with
+ * their own commands, each idempotent by transfer: a transfer debits, credits or
+ * refunds an account at most once, however often the command comes.
+ */
+// Snapshot revision 2: the state gained `transferMoves`.
+@Aggregate('account', { snapshots: { every: 100 }, snapshotRevision: 2 })
 export class BankAccount extends AggregateRoot {
   owner = '';
   balance = 0;
   status: 'new' | 'open' | 'closed' = 'new';
   openedAt?: Date;
+  /** `<transferId>:debit|credit|refund` of every transfer move applied. */
+  transferMoves: string[] = [];
 
   open(owner: string, initialDeposit = 0, at = new Date()): void {
     if (this.status !== 'new') throw new AccountAlreadyOpenedError(this.id);
@@ -38,6 +46,34 @@ export class BankAccount extends AggregateRoot {
     this.apply(new MoneyWithdrawn(this.id, amount, this.balance - amount));
   }
 
+  /** Takes a transfer's amount out; a second debit of the same transfer does nothing. */
+  debitForTransfer(transferId: string, amount: number): void {
+    if (this.transferMoves.includes(`${transferId}:debit`)) return;
+    this.assertOpen();
+    assertAmount(amount);
+    if (amount > this.balance) throw new InsufficientFundsError(this.id, this.balance, amount);
+    this.apply(new MoneyWithdrawn(this.id, amount, this.balance - amount, transferId));
+  }
+
+  /** Puts a transfer's amount in; refused on a closed account (the transfer then refunds). */
+  creditForTransfer(transferId: string, amount: number): void {
+    if (this.transferMoves.includes(`${transferId}:credit`)) return;
+    this.assertOpen();
+    assertAmount(amount);
+    this.apply(new MoneyDeposited(this.id, amount, this.balance + amount, transferId));
+  }
+
+  /**
+   * Gives back the debit of a transfer that failed. Accepted on a closed account too:
+   * money that left an account must be able to come back.
+   */
+  refundTransfer(transferId: string, amount: number): void {
+    if (this.transferMoves.includes(`${transferId}:refund`)) return;
+    if (!this.transferMoves.includes(`${transferId}:debit`)) throw new TransferNotDebitedError(this.id, transferId);
+    assertAmount(amount);
+    this.apply(new MoneyDeposited(this.id, amount, this.balance + amount, transferId, true));
+  }
+
   close(at = new Date()): void {
     this.assertOpen();
     if (this.balance !== 0) throw new AccountNotEmptyError(this.id, this.balance);
@@ -54,11 +90,13 @@ export class BankAccount extends AggregateRoot {
   @Apply(MoneyDeposited)
   protected onDeposited(event: MoneyDeposited): void {
     this.balance += event.amount;
+    if (event.transferId) this.transferMoves.push(`${event.transferId}:${event.refund ? 'refund' : 'credit'}`);
   }
 
   @Apply(MoneyWithdrawn)
   protected onWithdrawn(event: MoneyWithdrawn): void {
     this.balance -= event.amount;
+    if (event.transferId) this.transferMoves.push(`${event.transferId}:debit`);
   }
 
   @Apply(AccountClosed)

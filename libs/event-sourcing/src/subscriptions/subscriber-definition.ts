@@ -31,6 +31,8 @@ export interface SubscriberDefinition {
   /** Whether `Subscriptions.rebuild` may reset and replay it (projections only). */
   rebuildable: boolean;
   handle(envelope: EventEnvelope, context: DeliveryContext): Promise<void>;
+  /** Called after a batch of it commits: sagas dispatch the commands it stored. */
+  afterCommit?(): void;
   /** Clears the read models before a rebuild, in the rebuild's transaction. */
   reset?(manager: EntityManager): Promise<void>;
 }

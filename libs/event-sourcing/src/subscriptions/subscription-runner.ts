@@ -247,6 +247,7 @@ export class SubscriptionRunner {
           runner,
         );
         await runner.commitTransaction();
+        this.definition.afterCommit?.();
         return { cursor: cursorOf(last) };
       }
     } finally {

@@ -6,6 +6,7 @@ import type { AccountOperation } from './account-operation.command';
 import { CloseAccount } from './close-account.command';
 import { DepositMoney } from './deposit-money.command';
 import { resultOf } from './result-of';
+import { CreditForTransfer, DebitForTransfer, RefundTransfer } from './transfer-moves.command';
 import { WithdrawMoney } from './withdraw-money.command';
 
 /**
@@ -53,3 +54,28 @@ export class CloseAccountHandler
     account.close();
   }
 }
+
+/** The handler of one kind of transfer move: load the account, apply the move, save. */
+function transferMoveHandler<C extends DebitForTransfer | CreditForTransfer | RefundTransfer>(
+  commandClass: new (...args: never[]) => C,
+  move: (account: BankAccount, transferId: string, amount: number) => void,
+): new (accounts: AggregateRepository<BankAccount>) => { execute(command: C): Promise<AccountCommandResult> } {
+  @CommandHandler(commandClass)
+  class TransferMoveHandler extends AccountOperationHandler<C> {
+    protected decide(account: BankAccount, { transferId, amount }: C): void {
+      move(account, transferId, amount);
+    }
+  }
+  Object.defineProperty(TransferMoveHandler, 'name', { value: `${commandClass.name}Handler` });
+  return TransferMoveHandler;
+}
+
+export const DebitForTransferHandler = transferMoveHandler(DebitForTransfer, (account, transferId, amount) =>
+  account.debitForTransfer(transferId, amount),
+);
+export const CreditForTransferHandler = transferMoveHandler(CreditForTransfer, (account, transferId, amount) =>
+  account.creditForTransfer(transferId, amount),
+);
+export const RefundTransferHandler = transferMoveHandler(RefundTransfer, (account, transferId, amount) =>
+  account.refundTransfer(transferId, amount),
+);

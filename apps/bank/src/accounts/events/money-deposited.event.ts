@@ -12,5 +12,9 @@ export class MoneyDeposited {
     readonly amount: number,
     /** The balance after the deposit; null on deposits stored in revision 1. */
     readonly balance: number | null,
+    /** The transfer that credited (or refunded) it, if any. */
+    readonly transferId?: string,
+    /** True when it gives back the debit of a transfer that failed. */
+    readonly refund?: boolean,
   ) {}
 }

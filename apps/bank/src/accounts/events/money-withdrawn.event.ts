@@ -7,5 +7,7 @@ export class MoneyWithdrawn {
     /** Minor units (cents). */
     readonly amount: number,
     readonly balance: number,
+    /** The transfer that debited it, if any. */
+    readonly transferId?: string,
   ) {}
 }

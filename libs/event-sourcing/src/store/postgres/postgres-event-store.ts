@@ -208,13 +208,19 @@ export class PostgresEventStore extends EventStore {
     const driver = this.dataSource.driver as PostgresDriver;
     const [client, release] = (await driver.obtainMasterConnection()) as [PoolClient, (error?: unknown) => void];
     let broken: unknown;
+    // A connection cut while checked out emits 'error'; with no listener that would crash the process.
+    const onError = (error: unknown): void => {
+      broken ??= error;
+    };
+    client.on('error', onError);
     try {
       return await work(client);
     } catch (error) {
       const answered = error instanceof EventSourcingError || error instanceof AppendRaceError || isSqlError(error);
-      if (!answered) broken = error;
+      if (!answered) broken ??= error;
       throw error;
     } finally {
+      client.off('error', onError);
       release(broken);
     }
   }

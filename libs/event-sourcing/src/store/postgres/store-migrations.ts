@@ -2,6 +2,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { dropIdempotencySchemaSql, idempotencySchemaSql } from '../../http/idempotency-schema-sql';
 import { quoteIdentifier } from './quote-identifier';
 import { dropSubscriptionSchemaSql, subscriptionSchemaSql } from '../../subscriptions/subscription-schema-sql';
+import { dropSagaSchemaSql, sagaSchemaSql } from '../../sagas/saga-schema-sql';
 import { dropInitialSchemaSql, dropSnapshotSchemaSql, initialSchemaSql, snapshotSchemaSql } from './store-schema-sql';
 
 /** A TypeORM migration class, as the `migrations` option takes it. */
@@ -25,6 +26,7 @@ export function eventStoreMigrations(schema = 'public'): MigrationClass[] {
       subscriptionSchemaSql(s),
       dropSubscriptionSchemaSql(s),
     ),
+    migration(`EventStoreSagas_${suffix}_1764100000000`, sagaSchemaSql(s), dropSagaSchemaSql(s)),
     migration(`IdempotencyKeys_${suffix}_1764200000000`, idempotencySchemaSql(s), dropIdempotencySchemaSql(s)),
   ];
 }

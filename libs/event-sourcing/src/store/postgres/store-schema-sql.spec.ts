@@ -1,4 +1,5 @@
 import { dropSubscriptionSchemaSql, subscriptionSchemaSql } from '../../subscriptions/subscription-schema-sql';
+import { dropSagaSchemaSql, sagaSchemaSql } from '../../sagas/saga-schema-sql';
 import { dropInitialSchemaSql, dropSnapshotSchemaSql, initialSchemaSql, snapshotSchemaSql } from './store-schema-sql';
 
 // The schema is a contract with every database already deployed: a change here must be
@@ -16,6 +17,10 @@ describe('store schema SQL', () => {
     expect(
       [...subscriptionSchemaSql('"public"'), ...dropSubscriptionSchemaSql('"public"')].join(';\n\n'),
     ).toMatchSnapshot();
+  });
+
+  it('creates the saga tables in the fourth migration, and drops them', () => {
+    expect([...sagaSchemaSql('"public"'), ...dropSagaSchemaSql('"public"')].join(';\n\n')).toMatchSnapshot();
   });
 
   it('drops them again on the way down', () => {

@@ -1,0 +1,40 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+/** The answer of `POST /transfers`: the transfer runs on, in the background. */
+export class TransferAcceptedResponse {
+  @ApiProperty()
+  transferId!: string;
+
+  @ApiProperty({ description: 'Global position of the TransferRequested event, as a string.' })
+  position!: string;
+}
+
+/** A transfer as `GET /transfers/:id` shows it. */
+export class TransferResponse {
+  @ApiProperty()
+  transferId!: string;
+
+  @ApiProperty({ enum: ['pending', 'completed', 'failed'] })
+  status!: 'pending' | 'completed' | 'failed';
+
+  @ApiPropertyOptional({ description: 'Why it failed.' })
+  reason?: string;
+
+  @ApiProperty()
+  fromAccountId!: string;
+
+  @ApiProperty()
+  toAccountId!: string;
+
+  @ApiProperty()
+  amount!: number;
+
+  @ApiProperty({ description: 'Whether it waits for POST /transfers/:id/approve after the debit.' })
+  needsApproval!: boolean;
+
+  @ApiPropertyOptional({ description: "The saga's step, while it runs (debiting, awaiting-approval, …)." })
+  step?: string;
+
+  @ApiProperty()
+  version!: number;
+}

@@ -1,0 +1,10 @@
+import { DomainError } from '@app/event-sourcing';
+
+export class TransferNotAwaitingApprovalError extends DomainError {
+  constructor(
+    readonly transferId: string,
+    why: string,
+  ) {
+    super('transfer-not-awaiting-approval', `Transfer ${transferId} cannot be approved: ${why}.`);
+  }
+}

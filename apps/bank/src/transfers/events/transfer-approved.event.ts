@@ -1,0 +1,6 @@
+import { DomainEvent } from '@app/event-sourcing';
+
+@DomainEvent('bank.transfer-approved')
+export class TransferApproved {
+  constructor(readonly transferId: string) {}
+}

@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import type { QueryRunner } from 'typeorm';
+import { EventSourcingError } from '../errors/event-sourcing-error';
+import { DomainError } from '../errors/domain-error';
+import { findDatePaths, restoreDates } from '../events/date-paths';
+import type { EventEnvelope } from '../events/event-envelope';
+import { DATE_PATHS_KEY, type EventTypeRegistry } from '../events/event-type-registry';
+import { SagaContext, type SagaCommandFailure, type SagaDeadline } from './saga-context';
+import type { SagaDefinition } from './saga-definition';
+import type { CommandRow, DeadlineRow, SagaInstance, SagaStore, StepCause } from './saga-store';
+
+/**
+ * Runs saga steps on PostgreSQL, each in the caller's transaction: finds (or starts)
+ * the instance an event, deadline or command failure belongs to, locks it, skips a
+ * message it handled already, calls the method, and stores state, commands, deadlines
+ * and the end with a version check. @internal
+ */
+export class SagaEngine {
+  constructor(
+    private readonly store: SagaStore,
+    private readonly registry: EventTypeRegistry,
+  ) {}
+
+  /** An event from the saga's subscription, in the batch's transaction. */
+  async handleEvent(definition: SagaDefinition, envelope: EventEnvelope, runner: QueryRunner): Promise<void> {
+    const route = definition.routes.get(envelope.type);
+    const correlation = definition.correlationOf(envelope.type, envelope.data);
+    if (!route || correlation === undefined) return;
+    let instance = await this.store.lock(runner, { sagaType: definition.name, correlation });
+    const method = instance ? route.event : route.start;
+    if (!method || (instance && instance.status !== 'active')) return;
+    if (!instance) {
+      instance = newInstance(definition.name, correlation);
+      await this.store.insert(runner, instance, envelope.eventId);
+    }
+    const event = { ...envelope, data: this.registry.toInstance(envelope, 'throw') };
+    await this.step(definition, runner, instance, cause(envelope.eventId, envelope.metadata.correlationId), (saga) =>
+      definition.call(method, event, saga),
+    );
+  }
+
+  /** A deadline that fell due, in the caller's transaction; it is deleted with the step. */
+  async fireDeadline(definition: SagaDefinition, deadline: DeadlineRow, runner: QueryRunner): Promise<void> {
+    await this.store.deleteDeadline(runner, deadline.saga_id, deadline.name);
+    const instance = await this.store.lock(runner, { sagaId: deadline.saga_id });
+    const method = definition.deadlines.get(deadline.name);
+    if (!instance || instance.status !== 'active' || !method) return;
+    const message: SagaDeadline = { name: deadline.name, dueAt: deadline.due_at, payload: deadline.payload };
+    const messageId = randomUUID();
+    await this.step(definition, runner, instance, cause(messageId, undefined), (saga) =>
+      definition.call(method, message, saga),
+    );
+  }
+
+  /** A command that failed for good: its saga's failure method runs, in the caller's transaction. */
+  async commandFailed(
+    definition: SagaDefinition,
+    row: CommandRow,
+    command: object,
+    error: unknown,
+    runner: QueryRunner,
+  ): Promise<void> {
+    const instance = await this.store.lock(runner, { sagaId: row.saga_id });
+    const method = definition.failureMethod(command);
+    if (!instance || instance.status !== 'active' || !method) return;
+    const failure: SagaCommandFailure = {
+      command,
+      commandType: row.command_type,
+      code: error instanceof EventSourcingError ? error.code : error instanceof Error ? error.name : 'UNKNOWN',
+      message: error instanceof Error ? error.message : String(error),
+      ...(error instanceof DomainError ? { rule: error.rule } : {}),
+    };
+    await this.step(definition, runner, instance, cause(row.command_id, row.correlation_id ?? undefined), (saga) =>
+      definition.call(method, failure, saga),
+    );
+  }
+
+  /** A command as stored in the outbox: its class name and data (Dates kept). */
+  serialize(command: object): { type: string; payload: Record<string, unknown> } {
+    const data = { ...command } as Record<string, unknown>;
+    const dates = findDatePaths(data);
+    return { type: command.constructor.name, payload: dates.length ? { ...data, [DATE_PATHS_KEY]: dates } : data };
+  }
+
+  /** A stored command as an instance of its class. */
+  deserialize(row: CommandRow, commandClass: abstract new (...args: never[]) => object): object {
+    const { [DATE_PATHS_KEY]: dates, ...data } = row.payload;
+    return Object.assign(Object.create(commandClass.prototype as object) as object, restoreDates(data, dates));
+  }
+
+  private async step(
+    definition: SagaDefinition,
+    runner: QueryRunner,
+    instance: SagaInstance,
+    stepCause: StepCause,
+    invoke: (saga: SagaContext) => Promise<void>,
+  ): Promise<void> {
+    if (!(await this.store.markHandled(runner, instance.sagaId, stepCause.messageId))) return;
+    const saga = new SagaContext(
+      instance.sagaId,
+      definition.name,
+      instance.correlation,
+      structuredState(instance.state),
+    );
+    await invoke(saga);
+    await this.store.saveStep(runner, instance, saga.state, saga.outcome, stepCause, (command) =>
+      this.serialize(command),
+    );
+  }
+}
+
+function newInstance(sagaType: string, correlation: string): SagaInstance {
+  const now = new Date();
+  return {
+    sagaId: randomUUID(),
+    sagaType,
+    correlation,
+    state: {},
+    version: 0,
+    status: 'active',
+    reason: null,
+    createdAt: now,
+    updatedAt: now,
+    endedAt: null,
+  };
+}
+
+function cause(messageId: string, correlationId: string | undefined): StepCause {
+  return { messageId, correlationId };
+}
+
+/** A copy of the stored state for the method to change; JSON in, JSON out. */
+function structuredState(state: Record<string, unknown>): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(state ?? {})) as Record<string, unknown>;
+}

@@ -1,0 +1,291 @@
+import { createHash } from 'node:crypto';
+import type { DataSource, QueryRunner } from 'typeorm';
+import { ConcurrencyError } from '../errors/concurrency-error';
+import { quoteIdentifier } from '../store/postgres/quote-identifier';
+import type { SagaOutcome, SagaStatus } from './saga-context';
+
+/** A saga instance as stored. */
+export interface SagaInstance<S extends object = Record<string, unknown>> {
+  sagaId: string;
+  sagaType: string;
+  correlation: string;
+  state: S;
+  /** Goes up by one with each stored step. */
+  version: number;
+  status: SagaStatus;
+  reason: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  endedAt: Date | null;
+}
+
+/** A stored command of the outbox. @internal */
+export interface CommandRow {
+  command_id: string;
+  saga_id: string;
+  saga_type: string;
+  command_type: string;
+  payload: Record<string, unknown>;
+  correlation_id: string | null;
+  causation_id: string;
+  attempts: number;
+}
+
+/** A deadline that fell due. @internal */
+export interface DeadlineRow {
+  saga_id: string;
+  saga_type: string;
+  name: string;
+  due_at: Date;
+  payload: Record<string, unknown>;
+}
+
+interface SagaRow {
+  saga_id: string;
+  saga_type: string;
+  correlation: string;
+  state: Record<string, unknown>;
+  version: number;
+  status: SagaStatus;
+  reason: string | null;
+  created_at: Date;
+  updated_at: Date;
+  ended_at: Date | null;
+}
+
+/** What caused a step: its message id (event, deadline or command) and correlation id. @internal */
+export interface StepCause {
+  messageId: string;
+  correlationId: string | undefined;
+}
+
+/** The SQL of saga instances, deadlines and the command outbox. @internal */
+export class SagaStore {
+  private readonly s: string;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    schema: string,
+  ) {
+    this.s = quoteIdentifier(schema);
+  }
+
+  async lock(runner: QueryRunner, by: { sagaType: string; correlation: string } | { sagaId: string }) {
+    const where = 'sagaId' in by ? 'saga_id = $1' : 'saga_type = $1 AND correlation = $2';
+    const params = 'sagaId' in by ? [by.sagaId] : [by.sagaType, by.correlation];
+    const rows = await this.run<SagaRow>(runner, `SELECT * FROM ${this.s}.es_sagas WHERE ${where} FOR UPDATE`, params);
+    return rows[0] ? toInstance(rows[0]) : undefined;
+  }
+
+  async insert(runner: QueryRunner, instance: SagaInstance, startedBy: string): Promise<void> {
+    await this.run(
+      runner,
+      `INSERT INTO ${this.s}.es_sagas (saga_id, saga_type, correlation, state, version, started_by) VALUES ($1, $2, $3, '{}', 0, $4)`,
+      [instance.sagaId, instance.sagaType, instance.correlation, startedBy],
+    );
+  }
+
+  /** Records that the instance handles a message; false when it did already. */
+  async markHandled(runner: QueryRunner, sagaId: string, messageId: string): Promise<boolean> {
+    const rows = await this.run(
+      runner,
+      `INSERT INTO ${this.s}.es_saga_handled (saga_id, message_id) VALUES ($1, $2)
+       ON CONFLICT DO NOTHING RETURNING message_id`,
+      [sagaId, messageId],
+    );
+    return rows.length === 1;
+  }
+
+  /**
+   * Stores a step: the new state (if the instance is still at the version it was read
+   * at), the commands to dispatch (ids derived from the cause, so a step stored twice
+   * queues each command once), the deadlines set and cancelled, and the end.
+   * @throws ConcurrencyError when the instance moved since it was read.
+   */
+  async saveStep(
+    runner: QueryRunner,
+    instance: SagaInstance,
+    state: object,
+    outcome: SagaOutcome,
+    cause: StepCause,
+    serialize: (command: object) => { type: string; payload: Record<string, unknown> },
+  ): Promise<void> {
+    const ended = outcome.ended;
+    const updated = await this.run(
+      runner,
+      `UPDATE ${this.s}.es_sagas
+          SET state = $3::jsonb, version = version + 1, status = $4, reason = $5, updated_at = now(),
+              ended_at = CASE WHEN $4 = 'active' THEN NULL ELSE now() END
+        WHERE saga_id = $1 AND version = $2 RETURNING saga_id`,
+      [instance.sagaId, instance.version, JSON.stringify(state), ended?.status ?? 'active', ended?.reason ?? null],
+    );
+    if (updated.length !== 1) {
+      const [current] = await this.run<{ version: number }>(
+        runner,
+        `SELECT version FROM ${this.s}.es_sagas WHERE saga_id = $1`,
+        [instance.sagaId],
+      );
+      throw new ConcurrencyError(`saga-${instance.sagaId}`, instance.version, current?.version ?? 0);
+    }
+    for (const [index, command] of outcome.commands.entries()) {
+      const { type, payload } = serialize(command);
+      await this.run(
+        runner,
+        `INSERT INTO ${this.s}.es_saga_commands
+           (command_id, saga_id, saga_type, command_type, payload, correlation_id, causation_id)
+         VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7) ON CONFLICT (command_id) DO NOTHING`,
+        [
+          derivedId(`${instance.sagaId}:${cause.messageId}:${index}`),
+          instance.sagaId,
+          instance.sagaType,
+          type,
+          JSON.stringify(payload),
+          cause.correlationId ?? null,
+          cause.messageId,
+        ],
+      );
+    }
+    if (ended) {
+      await this.run(runner, `DELETE FROM ${this.s}.es_saga_deadlines WHERE saga_id = $1`, [instance.sagaId]);
+      return;
+    }
+    for (const name of outcome.cancelled) {
+      await this.run(runner, `DELETE FROM ${this.s}.es_saga_deadlines WHERE saga_id = $1 AND name = $2`, [
+        instance.sagaId,
+        name,
+      ]);
+    }
+    for (const [name, { dueAt, payload }] of outcome.scheduled) {
+      await this.run(
+        runner,
+        `INSERT INTO ${this.s}.es_saga_deadlines (saga_id, name, saga_type, due_at, payload) VALUES ($1, $2, $3, $4, $5::jsonb)
+         ON CONFLICT (saga_id, name) DO UPDATE SET due_at = excluded.due_at, payload = excluded.payload`,
+        [instance.sagaId, name, instance.sagaType, dueAt, JSON.stringify(payload)],
+      );
+    }
+  }
+
+  /** Takes deadlines that fell due, locked against other instances. */
+  claimDueDeadlines(runner: QueryRunner, limit: number): Promise<DeadlineRow[]> {
+    return this.run<DeadlineRow>(
+      runner,
+      `SELECT saga_id, saga_type, name, due_at, payload FROM ${this.s}.es_saga_deadlines
+        WHERE due_at <= now() ORDER BY due_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
+      [limit],
+    );
+  }
+
+  async deleteDeadline(runner: QueryRunner, sagaId: string, name: string): Promise<void> {
+    await this.run(runner, `DELETE FROM ${this.s}.es_saga_deadlines WHERE saga_id = $1 AND name = $2`, [sagaId, name]);
+  }
+
+  /** When the next deadline falls due, if any. */
+  async nextDeadline(): Promise<Date | undefined> {
+    const rows = await this.run<{ due: Date | null }>(
+      undefined,
+      `SELECT min(due_at) AS due FROM ${this.s}.es_saga_deadlines`,
+      [],
+    );
+    return rows[0]?.due ?? undefined;
+  }
+
+  /** Takes the oldest command due for dispatch, locked against other instances. */
+  async claimCommand(runner: QueryRunner): Promise<CommandRow | undefined> {
+    const rows = await this.run<CommandRow>(
+      runner,
+      `SELECT command_id, saga_id, saga_type, command_type, payload, correlation_id, causation_id, attempts
+         FROM ${this.s}.es_saga_commands
+        WHERE status = 'pending' AND next_attempt_at <= now()
+        ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED`,
+      [],
+    );
+    return rows[0];
+  }
+
+  async finishCommand(runner: QueryRunner, commandId: string, error?: string): Promise<void> {
+    await this.run(
+      runner,
+      `UPDATE ${this.s}.es_saga_commands SET status = $2, error = $3, attempts = attempts + 1, done_at = now()
+        WHERE command_id = $1`,
+      [commandId, error === undefined ? 'done' : 'failed', error ?? null],
+    );
+  }
+
+  async postponeCommand(runner: QueryRunner, commandId: string, delayMs: number, error: string): Promise<void> {
+    await this.run(
+      runner,
+      `UPDATE ${this.s}.es_saga_commands
+          SET attempts = attempts + 1, error = $3, next_attempt_at = now() + make_interval(secs => $2::float8 / 1000)
+        WHERE command_id = $1`,
+      [commandId, delayMs, error],
+    );
+  }
+
+  async get(sagaId: string): Promise<SagaInstance | undefined> {
+    const rows = await this.run<SagaRow>(undefined, `SELECT * FROM ${this.s}.es_sagas WHERE saga_id = $1`, [sagaId]);
+    return rows[0] ? toInstance(rows[0]) : undefined;
+  }
+
+  async byCorrelation(sagaType: string, correlation: string): Promise<SagaInstance | undefined> {
+    const rows = await this.run<SagaRow>(
+      undefined,
+      `SELECT * FROM ${this.s}.es_sagas WHERE saga_type = $1 AND correlation = $2`,
+      [sagaType, correlation],
+    );
+    return rows[0] ? toInstance(rows[0]) : undefined;
+  }
+
+  async list(sagaType: string, status: SagaStatus | undefined, limit: number): Promise<SagaInstance[]> {
+    const rows = await this.run<SagaRow>(
+      undefined,
+      `SELECT * FROM ${this.s}.es_sagas WHERE saga_type = $1 AND ($2::text IS NULL OR status = $2)
+        ORDER BY created_at DESC LIMIT $3`,
+      [sagaType, status ?? null, limit],
+    );
+    return rows.map(toInstance);
+  }
+
+  /** The deadlines and command counts of an instance, for its description. */
+  async details(sagaId: string): Promise<{ deadlines: { name: string; dueAt: Date }[]; pendingCommands: number }> {
+    const deadlines = await this.run<{ name: string; due_at: Date }>(
+      undefined,
+      `SELECT name, due_at FROM ${this.s}.es_saga_deadlines WHERE saga_id = $1 ORDER BY due_at`,
+      [sagaId],
+    );
+    const pending = await this.run<{ n: number }>(
+      undefined,
+      `SELECT count(*)::int AS n FROM ${this.s}.es_saga_commands WHERE saga_id = $1 AND status = 'pending'`,
+      [sagaId],
+    );
+    return {
+      deadlines: deadlines.map((d) => ({ name: d.name, dueAt: d.due_at })),
+      pendingCommands: pending[0]?.n ?? 0,
+    };
+  }
+
+  private async run<T = unknown>(runner: QueryRunner | undefined, sql: string, params: unknown[]): Promise<T[]> {
+    if (runner) return (await runner.query(sql, params, true)).records as T[];
+    return this.dataSource.query<T[]>(sql, params);
+  }
+}
+
+/** A UUID derived from a text, so the same step always queues the same command id. */
+export function derivedId(text: string): string {
+  const hex = createHash('sha256').update(text).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${((parseInt(hex[16]!, 16) & 3) | 8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+function toInstance(row: SagaRow): SagaInstance {
+  return {
+    sagaId: row.saga_id,
+    sagaType: row.saga_type,
+    correlation: row.correlation,
+    state: row.state,
+    version: row.version,
+    status: row.status,
+    reason: row.reason,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    endedAt: row.ended_at,
+  };
+}

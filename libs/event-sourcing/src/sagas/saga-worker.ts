@@ -1,0 +1,174 @@
+import type { Logger } from '@nestjs/common';
+import type { CommandBus } from '@nestjs/cqrs';
+import type { DataSource, QueryRunner } from 'typeorm';
+import { ConcurrencyError } from '../errors/concurrency-error';
+import { EventSourcingError } from '../errors/event-sourcing-error';
+import type { MessageContext } from '../events/message-context';
+import { isConnectionError } from '../store/postgres/postgres-errors';
+import type { SagaDefinition } from './saga-definition';
+import type { SagaEngine } from './saga-engine';
+import type { SagaStore } from './saga-store';
+
+/** What the worker needs. @internal */
+export interface SagaWorkerDeps {
+  dataSource: DataSource;
+  store: SagaStore;
+  engine: SagaEngine;
+  definitions: Map<string, SagaDefinition>;
+  commandClasses: Map<string, abstract new (...args: never[]) => object>;
+  commandBus: CommandBus | undefined;
+  context: MessageContext;
+  logger: Logger;
+  pollIntervalMs: number;
+  maxBackoffMs: number;
+}
+
+/** Tries of a command that fails with something other than a broken rule. */
+const COMMAND_ATTEMPTS = 10;
+
+/**
+ * Carries out what saga steps stored: fires deadlines that fell due and dispatches the
+ * queued commands through the `CommandBus`, each in a transaction that holds its row
+ * (`FOR UPDATE SKIP LOCKED`), so every instance of the app may run one and none takes
+ * the same work. A command that breaks a business rule (or fails ten times) goes to
+ * the saga's `@OnSagaCommandFailure` method, in the same transaction. @internal
+ */
+export class SagaWorker {
+  private stopped = false;
+  private loop: Promise<void> | undefined;
+  private wakeUp: (() => void) | undefined;
+  private woken = false;
+
+  constructor(private readonly deps: SagaWorkerDeps) {}
+
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  /** Looks for work now: a step was stored. */
+  kick(): void {
+    this.woken = true;
+    this.wakeUp?.();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.kick();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (!this.stopped) {
+      try {
+        let busy = true;
+        while (busy && !this.stopped) busy = (await this.fireDeadlines()) || (await this.dispatchOne());
+        failures = 0;
+        const next = await this.deps.store.nextDeadline();
+        const untilNext = next ? Math.max(0, next.getTime() - Date.now()) : Number.POSITIVE_INFINITY;
+        await this.sleep(Math.min(this.deps.pollIntervalMs, untilNext));
+      } catch (error) {
+        if (this.stopped) break;
+        failures++;
+        if (failures === 1 || failures % 10 === 0) {
+          this.deps.logger.warn(`Saga worker: ${error instanceof Error ? error.message : String(error)}`);
+        }
+        await this.sleep(Math.min(this.deps.maxBackoffMs, 100 * 2 ** Math.min(failures - 1, 10)));
+      }
+    }
+  }
+
+  /** Fires the deadlines due now; true when there were some. */
+  private async fireDeadlines(): Promise<boolean> {
+    return this.inTransaction(async (runner) => {
+      const due = await this.deps.store.claimDueDeadlines(runner, 20);
+      for (const deadline of due) {
+        const definition = this.deps.definitions.get(deadline.saga_type);
+        if (definition) await this.deps.engine.fireDeadline(definition, deadline, runner);
+        else await this.deps.store.deleteDeadline(runner, deadline.saga_id, deadline.name);
+      }
+      return due.length > 0;
+    });
+  }
+
+  /** Dispatches the oldest pending command; true when there was one. */
+  private async dispatchOne(): Promise<boolean> {
+    return this.inTransaction(async (runner) => {
+      const row = await this.deps.store.claimCommand(runner);
+      if (!row) return false;
+      const definition = this.deps.definitions.get(row.saga_type);
+      const commandClass = this.deps.commandClasses.get(row.command_type);
+      if (!definition || !commandClass || !this.deps.commandBus) {
+        const why = !this.deps.commandBus
+          ? 'no CommandBus (import CqrsModule)'
+          : `no @CommandHandler takes ${row.command_type}`;
+        await this.deps.store.finishCommand(runner, row.command_id, why);
+        this.deps.logger.error(`Saga command ${row.command_type} ${row.command_id} not dispatched: ${why}`);
+        return true;
+      }
+      const command = this.deps.engine.deserialize(row, commandClass);
+      // Its id becomes the causation id of what it stores; not enumerable, so it stays out of its data.
+      Object.defineProperty(command, 'commandId', { value: row.command_id, enumerable: false });
+      try {
+        await this.deps.context.run(
+          { correlationId: row.correlation_id ?? row.saga_id, causationId: row.causation_id },
+          () => this.deps.commandBus!.execute(command as never),
+        );
+        await this.deps.store.finishCommand(runner, row.command_id);
+      } catch (error) {
+        if (isConnectionError(error)) throw error;
+        const message = error instanceof Error ? error.message : String(error);
+        if (!isFinal(error) && row.attempts + 1 < COMMAND_ATTEMPTS) {
+          await this.deps.store.postponeCommand(runner, row.command_id, 100 * 2 ** row.attempts, message);
+          return true;
+        }
+        await this.deps.store.finishCommand(runner, row.command_id, message);
+        await this.deps.engine.commandFailed(definition, row, command, error, runner);
+      }
+      return true;
+    });
+  }
+
+  private async inTransaction<T>(work: (runner: QueryRunner) => Promise<T>): Promise<T> {
+    const runner = this.deps.dataSource.createQueryRunner();
+    try {
+      await runner.connect();
+      await runner.startTransaction();
+      const result = await work(runner);
+      await runner.commitTransaction();
+      if (result) this.kick();
+      return result;
+    } finally {
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      await runner.release();
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    if (this.woken) {
+      this.woken = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.wakeUp = undefined;
+        this.woken = false;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wakeUp = done;
+    });
+  }
+}
+
+/**
+ * Errors that running the command again cannot fix: a broken business rule, bad input,
+ * an unknown aggregate. A version conflict left after the handler's own retries, and
+ * anything unknown, are tried again later.
+ */
+function isFinal(error: unknown): boolean {
+  if (error instanceof ConcurrencyError) return !error.retryable;
+  return error instanceof EventSourcingError;
+}

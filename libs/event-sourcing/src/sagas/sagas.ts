@@ -1,0 +1,170 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  Optional,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
+import { CommandBus } from '@nestjs/cqrs';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { ConfigurationError } from '../errors/configuration-error';
+import { UnknownSubscriberError } from '../errors/unknown-subscriber-error';
+import { UnsupportedOperationError } from '../errors/unsupported-operation-error';
+import { EventTypeRegistry } from '../events/event-type-registry';
+import { MessageContext } from '../events/message-context';
+import { resolveOptions, type EventSourcingModuleOptions, type ResolvedOptions } from '../event-sourcing-options';
+import { EVENT_SOURCING_OPTIONS } from '../event-sourcing.module-definition';
+import { DatabaseConnection } from '../store/postgres/database-connection';
+import { SubscriberRegistry } from '../subscriptions/subscriber-registry';
+import type { SagaStatus } from './saga-context';
+import { SagaDefinition } from './saga-definition';
+import { SagaEngine } from './saga-engine';
+import { SagaStore, type SagaInstance } from './saga-store';
+import { SagaWorker } from './saga-worker';
+import { getDurableSagaMetadata } from './durable-saga.decorator';
+
+// The metadata key @nestjs/cqrs's @CommandHandler writes: the command class it takes.
+const CQRS_COMMAND_HANDLER_METADATA = '__commandHandler__';
+
+/** A saga instance with its pending deadlines and commands, as `Sagas` describes it. */
+export interface SagaInstanceDetails<S extends object = Record<string, unknown>> extends SagaInstance<S> {
+  deadlines: { name: string; dueAt: Date }[];
+  /** Commands stored but not yet dispatched. */
+  pendingCommands: number;
+}
+
+/**
+ * The durable sagas of the application: finds the `@DurableSaga` providers at bootstrap,
+ * runs each as a checkpointed subscriber (see `Subscriptions`), fires their deadlines
+ * and dispatches their commands. Inject it to look instances up.
+ */
+@Injectable()
+export class Sagas implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('Sagas');
+  private readonly options: ResolvedOptions;
+  private readonly definitions = new Map<string, SagaDefinition>();
+  private readonly commandClasses = new Map<string, abstract new (...args: never[]) => object>();
+  private readonly store: SagaStore;
+  private readonly engine: SagaEngine;
+  private worker: SagaWorker | undefined;
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly subscribers: SubscriberRegistry,
+    private readonly registry: EventTypeRegistry,
+    private readonly context: MessageContext,
+    private readonly database: DatabaseConnection,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(EVENT_SOURCING_OPTIONS) rawOptions: EventSourcingModuleOptions,
+    @Optional() private readonly commandBus?: CommandBus,
+  ) {
+    this.options = resolveOptions(rawOptions);
+    this.store = new SagaStore(dataSource, this.options.schema);
+    this.engine = new SagaEngine(this.store, registry);
+  }
+
+  onModuleInit(): void {
+    for (const wrapper of this.discovery.getProviders()) {
+      const metatype = wrapper.metatype;
+      const instance = wrapper.instance as object | undefined;
+      if (!metatype || !instance) continue;
+      const commandClass: unknown = Reflect.getMetadata(CQRS_COMMAND_HANDLER_METADATA, metatype);
+      if (typeof commandClass === 'function') this.addCommandClass(commandClass as new () => object);
+      const metadata = getDurableSagaMetadata(metatype);
+      if (metadata) this.addSaga(new SagaDefinition(instance, metadata));
+    }
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.definitions.size === 0 || this.database.kind === 'memory' || !this.options.subscriptions.run) return;
+    if (!this.commandBus)
+      this.logger.warn('No CommandBus: import CqrsModule.forRoot() so sagas can dispatch commands.');
+    this.worker = new SagaWorker({
+      dataSource: this.dataSource,
+      store: this.store,
+      engine: this.engine,
+      definitions: this.definitions,
+      commandClasses: this.commandClasses,
+      commandBus: this.commandBus,
+      context: this.context,
+      logger: this.logger,
+      pollIntervalMs: this.options.subscriptions.pollIntervalMs,
+      maxBackoffMs: this.options.subscriptions.maxBackoffMs,
+    });
+    this.worker.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.worker?.stop();
+  }
+
+  /**
+   * An instance by its id.
+   * @throws UnknownSubscriberError for a saga name no `@DurableSaga` has.
+   */
+  async get(sagaType: string, sagaId: string): Promise<SagaInstanceDetails | undefined> {
+    this.require(sagaType);
+    const instance = await this.store.get(sagaId);
+    return instance && instance.sagaType === sagaType ? this.withDetails(instance) : undefined;
+  }
+
+  /**
+   * The instance a correlation value names (the `transferId`, say).
+   * @throws UnknownSubscriberError
+   */
+  async findByCorrelation(sagaType: string, correlation: string): Promise<SagaInstanceDetails | undefined> {
+    this.require(sagaType);
+    const instance = await this.store.byCorrelation(sagaType, correlation);
+    return instance ? this.withDetails(instance) : undefined;
+  }
+
+  /**
+   * Instances of a saga, newest first, optionally of one status.
+   * @throws UnknownSubscriberError
+   */
+  list(sagaType: string, options: { status?: SagaStatus; limit?: number } = {}): Promise<SagaInstance[]> {
+    this.require(sagaType);
+    return this.store.list(sagaType, options.status, options.limit ?? 100);
+  }
+
+  private async withDetails(instance: SagaInstance): Promise<SagaInstanceDetails> {
+    return { ...instance, ...(await this.store.details(instance.sagaId)) };
+  }
+
+  private require(sagaType: string): void {
+    if (this.database.kind === 'memory')
+      throw new UnsupportedOperationError("Sagas need PostgreSQL, not database: 'memory'.");
+    if (!this.definitions.has(sagaType)) throw new UnknownSubscriberError(sagaType, [...this.definitions.keys()]);
+  }
+
+  private addCommandClass(commandClass: new () => object): void {
+    const known = this.commandClasses.get(commandClass.name);
+    if (known && known !== commandClass) {
+      throw new ConfigurationError(
+        `Two command classes are named ${commandClass.name}; sagas store commands by class name, so give them names of their own.`,
+      );
+    }
+    this.commandClasses.set(commandClass.name, commandClass);
+  }
+
+  private addSaga(definition: SagaDefinition): void {
+    for (const eventClass of definition.eventClasses) this.registry.register(eventClass, definition.owner);
+    this.definitions.set(definition.name, definition);
+    this.subscribers.add({
+      name: definition.name,
+      kind: 'saga',
+      owner: definition.owner,
+      types: [...definition.routes.keys()],
+      options: definition.options,
+      transactional: true,
+      rebuildable: false,
+      // The batch's manager belongs to its query runner: saga steps run in that transaction.
+      handle: (envelope, context) => this.engine.handleEvent(definition, envelope, context.manager!.queryRunner!),
+      afterCommit: () => this.worker?.kick(),
+    });
+  }
+}
