@@ -2,6 +2,7 @@ import type { AggregateParams } from './aggregate-config';
 import type { HistoryLoads } from './aggregate-loads';
 import { SNAPSHOT_EVERY } from './bench-account';
 import type { CommandThroughput, ThroughputResult } from './command-throughput';
+import { count, formatMs, formatSeconds, markdownTable, ratioOf, truncate } from './markdown-format';
 
 /** Snapshotted loads of the compared history must be at least this many times faster (p50). */
 export const TARGET_SPEEDUP = 20;
@@ -133,7 +134,7 @@ function renderThroughput(t: CommandThroughput): string {
   const base = t.appends.stats.eventsPerSecond;
   const row = (label: string, r: ThroughputResult): string[] => [
     label,
-    Math.round(r.stats.eventsPerSecond).toLocaleString('en-US'),
+    count(r.stats.eventsPerSecond),
     formatMs(r.stats.p50Ms),
     formatMs(r.stats.p99Ms),
     formatMs(r.stats.meanMs),
@@ -163,31 +164,4 @@ Where a command's ${formatMs(mean)} ms (mean latency) goes: the handler's load $
 reading the stream, mapping and applying its events), its save ${formatMs(t.handlerSaveMs)} ms (${share(t.handlerSaveMs)}: the append,
 then publishing on the EventBus), and ${formatMs(rest)} ms (${share(rest)}) around them: command bus, message context
 and retry wrapper.`;
-}
-
-/** `value ÷ base`, truncated to two decimals. */
-function ratioOf(value: number, base: number): string {
-  return (Math.floor((value / base) * 100) / 100).toFixed(2);
-}
-
-function markdownTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  return [header, header.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
-}
-
-function count(n: number): string {
-  return n.toLocaleString('en-US');
-}
-
-function formatMs(ms: number): string {
-  return ms < 10 ? ms.toFixed(2) : ms.toFixed(1);
-}
-
-function formatSeconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`;
-}
-
-/** Truncated, not rounded, so that a ratio just under a target never shows as reaching it. */
-function truncate(value: number, digits: number): string {
-  const scale = 10 ** digits;
-  return (Math.floor(value * scale) / scale).toFixed(digits);
 }

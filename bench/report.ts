@@ -1,4 +1,5 @@
 import type { BenchParams } from './bench-config';
+import { count, formatMs, markdownTable } from './markdown-format';
 import type { WorkloadStats } from './stats';
 import type { Workload } from './workloads';
 
@@ -51,10 +52,10 @@ export function renderTable(results: readonly WorkloadResult[]): string {
     }
     return [
       r.workload.title,
-      formatRate(r.store.eventsPerSecond),
+      count(r.store.eventsPerSecond),
       formatMs(r.store.p50Ms),
       formatMs(r.store.p99Ms),
-      formatRate(r.raw.eventsPerSecond),
+      count(r.raw.eventsPerSecond),
       formatMs(r.raw.p50Ms),
       formatMs(r.raw.p99Ms),
       // Truncated, not rounded: 0.797 shows as 0.79 ✗, never as 0.80 ✗.
@@ -62,17 +63,17 @@ export function renderTable(results: readonly WorkloadResult[]): string {
       notes.join('; '),
     ];
   });
-  return [header, header.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+  return markdownTable(header, rows);
 }
 
 /**
  * The whole results.md: the run's context, the parameters, the table and how to read it,
- * then `aggregateSection` (the aggregate part's own section).
+ * then `sections` (the aggregate and projection parts' own sections), in order.
  */
 export function renderResultsFile(
   context: RunContext,
   results: readonly WorkloadResult[],
-  aggregateSection: string,
+  sections: readonly string[],
 ): string {
   const gib = (context.totalMemoryBytes / 1024 ** 3).toFixed(1);
   return `# Event store benchmark
@@ -80,7 +81,8 @@ export function renderResultsFile(
 \`npm run bench${context.quick ? ' -- --quick' : ''}\`, in one process run: first \`PostgresEventStore\` against the best
 plain SQL on a \`pg.Pool\` (the "raw" side), same database, same event payloads; then the
 event-sourced aggregates ([Aggregates](#aggregates)): loads with and without snapshots, and
-command throughput against the store's append rate.
+command throughput against the store's append rate; last the [Projections](#projections): catch-up
+of an async projection against a hand-written SQL loop, and the latency from append to read model.
 
 - Date: ${context.date.toISOString()}
 - Node: ${context.nodeVersion}
@@ -122,13 +124,5 @@ one correlation id per append.
   and read again after a unique violation (23505): the same optimistic protocol. Reads are \`WHERE stream_id = $1 ORDER BY version\`
   and \`WHERE position > $1 ORDER BY position LIMIT $2\`; rows are not mapped.
 
-${aggregateSection}`;
-}
-
-function formatRate(eventsPerSecond: number): string {
-  return Math.round(eventsPerSecond).toLocaleString('en-US');
-}
-
-function formatMs(ms: number): string {
-  return ms < 10 ? ms.toFixed(2) : ms.toFixed(1);
+${sections.join('\n')}`;
 }

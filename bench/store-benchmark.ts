@@ -6,6 +6,8 @@ import { renderAggregateSection, renderAggregateTables } from './aggregate-repor
 import { loadBenchConfig, type BenchConfig, type BenchParams } from './bench-config';
 import { createBenchDatabase, type BenchDatabase } from './bench-database';
 import type { BenchTarget } from './bench-target';
+import { runProjectionBenchmarks } from './projection-benchmark';
+import { renderProjectionSection, renderProjectionTables } from './projection-report';
 import { RawPgStore } from './raw-pg-store';
 import { renderResultsFile, renderTable, type WorkloadResult } from './report';
 import { OperationTimer, type WorkloadStats } from './stats';
@@ -14,7 +16,8 @@ import { seedReadWorkloads, warmUp, WORKLOADS, type Workload } from './workloads
 
 // `npm run bench [-- --quick]`: the event store against a raw `pg` baseline, then the
 // aggregates (loads with and without snapshots, command throughput), in a database of its
-// own that is dropped at the end, also when the run fails.
+// own; then the projections (catch-up against a hand-written loop, append-to-read-model
+// latency), in a second one. Both are dropped at the end, also when the run fails.
 
 const RESULTS_FILE = path.resolve(__dirname, '../../bench/results.md');
 
@@ -23,13 +26,22 @@ async function main(): Promise<void> {
   const date = new Date();
   const startedAt = process.hrtime.bigint();
   const database = await createBenchDatabase(config.adminUrl);
-  log(`Database ${database.name} on PostgreSQL ${database.serverVersion}${config.quick ? ' (quick mode)' : ''}`);
-  const stopOnSignal = dropOnSignal(database);
+  const projectionDatabase = await createBenchDatabase(config.adminUrl).catch(async (error: unknown) => {
+    await database.drop();
+    throw error;
+  });
+  const databases = [database, projectionDatabase];
+  log(
+    `Databases ${database.name}, ${projectionDatabase.name} on PostgreSQL ${database.serverVersion}${config.quick ? ' (quick mode)' : ''}`,
+  );
+  const stopOnSignal = dropOnSignal(databases);
   try {
     const results = await withTargets(database.url, config, (store, raw) => runAll(store, raw, config, database));
     log(`\n${renderTable(results)}\n`);
     const aggregates = await runAggregateBenchmarks(database, config, log);
     log(`\n${renderAggregateTables(aggregates)}\n`);
+    const projections = await runProjectionBenchmarks(projectionDatabase, config, log);
+    log(`\n${renderProjectionTables(projections)}\n`);
     const durationMs = Number(process.hrtime.bigint() - startedAt) / 1e6;
     log(`Whole run: ${(durationMs / 1000).toFixed(1)} s`);
     if (config.quick) {
@@ -50,29 +62,31 @@ async function main(): Promise<void> {
       params: config.params,
     };
     const aggregateSection = renderAggregateSection(aggregates, config.params.concurrency, config.params.rounds);
-    await writeFile(RESULTS_FILE, renderResultsFile(context, results, aggregateSection));
+    await writeFile(
+      RESULTS_FILE,
+      renderResultsFile(context, results, [aggregateSection, renderProjectionSection(projections)]),
+    );
     log(`Wrote ${path.relative(process.cwd(), RESULTS_FILE)}`);
   } finally {
     stopOnSignal();
-    await database.drop();
-    log(`Dropped ${database.name}`);
+    for (const d of databases) {
+      await d.drop();
+      log(`Dropped ${d.name}`);
+    }
   }
 }
 
 /**
- * On Ctrl-C or SIGTERM, drops the database (closing the run's connections by force) and
- * exits with 130 rather than leaving it behind. Returns a function removing the handlers.
+ * On Ctrl-C or SIGTERM, drops the databases (closing the run's connections by force) and
+ * exits with 130 rather than leaving them behind. Returns a function removing the handlers.
  */
-function dropOnSignal(database: BenchDatabase): () => void {
+function dropOnSignal(databases: readonly BenchDatabase[]): () => void {
   const handler = (signal: NodeJS.Signals): void => {
-    log(`${signal}: dropping ${database.name} and stopping.`);
-    database.drop(0).then(
-      () => process.exit(130),
-      (error: unknown) => {
-        console.error(`Could not drop ${database.name}:`, error);
-        process.exit(130);
-      },
+    log(`${signal}: dropping ${databases.map((d) => d.name).join(', ')} and stopping.`);
+    const drops = databases.map((d) =>
+      d.drop(0).catch((error: unknown) => console.error(`Could not drop ${d.name}:`, error)),
     );
+    void Promise.all(drops).finally(() => process.exit(130));
   };
   process.once('SIGINT', handler);
   process.once('SIGTERM', handler);
