@@ -114,6 +114,8 @@ function problemForLibraryError(error: EventSourcingError): ProblemDescription {
   if (error.code === 'ES_UNKNOWN_SUBSCRIBER' || error.code === 'ES_PARKED_EVENT_NOT_FOUND') {
     return describe(404, error.code, error.message);
   }
+  // Rebuilding a saga, say: understood, but not something that subscriber allows.
+  if (error.code === 'ES_UNSUPPORTED_OPERATION') return describe(422, error.code, error.message);
   // Configuration, upcasting, unknown event types, missing handlers: bugs, not the caller's fault.
   return describe(500, 'INTERNAL_ERROR', INTERNAL_DETAIL, { log: 'error' });
 }
