@@ -1,4 +1,4 @@
-import { Sagas } from '@app/event-sourcing';
+import { EventStore, Sagas } from '@app/event-sourcing';
 import { DataSource } from 'typeorm';
 import { waitForCondition } from './support/app-process';
 import { ADMIN_TOKEN, startBankApp, type BankTestApp } from './support/bank-app';
@@ -67,6 +67,21 @@ describe('bank app: transfers', () => {
     const sagas = bank.app.get(Sagas);
     await waitForCondition(async () => (await sagas.findByCorrelation('transfer', id))?.status === 'completed', 10_000);
     expect(await sagas.findByCorrelation('transfer', id)).toMatchObject({ deadlines: [], pendingCommands: 0 });
+    // The saga's commands keep the request's correlation id; the debit was caused by the debit command,
+    // which was caused by the TransferRequested event.
+    const [requested] = await bank.app.get(EventStore).readStream(`transfer-${id}`, { limit: 1 });
+    const debit = (
+      await bank.app.get(EventStore).queryEvents({ streams: [`account-${a}`], types: ['bank.money-withdrawn'] })
+    )[0]!;
+    expect(debit.metadata.correlationId).toBe(requested!.metadata.correlationId);
+    const [command] = await bank.app
+      .get(DataSource)
+      .query<{ command_id: string; causation_id: string }[]>(
+        `SELECT command_id, causation_id FROM es_saga_commands WHERE command_type = 'DebitForTransfer' AND payload->>'transferId' = $1`,
+        [id],
+      );
+    expect(debit.metadata.causationId).toBe(command!.command_id);
+    expect(command!.causation_id).toBe(requested!.eventId);
   });
 
   it('fails without moving anything when the source cannot pay', async () => {
