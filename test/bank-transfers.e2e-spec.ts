@@ -7,7 +7,7 @@ import { createTestDatabase, type TestDatabase } from './support/test-database';
 // Transfers over HTTP, run by the durable transfer saga on PostgreSQL, in every path:
 // success, a refused debit, a refused credit (refund), an approval, a missed approval
 // deadline (refund) — also across a restart of the app — and no command twice.
-const env = { TRANSFER_APPROVAL_LIMIT: '10000', TRANSFER_APPROVAL_TIMEOUT_MS: '1500' };
+const env = { TRANSFER_APPROVAL_LIMIT: '10000', TRANSFER_APPROVAL_TIMEOUT_MS: '4000' };
 
 describe('bank app: transfers', () => {
   let database: TestDatabase;
@@ -33,7 +33,7 @@ describe('bank app: transfers', () => {
     expect(response.headers.location).toBe(`/transfers/${response.body.transferId}`);
     return response.body.transferId as string;
   };
-  const outcome = async (id: string, timeoutMs = 10_000): Promise<{ status: string; reason?: string }> => {
+  const outcome = async (id: string, timeoutMs = 20_000): Promise<{ status: string; reason?: string }> => {
     let last: { status: string; reason?: string } = { status: 'pending' };
     await waitForCondition(async () => {
       last = (await bank.http().get(`/transfers/${id}`).expect(200)).body;
@@ -143,7 +143,7 @@ describe('bank app: transfers', () => {
     );
     await bank.close();
     // Down for longer than the approval timeout.
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    await new Promise((resolve) => setTimeout(resolve, 4_500));
     await start();
     expect(await outcome(id)).toMatchObject({ status: 'failed', reason: 'approval timed out' });
     expect(await balances(a, b)).toEqual([50_000, 0]);

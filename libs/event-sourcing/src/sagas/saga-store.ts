@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { ConcurrencyError } from '../errors/concurrency-error';
+import { queryRows } from '../store/postgres/query-rows';
 import { quoteIdentifier } from '../store/postgres/quote-identifier';
 import type { SagaOutcome, SagaStatus } from './saga-context';
 
@@ -189,33 +190,42 @@ export class SagaStore {
     return rows[0]?.due ?? undefined;
   }
 
-  /** Takes the oldest command due for dispatch, locked against other instances. */
-  async claimCommand(runner: QueryRunner): Promise<CommandRow | undefined> {
+  /**
+   * Takes the oldest command due for dispatch, on a lease: its next try moves `leaseMs`
+   * ahead, in one statement that commits at once. No transaction stays open while the
+   * command runs (an open one would hold every subscriber's horizon back); if this
+   * process dies before it records the outcome, another takes the command when the
+   * lease runs out.
+   */
+  async claimCommand(leaseMs: number): Promise<CommandRow | undefined> {
     const rows = await this.run<CommandRow>(
-      runner,
-      `SELECT command_id, saga_id, saga_type, command_type, payload, correlation_id, causation_id, attempts
-         FROM ${this.s}.es_saga_commands
-        WHERE status = 'pending' AND next_attempt_at <= now()
-        ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED`,
-      [],
+      undefined,
+      `UPDATE ${this.s}.es_saga_commands
+          SET attempts = attempts + 1, next_attempt_at = now() + make_interval(secs => $1::float8 / 1000)
+        WHERE command_id = (
+          SELECT command_id FROM ${this.s}.es_saga_commands
+           WHERE status = 'pending' AND next_attempt_at <= now()
+           ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED)
+        RETURNING command_id, saga_id, saga_type, command_type, payload, correlation_id, causation_id, attempts`,
+      [leaseMs],
     );
     return rows[0];
   }
 
-  async finishCommand(runner: QueryRunner, commandId: string, error?: string): Promise<void> {
+  async finishCommand(runner: QueryRunner | undefined, commandId: string, error?: string): Promise<void> {
     await this.run(
       runner,
-      `UPDATE ${this.s}.es_saga_commands SET status = $2, error = $3, attempts = attempts + 1, done_at = now()
+      `UPDATE ${this.s}.es_saga_commands SET status = $2, error = $3, done_at = now()
         WHERE command_id = $1`,
       [commandId, error === undefined ? 'done' : 'failed', error ?? null],
     );
   }
 
-  async postponeCommand(runner: QueryRunner, commandId: string, delayMs: number, error: string): Promise<void> {
+  async postponeCommand(commandId: string, delayMs: number, error: string): Promise<void> {
     await this.run(
-      runner,
+      undefined,
       `UPDATE ${this.s}.es_saga_commands
-          SET attempts = attempts + 1, error = $3, next_attempt_at = now() + make_interval(secs => $2::float8 / 1000)
+          SET error = $3, next_attempt_at = now() + make_interval(secs => $2::float8 / 1000)
         WHERE command_id = $1`,
       [commandId, delayMs, error],
     );
@@ -263,9 +273,8 @@ export class SagaStore {
     };
   }
 
-  private async run<T = unknown>(runner: QueryRunner | undefined, sql: string, params: unknown[]): Promise<T[]> {
-    if (runner) return (await runner.query(sql, params, true)).records as T[];
-    return this.dataSource.query<T[]>(sql, params);
+  private run<T = unknown>(runner: QueryRunner | undefined, sql: string, params: unknown[]): Promise<T[]> {
+    return queryRows<T>(this.dataSource, runner, sql, params);
   }
 }
 

@@ -25,12 +25,14 @@ export interface SagaWorkerDeps {
 
 /** Tries of a command that fails with something other than a broken rule. */
 const COMMAND_ATTEMPTS = 10;
+/** How long a claimed command is reserved for the process running it. */
+const COMMAND_LEASE_MS = 30_000;
 
 /**
- * Carries out what saga steps stored: fires deadlines that fell due and dispatches the
- * queued commands through the `CommandBus`, each in a transaction that holds its row
- * (`FOR UPDATE SKIP LOCKED`), so every instance of the app may run one and none takes
- * the same work. A command that breaks a business rule (or fails ten times) goes to
+ * Carries out what saga steps stored: fires deadlines that fell due (each in a
+ * transaction that locks it, `FOR UPDATE SKIP LOCKED`) and dispatches the queued
+ * commands through the `CommandBus` (each claimed on a lease), so every instance of the
+ * app may run one and none takes the same work. A command that breaks a business rule (or fails ten times) goes to
  * the saga's `@OnSagaCommandFailure` method, in the same transaction. @internal
  */
 export class SagaWorker {
@@ -93,40 +95,44 @@ export class SagaWorker {
 
   /** Dispatches the oldest pending command; true when there was one. */
   private async dispatchOne(): Promise<boolean> {
-    return this.inTransaction(async (runner) => {
-      const row = await this.deps.store.claimCommand(runner);
-      if (!row) return false;
-      const definition = this.deps.definitions.get(row.saga_type);
-      const commandClass = this.deps.commandClasses.get(row.command_type);
-      if (!definition || !commandClass || !this.deps.commandBus) {
-        const why = !this.deps.commandBus
-          ? 'no CommandBus (import CqrsModule)'
-          : `no @CommandHandler takes ${row.command_type}`;
-        await this.deps.store.finishCommand(runner, row.command_id, why);
-        this.deps.logger.error(`Saga command ${row.command_type} ${row.command_id} not dispatched: ${why}`);
+    const { store, engine, logger } = this.deps;
+    const row = await store.claimCommand(COMMAND_LEASE_MS);
+    if (!row) return false;
+    const definition = this.deps.definitions.get(row.saga_type);
+    const commandClass = this.deps.commandClasses.get(row.command_type);
+    if (!definition || !commandClass || !this.deps.commandBus) {
+      const why = !this.deps.commandBus
+        ? 'no CommandBus (import CqrsModule)'
+        : `no @CommandHandler takes ${row.command_type}`;
+      await store.finishCommand(undefined, row.command_id, why);
+      logger.error(`Saga command ${row.command_type} ${row.command_id} not dispatched: ${why}`);
+      return true;
+    }
+    const command = engine.deserialize(row, commandClass);
+    // Its id becomes the causation id of what it stores; not enumerable, so it stays out of its data.
+    Object.defineProperty(command, 'commandId', { value: row.command_id, enumerable: false });
+    try {
+      await this.deps.context.run(
+        { correlationId: row.correlation_id ?? row.saga_id, causationId: row.causation_id },
+        () => this.deps.commandBus!.execute(command as never),
+      );
+    } catch (error) {
+      if (isConnectionError(error)) throw error;
+      const message = error instanceof Error ? error.message : String(error);
+      if (!isFinal(error) && row.attempts < COMMAND_ATTEMPTS) {
+        await store.postponeCommand(row.command_id, 100 * 2 ** (row.attempts - 1), message);
         return true;
       }
-      const command = this.deps.engine.deserialize(row, commandClass);
-      // Its id becomes the causation id of what it stores; not enumerable, so it stays out of its data.
-      Object.defineProperty(command, 'commandId', { value: row.command_id, enumerable: false });
-      try {
-        await this.deps.context.run(
-          { correlationId: row.correlation_id ?? row.saga_id, causationId: row.causation_id },
-          () => this.deps.commandBus!.execute(command as never),
-        );
-        await this.deps.store.finishCommand(runner, row.command_id);
-      } catch (error) {
-        if (isConnectionError(error)) throw error;
-        const message = error instanceof Error ? error.message : String(error);
-        if (!isFinal(error) && row.attempts + 1 < COMMAND_ATTEMPTS) {
-          await this.deps.store.postponeCommand(runner, row.command_id, 100 * 2 ** row.attempts, message);
-          return true;
-        }
-        await this.deps.store.finishCommand(runner, row.command_id, message);
-        await this.deps.engine.commandFailed(definition, row, command, error, runner);
-      }
+      // The failure and the saga's compensation are stored together.
+      await this.inTransaction(async (runner) => {
+        await store.finishCommand(runner, row.command_id, message);
+        await engine.commandFailed(definition, row, command, error, runner);
+        return true;
+      });
       return true;
-    });
+    }
+    await store.finishCommand(undefined, row.command_id);
+    return true;
   }
 
   private async inTransaction<T>(work: (runner: QueryRunner) => Promise<T>): Promise<T> {

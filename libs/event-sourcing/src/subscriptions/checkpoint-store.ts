@@ -2,6 +2,7 @@ import type { DataSource, QueryRunner } from 'typeorm';
 import { CheckpointConflictError } from '../errors/checkpoint-conflict-error';
 import type { EventEnvelope } from '../events/event-envelope';
 import type { GlobalCursor } from '../store/event-store';
+import { queryRows } from '../store/postgres/query-rows';
 import { quoteIdentifier } from '../store/postgres/quote-identifier';
 
 /** What a checkpoint row says of its subscriber. */
@@ -263,13 +264,7 @@ export class CheckpointStore {
     return rows[0] ? BigInt(rows[0].xid) : undefined;
   }
 
-  private async run<T>(runner: QueryRunner | undefined, sql: string, params: unknown[]): Promise<T[]> {
-    if (runner) return (await runner.query(sql, params, true)).records as T[];
-    const own = this.dataSource.createQueryRunner();
-    try {
-      return (await own.query(sql, params, true)).records as T[];
-    } finally {
-      await own.release();
-    }
+  private run<T = unknown>(runner: QueryRunner | undefined, sql: string, params: unknown[]): Promise<T[]> {
+    return queryRows<T>(this.dataSource, runner, sql, params);
   }
 }

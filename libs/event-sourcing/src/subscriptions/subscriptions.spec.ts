@@ -83,7 +83,7 @@ describe('Subscriptions on PostgreSQL', () => {
     const subscriptions = moduleRef.get(Subscriptions);
     await subscriptions.waitUntilCaughtUp([PROJECTION], { timeoutMs: 10_000 });
     const { position } = await deposit(moduleRef.get(EventStore), 'w', 5);
-    await subscriptions.waitFor(PROJECTION, position, { timeoutMs: 2_000 });
+    await subscriptions.waitFor(PROJECTION, position, { timeoutMs: 10_000 });
   });
 
   it("is woken by another instance's append through NOTIFY", async () => {
@@ -93,7 +93,7 @@ describe('Subscriptions on PostgreSQL', () => {
     await subscriptions.waitUntilCaughtUp([PROJECTION], { timeoutMs: 10_000 });
     // The API instance's own signal reaches only itself; the worker hears its NOTIFY.
     const { position } = await deposit(api.get(EventStore), 'n', 7);
-    await subscriptions.waitFor(PROJECTION, position, { timeoutMs: 3_000 });
+    await subscriptions.waitFor(PROJECTION, position, { timeoutMs: 10_000 });
     expect((await api.get(Subscriptions).statusOf(PROJECTION)).instance).toMatchObject({ local: false });
   });
 
