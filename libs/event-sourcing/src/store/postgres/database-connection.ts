@@ -86,6 +86,8 @@ export class DatabaseConnection {
       application_name: applicationName,
       keepAlive: true,
       connectionTimeoutMillis: 5_000,
+      // Its statements are tiny; one that hangs means the connection is gone, not slow.
+      query_timeout: 10_000,
     };
   }
 
