@@ -53,7 +53,7 @@ export class SagaContext<S extends object = Record<string, unknown>> {
 
   /**
    * Dispatches a command through the `CommandBus` once this step is stored. It carries
-   * the event's correlation id, and its id becomes the causation id of what it stores.
+   * the event's correlation id, and the event's id is the causation id of what it stores.
    * Delivery is at least once: make the command idempotent (by the saga's correlation,
    * say) where running it twice would matter.
    */

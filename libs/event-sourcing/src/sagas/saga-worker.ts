@@ -109,8 +109,9 @@ export class SagaWorker {
       return true;
     }
     const command = engine.deserialize(row, commandClass);
-    // Its id becomes the causation id of what it stores; not enumerable, so it stays out of its data.
-    Object.defineProperty(command, 'commandId', { value: row.command_id, enumerable: false });
+    // What it stores is caused by the saga's message (the event, deadline or failure that
+    // decided it); not enumerable, so it stays out of the command's data.
+    Object.defineProperty(command, 'commandId', { value: row.causation_id, enumerable: false });
     try {
       await this.deps.context.run(
         { correlationId: row.correlation_id ?? row.saga_id, causationId: row.causation_id },
