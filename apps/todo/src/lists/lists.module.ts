@@ -13,6 +13,7 @@ import { ListsController } from './lists.controller';
 import { TodoItemView } from './projections/todo-item-view.entity';
 import { TodoListView } from './projections/todo-list-view.entity';
 import { TodoListsProjection } from './projections/todo-lists.projection';
+import { ListQueriesController } from './queries/list-queries.controller';
 import { TodoList } from './todo-list.aggregate';
 
 @Module({
@@ -20,7 +21,7 @@ import { TodoList } from './todo-list.aggregate';
     TypeOrmModule.forFeature([TodoListView, TodoItemView]),
     EventSourcingModule.forFeature({ aggregates: [TodoList], projections: [TodoListsProjection] }),
   ],
-  controllers: [ListsController],
+  controllers: [ListsController, ListQueriesController],
   providers: [
     CreateListHandler,
     RenameListHandler,
