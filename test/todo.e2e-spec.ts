@@ -1,29 +1,17 @@
 import { EventStore } from '@app/event-sourcing';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import request from 'supertest';
-import { setUpTodoApp } from '../apps/todo/src/set-up-todo-app';
-import { TodoModule } from '../apps/todo/src/todo.module';
-import { startHttpApp } from './support/http-app';
-import { createTestDatabase, type TestDatabase } from './support/test-database';
+import { startTodoApp, type TodoTestApp } from './support/todo-app';
 
 describe('todo app: list commands over HTTP', () => {
-  let database: TestDatabase;
-  let app: NestExpressApplication;
-  const http = () => request(app.getHttpServer());
-  const countEvents = async () => (await app.get(EventStore).queryEvents({ limit: null })).length;
-  const createList = async (title = 'Groceries'): Promise<string> =>
-    (await http().post('/lists').send({ title }).expect(201)).body.id as string;
-  const addItem = async (listId: string, text = 'Milk'): Promise<string> =>
-    (await http().post(`/lists/${listId}/items`).send({ text }).expect(201)).body.itemId as string;
+  let todo: TodoTestApp;
+  const http = () => todo.http();
+  const countEvents = () => todo.countEvents();
+  const createList = async (title?: string): Promise<string> => (await todo.createList(title)).id;
+  const addItem = async (listId: string): Promise<string> => (await todo.addItem(listId)).itemId;
 
   beforeAll(async () => {
-    database = await createTestDatabase('postgres', 'todo_http');
-    app = await startHttpApp(TodoModule, setUpTodoApp, database.url);
+    todo = await startTodoApp('todo_http');
   });
-  afterAll(async () => {
-    await app?.close();
-    await database?.drop();
-  });
+  afterAll(() => todo?.close());
 
   it('creates a list: 201 with id, version and position, Location and ETag', async () => {
     const response = await http().post('/lists').send({ title: ' Groceries ' }).expect(201);
@@ -35,7 +23,7 @@ describe('todo app: list commands over HTTP', () => {
     });
     expect(response.headers.location).toBe(`/lists/${id}`);
     expect(response.headers.etag).toBe('"1"');
-    const [created] = await app.get(EventStore).readStream(`todolist-${id}`);
+    const [created] = await todo.app.get(EventStore).readStream(`todolist-${id}`);
     expect(created).toMatchObject({ type: 'todo.list-created', data: { listId: id, title: 'Groceries' } });
   });
 
@@ -60,7 +48,7 @@ describe('todo app: list commands over HTTP', () => {
     expect((await http().post(`/lists/${id}/items/${itemId}/reopen`).expect(200)).body.version).toBe(4);
     const removed = await http().delete(`/lists/${id}/items/${itemId}`).expect(200);
     expect(removed.headers.etag).toBe('"5"');
-    const types = (await app.get(EventStore).readStream(`todolist-${id}`)).map((e) => e.type);
+    const types = (await todo.app.get(EventStore).readStream(`todolist-${id}`)).map((e) => e.type);
     expect(types).toEqual([
       'todo.list-created',
       'todo.item-added',

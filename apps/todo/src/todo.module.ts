@@ -4,6 +4,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { CorrelationIdMiddleware, EventSourcingHttpModule, EventSourcingModule } from '@app/event-sourcing';
 import { HealthController } from './health/health.controller';
 import { ListsModule } from './lists/lists.module';
+import { TodoReadModel1764400000000 } from './lists/projections/todo-read-model.migration';
 
 @Module({
   imports: [
@@ -14,6 +15,8 @@ import { ListsModule } from './lists/lists.module';
         database: process.env.DATABASE_URL,
         embedded: { dataDir: process.env.EMBEDDED_PG_DIR ?? '.data/todo' },
         applicationName: process.env.PG_APPLICATION_NAME ?? 'todo',
+        // The read model's tables, created at startup with the store's own.
+        typeorm: { migrations: [TodoReadModel1764400000000] },
       }),
     }),
     // Problem+json errors and Idempotency-Key.

@@ -1,18 +1,29 @@
 import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
-import { EventStoreHealthIndicator } from '@app/event-sourcing';
+import { EventStoreHealthIndicator, SubscriptionsHealthIndicator } from '@app/event-sourcing';
+
+/** The lists projection further behind than this many events makes the app unhealthy. */
+const MAX_PROJECTION_LAG = 10_000;
 
 @Controller('health')
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly eventStore: EventStoreHealthIndicator,
+    private readonly subscriptions: SubscriptionsHealthIndicator,
   ) {}
 
-  /** 200 with the database's state when it answers, 503 when it does not. */
+  /**
+   * 200 when the database answers and the lists projection keeps up (its state, position
+   * and lag in the details); 503 when the database does not answer, or the projection is
+   * failing, parked, held back, not running anywhere, or lags too far.
+   */
   @Get()
   @HealthCheck()
   check(): Promise<HealthCheckResult> {
-    return this.health.check([() => this.eventStore.isHealthy('database')]);
+    return this.health.check([
+      () => this.eventStore.isHealthy('database'),
+      () => this.subscriptions.isHealthy('projections', { maxLag: MAX_PROJECTION_LAG }),
+    ]);
   }
 }

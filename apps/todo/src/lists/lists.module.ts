@@ -1,5 +1,6 @@
 import { EventSourcingModule } from '@app/event-sourcing';
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { CreateListHandler } from './commands/create-list.handler';
 import {
   AddItemHandler,
@@ -9,12 +10,18 @@ import {
   RestoreListHandler,
 } from './commands/list-operation.handler';
 import { ListsController } from './lists.controller';
+import { TodoItemView } from './projections/todo-item-view.entity';
+import { TodoListView } from './projections/todo-list-view.entity';
+import { TodoListsProjection } from './projections/todo-lists.projection';
+import { ListQueriesController } from './queries/list-queries.controller';
 import { TodoList } from './todo-list.aggregate';
 
-// The read models (GET /lists, GET /lists/:id) come with the projections.
 @Module({
-  imports: [EventSourcingModule.forFeature({ aggregates: [TodoList] })],
-  controllers: [ListsController],
+  imports: [
+    TypeOrmModule.forFeature([TodoListView, TodoItemView]),
+    EventSourcingModule.forFeature({ aggregates: [TodoList], projections: [TodoListsProjection] }),
+  ],
+  controllers: [ListsController, ListQueriesController],
   providers: [
     CreateListHandler,
     RenameListHandler,

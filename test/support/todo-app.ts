@@ -1,0 +1,54 @@
+import { EventStore } from '@app/event-sourcing';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import request from 'supertest';
+import { setUpTodoApp } from '../../apps/todo/src/set-up-todo-app';
+import { TodoModule } from '../../apps/todo/src/todo.module';
+import { startHttpApp } from './http-app';
+import { createTestDatabase, type TestDatabase } from './test-database';
+
+/** What a todo command answers: where the list stands after it. */
+export interface ListWritten {
+  id: string;
+  version: number;
+  /** Null when the command changed nothing. */
+  position: string | null;
+}
+
+/** A todo app over HTTP on a database of its own, with helpers for its tests. */
+export interface TodoTestApp {
+  app: NestExpressApplication;
+  http(): ReturnType<typeof request>;
+  /** Creates a list (201 expected) and answers the command's result. */
+  createList(title?: string): Promise<ListWritten & { position: string }>;
+  /** Adds an item (201 expected) and answers the command's result with the item's id. */
+  addItem(listId: string, text?: string): Promise<ListWritten & { position: string; itemId: string }>;
+  /** How many events the store holds, all streams together. */
+  countEvents(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** Starts the todo app as main.ts does, on a new database named after `label`. */
+export async function startTodoApp(label: string): Promise<TodoTestApp> {
+  const database: TestDatabase = await createTestDatabase('postgres', label);
+  const app = await startHttpApp(TodoModule, setUpTodoApp, database.url).catch(async (error: unknown) => {
+    await database.drop();
+    throw error;
+  });
+  const http = () => request(app.getHttpServer());
+  return {
+    app,
+    http,
+    createList: async (title = 'Groceries') =>
+      (await http().post('/lists').send({ title }).expect(201)).body as ListWritten & { position: string },
+    addItem: async (listId, text = 'Milk') =>
+      (await http().post(`/lists/${listId}/items`).send({ text }).expect(201)).body as ListWritten & {
+        position: string;
+        itemId: string;
+      },
+    countEvents: async () => (await app.get(EventStore).queryEvents({ limit: null })).length,
+    close: async () => {
+      await app.close();
+      await database.drop();
+    },
+  };
+}
