@@ -39,17 +39,23 @@ export class SagaEngine {
     );
   }
 
-  /** A deadline that fell due, in the caller's transaction; it is deleted with the step. */
-  async fireDeadline(definition: SagaDefinition, deadline: DeadlineRow, runner: QueryRunner): Promise<void> {
+  /**
+   * A deadline that fell due, in the caller's transaction: locks the saga, then the
+   * deadline (the order of a step), and fires it unless it is gone or moved meanwhile.
+   * It is deleted with the step.
+   */
+  async fireDeadline(definition: SagaDefinition, due: DeadlineRow, runner: QueryRunner): Promise<boolean> {
+    const instance = await this.store.lock(runner, { sagaId: due.saga_id });
+    const deadline = await this.store.takeDeadline(runner, due.saga_id, due.name);
+    if (!deadline) return false;
     await this.store.deleteDeadline(runner, deadline.saga_id, deadline.name);
-    const instance = await this.store.lock(runner, { sagaId: deadline.saga_id });
     const method = definition.deadlines.get(deadline.name);
-    if (!instance || instance.status !== 'active' || !method) return;
+    if (!instance || instance.status !== 'active' || !method) return true;
     const message: SagaDeadline = { name: deadline.name, dueAt: deadline.due_at, payload: deadline.payload };
-    const messageId = randomUUID();
-    await this.step(definition, runner, instance, cause(messageId, undefined), (saga) =>
+    await this.step(definition, runner, instance, cause(randomUUID(), undefined), (saga) =>
       definition.call(method, message, saga),
     );
+    return true;
   }
 
   /** A command that failed for good: its saga's failure method runs, in the caller's transaction. */

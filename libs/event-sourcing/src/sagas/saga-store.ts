@@ -166,14 +166,29 @@ export class SagaStore {
     }
   }
 
-  /** Takes deadlines that fell due, locked against other instances. */
-  claimDueDeadlines(runner: QueryRunner, limit: number): Promise<DeadlineRow[]> {
+  /** Deadlines that fell due, oldest first, without locks (see `takeDeadline`). */
+  dueDeadlines(limit: number): Promise<DeadlineRow[]> {
     return this.run<DeadlineRow>(
-      runner,
+      undefined,
       `SELECT saga_id, saga_type, name, due_at, payload FROM ${this.s}.es_saga_deadlines
-        WHERE due_at <= now() ORDER BY due_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        WHERE due_at <= now() ORDER BY due_at LIMIT $1`,
       [limit],
     );
+  }
+
+  /**
+   * Locks a due deadline in the caller's transaction, unless it is gone, moved, or being
+   * fired by another instance. Lock the saga first: a step locks its saga and then
+   * changes its deadlines, so the same order here cannot deadlock with it.
+   */
+  async takeDeadline(runner: QueryRunner, sagaId: string, name: string): Promise<DeadlineRow | undefined> {
+    const rows = await this.run<DeadlineRow>(
+      runner,
+      `SELECT saga_id, saga_type, name, due_at, payload FROM ${this.s}.es_saga_deadlines
+        WHERE saga_id = $1 AND name = $2 AND due_at <= now() FOR UPDATE SKIP LOCKED`,
+      [sagaId, name],
+    );
+    return rows[0];
   }
 
   async deleteDeadline(runner: QueryRunner, sagaId: string, name: string): Promise<void> {

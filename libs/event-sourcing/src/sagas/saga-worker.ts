@@ -67,7 +67,8 @@ export class SagaWorker {
         while (busy && !this.stopped) busy = (await this.fireDeadlines()) || (await this.dispatchOne());
         failures = 0;
         const next = await this.deps.store.nextDeadline();
-        const untilNext = next ? Math.max(0, next.getTime() - Date.now()) : Number.POSITIVE_INFINITY;
+        // At least a moment: a due deadline another instance is firing must not spin this loop.
+        const untilNext = next ? Math.max(25, next.getTime() - Date.now()) : Number.POSITIVE_INFINITY;
         await this.sleep(Math.min(this.deps.pollIntervalMs, untilNext));
       } catch (error) {
         if (this.stopped) break;
@@ -80,17 +81,19 @@ export class SagaWorker {
     }
   }
 
-  /** Fires the deadlines due now; true when there were some. */
+  /** Fires the deadlines due now, each in a transaction of its own; true when it fired some. */
   private async fireDeadlines(): Promise<boolean> {
-    return this.inTransaction(async (runner) => {
-      const due = await this.deps.store.claimDueDeadlines(runner, 20);
-      for (const deadline of due) {
-        const definition = this.deps.definitions.get(deadline.saga_type);
-        if (definition) await this.deps.engine.fireDeadline(definition, deadline, runner);
-        else await this.deps.store.deleteDeadline(runner, deadline.saga_id, deadline.name);
-      }
-      return due.length > 0;
-    });
+    let fired = false;
+    for (const deadline of await this.deps.store.dueDeadlines(20)) {
+      const definition = this.deps.definitions.get(deadline.saga_type);
+      const done = await this.inTransaction(async (runner) => {
+        if (definition) return this.deps.engine.fireDeadline(definition, deadline, runner);
+        await this.deps.store.deleteDeadline(runner, deadline.saga_id, deadline.name);
+        return true;
+      });
+      fired ||= done;
+    }
+    return fired;
   }
 
   /** Dispatches the oldest pending command; true when there was one. */
