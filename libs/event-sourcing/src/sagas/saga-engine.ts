@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Logger } from '@nestjs/common';
 import type { QueryRunner } from 'typeorm';
 import { EventSourcingError } from '../errors/event-sourcing-error';
 import { DomainError } from '../errors/domain-error';
@@ -16,6 +17,8 @@ import type { CommandRow, DeadlineRow, SagaInstance, SagaStore, StepCause } from
  * and the end with a version check. @internal
  */
 export class SagaEngine {
+  private readonly logger = new Logger('Sagas');
+
   constructor(
     private readonly store: SagaStore,
     private readonly registry: EventTypeRegistry,
@@ -24,8 +27,11 @@ export class SagaEngine {
   /** An event from the saga's subscription, in the batch's transaction. */
   async handleEvent(definition: SagaDefinition, envelope: EventEnvelope, runner: QueryRunner): Promise<void> {
     const route = definition.routes.get(envelope.type);
-    const correlation = definition.correlationOf(envelope.type, envelope.data);
-    if (!route || correlation === undefined) return;
+    if (!route) return;
+    // Correlate on the event as the saga knows it: upcast to its current revision.
+    const data = this.registry.toInstance(envelope, 'throw');
+    const correlation = definition.correlationOf(envelope.type, data);
+    if (correlation === undefined) return;
     let instance = await this.store.lock(runner, { sagaType: definition.name, correlation });
     const method = instance ? route.event : route.start;
     if (!method || (instance && instance.status !== 'active')) return;
@@ -33,7 +39,7 @@ export class SagaEngine {
       instance = newInstance(definition.name, correlation);
       await this.store.insert(runner, instance, envelope.eventId);
     }
-    const event = { ...envelope, data: this.registry.toInstance(envelope, 'throw') };
+    const event = { ...envelope, data };
     await this.step(definition, runner, instance, cause(envelope.eventId, envelope.metadata.correlationId), (saga) =>
       definition.call(method, event, saga),
     );
@@ -68,7 +74,13 @@ export class SagaEngine {
   ): Promise<void> {
     const instance = await this.store.lock(runner, { sagaId: row.saga_id });
     const method = definition.failureMethod(command);
-    if (!instance || instance.status !== 'active' || !method) return;
+    if (!instance || instance.status !== 'active') return;
+    if (!method) {
+      this.logger.error(
+        `${definition.owner} ${instance.sagaId}: ${row.command_type} failed for good and the saga has no @OnSagaCommandFailure for it: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      return;
+    }
     const failure: SagaCommandFailure = {
       command,
       commandType: row.command_type,

@@ -166,13 +166,23 @@ export class SagaStore {
     }
   }
 
-  /** Deadlines that fell due, oldest first, without locks (see `takeDeadline`). */
-  dueDeadlines(limit: number): Promise<DeadlineRow[]> {
+  /** Deadlines of these saga types that fell due, oldest first, without locks (see `takeDeadline`). */
+  dueDeadlines(sagaTypes: string[], limit: number): Promise<DeadlineRow[]> {
     return this.run<DeadlineRow>(
       undefined,
       `SELECT saga_id, saga_type, name, due_at, payload FROM ${this.s}.es_saga_deadlines
-        WHERE due_at <= now() ORDER BY due_at LIMIT $1`,
-      [limit],
+        WHERE due_at <= now() AND saga_type = ANY($1::text[]) ORDER BY due_at LIMIT $2`,
+      [sagaTypes, limit],
+    );
+  }
+
+  /** Moves a deadline whose method failed a little later. */
+  async postponeDeadline(sagaId: string, name: string, delayMs: number): Promise<void> {
+    await this.run(
+      undefined,
+      `UPDATE ${this.s}.es_saga_deadlines SET due_at = now() + make_interval(secs => $3::float8 / 1000)
+        WHERE saga_id = $1 AND name = $2`,
+      [sagaId, name, delayMs],
     );
   }
 
@@ -195,12 +205,12 @@ export class SagaStore {
     await this.run(runner, `DELETE FROM ${this.s}.es_saga_deadlines WHERE saga_id = $1 AND name = $2`, [sagaId, name]);
   }
 
-  /** When the next deadline falls due, if any. */
-  async nextDeadline(): Promise<Date | undefined> {
+  /** When the next deadline of these saga types falls due, if any. */
+  async nextDeadline(sagaTypes: string[]): Promise<Date | undefined> {
     const rows = await this.run<{ due: Date | null }>(
       undefined,
-      `SELECT min(due_at) AS due FROM ${this.s}.es_saga_deadlines`,
-      [],
+      `SELECT min(due_at) AS due FROM ${this.s}.es_saga_deadlines WHERE saga_type = ANY($1::text[])`,
+      [sagaTypes],
     );
     return rows[0]?.due ?? undefined;
   }
@@ -212,7 +222,11 @@ export class SagaStore {
    * process dies before it records the outcome, another takes the command when the
    * lease runs out.
    */
-  async claimCommand(leaseMs: number): Promise<CommandRow | undefined> {
+  async claimCommand(
+    leaseMs: number,
+    known: { sagaTypes: string[]; commandTypes: string[] },
+  ): Promise<CommandRow | undefined> {
+    // Only types this instance knows: in a rolling deploy, newer work waits for a newer instance.
     const rows = await this.run<CommandRow>(
       undefined,
       `UPDATE ${this.s}.es_saga_commands
@@ -220,29 +234,36 @@ export class SagaStore {
         WHERE command_id = (
           SELECT command_id FROM ${this.s}.es_saga_commands
            WHERE status = 'pending' AND next_attempt_at <= now()
+             AND saga_type = ANY($2::text[]) AND command_type = ANY($3::text[])
            ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED)
         RETURNING command_id, saga_id, saga_type, command_type, payload, correlation_id, causation_id, attempts`,
-      [leaseMs],
+      [leaseMs, known.sagaTypes, known.commandTypes],
     );
     return rows[0];
   }
 
-  async finishCommand(runner: QueryRunner | undefined, commandId: string, error?: string): Promise<void> {
-    await this.run(
+  /**
+   * Records a claimed command's outcome, if the claim still holds: a worker whose lease
+   * ran out (another took the command over) records nothing. True when it was recorded.
+   */
+  async finishCommand(runner: QueryRunner | undefined, claim: CommandRow, error?: string): Promise<boolean> {
+    const rows = await this.run(
       runner,
-      `UPDATE ${this.s}.es_saga_commands SET status = $2, error = $3, done_at = now()
-        WHERE command_id = $1`,
-      [commandId, error === undefined ? 'done' : 'failed', error ?? null],
+      `UPDATE ${this.s}.es_saga_commands SET status = $3, error = $4, done_at = now()
+        WHERE command_id = $1 AND status = 'pending' AND attempts = $2 RETURNING command_id`,
+      [claim.command_id, claim.attempts, error === undefined ? 'done' : 'failed', error ?? null],
     );
+    return rows.length === 1;
   }
 
-  async postponeCommand(commandId: string, delayMs: number, error: string): Promise<void> {
+  /** Sets a claimed command's next try, if the claim still holds. */
+  async postponeCommand(claim: CommandRow, delayMs: number, error: string): Promise<void> {
     await this.run(
       undefined,
       `UPDATE ${this.s}.es_saga_commands
-          SET error = $3, next_attempt_at = now() + make_interval(secs => $2::float8 / 1000)
-        WHERE command_id = $1`,
-      [commandId, delayMs, error],
+          SET error = $4, next_attempt_at = now() + make_interval(secs => $3::float8 / 1000)
+        WHERE command_id = $1 AND status = 'pending' AND attempts = $2`,
+      [claim.command_id, claim.attempts, delayMs, error],
     );
   }
 

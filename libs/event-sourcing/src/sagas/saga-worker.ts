@@ -4,7 +4,7 @@ import type { DataSource, QueryRunner } from 'typeorm';
 import { ConcurrencyError } from '../errors/concurrency-error';
 import { EventSourcingError } from '../errors/event-sourcing-error';
 import type { MessageContext } from '../events/message-context';
-import { isConnectionError } from '../store/postgres/postgres-errors';
+import { isDatabaseAway } from '../store/postgres/database-away';
 import type { SagaDefinition } from './saga-definition';
 import type { SagaEngine } from './saga-engine';
 import type { SagaStore } from './saga-store';
@@ -27,6 +27,8 @@ export interface SagaWorkerDeps {
 const COMMAND_ATTEMPTS = 10;
 /** How long a claimed command is reserved for the process running it. */
 const COMMAND_LEASE_MS = 30_000;
+/** Pause before a deadline whose method threw fires again. */
+const DEADLINE_RETRY_MS = 5_000;
 
 /**
  * Carries out what saga steps stored: fires deadlines that fell due (each in a
@@ -64,9 +66,14 @@ export class SagaWorker {
     while (!this.stopped) {
       try {
         let busy = true;
-        while (busy && !this.stopped) busy = (await this.fireDeadlines()) || (await this.dispatchOne());
+        while (busy && !this.stopped) {
+          // Both, every time: a deadline that keeps failing must not hold the commands up.
+          const fired = await this.fireDeadlines();
+          const dispatched = await this.dispatchOne();
+          busy = fired || dispatched;
+        }
         failures = 0;
-        const next = await this.deps.store.nextDeadline();
+        const next = await this.deps.store.nextDeadline([...this.deps.definitions.keys()]);
         // At least a moment: a due deadline another instance is firing must not spin this loop.
         const untilNext = next ? Math.max(25, next.getTime() - Date.now()) : Number.POSITIVE_INFINITY;
         await this.sleep(Math.min(this.deps.pollIntervalMs, untilNext));
@@ -83,35 +90,38 @@ export class SagaWorker {
 
   /** Fires the deadlines due now, each in a transaction of its own; true when it fired some. */
   private async fireDeadlines(): Promise<boolean> {
+    const { store, engine, definitions, logger } = this.deps;
     let fired = false;
-    for (const deadline of await this.deps.store.dueDeadlines(20)) {
-      const definition = this.deps.definitions.get(deadline.saga_type);
-      const done = await this.inTransaction(async (runner) => {
-        if (definition) return this.deps.engine.fireDeadline(definition, deadline, runner);
-        await this.deps.store.deleteDeadline(runner, deadline.saga_id, deadline.name);
-        return true;
-      });
-      fired ||= done;
+    for (const deadline of await store.dueDeadlines([...definitions.keys()], 20)) {
+      try {
+        fired =
+          (await this.inTransaction((runner) =>
+            engine.fireDeadline(definitions.get(deadline.saga_type)!, deadline, runner),
+          )) || fired;
+      } catch (error) {
+        if (await isDatabaseAway(this.deps.dataSource, error)) throw error;
+        // Its method threw: the step rolled back; try it again a little later.
+        logger.error(
+          `Saga ${deadline.saga_type} ${deadline.saga_id}: deadline "${deadline.name}" failed, again in ${DEADLINE_RETRY_MS} ms: ${describe(error)}`,
+          error instanceof Error ? error.stack : undefined,
+        );
+        await store.postponeDeadline(deadline.saga_id, deadline.name, DEADLINE_RETRY_MS);
+      }
     }
     return fired;
   }
 
-  /** Dispatches the oldest pending command; true when there was one. */
+  /** Dispatches the oldest pending command this instance knows; true when there was one. */
   private async dispatchOne(): Promise<boolean> {
-    const { store, engine, logger } = this.deps;
-    const row = await store.claimCommand(COMMAND_LEASE_MS);
+    const { store, engine, logger, definitions, commandClasses } = this.deps;
+    if (!this.deps.commandBus) return false;
+    const row = await store.claimCommand(COMMAND_LEASE_MS, {
+      sagaTypes: [...definitions.keys()],
+      commandTypes: [...commandClasses.keys()],
+    });
     if (!row) return false;
-    const definition = this.deps.definitions.get(row.saga_type);
-    const commandClass = this.deps.commandClasses.get(row.command_type);
-    if (!definition || !commandClass || !this.deps.commandBus) {
-      const why = !this.deps.commandBus
-        ? 'no CommandBus (import CqrsModule)'
-        : `no @CommandHandler takes ${row.command_type}`;
-      await store.finishCommand(undefined, row.command_id, why);
-      logger.error(`Saga command ${row.command_type} ${row.command_id} not dispatched: ${why}`);
-      return true;
-    }
-    const command = engine.deserialize(row, commandClass);
+    const definition = definitions.get(row.saga_type)!;
+    const command = engine.deserialize(row, commandClasses.get(row.command_type)!);
     // What it stores is caused by the saga's message (the event, deadline or failure that
     // decided it); not enumerable, so it stays out of the command's data.
     Object.defineProperty(command, 'commandId', { value: row.causation_id, enumerable: false });
@@ -121,21 +131,31 @@ export class SagaWorker {
         () => this.deps.commandBus!.execute(command as never),
       );
     } catch (error) {
-      if (isConnectionError(error)) throw error;
-      const message = error instanceof Error ? error.message : String(error);
+      if (await isDatabaseAway(this.deps.dataSource, error)) throw error;
+      const message = describe(error);
       if (!isFinal(error) && row.attempts < COMMAND_ATTEMPTS) {
-        await store.postponeCommand(row.command_id, 100 * 2 ** (row.attempts - 1), message);
+        await store.postponeCommand(row, 100 * 2 ** (row.attempts - 1), message);
         return true;
       }
-      // The failure and the saga's compensation are stored together.
-      await this.inTransaction(async (runner) => {
-        await store.finishCommand(runner, row.command_id, message);
-        await engine.commandFailed(definition, row, command, error, runner);
-        return true;
-      });
+      try {
+        // The failure and the saga's compensation are stored together, if the claim still holds.
+        await this.inTransaction(async (runner) => {
+          if (await store.finishCommand(runner, row, message)) {
+            await engine.commandFailed(definition, row, command, error, runner);
+          }
+          return true;
+        });
+      } catch (compensation) {
+        if (await isDatabaseAway(this.deps.dataSource, compensation)) throw compensation;
+        await store.finishCommand(undefined, row, `${message}; compensation failed: ${describe(compensation)}`);
+        logger.error(
+          `Saga ${row.saga_type} ${row.saga_id}: the failure method for ${row.command_type} threw`,
+          compensation instanceof Error ? compensation.stack : undefined,
+        );
+      }
       return true;
     }
-    await store.finishCommand(undefined, row.command_id);
+    await store.finishCommand(undefined, row);
     return true;
   }
 
@@ -178,6 +198,10 @@ export class SagaWorker {
  * an unknown aggregate. A version conflict left after the handler's own retries, and
  * anything unknown, are tried again later.
  */
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 function isFinal(error: unknown): boolean {
   if (error instanceof ConcurrencyError) return !error.retryable;
   return error instanceof EventSourcingError;

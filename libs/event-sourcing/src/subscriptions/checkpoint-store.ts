@@ -119,6 +119,22 @@ export class CheckpointStore {
   }
 
   /**
+   * Locks the checkpoint row in the caller's transaction, if it is still where the caller
+   * read it.
+   * @throws CheckpointConflictError when it moved (another instance, a rebuild) or was paused or parked.
+   */
+  async lockAt(name: string, at: GlobalCursor, runner: QueryRunner): Promise<void> {
+    const rows = await this.run(
+      runner,
+      `SELECT subscriber FROM ${this.checkpoints}
+        WHERE subscriber = $1 AND transaction_id = $2::text::xid8 AND position = $3 AND status IN ('active', 'rebuilding')
+        FOR UPDATE`,
+      [name, at.transactionId.toString(), at.position.toString()],
+    );
+    if (rows.length !== 1) throw new CheckpointConflictError(name);
+  }
+
+  /**
    * Moves the cursor from where the caller read it. Fencing: when it is no longer
    * there (another instance or a rebuild moved it), nothing is updated and the caller's
    * transaction must roll back.
@@ -130,7 +146,9 @@ export class CheckpointStore {
       `UPDATE ${this.checkpoints}
           SET transaction_id = $4::text::xid8, position = $5, last_position = greatest(last_position, $6),
               rebuild_done = rebuild_done + CASE WHEN status = 'rebuilding' THEN $7::bigint ELSE 0 END,
-              status = coalesce($8, status), error = CASE WHEN $9 THEN $10 ELSE error END, updated_at = now()
+              -- A pause set meanwhile stays: only resume() lifts it.
+              status = CASE WHEN status = 'paused' THEN status ELSE coalesce($8, status) END,
+              error = CASE WHEN $9 THEN $10 ELSE error END, updated_at = now()
         WHERE subscriber = $1 AND transaction_id = $2::text::xid8 AND position = $3
         RETURNING subscriber`,
       [

@@ -4,7 +4,7 @@ import type { RebuildProgress, SubscriberStatus } from './subscriber-status';
 import type { LockHolder, SubscriptionInspector } from './subscription-inspector';
 import type { SubscriberState, SubscriptionRunner } from './subscription-runner';
 
-const LAG_CAP = 1_000_000;
+const LAG_CAP = 100_000;
 
 /** What {@link describeStatus} reads from. @internal */
 export interface StatusSources {

@@ -38,7 +38,7 @@ export interface SubscriberStatus {
   position: bigint;
   /** The store's highest global position. */
   head: bigint;
-  /** Events of its types not handled yet (counted up to 1,000,000). */
+  /** Events of its types not handled yet (counted up to 100,000: status is cheap to ask). */
   lag: number;
   /** The instance running it, if any; `local` when it is this process. */
   instance: { local: boolean; pid: number | null; applicationName: string | null } | null;

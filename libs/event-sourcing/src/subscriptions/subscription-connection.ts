@@ -164,7 +164,15 @@ export class SubscriptionConnection {
   }
 
   private query<T extends object>(client: Client, sql: string, params: unknown[]): Promise<T[]> {
-    const result = this.queue.then(async () => (await client.query<T>(sql, params)).rows);
+    const result = this.queue.then(async () => {
+      try {
+        return (await client.query<T>(sql, params)).rows;
+      } catch (error) {
+        // No answer in time: the session (and what it holds) cannot be trusted; start afresh.
+        if (error instanceof Error && /timeout/i.test(error.message)) this.lost(client, error);
+        throw error;
+      }
+    });
     this.queue = result.catch(() => undefined);
     return result;
   }

@@ -34,6 +34,15 @@ export class SubscriptionInspector {
     return BigInt(rows[0]!.head);
   }
 
+  /** The cursor of the store's last event in the global (transaction id, position) order. */
+  async lastCursor(): Promise<GlobalCursor | undefined> {
+    const rows = await this.query<{ xid: string; position: string }>(
+      `SELECT transaction_id::text AS xid, position FROM ${this.s}.es_events ORDER BY transaction_id DESC, position DESC LIMIT 1`,
+      [],
+    );
+    return rows[0] ? { transactionId: BigInt(rows[0].xid), position: BigInt(rows[0].position) } : undefined;
+  }
+
   /** The process holding each subscriber's lock, by subscriber name. */
   async lockHolders(names: readonly string[]): Promise<Map<string, LockHolder>> {
     const keys = names.map((name) => ({ name, ...subscriberLockKey(this.schema, name) }));

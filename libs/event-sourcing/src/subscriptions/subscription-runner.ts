@@ -3,7 +3,8 @@ import type { DataSource } from 'typeorm';
 import { CheckpointConflictError } from '../errors/checkpoint-conflict-error';
 import type { EventEnvelope } from '../events/event-envelope';
 import type { EventStore, GlobalCursor } from '../store/event-store';
-import { isConnectionError } from '../store/postgres/postgres-errors';
+import { isDatabaseAway } from '../store/postgres/database-away';
+import { isSqlError } from '../store/postgres/postgres-errors';
 import type { CheckpointStore } from './checkpoint-store';
 import { compareCursors, cursorOf } from './global-cursor';
 import type { SubscriberDefinition } from './subscriber-definition';
@@ -228,31 +229,54 @@ export class SubscriptionRunner {
     const runner = this.deps.dataSource.createQueryRunner();
     let index = 0;
     let failed: unknown;
+    let moveFailed: unknown;
     try {
       await runner.connect();
       await runner.startTransaction();
+      // Lock the checkpoint first, where the batch starts: a stale instance stops here, before its
+      // handlers run, and a rebuild (which locks it too, then clears the read model) waits its turn.
+      await this.deps.checkpoints.lockAt(this.name, from, runner);
       try {
         for (; index < events.length; index++) {
           await this.definition.handle(events[index]!, { manager: runner.manager, replaying, attempt });
         }
       } catch (error) {
-        if (isConnectionError(error)) throw error;
+        if (await isDatabaseAway(this.deps.dataSource, error)) throw error;
         failed = error;
       }
       if (failed === undefined) {
         const last = events.at(-1)!;
-        await this.deps.checkpoints.move(
-          this.name,
-          { from, to: cursorOf(last), lastPosition: maxPosition(events), handled: events.length },
-          runner,
-        );
-        await runner.commitTransaction();
-        this.definition.afterCommit?.();
-        return { cursor: cursorOf(last) };
+        try {
+          await this.deps.checkpoints.move(
+            this.name,
+            { from, to: cursorOf(last), lastPosition: maxPosition(events), handled: events.length },
+            runner,
+          );
+          await runner.commitTransaction();
+          this.definition.afterCommit?.();
+          return { cursor: cursorOf(last) };
+        } catch (error) {
+          // A handler caught an SQL error and went on: the transaction is aborted (25P02).
+          if (!isSqlError(error) || error instanceof CheckpointConflictError) throw error;
+          moveFailed = error;
+        }
       }
     } finally {
       if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
       await runner.release();
+    }
+    if (moveFailed !== undefined) {
+      if (events.length === 1) return { cursor: from, failed: { event: events[0]!, error: moveFailed } };
+      this.deps.logger.warn(
+        `${this.name}: a handler swallowed a database error (wrap such statements in a savepoint); finding it event by event`,
+      );
+      let cursor = from;
+      for (const event of events) {
+        const one = await this.applyInTransaction(cursor, [event], replaying, attempt);
+        if (one.failed) return one;
+        cursor = one.cursor;
+      }
+      return { cursor };
     }
     // The events before the failing one succeeded: commit them on their own.
     const before =
@@ -268,7 +292,7 @@ export class SubscriptionRunner {
       try {
         await this.definition.handle(event, { manager: undefined, replaying: false, attempt });
       } catch (error) {
-        if (isConnectionError(error)) throw error;
+        if (await isDatabaseAway(this.deps.dataSource, error)) throw error;
         return { cursor, failed: { event, error } };
       }
       await this.deps.checkpoints.move(this.name, { from: cursor, to: cursorOf(event), lastPosition: event.position });

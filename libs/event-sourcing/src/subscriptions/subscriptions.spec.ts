@@ -340,10 +340,23 @@ describe('Subscriptions on PostgreSQL', () => {
         await tx.append('notes-2', [{ type: 'ledger.noted', data: { text: 'reject' } }]);
       }),
     ).rejects.toThrow('refused');
+    // Caught inside the transaction, a failed inline projection still takes its events with it.
+    await store.transaction(async (tx) => {
+      await tx.append('notes-3', [{ type: 'ledger.noted', data: { text: 'kept' } }]);
+      await expect(tx.append('notes-4', [{ type: 'ledger.noted', data: { text: 'reject' } }])).rejects.toThrow();
+    });
     expect(await store.streamVersion('notes-1')).toBe(1);
     expect(await store.streamVersion('notes-2')).toBe(0);
-    expect(await dataSource.query('SELECT text FROM ledger_notes')).toEqual([{ text: 'hello' }]);
-    expect(await store.queryEvents({ types: ['ledger.noted'] })).toMatchObject([{ data: { text: 'hello' } }]);
+    expect(await store.streamVersion('notes-3')).toBe(1);
+    expect(await store.streamVersion('notes-4')).toBe(0);
+    expect(await dataSource.query('SELECT text FROM ledger_notes ORDER BY position')).toEqual([
+      { text: 'hello' },
+      { text: 'kept' },
+    ]);
+    expect(await store.queryEvents({ types: ['ledger.noted'], order: 'oldest-first' })).toMatchObject([
+      { data: { text: 'hello' } },
+      { data: { text: 'kept' } },
+    ]);
   });
 
   it('pauses and resumes a subscriber on every instance', async () => {

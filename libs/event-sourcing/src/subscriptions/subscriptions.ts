@@ -160,8 +160,11 @@ export class Subscriptions implements OnApplicationBootstrap, BeforeApplicationS
       );
     }
     await this.inTransaction(async (runner) => {
-      // Locks the row: a batch in flight commits first, or fails its compare-and-set after.
-      await this.checkpoints().load(name, runner, true);
+      // Locks the row, as a batch does first: a batch in flight commits before, or stops after.
+      const checkpoint = await this.checkpoints().load(name, runner, true);
+      if (checkpoint.status === 'paused') {
+        throw new UnsupportedOperationError(`"${name}" is paused; resume it before a rebuild.`);
+      }
       await definition.reset!(runner.manager);
       await this.checkpoints().rewind(name, runner);
     });
@@ -186,14 +189,17 @@ export class Subscriptions implements OnApplicationBootstrap, BeforeApplicationS
   async retryParked(name: string, eventId: string): Promise<'resumed' | 'handled'> {
     const definition = this.definition(name);
     const parked = await this.findParked(name, eventId);
-    const checkpoint = await this.checkpoints().load(name);
     const event = await this.inspector().event(eventId);
     if (!event) throw new ParkedEventNotFoundError(name, eventId);
-    if (checkpoint.status === 'parked' && compareCursors(cursorOf(event), checkpoint.cursor) > 0) {
-      await this.inTransaction(async (runner) => {
-        await this.checkpoints().unpark(name, eventId, runner);
-        await this.checkpoints().setStatus(name, 'active', null, runner);
-      });
+    // Stopped at it: take the parked record off and resume, under the checkpoint's lock.
+    const resumed = await this.inTransaction(async (runner) => {
+      const checkpoint = await this.checkpoints().load(name, runner, true);
+      if (checkpoint.status !== 'parked' || compareCursors(cursorOf(event), checkpoint.cursor) <= 0) return false;
+      await this.checkpoints().unpark(name, eventId, runner);
+      await this.checkpoints().setStatus(name, 'active', null, runner);
+      return true;
+    });
+    if (resumed) {
       this.poke(name);
       return 'resumed';
     }
@@ -281,10 +287,20 @@ export class Subscriptions implements OnApplicationBootstrap, BeforeApplicationS
    * @throws WaitTimeoutError
    */
   async waitUntilCaughtUp(names?: readonly string[], options: WaitOptions = {}): Promise<void> {
-    const head = await this.inspector().head();
-    if (head === 0n) return;
+    // The last event in the subscribers' order, which need not be the highest position.
+    const last = await this.inspector().lastCursor();
+    if (!last) return;
     const targets = names ?? this.registry.all().map((d) => d.name);
-    await Promise.all(targets.map((name) => this.waitFor(name, head, options)));
+    for (const name of targets) this.definition(name);
+    const timeoutMs = options.timeoutMs ?? 5_000;
+    const deadline = Date.now() + timeoutMs;
+    for (const name of targets) {
+      for (let pause = 5; ; pause = Math.min(pause * 2, 50)) {
+        if (compareCursors((await this.checkpoints().load(name)).cursor, last) >= 0) break;
+        if (Date.now() >= deadline) throw new WaitTimeoutError(name, last.position, timeoutMs);
+        await new Promise((resolve) => setTimeout(resolve, pause));
+      }
+    }
   }
 
   /** This instance's view of a subscriber it runs, for tests and logs. @internal */

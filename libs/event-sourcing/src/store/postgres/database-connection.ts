@@ -84,7 +84,9 @@ export class DatabaseConnection {
       database: c.database,
       ssl: c.ssl as ClientConfig['ssl'],
       application_name: applicationName,
+      // A host that dies without closing its socket must lose its locks in seconds, not hours.
       keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
       connectionTimeoutMillis: 5_000,
       // Its statements are tiny; one that hangs means the connection is gone, not slow.
       query_timeout: 10_000,

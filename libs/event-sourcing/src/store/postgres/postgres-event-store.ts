@@ -95,18 +95,32 @@ export class PostgresEventStore extends EventStore {
       const result = await work({
         append: async (streamId, events, options) => {
           const prepared = prepareAppend(streamId, events, options, this.maxEventSize);
-          const appended = await this.appendWithRetries(client, prepared, true);
-          written ||= appended.written;
           const inline = this.hooks.inline;
-          if (appended.written && inline?.wants(prepared.events.map((e) => e.type))) {
-            const { streamVersion } = appended;
-            const stored = await this.readStreamWith(client, streamId, {
-              fromVersion: streamVersion - prepared.events.length + 1,
-              toVersion: streamVersion,
-            });
-            await inline.apply(stored, runner.manager);
+          if (!inline?.wants(prepared.events.map((e) => e.type))) {
+            const appended = await this.appendWithRetries(client, prepared, true);
+            written ||= appended.written;
+            return appended;
           }
-          return appended;
+          // The events and their inline projections stand or fall together, even when the
+          // caller catches the error and goes on with the transaction.
+          await client.query('SAVEPOINT es_inline');
+          try {
+            const appended = await this.appendWithRetries(client, prepared, true);
+            if (appended.written) {
+              const { streamVersion } = appended;
+              const stored = await this.readStreamWith(client, streamId, {
+                fromVersion: streamVersion - prepared.events.length + 1,
+                toVersion: streamVersion,
+              });
+              await inline.apply(stored, runner.manager);
+            }
+            await client.query('RELEASE SAVEPOINT es_inline');
+            written ||= appended.written;
+            return appended;
+          } catch (error) {
+            await client.query('ROLLBACK TO SAVEPOINT es_inline').catch(() => undefined);
+            throw error;
+          }
         },
         readStream: (streamId, options) => this.readStreamWith(client, streamId, options),
       });
