@@ -3,9 +3,8 @@ import type { DataSource } from 'typeorm';
 import { CheckpointConflictError } from '../errors/checkpoint-conflict-error';
 import type { EventEnvelope } from '../events/event-envelope';
 import type { EventStore, GlobalCursor } from '../store/event-store';
-import { isDatabaseAway } from '../store/postgres/database-away';
-import { isSqlError } from '../store/postgres/postgres-errors';
 import type { CheckpointStore } from './checkpoint-store';
+import { BatchApplier, type BatchOutcome } from './batch-applier';
 import { compareCursors, cursorOf } from './global-cursor';
 import type { SubscriberDefinition } from './subscriber-definition';
 
@@ -39,11 +38,6 @@ export interface RunnerDeps {
   logger: Logger;
 }
 
-interface Outcome {
-  cursor: GlobalCursor;
-  failed?: { event: EventEnvelope; error: unknown };
-}
-
 const REBUILD_LOG_INTERVAL_MS = 5_000;
 
 /**
@@ -61,12 +55,15 @@ export class SubscriptionRunner {
   private wakeUp: (() => void) | undefined;
   private woken = false;
   private lastProgressLog = 0;
+  private readonly batches: BatchApplier;
 
   constructor(
     readonly definition: SubscriberDefinition,
     private readonly deps: RunnerDeps,
     private readonly settings: RunnerSettings,
-  ) {}
+  ) {
+    this.batches = new BatchApplier(definition, deps);
+  }
 
   get name(): string {
     return this.definition.name;
@@ -186,14 +183,14 @@ export class SubscriptionRunner {
     let cursor = from;
     let rest = events;
     while (rest.length > 0) {
-      const outcome = await this.apply(cursor, rest, replaying, 1);
+      const outcome = await this.batches.apply(cursor, rest, replaying, 1);
       cursor = outcome.cursor;
       if (!outcome.failed) break;
-      let failed: Outcome['failed'] = outcome.failed;
+      let failed: BatchOutcome['failed'] = outcome.failed;
       const event = failed.event;
       for (let attempts = 1; failed; attempts++) {
         if (attempts >= maxAttempts) {
-          await this.park(cursor, event, failed.error, attempts);
+          await this.batches.park(cursor, event, failed.error, attempts);
           if (onFailure === 'stop') return { cursor, halted: true };
           cursor = cursorOf(event);
           break;
@@ -204,128 +201,13 @@ export class SubscriptionRunner {
           `${this.name}: ${event.type} ${event.eventId} failed (try ${attempts} of ${maxAttempts}): ${describe(failed.error)}; again in ${delay} ms`,
         );
         await this.sleep(delay, false);
-        const retry = await this.apply(cursor, [event], replaying, attempts + 1);
+        const retry = await this.batches.apply(cursor, [event], replaying, attempts + 1);
         cursor = retry.cursor;
         failed = retry.failed;
       }
       rest = rest.slice(rest.indexOf(event) + 1);
     }
     return { cursor, halted: false };
-  }
-
-  private apply(from: GlobalCursor, events: EventEnvelope[], replaying: boolean, attempt: number): Promise<Outcome> {
-    return this.definition.transactional
-      ? this.applyInTransaction(from, events, replaying, attempt)
-      : this.applyOneByOne(from, events, attempt);
-  }
-
-  /** All of a page in one transaction with the checkpoint move: exactly once. */
-  private async applyInTransaction(
-    from: GlobalCursor,
-    events: EventEnvelope[],
-    replaying: boolean,
-    attempt: number,
-  ): Promise<Outcome> {
-    const runner = this.deps.dataSource.createQueryRunner();
-    let index = 0;
-    let failed: unknown;
-    let moveFailed: unknown;
-    try {
-      await runner.connect();
-      await runner.startTransaction();
-      // Lock the checkpoint first, where the batch starts: a stale instance stops here, before its
-      // handlers run, and a rebuild (which locks it too, then clears the read model) waits its turn.
-      await this.deps.checkpoints.lockAt(this.name, from, runner);
-      try {
-        for (; index < events.length; index++) {
-          await this.definition.handle(events[index]!, { manager: runner.manager, replaying, attempt });
-        }
-      } catch (error) {
-        if (await isDatabaseAway(this.deps.dataSource, error)) throw error;
-        failed = error;
-      }
-      if (failed === undefined) {
-        const last = events.at(-1)!;
-        try {
-          await this.deps.checkpoints.move(
-            this.name,
-            { from, to: cursorOf(last), lastPosition: maxPosition(events), handled: events.length },
-            runner,
-          );
-          await runner.commitTransaction();
-          this.definition.afterCommit?.();
-          return { cursor: cursorOf(last) };
-        } catch (error) {
-          // A handler caught an SQL error and went on: the transaction is aborted (25P02).
-          if (!isSqlError(error) || error instanceof CheckpointConflictError) throw error;
-          moveFailed = error;
-        }
-      }
-    } finally {
-      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
-      await runner.release();
-    }
-    if (moveFailed !== undefined) {
-      if (events.length === 1) return { cursor: from, failed: { event: events[0]!, error: moveFailed } };
-      this.deps.logger.warn(
-        `${this.name}: a handler swallowed a database error (wrap such statements in a savepoint); finding it event by event`,
-      );
-      let cursor = from;
-      for (const event of events) {
-        const one = await this.applyInTransaction(cursor, [event], replaying, attempt);
-        if (one.failed) return one;
-        cursor = one.cursor;
-      }
-      return { cursor };
-    }
-    // The events before the failing one succeeded: commit them on their own.
-    const before =
-      index > 0 ? await this.applyInTransaction(from, events.slice(0, index), replaying, attempt) : undefined;
-    if (before?.failed) return before;
-    return { cursor: before?.cursor ?? from, failed: { event: events[index]!, error: failed } };
-  }
-
-  /** Side effects: each event, then its checkpoint. A crash in between delivers it again. */
-  private async applyOneByOne(from: GlobalCursor, events: EventEnvelope[], attempt: number): Promise<Outcome> {
-    let cursor = from;
-    for (const event of events) {
-      try {
-        await this.definition.handle(event, { manager: undefined, replaying: false, attempt });
-      } catch (error) {
-        if (await isDatabaseAway(this.deps.dataSource, error)) throw error;
-        return { cursor, failed: { event, error } };
-      }
-      await this.deps.checkpoints.move(this.name, { from: cursor, to: cursorOf(event), lastPosition: event.position });
-      cursor = cursorOf(event);
-    }
-    return { cursor };
-  }
-
-  /** Records the event as parked, and skips it or stops at it, in one transaction. */
-  private async park(cursor: GlobalCursor, event: EventEnvelope, error: unknown, attempts: number): Promise<void> {
-    const skip = this.definition.options.onFailure === 'skip';
-    const message = describe(error);
-    const runner = this.deps.dataSource.createQueryRunner();
-    try {
-      await runner.connect();
-      await runner.startTransaction();
-      await this.deps.checkpoints.park(this.name, event, message, attempts, runner);
-      await this.deps.checkpoints.move(
-        this.name,
-        skip
-          ? { from: cursor, to: cursorOf(event), lastPosition: event.position, handled: 1 }
-          : { from: cursor, to: cursor, status: 'parked', error: message },
-        runner,
-      );
-      await runner.commitTransaction();
-    } finally {
-      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
-      await runner.release();
-    }
-    this.deps.logger.error(
-      `${this.name}: parked ${event.type} ${event.eventId} (${event.streamId}@${event.version}) after ${attempts} tries${skip ? ' and skipped it' : '; stopped until it is retried or dismissed'}: ${message}`,
-      error instanceof Error ? error.stack : undefined,
-    );
   }
 
   private logProgress(startedAt: Date | null, done: bigint): void {
@@ -364,10 +246,6 @@ export class SubscriptionRunner {
       this.wakeUp = wake;
     });
   }
-}
-
-function maxPosition(events: EventEnvelope[]): bigint {
-  return events.reduce((max, e) => (e.position > max ? e.position : max), 0n);
 }
 
 function describe(error: unknown): string {

@@ -1,0 +1,153 @@
+import type { EventEnvelope } from '../events/event-envelope';
+import type { GlobalCursor } from '../store/event-store';
+import { isDatabaseAway } from '../store/postgres/database-away';
+import { isSqlError } from '../store/postgres/postgres-errors';
+import { CheckpointConflictError } from '../errors/checkpoint-conflict-error';
+import { cursorOf } from './global-cursor';
+import type { SubscriberDefinition } from './subscriber-definition';
+import type { RunnerDeps } from './subscription-runner';
+
+/** How far a batch got: the cursor it committed to, and the event that failed, if one did. @internal */
+export interface BatchOutcome {
+  cursor: GlobalCursor;
+  failed?: { event: EventEnvelope; error: unknown };
+}
+
+/**
+ * Hands events to one subscriber and moves its checkpoint with them: a projection's (or
+ * saga's) page in one transaction with the checkpoint, a side-effecting handler's events
+ * one by one; and parks an event that failed every try. @internal
+ */
+export class BatchApplier {
+  constructor(
+    private readonly definition: SubscriberDefinition,
+    private readonly deps: RunnerDeps,
+  ) {}
+
+  private get name(): string {
+    return this.definition.name;
+  }
+
+  apply(from: GlobalCursor, events: EventEnvelope[], replaying: boolean, attempt: number): Promise<BatchOutcome> {
+    return this.definition.transactional
+      ? this.applyInTransaction(from, events, replaying, attempt)
+      : this.applyOneByOne(from, events, attempt);
+  }
+
+  /** All of a page in one transaction with the checkpoint move: exactly once. */
+  private async applyInTransaction(
+    from: GlobalCursor,
+    events: EventEnvelope[],
+    replaying: boolean,
+    attempt: number,
+  ): Promise<BatchOutcome> {
+    const runner = this.deps.dataSource.createQueryRunner();
+    let index = 0;
+    let failed: unknown;
+    let moveFailed: unknown;
+    try {
+      await runner.connect();
+      await runner.startTransaction();
+      // Lock the checkpoint first, where the batch starts: a stale instance stops here, before its
+      // handlers run, and a rebuild (which locks it too, then clears the read model) waits its turn.
+      await this.deps.checkpoints.lockAt(this.name, from, runner);
+      try {
+        for (; index < events.length; index++) {
+          await this.definition.handle(events[index]!, { manager: runner.manager, replaying, attempt });
+        }
+      } catch (error) {
+        if (await isDatabaseAway(this.deps.dataSource, error)) throw error;
+        failed = error;
+      }
+      if (failed === undefined) {
+        const last = events.at(-1)!;
+        try {
+          await this.deps.checkpoints.move(
+            this.name,
+            { from, to: cursorOf(last), lastPosition: maxPosition(events), handled: events.length },
+            runner,
+          );
+          await runner.commitTransaction();
+          this.definition.afterCommit?.();
+          return { cursor: cursorOf(last) };
+        } catch (error) {
+          // A handler caught an SQL error and went on: the transaction is aborted (25P02).
+          if (!isSqlError(error) || error instanceof CheckpointConflictError) throw error;
+          moveFailed = error;
+        }
+      }
+    } finally {
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      await runner.release();
+    }
+    if (moveFailed !== undefined) {
+      if (events.length === 1) return { cursor: from, failed: { event: events[0]!, error: moveFailed } };
+      this.deps.logger.warn(
+        `${this.name}: a handler swallowed a database error (wrap such statements in a savepoint); finding it event by event`,
+      );
+      let cursor = from;
+      for (const event of events) {
+        const one = await this.applyInTransaction(cursor, [event], replaying, attempt);
+        if (one.failed) return one;
+        cursor = one.cursor;
+      }
+      return { cursor };
+    }
+    // The events before the failing one succeeded: commit them on their own.
+    const before =
+      index > 0 ? await this.applyInTransaction(from, events.slice(0, index), replaying, attempt) : undefined;
+    if (before?.failed) return before;
+    return { cursor: before?.cursor ?? from, failed: { event: events[index]!, error: failed } };
+  }
+
+  /** Side effects: each event, then its checkpoint. A crash in between delivers it again. */
+  private async applyOneByOne(from: GlobalCursor, events: EventEnvelope[], attempt: number): Promise<BatchOutcome> {
+    let cursor = from;
+    for (const event of events) {
+      try {
+        await this.definition.handle(event, { manager: undefined, replaying: false, attempt });
+      } catch (error) {
+        if (await isDatabaseAway(this.deps.dataSource, error)) throw error;
+        return { cursor, failed: { event, error } };
+      }
+      await this.deps.checkpoints.move(this.name, { from: cursor, to: cursorOf(event), lastPosition: event.position });
+      cursor = cursorOf(event);
+    }
+    return { cursor };
+  }
+
+  /** Records the event as parked, and skips it or stops at it, in one transaction. */
+  async park(cursor: GlobalCursor, event: EventEnvelope, error: unknown, attempts: number): Promise<void> {
+    const skip = this.definition.options.onFailure === 'skip';
+    const message = describe(error);
+    const runner = this.deps.dataSource.createQueryRunner();
+    try {
+      await runner.connect();
+      await runner.startTransaction();
+      await this.deps.checkpoints.park(this.name, event, message, attempts, runner);
+      await this.deps.checkpoints.move(
+        this.name,
+        skip
+          ? { from: cursor, to: cursorOf(event), lastPosition: event.position, handled: 1 }
+          : { from: cursor, to: cursor, status: 'parked', error: message },
+        runner,
+      );
+      await runner.commitTransaction();
+    } finally {
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      await runner.release();
+    }
+    this.deps.logger.error(
+      `${this.name}: parked ${event.type} ${event.eventId} (${event.streamId}@${event.version}) after ${attempts} tries${skip ? ' and skipped it' : '; stopped until it is retried or dismissed'}: ${message}`,
+      error instanceof Error ? error.stack : undefined,
+    );
+  }
+}
+
+function maxPosition(events: EventEnvelope[]): bigint {
+  return events.reduce((max, e) => (e.position > max ? e.position : max), 0n);
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
