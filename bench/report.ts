@@ -68,7 +68,7 @@ export function renderTable(results: readonly WorkloadResult[]): string {
 
 /**
  * The whole results.md: the run's context, the parameters, the table and how to read it,
- * then `sections` (the aggregate and projection parts' own sections), in order.
+ * then `sections` (the aggregate, projection and HTTP parts' own sections), in order.
  */
 export function renderResultsFile(
   context: RunContext,
@@ -81,8 +81,10 @@ export function renderResultsFile(
 \`npm run bench${context.quick ? ' -- --quick' : ''}\`, in one process run: first \`PostgresEventStore\` against the best
 plain SQL on a \`pg.Pool\` (the "raw" side), same database, same event payloads; then the
 event-sourced aggregates ([Aggregates](#aggregates)): loads with and without snapshots, and
-command throughput against the store's append rate; last the [Projections](#projections): catch-up
-of an async projection against a hand-written SQL loop, and the latency from append to read model.
+command throughput against the store's append rate; then the [Projections](#projections): catch-up
+of an async projection against a hand-written SQL loop, and the latency from append to read model;
+last [HTTP](#http-deposits-against-a-crud-baseline): deposits per second to the bank app over HTTP
+against a minimal Nest + TypeORM CRUD app.
 
 - Date: ${context.date.toISOString()}
 - Node: ${context.nodeVersion}

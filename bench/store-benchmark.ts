@@ -6,6 +6,8 @@ import { renderAggregateSection, renderAggregateTables } from './aggregate-repor
 import { loadBenchConfig, type BenchConfig, type BenchParams } from './bench-config';
 import { createBenchDatabase, type BenchDatabase } from './bench-database';
 import type { BenchTarget } from './bench-target';
+import { runHttpBenchmarks } from './http-benchmark';
+import { renderHttpSection, renderHttpTables } from './http-report';
 import { runProjectionBenchmarks } from './projection-benchmark';
 import { renderProjectionSection, renderProjectionTables } from './projection-report';
 import { RawPgStore } from './raw-pg-store';
@@ -17,7 +19,8 @@ import { seedReadWorkloads, warmUp, WORKLOADS, type Workload } from './workloads
 // `npm run bench [-- --quick]`: the event store against a raw `pg` baseline, then the
 // aggregates (loads with and without snapshots, command throughput), in a database of its
 // own; then the projections (catch-up against a hand-written loop, append-to-read-model
-// latency), in a second one. Both are dropped at the end, also when the run fails.
+// latency), in a second one; last deposits over HTTP, the bank app against a CRUD
+// baseline, in a third and a fourth. All are dropped at the end, also when the run fails.
 
 const RESULTS_FILE = path.resolve(__dirname, '../../bench/results.md');
 
@@ -25,14 +28,15 @@ async function main(): Promise<void> {
   const config = loadBenchConfig(process.argv.slice(2), process.env);
   const date = new Date();
   const startedAt = process.hrtime.bigint();
-  const database = await createBenchDatabase(config.adminUrl);
-  const projectionDatabase = await createBenchDatabase(config.adminUrl).catch(async (error: unknown) => {
-    await database.drop();
-    throw error;
-  });
-  const databases = [database, projectionDatabase];
+  const databases = await createDatabases(config.adminUrl, 4);
+  const [database, projectionDatabase, bankDatabase, crudDatabase] = databases as [
+    BenchDatabase,
+    BenchDatabase,
+    BenchDatabase,
+    BenchDatabase,
+  ];
   log(
-    `Databases ${database.name}, ${projectionDatabase.name} on PostgreSQL ${database.serverVersion}${config.quick ? ' (quick mode)' : ''}`,
+    `Databases ${databases.map((d) => d.name).join(', ')} on PostgreSQL ${database.serverVersion}${config.quick ? ' (quick mode)' : ''}`,
   );
   const stopOnSignal = dropOnSignal(databases);
   try {
@@ -42,6 +46,8 @@ async function main(): Promise<void> {
     log(`\n${renderAggregateTables(aggregates)}\n`);
     const projections = await runProjectionBenchmarks(projectionDatabase, config, log);
     log(`\n${renderProjectionTables(projections)}\n`);
+    const http = await runHttpBenchmarks({ bank: bankDatabase, crud: crudDatabase }, config.quick, log);
+    log(`\n${renderHttpTables(http)}\n`);
     const durationMs = Number(process.hrtime.bigint() - startedAt) / 1e6;
     log(`Whole run: ${(durationMs / 1000).toFixed(1)} s`);
     if (config.quick) {
@@ -64,7 +70,11 @@ async function main(): Promise<void> {
     const aggregateSection = renderAggregateSection(aggregates, config.params.concurrency, config.params.rounds);
     await writeFile(
       RESULTS_FILE,
-      renderResultsFile(context, results, [aggregateSection, renderProjectionSection(projections)]),
+      renderResultsFile(context, results, [
+        aggregateSection,
+        renderProjectionSection(projections),
+        renderHttpSection(http),
+      ]),
     );
     log(`Wrote ${path.relative(process.cwd(), RESULTS_FILE)}`);
   } finally {
@@ -74,6 +84,18 @@ async function main(): Promise<void> {
       log(`Dropped ${d.name}`);
     }
   }
+}
+
+/** Creates `n` databases, dropping those already made when one fails. */
+async function createDatabases(adminUrl: string, n: number): Promise<BenchDatabase[]> {
+  const databases: BenchDatabase[] = [];
+  try {
+    while (databases.length < n) databases.push(await createBenchDatabase(adminUrl));
+  } catch (error) {
+    for (const d of databases) await d.drop();
+    throw error;
+  }
+  return databases;
 }
 
 /**
