@@ -322,6 +322,24 @@ describe.each(['memory', 'postgres'] as const)('AggregateRepository on the %s st
     expect((await snapshotted.loadAt(id, { version: 5 })).value).toBe(4);
   });
 
+  it('skips the snapshot lookup while the stream is known to be below the snapshot interval', async () => {
+    const id = newId();
+    const snapshotted = repository(SnapshottedCounter);
+    const counter = new SnapshottedCounter(id);
+    counter.start('few');
+    await snapshotted.save(counter);
+    const lookups = jest.spyOn(moduleRef.get(SnapshotStore), 'load');
+    try {
+      expect((await snapshotted.load(id)).version).toBe(1);
+      expect(lookups).not.toHaveBeenCalled();
+      // A stream this process has not seen is looked up as usual.
+      await expect(snapshotted.find(newId())).resolves.toBeNull();
+      expect(lookups).toHaveBeenCalledTimes(1);
+    } finally {
+      lookups.mockRestore();
+    }
+  });
+
   it("snapshots on every save with 'always'", async () => {
     const id = newId();
     const always = repository(AlwaysSnapshottedCounter);

@@ -62,6 +62,12 @@ export class AggregateRepository<T extends AggregateRoot> {
   private readonly logger: Logger;
   private unsnapshottable = false;
   private readonly metadata: AggregateMetadata;
+  /**
+   * Stream versions this process saw last. For `{ every: n }` snapshots, a stream known
+   * to be below n has no snapshot, so its load skips that round trip. Only a hint: a
+   * stream that grew elsewhere is loaded from its events, which is slower, never wrong.
+   */
+  private readonly knownVersions = new Map<string, number>();
 
   constructor(
     private readonly aggregateClass: AggregateClass<T>,
@@ -164,6 +170,7 @@ export class AggregateRepository<T extends AggregateRoot> {
     );
     aggregate.markPersisted(result.streamVersion);
     aggregate.uncommit();
+    this.remember(this.streamId(aggregate.id), result.streamVersion);
     this.deps.context.recordSave();
     this.publish(events);
     if (snapshotDue(this.metadata.snapshots, before, result.streamVersion)) await this.snapshot(aggregate);
@@ -174,7 +181,7 @@ export class AggregateRepository<T extends AggregateRoot> {
     const aggregate = new this.aggregateClass(id);
     const streamId = this.streamId(id);
     let version = 0;
-    if (this.metadata.snapshots !== 'never' && !limit.until) {
+    if (this.metadata.snapshots !== 'never' && !limit.until && !this.surelyUnsnapshotted(streamId)) {
       const snapshot = await this.deps.snapshots.load(streamId, limit.maxVersion);
       if (snapshot && snapshot.revision === this.metadata.snapshotRevision) {
         const { [DATE_PATHS_KEY]: dates, ...state } = snapshot.state;
@@ -193,7 +200,21 @@ export class AggregateRepository<T extends AggregateRoot> {
     }
     if (version === 0) return null;
     aggregate.markPersisted(version);
+    if (limit.maxVersion === undefined) this.remember(streamId, version);
     return aggregate;
+  }
+
+  private surelyUnsnapshotted(streamId: string): boolean {
+    const policy = this.metadata.snapshots;
+    if (typeof policy !== 'object') return false;
+    const known = this.knownVersions.get(streamId);
+    return known !== undefined && known < policy.every;
+  }
+
+  private remember(streamId: string, version: number): void {
+    // Bounded: forgetting only costs a snapshot lookup.
+    if (this.knownVersions.size >= 10_000) this.knownVersions.clear();
+    this.knownVersions.set(streamId, version);
   }
 
   private publish(events: object[]): void {

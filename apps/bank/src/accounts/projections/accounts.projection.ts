@@ -44,30 +44,23 @@ export class AccountsProjection {
     await manager.update(AccountView, { id: data.accountId }, { status: 'closed', version, updatedAt: createdAt });
   }
 
-  /** Moves the balance and writes the statement line. */
+  /**
+   * Moves the balance and writes the statement line, in one statement: this runs for
+   * every deposit and withdrawal, so it is plain SQL rather than two query builders.
+   */
   private async book(
     manager: EntityManager,
     { eventId, version, createdAt, data }: EventEnvelope<{ accountId: string; amount: number }>,
     kind: AccountTransaction['kind'],
     delta: number,
   ): Promise<void> {
-    const updated = await manager
-      .createQueryBuilder()
-      .update(AccountView)
-      .set({ balance: () => 'balance + :delta', version, updatedAt: createdAt })
-      .setParameter('delta', delta)
-      .where({ id: data.accountId })
-      .returning(['balance'])
-      .execute();
-    const [row] = updated.raw as { balance: string }[];
-    await manager.insert(AccountTransaction, {
-      eventId,
-      accountId: data.accountId,
-      version,
-      kind,
-      amount: data.amount,
-      balanceAfter: Number(row?.balance ?? 0),
-      at: createdAt,
-    });
+    await manager.query(
+      `WITH moved AS (
+         UPDATE bank_account_views SET balance = balance + $3, version = $4, updated_at = $5
+          WHERE id = $2 RETURNING balance)
+       INSERT INTO bank_account_transactions (event_id, account_id, version, kind, amount, balance_after, at)
+       SELECT $1, $2, $4, $6, $7, moved.balance, $5 FROM moved`,
+      [eventId, data.accountId, delta, version, createdAt, kind, data.amount],
+    );
   }
 }
