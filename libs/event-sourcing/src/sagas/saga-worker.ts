@@ -5,6 +5,7 @@ import { ConcurrencyError } from '../errors/concurrency-error';
 import { EventSourcingError } from '../errors/event-sourcing-error';
 import type { MessageContext } from '../events/message-context';
 import { isDatabaseAway } from '../store/postgres/database-away';
+import { inTransaction } from '../store/postgres/in-transaction';
 import type { SagaDefinition } from './saga-definition';
 import type { SagaEngine } from './saga-engine';
 import type { SagaStore } from './saga-store';
@@ -160,18 +161,9 @@ export class SagaWorker {
   }
 
   private async inTransaction<T>(work: (runner: QueryRunner) => Promise<T>): Promise<T> {
-    const runner = this.deps.dataSource.createQueryRunner();
-    try {
-      await runner.connect();
-      await runner.startTransaction();
-      const result = await work(runner);
-      await runner.commitTransaction();
-      if (result) this.kick();
-      return result;
-    } finally {
-      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
-      await runner.release();
-    }
+    const result = await inTransaction(this.deps.dataSource, work);
+    if (result) this.kick();
+    return result;
   }
 
   private sleep(ms: number): Promise<void> {

@@ -6,7 +6,7 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type QueryRunner } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { ParkedEventNotFoundError } from '../errors/parked-event-not-found-error';
 import { UnknownSubscriberError } from '../errors/unknown-subscriber-error';
 import { UnsupportedOperationError } from '../errors/unsupported-operation-error';
@@ -25,6 +25,8 @@ import { SubscriptionConnection } from './subscription-connection';
 import { SubscriptionInspector } from './subscription-inspector';
 import { SubscriptionRunner, type SubscriberState } from './subscription-runner';
 import { describeStatus } from './describe-status';
+import { pollUntil, waitForCursor } from './wait-for-cursor';
+import { inTransaction } from '../store/postgres/in-transaction';
 
 /** Options of {@link Subscriptions.waitFor}. */
 export interface WaitOptions {
@@ -159,7 +161,7 @@ export class Subscriptions implements OnApplicationBootstrap, BeforeApplicationS
         `"${name}" is a ${definition.kind}; only async projections are rebuilt (a replay would repeat side effects).`,
       );
     }
-    await this.inTransaction(async (runner) => {
+    await inTransaction(this.dataSource, async (runner) => {
       // Locks the row, as a batch does first: a batch in flight commits before, or stops after.
       const checkpoint = await this.checkpoints().load(name, runner, true);
       if (checkpoint.status === 'paused') {
@@ -192,7 +194,7 @@ export class Subscriptions implements OnApplicationBootstrap, BeforeApplicationS
     const event = await this.inspector().event(eventId);
     if (!event) throw new ParkedEventNotFoundError(name, eventId);
     // Stopped at it: take the parked record off and resume, under the checkpoint's lock.
-    const resumed = await this.inTransaction(async (runner) => {
+    const resumed = await inTransaction(this.dataSource, async (runner) => {
       const checkpoint = await this.checkpoints().load(name, runner, true);
       if (checkpoint.status !== 'parked' || compareCursors(cursorOf(event), checkpoint.cursor) <= 0) return false;
       await this.checkpoints().unpark(name, eventId, runner);
@@ -204,7 +206,7 @@ export class Subscriptions implements OnApplicationBootstrap, BeforeApplicationS
       return 'resumed';
     }
     try {
-      await this.inTransaction(async (runner) => {
+      await inTransaction(this.dataSource, async (runner) => {
         if (!(await this.checkpoints().unpark(name, eventId, runner)))
           throw new ParkedEventNotFoundError(name, eventId);
         await definition.handle(event, {
@@ -214,7 +216,7 @@ export class Subscriptions implements OnApplicationBootstrap, BeforeApplicationS
         });
       });
     } catch (error) {
-      await this.inTransaction((runner) =>
+      await inTransaction(this.dataSource, (runner) =>
         this.checkpoints().park(name, event, error instanceof Error ? error.message : String(error), 1, runner),
       );
       throw error;
@@ -231,7 +233,7 @@ export class Subscriptions implements OnApplicationBootstrap, BeforeApplicationS
     this.definition(name);
     await this.findParked(name, eventId);
     const event = await this.inspector().event(eventId);
-    await this.inTransaction(async (runner) => {
+    await inTransaction(this.dataSource, async (runner) => {
       const checkpoint = await this.checkpoints().load(name, runner, true);
       await this.checkpoints().unpark(name, eventId, runner);
       if (event && checkpoint.status === 'parked' && compareCursors(cursorOf(event), checkpoint.cursor) > 0) {
@@ -268,18 +270,17 @@ export class Subscriptions implements OnApplicationBootstrap, BeforeApplicationS
    */
   async waitFor(name: string, position: bigint, options: WaitOptions = {}): Promise<void> {
     this.definition(name);
+    const checkpoints = this.checkpoints();
     const timeoutMs = options.timeoutMs ?? 5_000;
     const deadline = Date.now() + timeoutMs;
+    // The event's cursor, once it is committed (the caller may have it from a reply in flight).
     let transactionId: bigint | undefined;
-    for (let pause = 5; ; pause = Math.min(pause * 2, 50)) {
-      transactionId ??= await this.checkpoints().transactionOf(position);
-      if (transactionId !== undefined) {
-        const { cursor } = await this.checkpoints().load(name);
-        if (compareCursors(cursor, { transactionId, position }) >= 0) return;
-      }
-      if (Date.now() >= deadline) throw new WaitTimeoutError(name, position, timeoutMs);
-      await new Promise((resolve) => setTimeout(resolve, pause));
-    }
+    const committed = await pollUntil(deadline, async () => {
+      transactionId ??= await checkpoints.transactionOf(position);
+      return transactionId !== undefined;
+    });
+    if (!committed) throw new WaitTimeoutError(name, position, timeoutMs);
+    await waitForCursor(checkpoints, name, { transactionId: transactionId!, position }, deadline, timeoutMs);
   }
 
   /**
@@ -294,13 +295,7 @@ export class Subscriptions implements OnApplicationBootstrap, BeforeApplicationS
     for (const name of targets) this.definition(name);
     const timeoutMs = options.timeoutMs ?? 5_000;
     const deadline = Date.now() + timeoutMs;
-    for (const name of targets) {
-      for (let pause = 5; ; pause = Math.min(pause * 2, 50)) {
-        if (compareCursors((await this.checkpoints().load(name)).cursor, last) >= 0) break;
-        if (Date.now() >= deadline) throw new WaitTimeoutError(name, last.position, timeoutMs);
-        await new Promise((resolve) => setTimeout(resolve, pause));
-      }
-    }
+    for (const name of targets) await waitForCursor(this.checkpoints(), name, last, deadline, timeoutMs);
   }
 
   /** This instance's view of a subscriber it runs, for tests and logs. @internal */
@@ -331,20 +326,6 @@ export class Subscriptions implements OnApplicationBootstrap, BeforeApplicationS
 
   private wakeAll(): void {
     for (const runner of this.runners.values()) runner.wake();
-  }
-
-  private async inTransaction<T>(work: (runner: QueryRunner) => Promise<T>): Promise<T> {
-    const runner = this.dataSource.createQueryRunner();
-    try {
-      await runner.connect();
-      await runner.startTransaction();
-      const result = await work(runner);
-      await runner.commitTransaction();
-      return result;
-    } finally {
-      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
-      await runner.release();
-    }
   }
 
   private checkpoints(): CheckpointStore {
