@@ -1,3 +1,4 @@
+import { errorMessage } from '../errors/error-message';
 import { Injectable, Logger, Optional, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { ConfigurationError } from '../errors/configuration-error';
@@ -167,7 +168,7 @@ export class EventTypeRegistry implements OnModuleInit, OnApplicationBootstrap {
           envelope.eventId,
           envelope.type,
           envelope.revision,
-          `${upcaster.name} failed: ${error instanceof Error ? error.message : String(error)}`,
+          `${upcaster.name} failed: ${errorMessage(error)}`,
           { cause: error },
         );
       }

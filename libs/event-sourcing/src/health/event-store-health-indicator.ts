@@ -1,3 +1,4 @@
+import { errorMessage } from '../errors/error-message';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { HealthIndicatorResult } from '@nestjs/terminus';
@@ -27,7 +28,7 @@ export class EventStoreHealthIndicator {
       await withTimeout(this.dataSource.query('SELECT 1'), 3000);
       return { [key]: { status: 'up', database, latencyMs: Math.round(performance.now() - started) } };
     } catch (error) {
-      return { [key]: { status: 'down', database, error: error instanceof Error ? error.message : String(error) } };
+      return { [key]: { status: 'down', database, error: errorMessage(error) } };
     }
   }
 }

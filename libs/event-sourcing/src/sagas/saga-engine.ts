@@ -1,3 +1,4 @@
+import { errorMessage } from '../errors/error-message';
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import type { QueryRunner } from 'typeorm';
@@ -77,7 +78,7 @@ export class SagaEngine {
     if (!instance || instance.status !== 'active') return;
     if (!method) {
       this.logger.error(
-        `${definition.owner} ${instance.sagaId}: ${row.command_type} failed for good and the saga has no @OnSagaCommandFailure for it: ${error instanceof Error ? error.message : String(error)}`,
+        `${definition.owner} ${instance.sagaId}: ${row.command_type} failed for good and the saga has no @OnSagaCommandFailure for it: ${errorMessage(error)}`,
       );
       return;
     }
@@ -85,7 +86,7 @@ export class SagaEngine {
       command,
       commandType: row.command_type,
       code: error instanceof EventSourcingError ? error.code : error instanceof Error ? error.name : 'UNKNOWN',
-      message: error instanceof Error ? error.message : String(error),
+      message: errorMessage(error),
       ...(error instanceof DomainError ? { rule: error.rule } : {}),
     };
     await this.step(definition, runner, instance, cause(row.command_id, row.correlation_id ?? undefined), (saga) =>

@@ -1,3 +1,4 @@
+import { errorMessage } from '../errors/error-message';
 import type { Logger } from '@nestjs/common';
 import type { CommandBus } from '@nestjs/cqrs';
 import type { DataSource, QueryRunner } from 'typeorm';
@@ -82,7 +83,7 @@ export class SagaWorker {
         if (this.stopped) break;
         failures++;
         if (failures === 1 || failures % 10 === 0) {
-          this.deps.logger.warn(`Saga worker: ${error instanceof Error ? error.message : String(error)}`);
+          this.deps.logger.warn(`Saga worker: ${errorMessage(error)}`);
         }
         await this.sleep(Math.min(this.deps.maxBackoffMs, 100 * 2 ** Math.min(failures - 1, 10)));
       }
@@ -103,7 +104,7 @@ export class SagaWorker {
         if (await isDatabaseAway(this.deps.dataSource, error)) throw error;
         // Its method threw: the step rolled back; try it again a little later.
         logger.error(
-          `Saga ${deadline.saga_type} ${deadline.saga_id}: deadline "${deadline.name}" failed, again in ${DEADLINE_RETRY_MS} ms: ${describe(error)}`,
+          `Saga ${deadline.saga_type} ${deadline.saga_id}: deadline "${deadline.name}" failed, again in ${DEADLINE_RETRY_MS} ms: ${errorMessage(error)}`,
           error instanceof Error ? error.stack : undefined,
         );
         await store.postponeDeadline(deadline.saga_id, deadline.name, DEADLINE_RETRY_MS);
@@ -133,7 +134,7 @@ export class SagaWorker {
       );
     } catch (error) {
       if (await isDatabaseAway(this.deps.dataSource, error)) throw error;
-      const message = describe(error);
+      const message = errorMessage(error);
       if (!isFinal(error) && row.attempts < COMMAND_ATTEMPTS) {
         await store.postponeCommand(row, 100 * 2 ** (row.attempts - 1), message);
         return true;
@@ -148,7 +149,7 @@ export class SagaWorker {
         });
       } catch (compensation) {
         if (await isDatabaseAway(this.deps.dataSource, compensation)) throw compensation;
-        await store.finishCommand(undefined, row, `${message}; compensation failed: ${describe(compensation)}`);
+        await store.finishCommand(undefined, row, `${message}; compensation failed: ${errorMessage(compensation)}`);
         logger.error(
           `Saga ${row.saga_type} ${row.saga_id}: the failure method for ${row.command_type} threw`,
           compensation instanceof Error ? compensation.stack : undefined,
@@ -190,9 +191,6 @@ export class SagaWorker {
  * an unknown aggregate. A version conflict left after the handler's own retries, and
  * anything unknown, are tried again later.
  */
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 function isFinal(error: unknown): boolean {
   if (error instanceof ConcurrencyError) return !error.retryable;

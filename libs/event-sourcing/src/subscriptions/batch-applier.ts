@@ -1,3 +1,4 @@
+import { errorMessage } from '../errors/error-message';
 import type { EventEnvelope } from '../events/event-envelope';
 import type { GlobalCursor } from '../store/event-store';
 import { isDatabaseAway } from '../store/postgres/database-away';
@@ -119,7 +120,7 @@ export class BatchApplier {
   /** Records the event as parked, and skips it or stops at it, in one transaction. */
   async park(cursor: GlobalCursor, event: EventEnvelope, error: unknown, attempts: number): Promise<void> {
     const skip = this.definition.options.onFailure === 'skip';
-    const message = describe(error);
+    const message = errorMessage(error);
     const runner = this.deps.dataSource.createQueryRunner();
     try {
       await runner.connect();
@@ -146,8 +147,4 @@ export class BatchApplier {
 
 function maxPosition(events: EventEnvelope[]): bigint {
   return events.reduce((max, e) => (e.position > max ? e.position : max), 0n);
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,3 +1,4 @@
+import { errorMessage } from '../errors/error-message';
 import { createHash } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { Client, type ClientConfig } from 'pg';
@@ -142,9 +143,9 @@ export class SubscriptionConnection {
     } catch (error) {
       await client.end().catch(() => undefined);
       this.failures++;
-      this.lastFailure = describe(error);
+      this.lastFailure = errorMessage(error);
       if (this.failures === 1 || this.failures % 20 === 0) {
-        this.logger.warn(`Subscription connection failed (${describe(error)}); retrying`);
+        this.logger.warn(`Subscription connection failed (${errorMessage(error)}); retrying`);
       }
       return;
     }
@@ -184,14 +185,10 @@ export class SubscriptionConnection {
     this.held.clear();
     if (this.closed) return;
     this.logger.warn(
-      `Subscription connection lost${error ? ` (${describe(error)})` : ''}${names.length ? `; released ${names.join(', ')}` : ''}`,
+      `Subscription connection lost${error ? ` (${errorMessage(error)})` : ''}${names.length ? `; released ${names.join(', ')}` : ''}`,
     );
     void client.end().catch(() => undefined);
     // The runners learn at once that their locks are gone, and try to take them again.
     for (const listener of this.wakeListeners) listener();
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

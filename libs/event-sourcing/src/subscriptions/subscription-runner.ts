@@ -1,3 +1,4 @@
+import { errorMessage } from '../errors/error-message';
 import type { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { CheckpointConflictError } from '../errors/checkpoint-conflict-error';
@@ -121,7 +122,7 @@ export class SubscriptionRunner {
         }
         failures++;
         this.state = 'failing';
-        this.lastError = { message: describe(error), at: new Date() };
+        this.lastError = { message: errorMessage(error), at: new Date() };
         const delay = Math.min(this.settings.maxBackoffMs, 100 * 2 ** Math.min(failures - 1, 10));
         if (failures === 1 || failures % 10 === 0) {
           this.deps.logger.warn(`${this.name}: ${this.lastError.message}; trying again in ${delay} ms`);
@@ -198,7 +199,7 @@ export class SubscriptionRunner {
         if (this.stopped) return { cursor, halted: true };
         const delay = Math.min(30_000, retryBackoffMs * 2 ** (attempts - 1));
         this.deps.logger.warn(
-          `${this.name}: ${event.type} ${event.eventId} failed (try ${attempts} of ${maxAttempts}): ${describe(failed.error)}; again in ${delay} ms`,
+          `${this.name}: ${event.type} ${event.eventId} failed (try ${attempts} of ${maxAttempts}): ${errorMessage(failed.error)}; again in ${delay} ms`,
         );
         await this.sleep(delay, false);
         const retry = await this.batches.apply(cursor, [event], replaying, attempts + 1);
@@ -246,8 +247,4 @@ export class SubscriptionRunner {
       this.wakeUp = wake;
     });
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

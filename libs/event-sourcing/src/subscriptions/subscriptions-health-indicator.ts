@@ -1,3 +1,4 @@
+import { errorMessage } from '../errors/error-message';
 import { Injectable } from '@nestjs/common';
 import type { HealthIndicatorResult } from '@nestjs/terminus';
 import { Subscriptions } from './subscriptions';
@@ -27,7 +28,7 @@ export class SubscriptionsHealthIndicator {
     try {
       statuses = await this.subscriptions.status();
     } catch (error) {
-      return { [key]: { status: 'down', error: error instanceof Error ? error.message : String(error) } };
+      return { [key]: { status: 'down', error: errorMessage(error) } };
     }
     const problems: string[] = [];
     const details: Record<string, unknown> = {};

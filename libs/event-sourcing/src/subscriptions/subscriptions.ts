@@ -1,3 +1,4 @@
+import { errorMessage } from '../errors/error-message';
 import {
   Inject,
   Injectable,
@@ -217,7 +218,7 @@ export class Subscriptions implements OnApplicationBootstrap, BeforeApplicationS
       });
     } catch (error) {
       await inTransaction(this.dataSource, (runner) =>
-        this.checkpoints().park(name, event, error instanceof Error ? error.message : String(error), 1, runner),
+        this.checkpoints().park(name, event, errorMessage(error), 1, runner),
       );
       throw error;
     }
