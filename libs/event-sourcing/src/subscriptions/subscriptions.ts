@@ -28,6 +28,7 @@ import { SubscriptionRunner, type SubscriberState } from './subscription-runner'
 import { describeStatus } from './describe-status';
 import { pollUntil, waitForCursor } from './wait-for-cursor';
 import { inTransaction } from '../store/postgres/in-transaction';
+import { shortTag } from '../store/postgres/short-tag';
 
 /** Options of {@link Subscriptions.waitFor}. */
 export interface WaitOptions {
@@ -343,7 +344,5 @@ export class Subscriptions implements OnApplicationBootstrap, BeforeApplicationS
 
 /** The NOTIFY channel of a schema's appends. @internal */
 export function notifyChannel(schema: string): string {
-  let h = 0;
-  for (const char of schema) h = (Math.imul(h, 31) + char.charCodeAt(0)) | 0;
-  return `es_appended_${(h >>> 0).toString(36)}`;
+  return `es_appended_${shortTag(schema)}`;
 }

@@ -23,6 +23,7 @@ import { buildEventQuerySql } from './event-query-sql';
 import { AppendRaceError, PostgresAppend } from './postgres-append';
 import { isRetryableWriteError, isSqlError } from './postgres-errors';
 import { quoteIdentifier } from './quote-identifier';
+import { shortTag } from './short-tag';
 import type { StoreHooks } from '../store-hooks';
 
 /** Options of {@link PostgresEventStore}. */
@@ -287,7 +288,7 @@ function buildSql(s: string): Sql {
     WHERE (transaction_id, position) > ($1::text::xid8, $2::bigint)
       AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())${typeFilter}
     ORDER BY transaction_id, position LIMIT $3`;
-  const statement = (name: string, text: string): Statement => ({ name: `es_${name}_${hash(s)}`, text });
+  const statement = (name: string, text: string): Statement => ({ name: `es_${name}_${shortTag(s)}`, text });
   return {
     schema: s,
     readStream: statement('read_stream', `${streamRange} ORDER BY version LIMIT $4`),
@@ -299,11 +300,4 @@ function buildSql(s: string): Sql {
       `SELECT coalesce(max(version), 0) AS version FROM ${s}.es_events WHERE stream_id = $1`,
     ),
   };
-}
-
-/** A short, stable tag of a schema name, so statements of two schemas get two names. */
-function hash(text: string): string {
-  let h = 0;
-  for (const char of text) h = (Math.imul(h, 31) + char.charCodeAt(0)) | 0;
-  return (h >>> 0).toString(36);
 }
