@@ -1,3 +1,4 @@
+import { CQRS_COMMAND_HANDLER_METADATA } from './cqrs-metadata';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { ConcurrencyError } from '../errors/concurrency-error';
@@ -6,9 +7,6 @@ import { MessageContext } from '../events/message-context';
 import { resolveOptions, type EventSourcingModuleOptions } from '../event-sourcing-options';
 import { EVENT_SOURCING_OPTIONS } from '../event-sourcing.module-definition';
 import { getCommandRetryOptions } from './command-retry.decorator';
-
-// The metadata key @nestjs/cqrs's @CommandHandler writes; it does not export it.
-const CQRS_COMMAND_HANDLER_METADATA = '__commandHandler__';
 
 /** A command with the optional ids this library reads. */
 interface CommandIds {

@@ -1,3 +1,4 @@
+import { CQRS_EVENTS_HANDLER_METADATA } from '../commands/cqrs-metadata';
 import { errorMessage } from '../errors/error-message';
 import { Injectable, Logger, Optional, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
@@ -8,9 +9,6 @@ import { findDatePaths, restoreDates } from './date-paths';
 import { getDomainEventMetadata, requireDomainEventMetadata, type DomainEventClass } from './domain-event.decorator';
 import type { EventEnvelope, EventMetadata, NewEvent } from './event-envelope';
 import type { UpcasterDefinition } from './upcaster.decorator';
-
-// The metadata key @nestjs/cqrs's @EventsHandler writes; it does not export it.
-const CQRS_EVENTS_HANDLER_METADATA = '__eventsHandler__';
 
 /** Metadata key holding the paths of the Dates in an event's data. */
 export const DATE_PATHS_KEY = '$dates';

@@ -1,3 +1,4 @@
+import { CQRS_COMMAND_HANDLER_METADATA } from '../commands/cqrs-metadata';
 import {
   Inject,
   Injectable,
@@ -26,9 +27,6 @@ import { SagaEngine } from './saga-engine';
 import { SagaStore, type SagaInstance } from './saga-store';
 import { SagaWorker } from './saga-worker';
 import { getDurableSagaMetadata } from './durable-saga.decorator';
-
-// The metadata key @nestjs/cqrs's @CommandHandler writes: the command class it takes.
-const CQRS_COMMAND_HANDLER_METADATA = '__commandHandler__';
 
 /** A saga instance with its pending deadlines and commands, as `Sagas` describes it. */
 export interface SagaInstanceDetails<S extends object = Record<string, unknown>> extends SagaInstance<S> {
