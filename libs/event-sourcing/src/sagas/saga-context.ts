@@ -1,3 +1,6 @@
+import { DomainError } from '../errors/domain-error';
+import { errorMessage } from '../errors/error-message';
+import { EventSourcingError } from '../errors/event-sourcing-error';
 import { InvalidQueryError } from '../errors/invalid-query-error';
 
 /** How a saga instance stands. */
@@ -20,6 +23,17 @@ export interface SagaCommandFailure<C = object> {
   message: string;
   /** The business rule, for a `DomainError`. */
   rule?: string;
+}
+
+/** The failure as its method gets it, from the command and what it threw. @internal */
+export function sagaCommandFailure(command: object, commandType: string, error: unknown): SagaCommandFailure {
+  return {
+    command,
+    commandType,
+    code: error instanceof EventSourcingError ? error.code : error instanceof Error ? error.name : 'UNKNOWN',
+    message: errorMessage(error),
+    ...(error instanceof DomainError ? { rule: error.rule } : {}),
+  };
 }
 
 /** What a saga method decided, for the engine to store. @internal */

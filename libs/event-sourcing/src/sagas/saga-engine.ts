@@ -2,12 +2,10 @@ import { errorMessage } from '../errors/error-message';
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import type { QueryRunner } from 'typeorm';
-import { EventSourcingError } from '../errors/event-sourcing-error';
-import { DomainError } from '../errors/domain-error';
 import { findDatePaths, restoreDates } from '../events/date-paths';
 import type { EventEnvelope } from '../events/event-envelope';
 import { DATE_PATHS_KEY, type EventTypeRegistry } from '../events/event-type-registry';
-import { SagaContext, type SagaCommandFailure, type SagaDeadline } from './saga-context';
+import { SagaContext, sagaCommandFailure, type SagaDeadline } from './saga-context';
 import type { SagaDefinition } from './saga-definition';
 import type { CommandRow, DeadlineRow, SagaInstance, SagaStore, StepCause } from './saga-store';
 
@@ -82,13 +80,7 @@ export class SagaEngine {
       );
       return;
     }
-    const failure: SagaCommandFailure = {
-      command,
-      commandType: row.command_type,
-      code: error instanceof EventSourcingError ? error.code : error instanceof Error ? error.name : 'UNKNOWN',
-      message: errorMessage(error),
-      ...(error instanceof DomainError ? { rule: error.rule } : {}),
-    };
+    const failure = sagaCommandFailure(command, row.command_type, error);
     await this.step(definition, runner, instance, cause(row.command_id, row.correlation_id ?? undefined), (saga) =>
       definition.call(method, failure, saga),
     );

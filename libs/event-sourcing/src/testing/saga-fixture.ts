@@ -2,11 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { requireDomainEventMetadata, type DomainEventClass } from '../events/domain-event.decorator';
 import type { EventEnvelope } from '../events/event-envelope';
 import { ConfigurationError } from '../errors/configuration-error';
-import { SagaContext, type SagaCommandFailure, type SagaDeadline, type SagaStatus } from '../sagas/saga-context';
+import { SagaContext, sagaCommandFailure, type SagaDeadline, type SagaStatus } from '../sagas/saga-context';
 import { SagaDefinition } from '../sagas/saga-definition';
 import { getDurableSagaMetadata } from '../sagas/durable-saga.decorator';
-import { DomainError } from '../errors/domain-error';
-import { EventSourcingError } from '../errors/event-sourcing-error';
 
 interface Instance {
   sagaId: string;
@@ -112,13 +110,7 @@ export class SagaFixture {
     const method = this.definition.failureMethod(command);
     if (!method)
       throw new Error(`sagaFixture: ${this.definition.owner} handles no failure of ${command.constructor.name}.`);
-    const failure: SagaCommandFailure = {
-      command,
-      commandType: command.constructor.name,
-      code: error instanceof EventSourcingError ? error.code : error.name,
-      message: error.message,
-      ...(error instanceof DomainError ? { rule: error.rule } : {}),
-    };
+    const failure = sagaCommandFailure(command, command.constructor.name, error);
     return this.step(instance, (saga) => this.definition.call(method, failure, saga));
   }
 
