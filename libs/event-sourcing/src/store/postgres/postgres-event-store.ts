@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import type { DataSource } from 'typeorm';
+import type { DataSource, QueryRunner } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import { ConcurrencyError } from '../../errors/concurrency-error';
 import { EventSourcingError } from '../../errors/event-sourcing-error';
@@ -45,6 +45,12 @@ interface Statement {
   text: string;
 }
 
+/** What a transaction's work may do: append prepared events, read streams. */
+interface TransactionScope {
+  append(prepared: PreparedAppend): Promise<AppendResult>;
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<EventEnvelope[]>;
+}
+
 /** How long an append keeps trying after losing races to concurrent appends. */
 const RACE_BUDGET_MS = 5_000;
 
@@ -80,48 +86,35 @@ export class PostgresEventStore extends EventStore {
     const prepared = prepareAppend(streamId, events, options, this.maxEventSize);
     if (this.hooks.inline?.wants(prepared.events.map((e) => e.type))) {
       // Inline projections run in the append's transaction.
-      return this.transaction((tx) => tx.append(streamId, events, options));
+      return this.inTransaction((scope) => scope.append(prepared));
     }
     const result = await this.withClient((client) => this.appendWithRetries(client, prepared, false));
     if (result.written) this.hooks.committed?.();
     return result;
   }
 
-  override async transaction<T>(work: (tx: EventStoreTransaction) => Promise<T>): Promise<T> {
+  override transaction<T>(work: (tx: EventStoreTransaction) => Promise<T>): Promise<T> {
+    return this.inTransaction((scope) =>
+      work({
+        append: (streamId, events, options) =>
+          scope.append(prepareAppend(streamId, events, options, this.maxEventSize)),
+        readStream: (streamId, options) => scope.readStream(streamId, options),
+      }),
+    );
+  }
+
+  /** Runs `work` in one transaction on one connection, with appends of prepared events. */
+  private async inTransaction<T>(work: (scope: TransactionScope) => Promise<T>): Promise<T> {
     const runner = this.dataSource.createQueryRunner();
     const client = (await runner.connect()) as PoolClient;
     try {
       await runner.startTransaction();
       let written = false;
       const result = await work({
-        append: async (streamId, events, options) => {
-          const prepared = prepareAppend(streamId, events, options, this.maxEventSize);
-          const inline = this.hooks.inline;
-          if (!inline?.wants(prepared.events.map((e) => e.type))) {
-            const appended = await this.appendWithRetries(client, prepared, true);
-            written ||= appended.written;
-            return appended;
-          }
-          // The events and their inline projections stand or fall together, even when the
-          // caller catches the error and goes on with the transaction.
-          await client.query('SAVEPOINT es_inline');
-          try {
-            const appended = await this.appendWithRetries(client, prepared, true);
-            if (appended.written) {
-              const { streamVersion } = appended;
-              const stored = await this.readStreamWith(client, streamId, {
-                fromVersion: streamVersion - prepared.events.length + 1,
-                toVersion: streamVersion,
-              });
-              await inline.apply(stored, runner.manager);
-            }
-            await client.query('RELEASE SAVEPOINT es_inline');
-            written ||= appended.written;
-            return appended;
-          } catch (error) {
-            await client.query('ROLLBACK TO SAVEPOINT es_inline').catch(() => undefined);
-            throw error;
-          }
+        append: async (prepared) => {
+          const appended = await this.appendInTransaction(runner, client, prepared);
+          written ||= appended.written;
+          return appended;
         },
         readStream: (streamId, options) => this.readStreamWith(client, streamId, options),
       });
@@ -133,6 +126,35 @@ export class PostgresEventStore extends EventStore {
       throw error;
     } finally {
       await runner.release();
+    }
+  }
+
+  /** An append inside a transaction, with the inline projections its event types need. */
+  private async appendInTransaction(
+    runner: QueryRunner,
+    client: PoolClient,
+    prepared: PreparedAppend,
+  ): Promise<AppendResult> {
+    const inline = this.hooks.inline;
+    if (!inline?.wants(prepared.events.map((e) => e.type))) return this.appendWithRetries(client, prepared, true);
+    // The events and their inline projections stand or fall together, even when the
+    // caller catches the error and goes on with the transaction.
+    await client.query('SAVEPOINT es_inline');
+    try {
+      const appended = await this.appendWithRetries(client, prepared, true);
+      if (appended.written) {
+        const { streamVersion } = appended;
+        const stored = await this.readStreamWith(client, prepared.streamId, {
+          fromVersion: streamVersion - prepared.events.length + 1,
+          toVersion: streamVersion,
+        });
+        await inline.apply(stored, runner.manager);
+      }
+      await client.query('RELEASE SAVEPOINT es_inline');
+      return appended;
+    } catch (error) {
+      await client.query('ROLLBACK TO SAVEPOINT es_inline').catch(() => undefined);
+      throw error;
     }
   }
 
