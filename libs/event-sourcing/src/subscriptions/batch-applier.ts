@@ -2,6 +2,7 @@ import { errorMessage } from '../errors/error-message';
 import type { EventEnvelope } from '../events/event-envelope';
 import type { GlobalCursor } from '../store/event-store';
 import { isDatabaseAway } from '../store/postgres/database-away';
+import { inTransaction } from '../store/postgres/in-transaction';
 import { isSqlError } from '../store/postgres/postgres-errors';
 import { CheckpointConflictError } from '../errors/checkpoint-conflict-error';
 import { cursorOf } from './global-cursor';
@@ -121,10 +122,7 @@ export class BatchApplier {
   async park(cursor: GlobalCursor, event: EventEnvelope, error: unknown, attempts: number): Promise<void> {
     const skip = this.definition.options.onFailure === 'skip';
     const message = errorMessage(error);
-    const runner = this.deps.dataSource.createQueryRunner();
-    try {
-      await runner.connect();
-      await runner.startTransaction();
+    await inTransaction(this.deps.dataSource, async (runner) => {
       await this.deps.checkpoints.park(this.name, event, message, attempts, runner);
       await this.deps.checkpoints.move(
         this.name,
@@ -133,11 +131,7 @@ export class BatchApplier {
           : { from: cursor, to: cursor, status: 'parked', error: message },
         runner,
       );
-      await runner.commitTransaction();
-    } finally {
-      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
-      await runner.release();
-    }
+    });
     this.deps.logger.error(
       `${this.name}: parked ${event.type} ${event.eventId} (${event.streamId}@${event.version}) after ${attempts} tries${skip ? ' and skipped it' : '; stopped until it is retried or dismissed'}: ${message}`,
       error instanceof Error ? error.stack : undefined,
