@@ -163,14 +163,15 @@ export class AggregateRepository<T extends AggregateRoot> {
       ...options.metadata,
     };
     const before = aggregate.version;
+    const streamId = this.streamId(aggregate.id);
     const result = await this.deps.store.append(
-      this.streamId(aggregate.id),
+      streamId,
       events.map((event) => this.deps.registry.toNewEvent(event, metadata)),
       { expectedVersion: before, streamType: this.metadata.streamType },
     );
     aggregate.markPersisted(result.streamVersion);
     aggregate.uncommit();
-    this.remember(this.streamId(aggregate.id), result.streamVersion);
+    this.remember(streamId, result.streamVersion);
     this.deps.context.recordSave();
     this.publish(events);
     if (snapshotDue(this.metadata.snapshots, before, result.streamVersion)) await this.snapshot(aggregate);
