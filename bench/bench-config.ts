@@ -27,9 +27,15 @@ export interface BenchParams {
   seedBatchSize: number;
 }
 
+/** The parts of a run, in the order they run. */
+export const BENCH_SECTIONS = ['store', 'aggregates', 'projections', 'http'] as const;
+export type BenchSection = (typeof BENCH_SECTIONS)[number];
+
 /** What the command line and environment ask of a run. */
 export interface BenchConfig {
   quick: boolean;
+  /** The sections to run: all by default, or those `--only=a,b` names. */
+  sections: ReadonlySet<BenchSection>;
   /** The server's admin URL; the run creates and drops a database of its own on it. */
   adminUrl: string;
   /** Pool size of both sides. */
@@ -67,12 +73,25 @@ const SCALED: readonly (keyof BenchParams)[] = [
 
 const DEFAULT_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
-/** Reads `--quick` (or `BENCH_QUICK=1`) and `DATABASE_URL`. */
+/** Reads `--quick` (or `BENCH_QUICK=1`), `--only=<sections>` and `DATABASE_URL`. */
 export function loadBenchConfig(argv: readonly string[], env: NodeJS.ProcessEnv): BenchConfig {
-  const unknown = argv.filter((arg) => arg !== '--quick');
-  if (unknown.length > 0) throw new Error(`Unknown argument ${unknown.join(' ')}; the only option is --quick.`);
+  const unknown = argv.filter((arg) => arg !== '--quick' && !arg.startsWith('--only='));
+  if (unknown.length > 0) {
+    throw new Error(`Unknown argument ${unknown.join(' ')}; the options are --quick and --only=<sections>.`);
+  }
   const quick = argv.includes('--quick') || env.BENCH_QUICK === '1';
+  const sections = readSections(argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length));
   const params = { ...FULL };
   if (quick) for (const key of SCALED) params[key] = Math.max(1, Math.round(params[key] / 10));
-  return { quick, adminUrl: env.DATABASE_URL || DEFAULT_ADMIN_URL, poolSize: 20, params };
+  return { quick, sections, adminUrl: env.DATABASE_URL || DEFAULT_ADMIN_URL, poolSize: 20, params };
+}
+
+function readSections(list: string | undefined): ReadonlySet<BenchSection> {
+  if (list === undefined) return new Set(BENCH_SECTIONS);
+  const names = list.split(',').filter(Boolean);
+  const unknown = names.filter((name) => !(BENCH_SECTIONS as readonly string[]).includes(name));
+  if (names.length === 0 || unknown.length > 0) {
+    throw new Error(`--only takes a comma-separated list of ${BENCH_SECTIONS.join(', ')}; got "${list}".`);
+  }
+  return new Set(names as BenchSection[]);
 }

@@ -21,6 +21,7 @@ import { seedReadWorkloads, warmUp, WORKLOADS, type Workload } from './workloads
 // own; then the projections (catch-up against a hand-written loop, append-to-read-model
 // latency), in a second one; last deposits over HTTP, the bank app against a CRUD
 // baseline, in a third and a fourth. All are dropped at the end, also when the run fails.
+// `--only=store,http` runs some sections; only a full run of all writes bench/results.md.
 
 const RESULTS_FILE = path.resolve(__dirname, '../../bench/results.md');
 
@@ -40,18 +41,25 @@ async function main(): Promise<void> {
   );
   const stopOnSignal = dropOnSignal(databases);
   try {
-    const results = await withTargets(database.url, config, (store, raw) => runAll(store, raw, config, database));
-    log(`\n${renderTable(results)}\n`);
-    const aggregates = await runAggregateBenchmarks(database, config, log);
-    log(`\n${renderAggregateTables(aggregates)}\n`);
-    const projections = await runProjectionBenchmarks(projectionDatabase, config, log);
-    log(`\n${renderProjectionTables(projections)}\n`);
-    const http = await runHttpBenchmarks({ bank: bankDatabase, crud: crudDatabase }, config.quick, log);
-    log(`\n${renderHttpTables(http)}\n`);
+    const only = config.sections;
+    const results = only.has('store')
+      ? await withTargets(database.url, config, (store, raw) => runAll(store, raw, config, database))
+      : [];
+    if (only.has('store')) log(`\n${renderTable(results)}\n`);
+    const aggregates = only.has('aggregates') ? await runAggregateBenchmarks(database, config, log) : undefined;
+    if (aggregates) log(`\n${renderAggregateTables(aggregates)}\n`);
+    const projections = only.has('projections')
+      ? await runProjectionBenchmarks(projectionDatabase, config, log)
+      : undefined;
+    if (projections) log(`\n${renderProjectionTables(projections)}\n`);
+    const http = only.has('http')
+      ? await runHttpBenchmarks({ bank: bankDatabase, crud: crudDatabase }, config.quick, log)
+      : undefined;
+    if (http) log(`\n${renderHttpTables(http)}\n`);
     const durationMs = Number(process.hrtime.bigint() - startedAt) / 1e6;
     log(`Whole run: ${(durationMs / 1000).toFixed(1)} s`);
-    if (config.quick) {
-      log('Quick run: bench/results.md left as it is.');
+    if (config.quick || !aggregates || !projections || !http || results.length === 0) {
+      log('Quick or partial run: bench/results.md left as it is.');
       return;
     }
     const cpus = os.cpus();

@@ -94,7 +94,9 @@ export const WORKLOADS: readonly Workload[] = [
       await runWorkers(p.concurrency, async () => {
         for (let append = 0; append < p.appendsPerWriter; append++) {
           const event = benchEvent(randomUUID());
-          retries += await timer.time(() => target.appendContended(`contended-${round}`, event));
+          // Not `retries += await ...`: that reads `retries` before the await and loses the others' counts.
+          const tries = await timer.time(() => target.appendContended(`contended-${round}`, event));
+          retries += tries;
         }
       });
       return { events: p.concurrency * p.appendsPerWriter, retries };
