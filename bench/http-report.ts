@@ -41,10 +41,12 @@ ${renderHttpTables(results)}
 - The two apps share the Express platform, the body limit (64 kB), a \`ValidationPipe\` (whitelist,
   forbidNonWhitelisted, transform) on a class-validator DTO (\`@IsInt() @IsPositive()\`), and the pool size (10).
   - Bank, per deposit: the correlation-id middleware, the Idempotency-Key and ETag interceptors, then
-    \`DepositMoney\` through the \`CommandBus\`: the aggregate loaded (snapshot lookup, then its stream), one
-    event appended with the expected version (the library retries on a conflict) and published. The accounts
-    projection, in the same process, applies the events to the read model afterwards (a balance UPDATE and a
-    statement INSERT each), in batches with its checkpoint.
+    \`DepositMoney\` through the \`CommandBus\`: the aggregate taken warm when this process saved it before
+    (the app runs with \`warmAggregates: 10_000\`; otherwise loaded: snapshot lookup, then its stream), one
+    event appended with the expected version (a stale warm copy fails it, and the library runs the command
+    again on the stored stream) and published. The accounts projection, in the same process, applies the
+    events to the read model afterwards (one statement per deposit: the balance and the statement line), in
+    batches with its checkpoint.
   - CRUD: one query-builder \`UPDATE … SET balance = balance + :amount WHERE id = :id RETURNING balance\`
     (404 when no row), answering \`{ id, balance }\`.
 - The apps run as child processes, autocannon in the benchmark's own: on a machine of few cores, an app

@@ -17,6 +17,8 @@ import { OperatorModule } from './operator/operator.module';
         database: process.env.DATABASE_URL,
         embedded: { dataDir: process.env.EMBEDDED_PG_DIR ?? '.data/bank' },
         applicationName: process.env.PG_APPLICATION_NAME ?? 'bank',
+        // The next command on an account skips reading its stream (README: Warm aggregates).
+        warmAggregates: 10_000,
         // The read model's tables, created at startup with the store's own.
         typeorm: { migrations: [AccountReadModel1764300000000] },
       }),

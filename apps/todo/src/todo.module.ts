@@ -15,6 +15,8 @@ import { TodoReadModel1764400000000 } from './lists/projections/todo-read-model.
         database: process.env.DATABASE_URL,
         embedded: { dataDir: process.env.EMBEDDED_PG_DIR ?? '.data/todo' },
         applicationName: process.env.PG_APPLICATION_NAME ?? 'todo',
+        // The next command on a list skips reading its stream (README: Warm aggregates).
+        warmAggregates: 10_000,
         // The read model's tables, created at startup with the store's own.
         typeorm: { migrations: [TodoReadModel1764400000000] },
       }),

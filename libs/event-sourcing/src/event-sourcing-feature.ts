@@ -64,15 +64,18 @@ export function featureModule(module: Type, feature: EventSourcingFeature): Dyna
       context: MessageContext,
       options: EventSourcingModuleOptions,
       eventBus: EventBus | undefined,
-    ) =>
-      new AggregateRepository(aggregateClass, {
+    ) => {
+      const { unknownEvents, warmAggregates } = resolveOptions(options);
+      return new AggregateRepository(aggregateClass, {
         store,
         snapshots,
         registry,
         context,
         eventBus,
-        unknownEvents: resolveOptions(options).unknownEvents,
-      }),
+        unknownEvents,
+        warmAggregates,
+      });
+    },
   }));
   const featureId = ++featureCount;
   const registration: FactoryProvider = {

@@ -1,4 +1,5 @@
 import type { DataSourceOptions, LoggerOptions } from 'typeorm';
+import { ConfigurationError } from './errors/configuration-error';
 import type { EmbeddedPostgresOptions } from './store/postgres/embedded-postgres-server';
 
 /** TypeORM's PostgreSQL data-source options. */
@@ -41,6 +42,21 @@ export interface EventSourcingModuleOptions {
    * `@CommandRetry` overrides it per handler.
    */
   commandRetry?: { attempts?: number; backoffMs?: number };
+  /**
+   * Aggregates kept in memory per aggregate class after a command saved them, at most
+   * this many (least recently used go first). Default 0: every command reads its
+   * aggregate's stream. With warm aggregates, the next command on the same aggregate in
+   * this process skips that read, and is still decided on current state even when other
+   * instances write the same streams:
+   * - its save appends with the kept version as expected version, so a stale aggregate
+   *   fails with `ConcurrencyError` and the handler runs again on the stored stream;
+   * - a command that saves nothing, fails, or saves another aggregate first asks the
+   *   stream's version (one cheap query) and runs again if it moved on.
+   *
+   * Used only inside `@CommandHandler`s that may run again (`@CommandRetry` attempts
+   * above 1). Do not keep references to an aggregate after the handler returns.
+   */
+  warmAggregates?: number;
   /** What reading a stored event whose type has no class does: throw (default) or skip it. */
   unknownEvents?: 'throw' | 'skip';
   /** Run the store's (and your) migrations at startup, under an advisory lock. Default true. */
@@ -81,6 +97,7 @@ export interface ResolvedOptions extends Omit<EventSourcingModuleOptions, 'comma
   applicationName: string;
   runMigrations: boolean;
   unknownEvents: 'throw' | 'skip';
+  warmAggregates: number;
   commandRetry: { attempts: number; backoffMs: number };
   subscriptions: Required<SubscriptionOptions>;
 }
@@ -96,6 +113,7 @@ export function resolveOptions(options: EventSourcingModuleOptions): ResolvedOpt
     applicationName: options.applicationName ?? 'event-sourcing',
     runMigrations: options.runMigrations ?? true,
     unknownEvents: options.unknownEvents ?? 'throw',
+    warmAggregates: nonNegativeInteger('warmAggregates', options.warmAggregates ?? 0),
     commandRetry: { attempts: options.commandRetry?.attempts ?? 10, backoffMs: options.commandRetry?.backoffMs ?? 10 },
     subscriptions: {
       run: options.subscriptions?.run ?? true,
@@ -105,4 +123,13 @@ export function resolveOptions(options: EventSourcingModuleOptions): ResolvedOpt
       heldBackAfterMs: options.subscriptions?.heldBackAfterMs ?? 2000,
     },
   };
+}
+
+function nonNegativeInteger(option: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new ConfigurationError(
+      `EventSourcingModule option ${option} must be a whole number >= 0, not ${String(value)}.`,
+    );
+  }
+  return value;
 }

@@ -16,6 +16,7 @@ import type { SnapshotStore } from '../store/snapshot-store';
 import { requireAggregateMetadata, type AggregateMetadata, type SnapshotPolicy } from './aggregate.decorator';
 import type { AggregateRoot } from './aggregate-root';
 import { getApplyHandlers } from './apply.decorator';
+import { WarmAggregates } from './warm-aggregates';
 
 /** A concrete aggregate class: constructed with its id. */
 export type AggregateClass<T extends AggregateRoot = AggregateRoot> = new (id: string) => T;
@@ -50,6 +51,8 @@ export interface AggregateRepositoryDeps {
   context: MessageContext;
   eventBus: EventBus | undefined;
   unknownEvents: UnknownEventPolicy;
+  /** Aggregates kept in memory between commands, at most this many; 0 keeps none. */
+  warmAggregates: number;
 }
 
 /**
@@ -68,6 +71,7 @@ export class AggregateRepository<T extends AggregateRoot> {
    * stream that grew elsewhere is loaded from its events, which is slower, never wrong.
    */
   private readonly knownVersions = new Map<string, number>();
+  private readonly warm: WarmAggregates<T> | undefined;
 
   constructor(
     private readonly aggregateClass: AggregateClass<T>,
@@ -75,6 +79,7 @@ export class AggregateRepository<T extends AggregateRoot> {
   ) {
     this.metadata = requireAggregateMetadata(aggregateClass);
     this.logger = new Logger(`AggregateRepository<${aggregateClass.name}>`);
+    this.warm = deps.warmAggregates > 0 ? new WarmAggregates(deps.warmAggregates) : undefined;
     for (const eventClass of getApplyHandlers(aggregateClass.prototype as object).keys()) {
       deps.registry.register(eventClass, aggregateClass.name);
     }
@@ -100,7 +105,7 @@ export class AggregateRepository<T extends AggregateRoot> {
    * @throws UnknownEventTypeError, UpcastError when a stored event cannot be read.
    */
   async load(id: string, options: LoadOptions = {}): Promise<T> {
-    const aggregate = await this.find(id);
+    const aggregate = this.takeWarm(id, options.expectedVersion) ?? (await this.rebuild(id, {}));
     if (!aggregate) throw new AggregateNotFoundError(this.aggregateClass.name, id);
     if (options.expectedVersion !== undefined && aggregate.version !== options.expectedVersion) {
       throw new ConcurrencyError(this.streamId(id), options.expectedVersion, aggregate.version, false);
@@ -109,8 +114,8 @@ export class AggregateRepository<T extends AggregateRoot> {
   }
 
   /** The aggregate, or null when it has no events. */
-  find(id: string): Promise<T | null> {
-    return this.rebuild(id, {});
+  async find(id: string): Promise<T | null> {
+    return this.takeWarm(id) ?? this.rebuild(id, {});
   }
 
   /** Whether the aggregate has any event. */
@@ -164,6 +169,10 @@ export class AggregateRepository<T extends AggregateRoot> {
     };
     const before = aggregate.version;
     const streamId = this.streamId(aggregate.id);
+    const warmScope = this.deps.context.warmScope();
+    // What the command decided may rest on other aggregates taken warm: they must be current.
+    const stale = await warmScope?.firstStale(streamId);
+    if (stale) throw new ConcurrencyError(stale.streamId, stale.version, stale.actual);
     const result = await this.deps.store.append(
       streamId,
       events.map((event) => this.deps.registry.toNewEvent(event, metadata)),
@@ -173,9 +182,29 @@ export class AggregateRepository<T extends AggregateRoot> {
     aggregate.uncommit();
     this.remember(streamId, result.streamVersion);
     this.deps.context.recordSave();
+    if (warmScope) {
+      warmScope.confirmed(streamId);
+      const warm = this.warm;
+      if (warm) warmScope.keepOnSuccess(() => warm.keep(streamId, aggregate));
+    }
     this.publish(events);
     if (snapshotDue(this.metadata.snapshots, before, result.streamVersion)) await this.snapshot(aggregate);
     return { version: result.streamVersion, position: result.position, events };
+  }
+
+  /**
+   * The aggregate kept warm by an earlier command, when the current command may use one
+   * (see `warmAggregates` in the module options). Its state is confirmed later: by the
+   * append of its save, else by the command handler enhancer asking the stream's version.
+   */
+  private takeWarm(id: string, expectedVersion?: number): T | undefined {
+    const scope = this.deps.context.warmScope();
+    if (!this.warm || !scope) return undefined;
+    const streamId = this.streamId(id);
+    const aggregate = this.warm.take(streamId);
+    if (!aggregate || (expectedVersion !== undefined && aggregate.version !== expectedVersion)) return undefined;
+    scope.took(streamId, aggregate.version, () => this.deps.store.streamVersion(streamId));
+    return aggregate;
   }
 
   private async rebuild(id: string, limit: { maxVersion?: number; until?: Date }): Promise<T | null> {

@@ -22,7 +22,8 @@ type Execute = (command: unknown) => Promise<unknown>;
  * Wraps every `@CommandHandler`'s `execute` at startup, so that handlers written the
  * usual `@nestjs/cqrs` way (1) run with the command's correlation and causation ids,
  * which the aggregate repository writes into every event, and (2) run again, a bounded
- * number of times, when they fail with a `ConcurrencyError`. @internal
+ * number of times, when they fail with a `ConcurrencyError`, or when what they decided
+ * rested on a warm aggregate (see `warmAggregates`) that proves stale. @internal
  */
 @Injectable()
 export class CommandHandlerEnhancer implements OnModuleInit {
@@ -34,8 +35,12 @@ export class CommandHandlerEnhancer implements OnModuleInit {
     @Inject(EVENT_SOURCING_OPTIONS) private readonly options: EventSourcingModuleOptions,
   ) {}
 
+  private warmAggregates = false;
+
   onModuleInit(): void {
-    const defaults = resolveOptions(this.options).commandRetry;
+    const resolved = resolveOptions(this.options);
+    const defaults = resolved.commandRetry;
+    this.warmAggregates = resolved.warmAggregates > 0;
     for (const wrapper of this.discovery.getProviders()) {
       const metatype = wrapper.metatype;
       const instance = wrapper.instance as unknown;
@@ -51,26 +56,39 @@ export class CommandHandlerEnhancer implements OnModuleInit {
   }
 
   private enhance(execute: Execute, attempts: number, backoffMs: number, name: string): Execute {
+    // Warm aggregates need a second try to fall back on when one proves stale.
+    const warm = this.warmAggregates && attempts > 1;
     return (command) => {
       const ids = (command ?? {}) as CommandIds;
       return this.context.runMessage(ids.commandId, ids.correlationId, async () => {
         for (let attempt = 1; ; attempt++) {
           const savesBefore = this.context.saveCount();
+          const scope = warm ? this.context.openWarmScope() : undefined;
+          // Not again when it cannot help, or when this try already stored something.
+          const mayRetry = (): boolean => attempt < attempts && this.context.saveCount() === savesBefore;
+          let outcome: { result: unknown } | { error: unknown };
           try {
-            return await execute(command);
+            outcome = { result: await execute(command) };
           } catch (error) {
-            // Not again when it cannot help, or when this try already stored something.
-            const again =
-              error instanceof ConcurrencyError &&
-              error.retryable &&
-              attempt < attempts &&
-              this.context.saveCount() === savesBefore;
-            if (!again) throw error;
-            this.logger.debug(`${name}: ${error.message} Try ${attempt + 1} of ${attempts}.`);
-            // Full jitter over an exponentially growing window spreads the contenders out.
-            const window = Math.min(backoffMs * 2 ** (attempt - 1), 1000);
-            await new Promise((resolve) => setTimeout(resolve, Math.random() * window));
+            if (error instanceof ConcurrencyError && error.retryable && mayRetry()) {
+              this.logger.debug(`${name}: ${error.message} Try ${attempt + 1} of ${attempts}.`);
+              // Full jitter over an exponentially growing window spreads the contenders out.
+              const window = Math.min(backoffMs * 2 ** (attempt - 1), 1000);
+              await new Promise((resolve) => setTimeout(resolve, Math.random() * window));
+              continue;
+            }
+            outcome = { error };
           }
+          // An outcome drawn from a warm aggregate that a save has not confirmed holds only
+          // if its stream has not moved on; else the handler runs again on stored state.
+          const stale = await scope?.firstStale();
+          if (stale && mayRetry()) {
+            this.logger.debug(`${name}: ${stale.streamId} was kept at ${stale.version}, is at ${stale.actual}. Again.`);
+            continue;
+          }
+          if ('error' in outcome) throw outcome.error;
+          scope?.succeeded();
+          return outcome.result;
         }
       });
     };

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { WarmScope } from '../aggregates/warm-aggregates';
 
 /** The ids that tie a piece of work to what caused it. */
 export interface MessageIds {
@@ -21,6 +22,7 @@ export interface MessageIds {
 export class MessageContext {
   private readonly storage = new AsyncLocalStorage<MessageIds>();
   private readonly saves = new WeakMap<MessageIds, number>();
+  private readonly warmScopes = new WeakMap<MessageIds, WarmScope>();
 
   /** The ids of the work in progress, if any. */
   current(): MessageIds | undefined {
@@ -42,6 +44,24 @@ export class MessageContext {
   saveCount(): number {
     const ids = this.current();
     return ids ? (this.saves.get(ids) ?? 0) : 0;
+  }
+
+  /**
+   * Starts a try of the current command's handler that may use warm aggregates, and
+   * returns what it records (undefined outside a message). @internal
+   */
+  openWarmScope(): WarmScope | undefined {
+    const ids = this.current();
+    if (!ids) return undefined;
+    const scope = new WarmScope();
+    this.warmScopes.set(ids, scope);
+    return scope;
+  }
+
+  /** The warm scope of the current try, when its handler may use warm aggregates. @internal */
+  warmScope(): WarmScope | undefined {
+    const ids = this.current();
+    return ids ? this.warmScopes.get(ids) : undefined;
   }
 
   /**
