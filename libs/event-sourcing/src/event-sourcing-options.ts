@@ -50,11 +50,12 @@ export interface EventSourcingModuleOptions {
    * instances write the same streams:
    * - its save appends with the kept version as expected version, so a stale aggregate
    *   fails with `ConcurrencyError` and the handler runs again on the stored stream;
-   * - a command that saves nothing, fails, or saves another aggregate first asks the
-   *   stream's version (one cheap query) and runs again if it moved on.
+   * - before any other write (another aggregate's save, a nested command), and when the
+   *   command saves nothing or fails, the stream's version is asked (one cheap query):
+   *   a stale copy runs the handler again.
    *
-   * Used only inside `@CommandHandler`s that may run again (`@CommandRetry` attempts
-   * above 1). Do not keep references to an aggregate after the handler returns.
+   * Used only inside `@CommandHandler`s, never on their last try, nor by in-process event
+   * handlers. Do not keep references to an aggregate after the handler returns.
    */
   warmAggregates?: number;
   /** What reading a stored event whose type has no class does: throw (default) or skip it. */

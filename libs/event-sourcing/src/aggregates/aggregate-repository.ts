@@ -171,7 +171,7 @@ export class AggregateRepository<T extends AggregateRoot> {
     const streamId = this.streamId(aggregate.id);
     const warmScope = this.deps.context.warmScope();
     // What the command decided may rest on other aggregates taken warm: they must be current.
-    const stale = await warmScope?.firstStale(streamId);
+    const stale = await warmScope?.closeForWrite(streamId);
     if (stale) throw new ConcurrencyError(stale.streamId, stale.version, stale.actual);
     const result = await this.deps.store.append(
       streamId,
@@ -182,11 +182,8 @@ export class AggregateRepository<T extends AggregateRoot> {
     aggregate.uncommit();
     this.remember(streamId, result.streamVersion);
     this.deps.context.recordSave();
-    if (warmScope) {
-      warmScope.confirmed(streamId);
-      const warm = this.warm;
-      if (warm) warmScope.keepOnSuccess(() => warm.keep(streamId, aggregate));
-    }
+    const warm = this.warm;
+    if (warmScope && warm) warmScope.saved(streamId, () => warm.keep(streamId, aggregate));
     this.publish(events);
     if (snapshotDue(this.metadata.snapshots, before, result.streamVersion)) await this.snapshot(aggregate);
     return { version: result.streamVersion, position: result.position, events };
@@ -199,11 +196,17 @@ export class AggregateRepository<T extends AggregateRoot> {
    */
   private takeWarm(id: string, expectedVersion?: number): T | undefined {
     const scope = this.deps.context.warmScope();
-    if (!this.warm || !scope) return undefined;
+    const warm = this.warm;
+    if (!warm || !scope?.open) return undefined;
     const streamId = this.streamId(id);
-    const aggregate = this.warm.take(streamId);
+    const aggregate = warm.take(streamId);
     if (!aggregate || (expectedVersion !== undefined && aggregate.version !== expectedVersion)) return undefined;
-    scope.took(streamId, aggregate.version, () => this.deps.store.streamVersion(streamId));
+    scope.took(
+      streamId,
+      aggregate.version,
+      () => this.deps.store.streamVersion(streamId),
+      () => warm.keep(streamId, aggregate),
+    );
     return aggregate;
   }
 
@@ -249,7 +252,10 @@ export class AggregateRepository<T extends AggregateRoot> {
 
   private publish(events: object[]): void {
     try {
-      this.deps.eventBus?.publishAll(events);
+      // In-process handlers run outside the command's warm scope: their loads read streams.
+      this.deps.context.runDetached(() => {
+        this.deps.eventBus?.publishAll(events);
+      });
     } catch (error) {
       // The events are stored: a failing in-process subscriber must not fail the save.
       this.logger.error(

@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Module } from '@nestjs/common';
-import { Command, CommandBus, CommandHandler, CqrsModule, type ICommandHandler } from '@nestjs/cqrs';
+import {
+  Command,
+  CommandBus,
+  CommandHandler,
+  CqrsModule,
+  EventsHandler,
+  type ICommandHandler,
+  type IEventHandler,
+} from '@nestjs/cqrs';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
 import { CommandRetry } from '../commands/command-retry.decorator';
@@ -20,7 +28,11 @@ import { getAggregateRepositoryToken, InjectAggregateRepository } from './inject
 
 @DomainEvent('wallet.credited')
 class Credited {
-  constructor(readonly amount: number) {}
+  constructor(
+    readonly amount: number,
+    /** A wallet whose balance the in-process event handler below looks up. */
+    readonly peekAt?: string,
+  ) {}
 }
 
 @DomainEvent('wallet.debited')
@@ -34,8 +46,8 @@ class NotEnoughMoney extends Error {}
 class Wallet extends AggregateRoot {
   balance = 0;
 
-  credit(amount: number): void {
-    this.apply(new Credited(amount));
+  credit(amount: number, peekAt?: string): void {
+    this.apply(new Credited(amount, peekAt));
   }
 
   debit(amount: number): void {
@@ -88,6 +100,30 @@ class CreditIfCovered extends Command<WalletState> {
 }
 /** Applies a credit, then fails before saving it. */
 class CreditThenFail extends Credit {}
+/** Reads the wallet, then dispatches a Credit of 1 to it: the nested command writes. */
+class TopUpByOne extends Balance {}
+/** Two tries at most; `between` runs after the load, before the decision. */
+class DebitWithPause extends Command<WalletState> {
+  constructor(
+    readonly id: string,
+    readonly amount: number,
+    readonly between: (attempt: number) => Promise<void>,
+  ) {
+    super();
+  }
+}
+/** Credits `id` with an event that makes the event handler read `peekAt`. */
+class CreditAndPeek extends Command<WalletState> {
+  constructor(
+    readonly id: string,
+    readonly peekAt: string,
+  ) {
+    super();
+  }
+}
+
+/** Aggregate instances in use by a command right now: two at once would be a shared instance. */
+const inUse = new Set<Wallet>();
 
 abstract class WalletHandler {
   constructor(@InjectAggregateRepository(Wallet) protected readonly wallets: AggregateRepository<Wallet>) {}
@@ -102,9 +138,16 @@ abstract class WalletHandler {
       expectedVersion === undefined
         ? ((await this.wallets.find(id)) ?? new Wallet(id))
         : await this.wallets.load(id, { expectedVersion });
-    decide(wallet);
-    const { version } = await this.wallets.save(wallet);
-    return { balance: wallet.balance, version };
+    if (inUse.has(wallet)) throw new Error('two commands hold one aggregate instance');
+    inUse.add(wallet);
+    try {
+      await new Promise((resolve) => setImmediate(resolve)); // let concurrent commands interleave
+      decide(wallet);
+      const { version } = await this.wallets.save(wallet);
+      return { balance: wallet.balance, version };
+    } finally {
+      inUse.delete(wallet);
+    }
   }
 }
 
@@ -156,9 +199,63 @@ class CreditThenFailHandler extends WalletHandler implements ICommandHandler<Cre
   }
 }
 
+@CommandHandler(TopUpByOne)
+class TopUpByOneHandler extends WalletHandler implements ICommandHandler<TopUpByOne> {
+  constructor(
+    @InjectAggregateRepository(Wallet) wallets: AggregateRepository<Wallet>,
+    private readonly commands: CommandBus,
+  ) {
+    super(wallets);
+  }
+
+  async execute({ id }: TopUpByOne): Promise<WalletState> {
+    const { balance } = await this.wallets.load(id);
+    return this.commands.execute(new Credit(id, balance > 0 ? 1 : 0));
+  }
+}
+
+@CommandHandler(DebitWithPause)
+@CommandRetry({ attempts: 2 })
+class DebitWithPauseHandler extends WalletHandler implements ICommandHandler<DebitWithPause> {
+  private readonly tries = new Map<DebitWithPause, number>();
+
+  async execute(command: DebitWithPause): Promise<WalletState> {
+    const attempt = (this.tries.get(command) ?? 0) + 1;
+    this.tries.set(command, attempt);
+    const wallet = await this.wallets.load(command.id);
+    await command.between(attempt);
+    wallet.debit(command.amount);
+    const { version } = await this.wallets.save(wallet);
+    return { balance: wallet.balance, version };
+  }
+}
+
+@CommandHandler(CreditAndPeek)
+class CreditAndPeekHandler extends WalletHandler implements ICommandHandler<CreditAndPeek> {
+  execute({ id, peekAt }: CreditAndPeek): Promise<WalletState> {
+    return this.change(id, undefined, (w) => w.credit(1, peekAt));
+  }
+}
+
+/** What the in-process event handler saw of the wallets it looked up. */
+const peeked: number[] = [];
+
+@EventsHandler(Credited)
+class PeekingHandler implements IEventHandler<Credited> {
+  constructor(@InjectAggregateRepository(Wallet) private readonly wallets: AggregateRepository<Wallet>) {}
+
+  async handle({ peekAt }: Credited): Promise<void> {
+    if (peekAt) peeked.push((await this.wallets.load(peekAt)).balance);
+  }
+}
+
 @Module({
   imports: [EventSourcingModule.forFeature({ aggregates: [Wallet] })],
   providers: [
+    TopUpByOneHandler,
+    DebitWithPauseHandler,
+    CreditAndPeekHandler,
+    PeekingHandler,
     CreditHandler,
     CreditOnceHandler,
     DebitHandler,
@@ -175,6 +272,8 @@ interface Instance {
   wallets: AggregateRepository<Wallet>;
   /** Streams whose events this instance read, in order. */
   streamReads: string[];
+  /** Streams whose version this instance asked, in order. */
+  versionQueries: string[];
 }
 
 async function startInstance(url: string, warmAggregates: number): Promise<Instance> {
@@ -198,12 +297,19 @@ async function startInstance(url: string, warmAggregates: number): Promise<Insta
     streamReads.push(streamId);
     return iterate(streamId, options);
   });
+  const versionQueries: string[] = [];
+  const streamVersion = store.streamVersion.bind(store);
+  jest.spyOn(store, 'streamVersion').mockImplementation((streamId) => {
+    versionQueries.push(streamId);
+    return streamVersion(streamId);
+  });
   const bus = moduleRef.get(CommandBus);
   return {
     moduleRef,
     run: (command) => bus.execute(command),
     wallets: moduleRef.get(getAggregateRepositoryToken(Wallet)),
     streamReads,
+    versionQueries,
   };
 }
 
@@ -258,8 +364,10 @@ describe('warm aggregates (kept in memory between commands)', () => {
     const id = randomUUID();
     await a.run(new Credit(id, 10));
     const readsBefore = reads(a, id);
+    const versionQueriesBefore = a.versionQueries.length;
     await expect(a.run(new Debit(id, 50))).rejects.toThrow(NotEnoughMoney);
     expect(reads(a, id)).toBe(readsBefore);
+    expect(a.versionQueries.slice(versionQueriesBefore)).toEqual([`wallet-${id}`]);
     expect(await stored(id)).toBe(10);
   });
 
@@ -297,6 +405,66 @@ describe('warm aggregates (kept in memory between commands)', () => {
 
     await b.run(new Credit(id, 4)); // a keeps version 3; the stream is at 4
     expect(await a.run(new Credit(id, 1, 4))).toEqual({ balance: 21, version: 5 });
+  });
+
+  it('runs a command that dispatches another one once, the warm copy it read confirmed first', async () => {
+    const id = randomUUID();
+    await a.run(new Credit(id, 10));
+    expect(await a.run(new TopUpByOne(id))).toEqual({ balance: 11, version: 2 });
+    expect(await a.wallets.load(id)).toMatchObject({ balance: 11, version: 2 });
+
+    await b.run(new Credit(id, 5)); // what a keeps is stale: the outer handler runs again first
+    expect(await a.run(new TopUpByOne(id))).toEqual({ balance: 17, version: 4 });
+    expect((await a.wallets.load(id)).version).toBe(4);
+  });
+
+  it('decides the last try on the stream, even when the copy kept in between went stale', async () => {
+    const id = randomUUID();
+    await a.run(new Credit(id, 10));
+    await b.run(new Credit(id, 100)); // 110; a keeps 10
+    let paused!: () => void;
+    let resume!: () => void;
+    const pausedOnce = new Promise<void>((resolve) => (paused = resolve));
+    const resumed = new Promise<void>((resolve) => (resume = resolve));
+    const debit = a.run(
+      new DebitWithPause(id, 150, async (attempt) => {
+        if (attempt !== 1) return;
+        paused();
+        await resumed;
+      }),
+    );
+    await pausedOnce; // try 1 holds the copy at 10
+    await a.run(new Credit(id, 1)); // meanwhile a reads the stream, saves 111 and keeps that
+    await b.run(new Credit(id, 100)); // 211: what a keeps is stale again
+    resume();
+    // Try 1 refuses on 10 (stale); try 2, the last, reads the stream: 211.
+    expect(await debit).toEqual({ balance: 61, version: 5 });
+  });
+
+  it('keeps the outcome when asking the stream version fails, by running the command again', async () => {
+    const id = randomUUID();
+    await a.run(new Credit(id, 10));
+    const store = a.moduleRef.get(EventStore);
+    jest.spyOn(store, 'streamVersion').mockRejectedValueOnce(new Error('connection reset'));
+    expect(await a.run(new Balance(id))).toEqual({ balance: 10, version: 1 });
+  });
+
+  it("gives in-process event handlers the stored state, not the command's warm copies", async () => {
+    const [payer, watched] = [randomUUID(), randomUUID()];
+    await a.run(new Credit(watched, 10)); // a keeps it at 10
+    await b.run(new Credit(watched, 5)); // it is at 15
+    peeked.length = 0;
+    await a.run(new CreditAndPeek(payer, watched));
+    await new Promise((resolve) => setTimeout(resolve, 100)); // event handlers run after the save
+    expect(peeked).toEqual([15]);
+  });
+
+  it('never lets two concurrent commands of one instance hold the same aggregate instance', async () => {
+    const id = randomUUID();
+    await a.run(new Credit(id, 1));
+    const results = await Promise.all(Array.from({ length: 8 }, () => a.run(new Credit(id, 1))));
+    expect(results.map((r) => r.version).sort((x, y) => x - y)).toEqual([2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(await stored(id)).toBe(9);
   });
 
   it('serves loads outside command handlers from the stream', async () => {

@@ -32,52 +32,77 @@ export class WarmAggregates<T extends AggregateRoot> {
   }
 }
 
+/** A warm copy a try took: at which version, how to ask the stream's, how to put it back. */
+interface TakenCopy {
+  version: number;
+  currentVersion: () => Promise<number>;
+  putBack: () => void;
+  confirmed: boolean;
+}
+
 /**
- * What one try of a command handler did with warm aggregates: those it took from a cache
- * and no save has yet shown to be current, and those to keep once it succeeds. The
- * command handler enhancer opens one per try. @internal
+ * What one try of a command handler did with warm aggregates: the copies it took, which
+ * of them are confirmed current, and the aggregates to keep once it succeeds. The command
+ * handler enhancer opens one per try (none on the last try, which could not run again).
+ *
+ * The scope closes at the try's first save or nested command: nothing is written on the
+ * strength of a copy before that copy is confirmed, and later loads read the stream, so a
+ * try that has written something never needs to run again. @internal
  */
 export class WarmScope {
-  private readonly unconfirmed = new Map<string, { version: number; currentVersion: () => Promise<number> }>();
+  private readonly taken = new Map<string, TakenCopy>();
   private readonly toKeep: (() => void)[] = [];
+  private closed = false;
 
-  /** Records a warm load at `version`; `currentVersion` asks the store for the stream's. */
-  took(streamId: string, version: number, currentVersion: () => Promise<number>): void {
-    this.unconfirmed.set(streamId, { version, currentVersion });
+  /** Whether loads may still take warm copies. */
+  get open(): boolean {
+    return !this.closed;
   }
 
-  /** A save appended with the loaded version as expected version: the state was current. */
-  confirmed(streamId: string): void {
-    this.unconfirmed.delete(streamId);
+  /** Records a copy taken at `version`. */
+  took(streamId: string, version: number, currentVersion: () => Promise<number>, putBack: () => void): void {
+    this.taken.set(streamId, { version, currentVersion, putBack, confirmed: false });
   }
 
   /**
-   * The first warm load (`except`'s aside) whose stream has moved on, asking the store
-   * for each one not yet confirmed; those found current count as confirmed from then on.
+   * Before a write (a save, a nested command): the first copy (`except`'s aside, which the
+   * save's own append confirms) whose stream has moved on, and no more warm loads after.
    */
-  async firstStale(except?: string): Promise<StaleLoad | undefined> {
-    for (const [streamId, { version, currentVersion }] of [...this.unconfirmed]) {
-      if (streamId === except) continue;
-      const actual = await currentVersion();
-      if (actual !== version) return { streamId, version, actual };
-      this.unconfirmed.delete(streamId);
+  async closeForWrite(except?: string): Promise<StaleCopy | undefined> {
+    this.closed = true;
+    return this.firstStale(except);
+  }
+
+  /** A save appended with the copy's version as expected version: it was current. */
+  saved(streamId: string, keep: () => void): void {
+    this.taken.delete(streamId);
+    this.toKeep.push(keep);
+  }
+
+  /**
+   * The first copy (`except`'s aside) whose stream has moved on, asking the store about
+   * each one not yet confirmed; those found current are confirmed from then on.
+   */
+  async firstStale(except?: string): Promise<StaleCopy | undefined> {
+    for (const [streamId, copy] of this.taken) {
+      if (copy.confirmed || streamId === except) continue;
+      const actual = await copy.currentVersion();
+      if (actual !== copy.version) return { streamId, version: copy.version, actual };
+      copy.confirmed = true;
     }
     return undefined;
   }
 
-  /** Runs `keep` when the try succeeds. */
-  keepOnSuccess(keep: () => void): void {
-    this.toKeep.push(keep);
-  }
-
-  /** The try succeeded: its saved aggregates go to their caches. */
+  /** The try succeeded: saved aggregates go to their caches, and confirmed copies back. */
   succeeded(): void {
     for (const keep of this.toKeep.splice(0)) keep();
+    for (const copy of this.taken.values()) if (copy.confirmed) copy.putBack();
+    this.taken.clear();
   }
 }
 
-/** A warm aggregate that was behind its stream. @internal */
-export interface StaleLoad {
+/** A warm copy that was behind its stream. @internal */
+export interface StaleCopy {
   streamId: string;
   /** The version it was kept at. */
   version: number;

@@ -1,7 +1,9 @@
 import { CQRS_COMMAND_HANDLER_METADATA } from './cqrs-metadata';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
+import type { WarmScope } from '../aggregates/warm-aggregates';
 import { ConcurrencyError } from '../errors/concurrency-error';
+import { errorMessage } from '../errors/error-message';
 import { ConfigurationError } from '../errors/configuration-error';
 import { MessageContext } from '../events/message-context';
 import { resolveOptions, type EventSourcingModuleOptions } from '../event-sourcing-options';
@@ -58,12 +60,17 @@ export class CommandHandlerEnhancer implements OnModuleInit {
   private enhance(execute: Execute, attempts: number, backoffMs: number, name: string): Execute {
     // Warm aggregates need a second try to fall back on when one proves stale.
     const warm = this.warmAggregates && attempts > 1;
-    return (command) => {
+    return async (command) => {
+      // A command dispatched by another one's handler writes: whatever that handler took
+      // warm must be current first (see WarmScope).
+      const stale = await this.context.warmScope()?.closeForWrite();
+      if (stale) throw new ConcurrencyError(stale.streamId, stale.version, stale.actual);
       const ids = (command ?? {}) as CommandIds;
       return this.context.runMessage(ids.commandId, ids.correlationId, async () => {
         for (let attempt = 1; ; attempt++) {
           const savesBefore = this.context.saveCount();
-          const scope = warm ? this.context.openWarmScope() : undefined;
+          // Never on the last try: a copy found stale then could not be made good.
+          const scope = this.context.startTry(warm && attempt < attempts);
           // Not again when it cannot help, or when this try already stored something.
           const mayRetry = (): boolean => attempt < attempts && this.context.saveCount() === savesBefore;
           let outcome: { result: unknown } | { error: unknown };
@@ -79,18 +86,27 @@ export class CommandHandlerEnhancer implements OnModuleInit {
             }
             outcome = { error };
           }
-          // An outcome drawn from a warm aggregate that a save has not confirmed holds only
-          // if its stream has not moved on; else the handler runs again on stored state.
-          const stale = await scope?.firstStale();
-          if (stale && mayRetry()) {
-            this.logger.debug(`${name}: ${stale.streamId} was kept at ${stale.version}, is at ${stale.actual}. Again.`);
-            continue;
-          }
+          // An outcome drawn from a warm copy that no write confirmed holds only if its
+          // stream has not moved on; else the handler runs again on the stored stream.
+          // Such copies exist only in a try that wrote nothing, so it may run again.
+          if (scope && (await this.stillCurrent(scope, name)) === false && mayRetry()) continue;
           if ('error' in outcome) throw outcome.error;
           scope?.succeeded();
           return outcome.result;
         }
       });
     };
+  }
+
+  /** Whether the try's unconfirmed warm copies were current; false too when that cannot be told. */
+  private async stillCurrent(scope: WarmScope, name: string): Promise<boolean> {
+    try {
+      const stale = await scope.firstStale();
+      if (stale) this.logger.debug(`${name}: ${stale.streamId} was kept at ${stale.version}, is at ${stale.actual}.`);
+      return !stale;
+    } catch (error) {
+      this.logger.debug(`${name}: could not confirm warm aggregates (${errorMessage(error)}); running it again.`);
+      return false;
+    }
   }
 }

@@ -23,6 +23,8 @@ export class MessageContext {
   private readonly storage = new AsyncLocalStorage<MessageIds>();
   private readonly saves = new WeakMap<MessageIds, number>();
   private readonly warmScopes = new WeakMap<MessageIds, WarmScope>();
+  /** The message whose handling started each nested one, so saves count for both. */
+  private readonly parents = new WeakMap<MessageIds, MessageIds>();
 
   /** The ids of the work in progress, if any. */
   current(): MessageIds | undefined {
@@ -36,8 +38,9 @@ export class MessageContext {
 
   /** Counts a successful aggregate save in the current message's handling. @internal */
   recordSave(): void {
-    const ids = this.current();
-    if (ids) this.saves.set(ids, (this.saves.get(ids) ?? 0) + 1);
+    for (let ids = this.current(); ids; ids = this.parents.get(ids)) {
+      this.saves.set(ids, (this.saves.get(ids) ?? 0) + 1);
+    }
   }
 
   /** How many aggregate saves the current message's handling has made. @internal */
@@ -47,12 +50,16 @@ export class MessageContext {
   }
 
   /**
-   * Starts a try of the current command's handler that may use warm aggregates, and
-   * returns what it records (undefined outside a message). @internal
+   * Starts a try of the current command's handler: one that may use warm aggregates gets
+   * a new scope, returned; one that may not gets none (nor the last try's). @internal
    */
-  openWarmScope(): WarmScope | undefined {
+  startTry(warm: boolean): WarmScope | undefined {
     const ids = this.current();
     if (!ids) return undefined;
+    if (!warm) {
+      this.warmScopes.delete(ids);
+      return undefined;
+    }
     const scope = new WarmScope();
     this.warmScopes.set(ids, scope);
     return scope;
@@ -70,7 +77,7 @@ export class MessageContext {
    */
   runMessage<T>(messageId: string | undefined, correlationId: string | undefined, work: () => T): T {
     const outer = this.current();
-    return this.run(
+    return this.runNested(
       {
         correlationId: correlationId ?? outer?.correlationId ?? randomUUID(),
         causationId: messageId ?? randomUUID(),
@@ -78,5 +85,20 @@ export class MessageContext {
       },
       work,
     );
+  }
+
+  /**
+   * Runs `work` (in-process event handlers, say) with the current ids but outside the
+   * current try's warm scope; what it saves still counts as the current message's. @internal
+   */
+  runDetached<T>(work: () => T): T {
+    const outer = this.current();
+    return outer ? this.runNested({ ...outer }, work) : work();
+  }
+
+  private runNested<T>(ids: MessageIds, work: () => T): T {
+    const outer = this.current();
+    if (outer) this.parents.set(ids, outer);
+    return this.run(ids, work);
   }
 }
