@@ -115,15 +115,18 @@ metadata: { correlationId } }\`, with a fresh UUID as event id (given to the sto
 one correlation id per append.
 
 - Store: \`PostgresEventStore\` over a TypeORM \`DataSource\` (poolSize ${context.poolSize}, store migrations run).
-  Appends pass the exact expected version (one statement: version check and insert);
+  Appends pass the exact expected version (one statement: version check and insert; a
+  single event that lost a race inserts nothing, and the same statement reads the stream's
+  version through \`es_append_conflict\`, a PL/pgSQL function with a fresh snapshot);
   contended appends read \`streamVersion\` once, then after each \`ConcurrencyError\`
   expect the \`actual\` version it carries. Reads are \`readStream(id)\` and
   \`readAll({ after: cursor, limit })\`.
 - Raw: a \`pg.Pool\` of the same size on a plain \`raw_events\` table (identity position,
   unique event id, unique (stream_id, version)). One autocommit INSERT per append, as a
   named (prepared) statement; the writer tracks the version itself; batches insert from
-  \`unnest\` of arrays. Contended appends read \`max(version)\`, insert the next version
-  and read again after a unique violation (23505): the same optimistic protocol. Reads are \`WHERE stream_id = $1 ORDER BY version\`
+  \`unnest\` of arrays. Contended appends read \`max(version)\` and insert the next version
+  with \`ON CONFLICT (stream_id, version) DO NOTHING\`, reading again when nothing went in:
+  the same optimistic protocol (faster than catching a unique violation). Reads are \`WHERE stream_id = $1 ORDER BY version\`
   and \`WHERE position > $1 ORDER BY position LIMIT $2\`; rows are not mapped.
 
 ${sections.join('\n')}`;

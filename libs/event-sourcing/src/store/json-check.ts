@@ -73,7 +73,8 @@ function checkString(value: string, path: string): string | undefined {
  */
 export function serializeJson(value: unknown, path: string): { json: string } | { problem: string } {
   try {
-    const problem = checkJsonValue(value, path);
+    // The quick walk builds no paths; only a value it doubts gets the walk that names the problem.
+    const problem = isSafe(value, new Set()) ? undefined : checkJsonValue(value, path);
     if (problem) return { problem };
     const json = JSON.stringify(value);
     return json === undefined ? { problem: `${path} is not JSON-serialisable` } : { json };
@@ -81,4 +82,41 @@ export function serializeJson(value: unknown, path: string): { json: string } | 
     if (error instanceof RangeError) return { problem: `${path} is nested too deeply` };
     return { problem: `${path} is not JSON-serialisable` };
   }
+}
+
+/** {@link check}'s rules as a yes/no answer, allocating nothing on the way. */
+function isSafe(value: unknown, ancestors: Set<object>): boolean {
+  switch (typeof value) {
+    case 'string':
+      return !value.includes('\0') && value.isWellFormed();
+    case 'boolean':
+    case 'undefined':
+      return true;
+    case 'number':
+      return Number.isFinite(value);
+    case 'object':
+      break;
+    default:
+      return false;
+  }
+  if (value === null) return true;
+  const object = value;
+  const proto = Object.getPrototypeOf(object) as unknown;
+  if (proto === Date.prototype && !Object.hasOwn(object, 'toJSON')) return !Number.isNaN((object as Date).getTime());
+  const array = Array.isArray(object);
+  // Plain objects and arrays only; anything else (Date, Map, typed arrays...) gets the full check.
+  if (!array && proto !== Object.prototype && proto !== null) return false;
+  if (ancestors.has(object)) return false;
+  ancestors.add(object);
+  if (array) {
+    for (const item of object) if (!isSafe(item, ancestors)) return false;
+  } else {
+    for (const key in object) {
+      if (!Object.hasOwn(object, key)) continue;
+      if (key.includes('\0') || !key.isWellFormed()) return false;
+      if (!isSafe((object as Record<string, unknown>)[key], ancestors)) return false;
+    }
+  }
+  ancestors.delete(object);
+  return true;
 }

@@ -19,9 +19,15 @@ interface Statement {
   text: string;
 }
 
+/**
+ * What an append statement answers: how many events it inserted, and the last one's
+ * place; or, from the single-event statement when it inserted nothing, what stands.
+ */
 interface InsertedRow {
-  position: string;
-  version: string;
+  inserted: string | number;
+  position: string | null;
+  version: string | null;
+  conflict?: ReplayRow | null;
 }
 
 interface ReplayRow {
@@ -41,12 +47,16 @@ interface ReplayRow {
  * - 'any' / 'stream_exists': insert after the highest stored version.
  *
  * Nothing takes a lock, and a losing append writes nothing. Only when nothing was
- * inserted does a second query tell a retry of an earlier append (same ids at the same
- * versions: done, nothing written) from a conflict. @internal
+ * inserted is a retry of an earlier append (same ids at the same versions: done, nothing
+ * written) told from a conflict: by a second query, or, for a single event on a stream
+ * that saw conflicts lately, in the same statement (`es_append_conflict`). @internal
  */
 export class PostgresAppend {
   private readonly next: Statement;
   private readonly nextOne: Statement;
+  private readonly nextOneContended: Statement;
+  /** Streams that saw a conflict lately, with when: their single-event appends use `nextOneContended`. */
+  private readonly contended = new Map<string, number>();
   private readonly first: Statement;
   private readonly atEnd: Statement;
   private readonly replay: Statement;
@@ -58,21 +68,37 @@ export class PostgresAppend {
     const columns = (base: string): string => `e.id, $1::text, ${base} + e.n, e.type, e.revision, e.data, e.metadata`;
     const streamRow = `INSERT INTO ${s}.es_streams (stream_id, stream_type)`;
     const versionExists = `EXISTS (SELECT 1 FROM ${s}.es_events WHERE stream_id = $1::text AND version = $3::bigint)`;
-    this.next = named(`${insert}
-      SELECT ${columns('$3::bigint')} FROM ${rows}
-       WHERE $2::text IS NOT NULL AND ${versionExists}
-      RETURNING position, version`);
+    // One row back however many events went in: the count and the last one's place.
+    const summary = `SELECT count(*) AS inserted, max(position) AS position, max(version) AS version FROM inserted`;
+    this.next = named(`WITH inserted AS (
+        ${insert} SELECT ${columns('$3::bigint')} FROM ${rows}
+         WHERE $2::text IS NOT NULL AND ${versionExists}
+        RETURNING position, version
+      ) ${summary}`);
     // The hot path, one event after a known version, with plain parameters.
-    this.nextOne = named(`${insert}
-      SELECT $4::uuid, $1::text, $3::bigint + 1, $5::text, $6::integer, $7::jsonb, $8::jsonb
-       WHERE $2::text IS NOT NULL AND ${versionExists}
-      RETURNING position, version`);
+    // The hot path, one event after a known version, with plain parameters.
+    const one = `${insert}
+        SELECT $4::uuid, $1::text, $3::bigint + 1, $5::text, $6::integer, $7::jsonb, $8::jsonb
+         WHERE $2::text IS NOT NULL AND ${versionExists}`;
+    this.nextOne = named(`${one} RETURNING 1 AS inserted, position, version`);
+    // The same on a stream that saw a conflict lately: a lost race inserts nothing rather
+    // than failing (no error to raise, log and catch, no dead row), and the same round trip
+    // asks es_append_conflict what stands instead. A little slower when nothing conflicts.
+    // Only for one event: of several, some could go in where others conflict.
+    this.nextOneContended = named(`WITH inserted AS (
+        ${one}
+        ON CONFLICT (stream_id, version) DO NOTHING
+        RETURNING position, version
+      )
+      SELECT 1 AS inserted, position, version, NULL::jsonb AS conflict FROM inserted
+      UNION ALL
+      SELECT 0, NULL, NULL, ${s}.es_append_conflict($1::text, $4::uuid) WHERE NOT EXISTS (SELECT 1 FROM inserted)`);
     this.first = named(`WITH inserted AS (
         ${insert} SELECT ${columns('0')} FROM ${rows} WHERE $2::text IS NOT NULL AND $3::bigint = 0
         RETURNING position, version
       ), stream AS (
         ${streamRow} SELECT $1::text, $2::text FROM inserted LIMIT 1 ON CONFLICT (stream_id) DO NOTHING
-      ) SELECT position, version FROM inserted`);
+      ) ${summary}`);
     this.atEnd = named(`WITH current AS (
         SELECT coalesce(max(version), 0) AS v FROM ${s}.es_events WHERE stream_id = $1::text
       ), inserted AS (
@@ -82,7 +108,7 @@ export class PostgresAppend {
       ), stream AS (
         ${streamRow} SELECT $1::text, $2::text FROM current c WHERE c.v = 0 AND EXISTS (SELECT 1 FROM inserted)
         ON CONFLICT (stream_id) DO NOTHING
-      ) SELECT position, version FROM inserted`);
+      ) ${summary}`);
     // Where each event id of an append is stored, if anywhere, in the append's order, and
     // the stream's version: all a failed append needs to know, in one round trip.
     this.replay = named(`SELECT ev.stream_id, ev.version, ev.position,
@@ -121,7 +147,7 @@ export class PostgresAppend {
     const { streamId, streamType, expectedVersion, events } = prepared;
     const [chosen, expected] = this.statementFor(expectedVersion);
     const single = chosen === this.next && events.length === 1;
-    const statement = single ? this.nextOne : chosen;
+    const statement = !single ? chosen : this.isContended(streamId) ? this.nextOneContended : this.nextOne;
     const columns = <T>(pick: (e: PreparedEvent) => T): T[] | T => (single ? pick(events[0]!) : events.map(pick));
     const values = [
       streamId,
@@ -133,19 +159,34 @@ export class PostgresAppend {
       columns((e) => e.dataJson),
       columns((e) => e.metadataJson),
     ];
-    let inserted: InsertedRow[];
+    let row: InsertedRow | undefined;
     try {
-      inserted = (await client.query<InsertedRow>({ ...statement, values })).rows;
+      [row] = (await client.query<InsertedRow>({ ...statement, values })).rows;
     } catch (error) {
       if (pgErrorOf(error)?.code !== '23505') throw error;
+      this.sawConflict(streamId);
       await afterFailure?.();
       return this.replayOrThrow(client, prepared, error);
     }
-    if (inserted.length === events.length) {
-      const last = inserted.reduce((a, b) => (BigInt(a.position) > BigInt(b.position) ? a : b));
-      return { streamVersion: Number(last.version), position: BigInt(last.position), written: true };
+    if (row && Number(row.inserted) === events.length) {
+      return { streamVersion: Number(row.version), position: BigInt(row.position!), written: true };
     }
-    return this.replayOrThrow(client, prepared);
+    this.sawConflict(streamId);
+    return row?.conflict ? this.settle(prepared, [row.conflict]) : this.replayOrThrow(client, prepared);
+  }
+
+  private isContended(streamId: string): boolean {
+    const since = this.contended.get(streamId);
+    if (since === undefined) return false;
+    if (Date.now() - since < CONTENDED_FOR_MS) return true;
+    this.contended.delete(streamId);
+    return false;
+  }
+
+  private sawConflict(streamId: string): void {
+    // Bounded: forgetting a stream only costs its next lost race a second round trip.
+    if (this.contended.size >= 1_000 && !this.contended.has(streamId)) this.contended.clear();
+    this.contended.set(streamId, Date.now());
   }
 
   private statementFor(expected: ExpectedVersion): [Statement, number | null] {
@@ -159,9 +200,18 @@ export class PostgresAppend {
    * it conflicts. `cause` is the unique violation, when there was one.
    */
   private async replayOrThrow(client: PoolClient, prepared: PreparedAppend, cause?: unknown): Promise<AppendResult> {
-    const { streamId, expectedVersion, events } = prepared;
+    const { streamId, events } = prepared;
     const found = (await client.query<ReplayRow>({ ...this.replay, values: [events.map((e) => e.eventId), streamId] }))
       .rows;
+    return this.settle(prepared, found, cause);
+  }
+
+  /**
+   * Tells an exact retry (nothing written, done) from a conflict, given where each event
+   * id is stored (in the append's order) and the stream's version.
+   */
+  private settle(prepared: PreparedAppend, found: ReplayRow[], cause?: unknown): AppendResult {
+    const { streamId, expectedVersion, events } = prepared;
     const first = found[0];
     const base = first?.version == null ? undefined : Number(first.version) - 1;
     const inPlace =
@@ -182,6 +232,9 @@ export class PostgresAppend {
     throw new AppendRaceError(streamId);
   }
 }
+
+/** How long a stream counts as contended after its last conflict. */
+const CONTENDED_FOR_MS = 10_000;
 
 /** A named statement: prepared once per connection, its name derived from its text. */
 function named(text: string): Statement {

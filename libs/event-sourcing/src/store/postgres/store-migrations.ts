@@ -3,7 +3,14 @@ import { dropIdempotencySchemaSql, idempotencySchemaSql } from '../../http/idemp
 import { quoteIdentifier } from './quote-identifier';
 import { dropSubscriptionSchemaSql, subscriptionSchemaSql } from '../../subscriptions/subscription-schema-sql';
 import { dropSagaSchemaSql, sagaSchemaSql } from '../../sagas/saga-schema-sql';
-import { dropInitialSchemaSql, dropSnapshotSchemaSql, initialSchemaSql, snapshotSchemaSql } from './store-schema-sql';
+import {
+  appendConflictSchemaSql,
+  dropAppendConflictSchemaSql,
+  dropInitialSchemaSql,
+  dropSnapshotSchemaSql,
+  initialSchemaSql,
+  snapshotSchemaSql,
+} from './store-schema-sql';
 
 /** A TypeORM migration class, as the `migrations` option takes it. */
 export type MigrationClass = new () => MigrationInterface;
@@ -28,6 +35,11 @@ export function eventStoreMigrations(schema = 'public'): MigrationClass[] {
     ),
     migration(`EventStoreSagas_${suffix}_1764100000000`, sagaSchemaSql(s), dropSagaSchemaSql(s)),
     migration(`IdempotencyKeys_${suffix}_1764200000000`, idempotencySchemaSql(s), dropIdempotencySchemaSql(s)),
+    migration(
+      `EventStoreAppendConflict_${suffix}_1764500000000`,
+      appendConflictSchemaSql(s),
+      dropAppendConflictSchemaSql(s),
+    ),
   ];
 }
 

@@ -1,6 +1,13 @@
 import { dropSubscriptionSchemaSql, subscriptionSchemaSql } from '../../subscriptions/subscription-schema-sql';
 import { dropSagaSchemaSql, sagaSchemaSql } from '../../sagas/saga-schema-sql';
-import { dropInitialSchemaSql, dropSnapshotSchemaSql, initialSchemaSql, snapshotSchemaSql } from './store-schema-sql';
+import {
+  appendConflictSchemaSql,
+  dropAppendConflictSchemaSql,
+  dropInitialSchemaSql,
+  dropSnapshotSchemaSql,
+  initialSchemaSql,
+  snapshotSchemaSql,
+} from './store-schema-sql';
 
 // The schema is a contract with every database already deployed: a change here must be
 // a new migration, and it shows up in review as a snapshot change.
@@ -21,6 +28,12 @@ describe('store schema SQL', () => {
 
   it('creates the saga tables in the fourth migration, and drops them', () => {
     expect([...sagaSchemaSql('"public"'), ...dropSagaSchemaSql('"public"')].join(';\n\n')).toMatchSnapshot();
+  });
+
+  it('creates the function a lost single-event append asks in the fifth migration, and drops it', () => {
+    expect(
+      [...appendConflictSchemaSql('"public"'), ...dropAppendConflictSchemaSql('"public"')].join(';\n\n'),
+    ).toMatchSnapshot();
   });
 
   it('drops them again on the way down', () => {

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { ConcurrencyError } from '../../errors/concurrency-error';
+import { DuplicateEventIdError } from '../../errors/duplicate-event-id-error';
 import type { ExpectedVersion } from '../../store/expected-version';
 import type { ContractContext } from './contract-context';
 
@@ -66,6 +68,34 @@ export function describeExpectedVersionContract(ctx: ContractContext): void {
         .filter((w): w is number => w !== undefined);
       expect(writers.sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
     });
+    it('answers on a stream that just lost races as on any other', async () => {
+      // A store may append differently to a stream it saw conflicts on (PostgreSQL does).
+      const id = stream();
+      await ctx.store.append(id, [event()]);
+      await Promise.allSettled(
+        Array.from({ length: 5 }, (_, i) => ctx.store.append(id, [event({ racer: i })], { expectedVersion: 1 })),
+      );
+      const kept = randomUUID();
+      const appendKept = (expectedVersion: number) =>
+        ctx.store.append(id, [event({ kept: true }, { eventId: kept })], { expectedVersion });
+      await expect(appendKept(2)).resolves.toMatchObject({ streamVersion: 3, written: true });
+      // An exact retry of a stored append: done, nothing written.
+      await expect(appendKept(2)).resolves.toMatchObject({ streamVersion: 3, written: false });
+      for (const expected of [1, 2, 7]) {
+        await expect(ctx.store.append(id, [event()], { expectedVersion: expected })).rejects.toMatchObject({
+          code: 'ES_CONCURRENCY',
+          expected,
+          actual: 3,
+        });
+      }
+      await ctx.expectRejectedWithoutWrite(() => appendKept(3), DuplicateEventIdError, 'ES_DUPLICATE_EVENT_ID');
+      await expect(ctx.store.append(id, [event()], { expectedVersion: 3 })).resolves.toMatchObject({
+        streamVersion: 4,
+        written: true,
+      });
+      expect((await ctx.store.readStream(id)).map((e) => e.version)).toEqual([1, 2, 3, 4]);
+    });
+
     it.each<[ExpectedVersion]>([['any'], ['stream_exists']])(
       'lands every one of 50 concurrent single appends with %p',
       async (expectedVersion) => {
