@@ -26,12 +26,12 @@ class BenchAccountsModule {}
 
 @Module({})
 class BenchModule {
-  static forDatabase(url: string, poolSize: number): DynamicModule {
+  static forDatabase(url: string, poolSize: number, warmAggregates: number): DynamicModule {
     return {
       module: BenchModule,
       imports: [
         CqrsModule.forRoot(),
-        EventSourcingModule.forRoot({ database: url, poolSize, applicationName: 'bench-aggregates' }),
+        EventSourcingModule.forRoot({ database: url, poolSize, applicationName: 'bench-aggregates', warmAggregates }),
         BenchAccountsModule,
       ],
     };
@@ -59,9 +59,12 @@ export class AggregateApp {
     this.commandBus = context.get(CommandBus);
   }
 
-  /** Boots the context on `url` (the store's migrations run, as in an application). */
-  static async open(url: string, poolSize: number): Promise<AggregateApp> {
-    const context = await NestFactory.createApplicationContext(BenchModule.forDatabase(url, poolSize), {
+  /**
+   * Boots the context on `url` (the store's migrations run, as in an application), with
+   * `warmAggregates` as the module option (0: every command reads its stream).
+   */
+  static async open(url: string, poolSize: number, warmAggregates = 0): Promise<AggregateApp> {
+    const context = await NestFactory.createApplicationContext(BenchModule.forDatabase(url, poolSize, warmAggregates), {
       logger: false,
     });
     return new AggregateApp(context);

@@ -34,6 +34,8 @@ export interface CommandThroughput {
   appends: ThroughputResult;
   readThenAppend: ThroughputResult;
   commands: ThroughputResult;
+  /** The same commands in an application context with `warmAggregates` on. */
+  warmCommands: ThroughputResult;
   /** Mean time per command inside the handler: its load and its save (retries included). */
   handlerLoadMs: number;
   handlerSaveMs: number;
@@ -50,6 +52,7 @@ export interface CommandThroughput {
  */
 export async function measureCommandThroughput(
   app: AggregateApp,
+  warmApp: AggregateApp,
   p: AggregateParams,
   rounds: number,
   concurrency: number,
@@ -57,8 +60,9 @@ export async function measureCommandThroughput(
 ): Promise<CommandThroughput> {
   const appends = appendSide(app.store, p.aggregates);
   const readThenAppend = readThenAppendSide(app.store);
-  const commands = commandSide(app);
-  const sides = [appends, readThenAppend, commands];
+  const commands = commandSide(app, 'commands', 'cmd');
+  const warmCommands = commandSide(warmApp, 'warm commands', 'warm');
+  const sides = [appends, readThenAppend, commands, warmCommands];
   for (const side of sides) {
     await forEachIndex(p.aggregates, concurrency, (index) => side.open(index));
     await forEachIndex(p.warmupOperations, concurrency, (index) => side.operate(index % p.aggregates));
@@ -93,6 +97,7 @@ export async function measureCommandThroughput(
     appends: result(appends),
     readThenAppend: result(readThenAppend),
     commands: result(commands),
+    warmCommands: result(warmCommands),
     handlerLoadMs: Number(app.deposits.loadNanos) / 1e6 / total,
     handlerSaveMs: Number(app.deposits.saveNanos) / 1e6 / total,
     order: order.map((title) => title.split(' ')[0]).join(', '),
@@ -155,11 +160,11 @@ function readThenAppendSide(store: EventStore): ThroughputSide {
 }
 
 /** `CommandBus.execute` of a deposit: the handler loads the aggregate, applies one event and saves. */
-function commandSide(app: AggregateApp): ThroughputSide {
+function commandSide(app: AggregateApp, title: string, prefix: string): ThroughputSide {
   let executed = 0;
-  const accountId = (index: number): string => `cmd-${index}`;
+  const accountId = (index: number): string => `${prefix}-${index}`;
   return {
-    title: 'commands',
+    title,
     open: async (index) => {
       await app.execute(new OpenBenchAccount(accountId(index)));
     },

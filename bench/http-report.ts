@@ -5,7 +5,7 @@ import { count, formatMs, formatSeconds, markdownTable, ratioOf } from './markdo
 export const TARGET_HTTP_RATIO = 0.5;
 
 const LABELS = {
-  bank: 'Bank app (`CommandBus`: load, apply, save; projection in the same process)',
+  bank: 'Bank app (`CommandBus`: load (warm), apply, save; projection in the same process)',
   crud: 'CRUD baseline (Nest + TypeORM, one `UPDATE … RETURNING`)',
 } as const;
 
