@@ -7,63 +7,99 @@
  * @internal
  */
 export function checkJsonValue(value: unknown, path: string): string | undefined {
-  return check(value, path, new Set());
+  return check(value, new Trail(path), new Set());
 }
 
-function check(value: unknown, path: string, ancestors: Set<object>): string | undefined {
+/**
+ * Where the walk is: the root's name and the keys and indexes below it, rendered only
+ * for a problem, so a value with none costs no path strings.
+ */
+class Trail {
+  private readonly steps: (string | number)[] = [];
+
+  constructor(private readonly root: string) {}
+
+  enter(step: string | number): void {
+    this.steps.push(step);
+  }
+
+  leave(): void {
+    this.steps.pop();
+  }
+
+  render(): string {
+    return this.steps.reduce<string>(
+      (path, step) => (typeof step === 'number' ? `${path}[${step}]` : `${path}.${step}`),
+      this.root,
+    );
+  }
+}
+
+function check(value: unknown, path: Trail, ancestors: Set<object>): string | undefined {
   switch (typeof value) {
     case 'string':
       return checkString(value, path);
     case 'boolean':
       return undefined;
     case 'number':
-      return Number.isFinite(value) ? undefined : `${path} is ${value}, which JSON cannot hold`;
+      return Number.isFinite(value) ? undefined : `${path.render()} is ${value}, which JSON cannot hold`;
     case 'undefined':
       return undefined; // dropped from objects, null in arrays: JSON's ordinary rules
     case 'bigint':
-      return `${path} is a bigint, which JSON cannot hold; store it as a string`;
+      return `${path.render()} is a bigint, which JSON cannot hold; store it as a string`;
     case 'function':
     case 'symbol':
-      return `${path} is a ${typeof value}, which is not JSON-serialisable`;
+      return `${path.render()} is a ${typeof value}, which is not JSON-serialisable`;
   }
   if (value === null) return undefined;
   const object = value as object;
   if (ArrayBuffer.isView(object) || object instanceof ArrayBuffer) {
-    return `${path} is binary data; encode it as a base64 string`;
+    return `${path.render()} is binary data; encode it as a base64 string`;
   }
   if (typeof (object as { toJSON?: unknown }).toJSON === 'function') {
-    if (object instanceof Date && Number.isNaN(object.getTime())) return `${path} is an invalid Date`;
+    if (object instanceof Date && Number.isNaN(object.getTime())) return `${path.render()} is an invalid Date`;
     return check((object as { toJSON(): unknown }).toJSON(), path, ancestors);
   }
   if (object instanceof Map || object instanceof Set || object instanceof WeakMap || object instanceof WeakSet) {
-    return `${path} is a ${object.constructor.name}, which JSON turns into {}; convert it to an array or object`;
+    return `${path.render()} is a ${object.constructor.name}, which JSON turns into {}; convert it to an array or object`;
   }
-  if (ancestors.has(object)) return `${path} refers back to itself (a cycle)`;
+  if (ancestors.has(object)) return `${path.render()} refers back to itself (a cycle)`;
   ancestors.add(object);
-  try {
-    if (Array.isArray(object)) {
-      for (let i = 0; i < object.length; i++) {
-        const problem = check(object[i], `${path}[${i}]`, ancestors);
-        if (problem) return problem;
-      }
-      return undefined;
-    }
-    for (const [key, child] of Object.entries(object)) {
-      const keyProblem = checkString(key, `key of ${path}`);
-      if (keyProblem) return keyProblem;
-      const problem = check(child, `${path}.${key}`, ancestors);
-      if (problem) return problem;
-    }
-    return undefined;
-  } finally {
-    ancestors.delete(object);
-  }
+  const problem = Array.isArray(object) ? checkItems(object, path, ancestors) : checkFields(object, path, ancestors);
+  ancestors.delete(object);
+  return problem;
 }
 
-function checkString(value: string, path: string): string | undefined {
-  if (value.includes('\0')) return `${path} contains a NUL character, which PostgreSQL jsonb rejects`;
-  if (!value.isWellFormed()) return `${path} contains a lone UTF-16 surrogate`;
+function checkItems(items: unknown[], path: Trail, ancestors: Set<object>): string | undefined {
+  for (let i = 0; i < items.length; i++) {
+    path.enter(i);
+    const problem = check(items[i], path, ancestors);
+    path.leave();
+    if (problem) return problem;
+  }
   return undefined;
+}
+
+function checkFields(object: object, path: Trail, ancestors: Set<object>): string | undefined {
+  for (const key in object) {
+    if (!Object.hasOwn(object, key)) continue;
+    const keyProblem = checkString(key, path, true);
+    if (keyProblem) return keyProblem;
+    path.enter(key);
+    const problem = check((object as Record<string, unknown>)[key], path, ancestors);
+    path.leave();
+    if (problem) return problem;
+  }
+  return undefined;
+}
+
+/** `asKey`: the string is a key of the object at `path`. */
+function checkString(value: string, path: Trail, asKey = false): string | undefined {
+  let problem: string;
+  if (value.includes('\0')) problem = 'contains a NUL character, which PostgreSQL jsonb rejects';
+  else if (!value.isWellFormed()) problem = 'contains a lone UTF-16 surrogate';
+  else return undefined;
+  return `${asKey ? 'key of ' : ''}${path.render()} ${problem}`;
 }
 
 /**
@@ -73,8 +109,7 @@ function checkString(value: string, path: string): string | undefined {
  */
 export function serializeJson(value: unknown, path: string): { json: string } | { problem: string } {
   try {
-    // The quick walk builds no paths; only a value it doubts gets the walk that names the problem.
-    const problem = isSafe(value, new Set()) ? undefined : checkJsonValue(value, path);
+    const problem = checkJsonValue(value, path);
     if (problem) return { problem };
     const json = JSON.stringify(value);
     return json === undefined ? { problem: `${path} is not JSON-serialisable` } : { json };
@@ -82,41 +117,4 @@ export function serializeJson(value: unknown, path: string): { json: string } | 
     if (error instanceof RangeError) return { problem: `${path} is nested too deeply` };
     return { problem: `${path} is not JSON-serialisable` };
   }
-}
-
-/** {@link check}'s rules as a yes/no answer, allocating nothing on the way. */
-function isSafe(value: unknown, ancestors: Set<object>): boolean {
-  switch (typeof value) {
-    case 'string':
-      return !value.includes('\0') && value.isWellFormed();
-    case 'boolean':
-    case 'undefined':
-      return true;
-    case 'number':
-      return Number.isFinite(value);
-    case 'object':
-      break;
-    default:
-      return false;
-  }
-  if (value === null) return true;
-  const object = value;
-  const proto = Object.getPrototypeOf(object) as unknown;
-  if (proto === Date.prototype && !Object.hasOwn(object, 'toJSON')) return !Number.isNaN((object as Date).getTime());
-  const array = Array.isArray(object);
-  // Plain objects and arrays only; anything else (Date, Map, typed arrays...) gets the full check.
-  if (!array && proto !== Object.prototype && proto !== null) return false;
-  if (ancestors.has(object)) return false;
-  ancestors.add(object);
-  if (array) {
-    for (const item of object) if (!isSafe(item, ancestors)) return false;
-  } else {
-    for (const key in object) {
-      if (!Object.hasOwn(object, key)) continue;
-      if (key.includes('\0') || !key.isWellFormed()) return false;
-      if (!isSafe((object as Record<string, unknown>)[key], ancestors)) return false;
-    }
-  }
-  ancestors.delete(object);
-  return true;
 }
