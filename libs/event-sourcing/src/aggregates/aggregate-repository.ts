@@ -105,7 +105,7 @@ export class AggregateRepository<T extends AggregateRoot> {
    * @throws UnknownEventTypeError, UpcastError when a stored event cannot be read.
    */
   async load(id: string, options: LoadOptions = {}): Promise<T> {
-    const aggregate = this.takeWarm(id, options.expectedVersion) ?? (await this.rebuild(id, {}));
+    const aggregate = await this.latest(id, options.expectedVersion);
     if (!aggregate) throw new AggregateNotFoundError(this.aggregateClass.name, id);
     if (options.expectedVersion !== undefined && aggregate.version !== options.expectedVersion) {
       throw new ConcurrencyError(this.streamId(id), options.expectedVersion, aggregate.version, false);
@@ -114,8 +114,8 @@ export class AggregateRepository<T extends AggregateRoot> {
   }
 
   /** The aggregate, or null when it has no events. */
-  async find(id: string): Promise<T | null> {
-    return this.takeWarm(id) ?? this.rebuild(id, {});
+  find(id: string): Promise<T | null> {
+    return this.latest(id);
   }
 
   /** Whether the aggregate has any event. */
@@ -187,6 +187,11 @@ export class AggregateRepository<T extends AggregateRoot> {
     this.publish(events);
     if (snapshotDue(this.metadata.snapshots, before, result.streamVersion)) await this.snapshot(aggregate);
     return { version: result.streamVersion, position: result.position, events };
+  }
+
+  /** The aggregate as of its latest event: warm when it may be (at `expectedVersion` if given), else rebuilt. */
+  private async latest(id: string, expectedVersion?: number): Promise<T | null> {
+    return this.takeWarm(id, expectedVersion) ?? this.rebuild(id, {});
   }
 
   /**

@@ -76,7 +76,6 @@ export class PostgresAppend {
         RETURNING position, version
       ) ${summary}`);
     // The hot path, one event after a known version, with plain parameters.
-    // The hot path, one event after a known version, with plain parameters.
     const one = `${insert}
         SELECT $4::uuid, $1::text, $3::bigint + 1, $5::text, $6::integer, $7::jsonb, $8::jsonb
          WHERE $2::text IS NOT NULL AND ${versionExists}`;
