@@ -27,9 +27,10 @@ interface InsertedRow {
   inserted: string | number;
   position: string | null;
   version: string | null;
-  conflict?: ReplayRow | null;
+  conflict?: ReplayRow[] | null;
 }
 
+/** Where one event id of an append is stored, if anywhere, and the stream's version: an element of `es_append_conflict`'s answer. */
 interface ReplayRow {
   stream_id: string | null;
   version: string | null;
@@ -91,7 +92,8 @@ export class PostgresAppend {
       )
       SELECT 1 AS inserted, position, version, NULL::jsonb AS conflict FROM inserted
       UNION ALL
-      SELECT 0, NULL, NULL, ${s}.es_append_conflict($1::text, $4::uuid) WHERE NOT EXISTS (SELECT 1 FROM inserted)`);
+      SELECT 0, NULL, NULL, ${s}.es_append_conflict($1::text, ARRAY[$4::uuid])
+       WHERE NOT EXISTS (SELECT 1 FROM inserted)`);
     this.first = named(`WITH inserted AS (
         ${insert} SELECT ${columns('0')} FROM ${rows} WHERE $2::text IS NOT NULL AND $3::bigint = 0
         RETURNING position, version
@@ -110,11 +112,7 @@ export class PostgresAppend {
       ) ${summary}`);
     // Where each event id of an append is stored, if anywhere, in the append's order, and
     // the stream's version: all a failed append needs to know, in one round trip.
-    this.replay = named(`SELECT ev.stream_id, ev.version, ev.position,
-             (SELECT coalesce(max(version), 0) FROM ${s}.es_events WHERE stream_id = $2::text) AS current_version
-        FROM unnest($1::uuid[]) WITH ORDINALITY AS w(event_id, n)
-        LEFT JOIN ${s}.es_events ev ON ev.event_id = w.event_id
-       ORDER BY w.n`);
+    this.replay = named(`SELECT ${s}.es_append_conflict($2::text, $1::uuid[]) AS found`);
   }
 
   /**
@@ -171,7 +169,7 @@ export class PostgresAppend {
       return { streamVersion: Number(row.version), position: BigInt(row.position!), written: true };
     }
     this.sawConflict(streamId);
-    return row?.conflict ? this.settle(prepared, [row.conflict]) : this.replayOrThrow(client, prepared);
+    return row?.conflict ? this.settle(prepared, row.conflict) : this.replayOrThrow(client, prepared);
   }
 
   private isContended(streamId: string): boolean {
@@ -200,8 +198,9 @@ export class PostgresAppend {
    */
   private async replayOrThrow(client: PoolClient, prepared: PreparedAppend, cause?: unknown): Promise<AppendResult> {
     const { streamId, events } = prepared;
-    const found = (await client.query<ReplayRow>({ ...this.replay, values: [events.map((e) => e.eventId), streamId] }))
-      .rows;
+    const [{ found }] = (
+      await client.query<{ found: ReplayRow[] }>({ ...this.replay, values: [events.map((e) => e.eventId), streamId] })
+    ).rows as [{ found: ReplayRow[] }];
     return this.settle(prepared, found, cause);
   }
 

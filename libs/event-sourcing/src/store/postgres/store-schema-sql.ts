@@ -51,23 +51,24 @@ export function snapshotSchemaSql(s: string): string[] {
 }
 
 /**
- * The fifth migration: what a single-event append that inserted nothing needs to know
- * (the stream's version, and where the event id is stored, if anywhere), read with a
- * snapshot of its own. The append statement calls it in the same round trip; being
- * PL/pgSQL and VOLATILE, it sees what committed while that statement ran, such as the
- * append it lost to. @internal
+ * The fifth migration: what an append that inserted nothing needs to know, for each of
+ * its event ids in order, where it is stored (if anywhere), with the stream's version,
+ * as a JSON array. Being PL/pgSQL and VOLATILE, it reads with a snapshot of its own: the
+ * single-event append statement calls it in the same round trip and still sees what
+ * committed while that statement ran, such as the append it lost to. @internal
  */
 export function appendConflictSchemaSql(s: string): string[] {
   return [
-    `CREATE FUNCTION ${s}.es_append_conflict(p_stream_id text, p_event_id uuid) RETURNS jsonb
+    `CREATE FUNCTION ${s}.es_append_conflict(p_stream_id text, p_event_ids uuid[]) RETURNS jsonb
       LANGUAGE plpgsql VOLATILE AS $fn$
       BEGIN
         RETURN (
-          SELECT jsonb_build_object(
-                   'current_version',
-                   (SELECT coalesce(max(version), 0) FROM ${s}.es_events WHERE stream_id = p_stream_id)::text,
-                   'stream_id', ev.stream_id, 'version', ev.version::text, 'position', ev.position::text)
-            FROM (SELECT 1) AS one LEFT JOIN ${s}.es_events ev ON ev.event_id = p_event_id
+          SELECT jsonb_agg(jsonb_build_object(
+                   'stream_id', ev.stream_id, 'version', ev.version::text, 'position', ev.position::text,
+                   'current_version', stream.version::text) ORDER BY w.n)
+            FROM unnest(p_event_ids) WITH ORDINALITY AS w(event_id, n)
+           CROSS JOIN (SELECT coalesce(max(version), 0) AS version FROM ${s}.es_events WHERE stream_id = p_stream_id) stream
+            LEFT JOIN ${s}.es_events ev ON ev.event_id = w.event_id
         );
       END
     $fn$`,
@@ -76,7 +77,7 @@ export function appendConflictSchemaSql(s: string): string[] {
 
 /** Drops what {@link appendConflictSchemaSql} creates. @internal */
 export function dropAppendConflictSchemaSql(s: string): string[] {
-  return [`DROP FUNCTION IF EXISTS ${s}.es_append_conflict(text, uuid)`];
+  return [`DROP FUNCTION IF EXISTS ${s}.es_append_conflict(text, uuid[])`];
 }
 
 /** Drops what {@link snapshotSchemaSql} creates. @internal */
