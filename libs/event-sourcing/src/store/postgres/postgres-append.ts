@@ -21,13 +21,13 @@ interface Statement {
 
 /**
  * What an append statement answers: how many events it inserted, and the last one's
- * place; or, from the single-event statement when it inserted nothing, what stands.
+ * place; or, from the contended single-event statement when it inserted nothing, what
+ * `es_append_conflict_one` found.
  */
-interface InsertedRow {
+interface InsertedRow extends Partial<ConflictOneRow> {
   inserted: string | number;
   position: string | null;
   version: string | null;
-  conflict?: ReplayRow[] | null;
 }
 
 /** Where one event id of an append is stored, if anywhere, and the stream's version: an element of `es_append_conflict`'s answer. */
@@ -36,6 +36,14 @@ interface ReplayRow {
   version: string | null;
   position: string | null;
   current_version: string;
+}
+
+/** `es_append_conflict_one`'s answer: the stream's version, and where the one event id is stored. */
+interface ConflictOneRow {
+  current_version: string | null;
+  stored_stream_id: string | null;
+  stored_version: string | null;
+  stored_position: string | null;
 }
 
 /**
@@ -50,7 +58,7 @@ interface ReplayRow {
  * Nothing takes a lock, and a losing append writes nothing. Only when nothing was
  * inserted is a retry of an earlier append (same ids at the same versions: done, nothing
  * written) told from a conflict: by a second query, or, for a single event on a stream
- * that saw conflicts lately, in the same statement (`es_append_conflict`). @internal
+ * that saw conflicts lately, in the same statement (`es_append_conflict_one`). @internal
  */
 export class PostgresAppend {
   private readonly next: Statement;
@@ -61,6 +69,7 @@ export class PostgresAppend {
   private readonly first: Statement;
   private readonly atEnd: Statement;
   private readonly replay: Statement;
+  private readonly replayOne: Statement;
 
   constructor(s: string) {
     // $1 stream id, $2 stream type, $3 expected version, $4… the events as parallel arrays.
@@ -83,16 +92,18 @@ export class PostgresAppend {
     this.nextOne = named(`${one} RETURNING 1 AS inserted, position, version`);
     // The same on a stream that saw a conflict lately: a lost race inserts nothing rather
     // than failing (no error to raise, log and catch, no dead row), and the same round trip
-    // asks es_append_conflict what stands instead. A little slower when nothing conflicts.
+    // asks es_append_conflict_one what stands instead. A little slower when nothing conflicts.
     // Only for one event: of several, some could go in where others conflict.
     this.nextOneContended = named(`WITH inserted AS (
         ${one}
         ON CONFLICT (stream_id, version) DO NOTHING
         RETURNING position, version
       )
-      SELECT 1 AS inserted, position, version, NULL::jsonb AS conflict FROM inserted
+      SELECT 1 AS inserted, position, version, NULL::bigint AS current_version, NULL::text AS stored_stream_id,
+             NULL::bigint AS stored_version, NULL::bigint AS stored_position
+        FROM inserted
       UNION ALL
-      SELECT 0, NULL, NULL, ${s}.es_append_conflict($1::text, ARRAY[$4::uuid])
+      SELECT 0, NULL, NULL, c.* FROM ${s}.es_append_conflict_one($1::text, $4::uuid) c
        WHERE NOT EXISTS (SELECT 1 FROM inserted)`);
     this.first = named(`WITH inserted AS (
         ${insert} SELECT ${columns('0')} FROM ${rows} WHERE $2::text IS NOT NULL AND $3::bigint = 0
@@ -113,6 +124,7 @@ export class PostgresAppend {
     // Where each event id of an append is stored, if anywhere, in the append's order, and
     // the stream's version: all a failed append needs to know, in one round trip.
     this.replay = named(`SELECT ${s}.es_append_conflict($2::text, $1::uuid[]) AS found`);
+    this.replayOne = named(`SELECT * FROM ${s}.es_append_conflict_one($2::text, $1::uuid)`);
   }
 
   /**
@@ -169,7 +181,9 @@ export class PostgresAppend {
       return { streamVersion: Number(row.version), position: BigInt(row.position!), written: true };
     }
     this.sawConflict(streamId);
-    return row?.conflict ? this.settle(prepared, row.conflict) : this.replayOrThrow(client, prepared);
+    return row?.current_version != null
+      ? this.settle(prepared, [replayRowOf(row)])
+      : this.replayOrThrow(client, prepared);
   }
 
   private isContended(streamId: string): boolean {
@@ -198,10 +212,16 @@ export class PostgresAppend {
    */
   private async replayOrThrow(client: PoolClient, prepared: PreparedAppend, cause?: unknown): Promise<AppendResult> {
     const { streamId, events } = prepared;
-    const [{ found }] = (
-      await client.query<{ found: ReplayRow[] }>({ ...this.replay, values: [events.map((e) => e.eventId), streamId] })
-    ).rows as [{ found: ReplayRow[] }];
-    return this.settle(prepared, found, cause);
+    const [only] = events;
+    if (events.length === 1 && only) {
+      const { rows } = await client.query<ConflictOneRow>({ ...this.replayOne, values: [only.eventId, streamId] });
+      return this.settle(prepared, [replayRowOf(rows[0]!)], cause);
+    }
+    const { rows } = await client.query<{ found: ReplayRow[] }>({
+      ...this.replay,
+      values: [events.map((e) => e.eventId), streamId],
+    });
+    return this.settle(prepared, rows[0]!.found, cause);
   }
 
   /**
@@ -229,6 +249,16 @@ export class PostgresAppend {
     // The version matched when asked, so a concurrent append got in between: try again.
     throw new AppendRaceError(streamId);
   }
+}
+
+/** `es_append_conflict_one`'s answer in the shape of an element of `es_append_conflict`'s. */
+function replayRowOf(row: Partial<ConflictOneRow>): ReplayRow {
+  return {
+    stream_id: row.stored_stream_id ?? null,
+    version: row.stored_version ?? null,
+    position: row.stored_position ?? null,
+    current_version: row.current_version!,
+  };
 }
 
 /** How long a stream counts as contended after its last conflict. */

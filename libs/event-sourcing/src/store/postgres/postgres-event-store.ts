@@ -24,6 +24,7 @@ import { AppendRaceError, PostgresAppend } from './postgres-append';
 import { isRetryableWriteError, isSqlError } from './postgres-errors';
 import { quoteIdentifier } from './quote-identifier';
 import { shortTag } from './short-tag';
+import { StreamLanes } from './stream-lanes';
 import type { StoreHooks } from '../store-hooks';
 
 /** Options of {@link PostgresEventStore}. */
@@ -58,11 +59,14 @@ const RACE_BUDGET_MS = 5_000;
  * The event store on PostgreSQL, through TypeORM's connection pool: each call checks
  * out one connection (a TypeORM `QueryRunner`) and runs named, prepared statements on
  * it. An append is one statement, so one round trip. The schema comes from the
- * store's migrations (`eventStoreMigrations`).
+ * store's migrations (`eventStoreMigrations`). Appends of this process to one stream
+ * queue up, so that one that a previous append has just overtaken fails without a round
+ * trip (see `StreamLanes`).
  */
 export class PostgresEventStore extends EventStore {
   private readonly sql: Sql;
   private readonly appender: PostgresAppend;
+  private readonly lanes = new StreamLanes();
   private readonly maxEventSize: number;
   private readonly batchSize: number;
   private readonly writeAttempts: number;
@@ -88,7 +92,9 @@ export class PostgresEventStore extends EventStore {
       // Inline projections run in the append's transaction.
       return this.inTransaction((scope) => scope.append(prepared));
     }
-    const result = await this.withClient((client) => this.appendWithRetries(client, prepared, false));
+    const result = await this.lanes.run(prepared, () =>
+      this.withClient((client) => this.appendWithRetries(client, prepared, false)),
+    );
     if (result.written) this.hooks.committed?.();
     return result;
   }

@@ -4,7 +4,9 @@ import { quoteIdentifier } from './quote-identifier';
 import { dropSubscriptionSchemaSql, subscriptionSchemaSql } from '../../subscriptions/subscription-schema-sql';
 import { dropSagaSchemaSql, sagaSchemaSql } from '../../sagas/saga-schema-sql';
 import {
+  appendConflictOneSchemaSql,
   appendConflictSchemaSql,
+  dropAppendConflictOneSchemaSql,
   dropAppendConflictSchemaSql,
   dropInitialSchemaSql,
   dropSnapshotSchemaSql,
@@ -39,6 +41,11 @@ export function eventStoreMigrations(schema = 'public'): MigrationClass[] {
       `EventStoreAppendConflict_${suffix}_1764500000000`,
       appendConflictSchemaSql(s),
       dropAppendConflictSchemaSql(s),
+    ),
+    migration(
+      `EventStoreAppendConflictOne_${suffix}_1764600000000`,
+      appendConflictOneSchemaSql(s),
+      dropAppendConflictOneSchemaSql(s),
     ),
   ];
 }

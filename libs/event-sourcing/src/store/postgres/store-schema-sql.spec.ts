@@ -1,7 +1,9 @@
 import { dropSubscriptionSchemaSql, subscriptionSchemaSql } from '../../subscriptions/subscription-schema-sql';
 import { dropSagaSchemaSql, sagaSchemaSql } from '../../sagas/saga-schema-sql';
 import {
+  appendConflictOneSchemaSql,
   appendConflictSchemaSql,
+  dropAppendConflictOneSchemaSql,
   dropAppendConflictSchemaSql,
   dropInitialSchemaSql,
   dropSnapshotSchemaSql,
@@ -33,6 +35,12 @@ describe('store schema SQL', () => {
   it('creates the function a lost single-event append asks in the fifth migration, and drops it', () => {
     expect(
       [...appendConflictSchemaSql('"public"'), ...dropAppendConflictSchemaSql('"public"')].join(';\n\n'),
+    ).toMatchSnapshot();
+  });
+
+  it('creates the single-event form of that function in the sixth migration, and drops it', () => {
+    expect(
+      [...appendConflictOneSchemaSql('"public"'), ...dropAppendConflictOneSchemaSql('"public"')].join(';\n\n'),
     ).toMatchSnapshot();
   });
 
