@@ -70,6 +70,7 @@ export class PostgresAppend {
   private readonly atEnd: Statement;
   private readonly replay: Statement;
   private readonly replayOne: Statement;
+  private readonly nextOfMany: Statement;
 
   constructor(s: string) {
     // $1 stream id, $2 stream type, $3 expected version, $4… the events as parallel arrays.
@@ -105,6 +106,15 @@ export class PostgresAppend {
       UNION ALL
       SELECT 0, NULL, NULL, c.* FROM ${s}.es_append_conflict_one($1::text, $4::uuid) c
        WHERE NOT EXISTS (SELECT 1 FROM inserted)`);
+    // Single events of distinct streams, each after its own known version, in one
+    // statement (AppendBatcher): a row whose version is taken or missing goes in as nothing.
+    this.nextOfMany = named(`${insert}
+        SELECT i.id, i.stream_id, i.expected + 1, i.type, i.revision, i.data, i.metadata
+          FROM unnest($1::text[], $2::bigint[], $3::uuid[], $4::text[], $5::integer[], $6::jsonb[], $7::jsonb[])
+               AS i(stream_id, expected, id, type, revision, data, metadata)
+         WHERE EXISTS (SELECT 1 FROM ${s}.es_events WHERE stream_id = i.stream_id AND version = i.expected)
+        ON CONFLICT (stream_id, version) DO NOTHING
+        RETURNING event_id, position, version`);
     this.first = named(`WITH inserted AS (
         ${insert} SELECT ${columns('0')} FROM ${rows} WHERE $2::text IS NOT NULL AND $3::bigint = 0
         RETURNING position, version
@@ -146,6 +156,42 @@ export class PostgresAppend {
       await client.query('ROLLBACK TO SAVEPOINT es_append').catch(() => undefined);
       throw error;
     }
+  }
+
+  /** Whether `prepared` may share a statement with others (see {@link runMany}). */
+  joinable(prepared: PreparedAppend): boolean {
+    const { events, expectedVersion, streamId } = prepared;
+    return (
+      events.length === 1 && typeof expectedVersion === 'number' && expectedVersion > 0 && !this.isContended(streamId)
+    );
+  }
+
+  /**
+   * Runs joinable appends of distinct streams as one statement, outside a transaction.
+   * Returns each one's result in order, or undefined for one that wrote nothing: it must be
+   * run again alone to learn why (a conflict, an exact retry).
+   */
+  async runMany(client: PoolClient, prepared: readonly PreparedAppend[]): Promise<(AppendResult | undefined)[]> {
+    const column = <T>(pick: (p: PreparedAppend, e: PreparedEvent) => T): T[] =>
+      prepared.map((p) => pick(p, p.events[0]!));
+    const values = [
+      column((p) => p.streamId),
+      column((p) => p.expectedVersion),
+      column((_, e) => e.eventId),
+      column((_, e) => e.type),
+      column((_, e) => e.revision),
+      column((_, e) => e.dataJson),
+      column((_, e) => e.metadataJson),
+    ];
+    const { rows } = await client.query<{ event_id: string; position: string; version: string }>({
+      ...this.nextOfMany,
+      values,
+    });
+    const byId = new Map(rows.map((row) => [row.event_id, row]));
+    return prepared.map((p) => {
+      const row = byId.get(p.events[0]!.eventId.toLowerCase());
+      return row && { streamVersion: Number(row.version), position: BigInt(row.position), written: true };
+    });
   }
 
   private async attempt(

@@ -25,6 +25,7 @@ import { isRetryableWriteError, isSqlError } from './postgres-errors';
 import { quoteIdentifier } from './quote-identifier';
 import { shortTag } from './short-tag';
 import { StreamLanes } from './stream-lanes';
+import { AppendBatcher } from './append-batcher';
 import type { StoreHooks } from '../store-hooks';
 
 /** Options of {@link PostgresEventStore}. */
@@ -37,6 +38,12 @@ export interface PostgresEventStoreOptions {
   batchSize?: number;
   /** Tries of an append that failed with a deadlock or serialization failure. Default 5. */
   writeAttempts?: number;
+  /**
+   * Append statements in flight at once before appends start sharing statements (group
+   * commit: single-event appends that wait go out together, in one statement and one
+   * transaction). Default 4; `Infinity` sends every append alone.
+   */
+  appendsInFlight?: number;
   /** Set by the module: inline projections and the wake-up of subscribers. @internal */
   hooks?: StoreHooks;
 }
@@ -51,6 +58,9 @@ interface TransactionScope {
   append(prepared: PreparedAppend): Promise<AppendResult>;
   readStream(streamId: string, options?: ReadStreamOptions): Promise<EventEnvelope[]>;
 }
+
+/** Default of {@link PostgresEventStoreOptions.appendsInFlight}. */
+const DEFAULT_APPENDS_IN_FLIGHT = 4;
 
 /** How long an append keeps trying after losing races to concurrent appends. */
 const RACE_BUDGET_MS = 5_000;
@@ -67,6 +77,7 @@ export class PostgresEventStore extends EventStore {
   private readonly sql: Sql;
   private readonly appender: PostgresAppend;
   private readonly lanes = new StreamLanes();
+  private readonly batcher: AppendBatcher;
   private readonly maxEventSize: number;
   private readonly batchSize: number;
   private readonly writeAttempts: number;
@@ -84,6 +95,14 @@ export class PostgresEventStore extends EventStore {
     this.batchSize = options.batchSize ?? 500;
     this.writeAttempts = options.writeAttempts ?? 5;
     this.hooks = options.hooks ?? {};
+    this.batcher = new AppendBatcher(
+      {
+        one: (prepared) => this.withClient((client) => this.appendWithRetries(client, prepared, false)),
+        many: (prepared) => this.withClient((client) => this.appender.runMany(client, prepared)),
+        joinable: (prepared) => this.appender.joinable(prepared),
+      },
+      options.appendsInFlight ?? DEFAULT_APPENDS_IN_FLIGHT,
+    );
   }
 
   override async append(streamId: string, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult> {
@@ -92,9 +111,7 @@ export class PostgresEventStore extends EventStore {
       // Inline projections run in the append's transaction.
       return this.inTransaction((scope) => scope.append(prepared));
     }
-    const result = await this.lanes.run(prepared, () =>
-      this.withClient((client) => this.appendWithRetries(client, prepared, false)),
-    );
+    const result = await this.lanes.run(prepared, () => this.batcher.append(prepared));
     if (result.written) this.hooks.committed?.();
     return result;
   }

@@ -1,0 +1,126 @@
+import { randomUUID } from 'node:crypto';
+import { createPostgresSubject } from '../../../../../test/support/postgres-store';
+import type { NewEvent } from '../../events/event-envelope';
+import { PostgresAppend } from './postgres-append';
+import { PostgresEventStore } from './postgres-event-store';
+
+const event = (data: unknown = {}, eventId?: string): NewEvent => ({ type: 'batched.happened', data, eventId });
+
+/** Records the calls of one of the append's entry points: the appends each call carried. */
+function recordCalls(method: 'run' | 'runMany'): { readonly sizes: number[]; restore(): void } {
+  const prototype = PostgresAppend.prototype;
+  const original = Object.getOwnPropertyDescriptor(prototype, method)!;
+  const wrapped = original.value as (...args: unknown[]) => unknown;
+  const sizes: number[] = [];
+  Object.defineProperty(prototype, method, {
+    ...original,
+    value: function (this: PostgresAppend, ...args: unknown[]) {
+      sizes.push(Array.isArray(args[1]) ? args[1].length : 1);
+      return wrapped.apply(this, args);
+    },
+  });
+  return { sizes, restore: () => Object.defineProperty(prototype, method, original) };
+}
+
+// Group commit (AppendBatcher): with one statement in flight at most, appends that wait
+// go out together. Each must still get exactly the answer it would get alone.
+describe('PostgreSQL store: appends that share a statement', () => {
+  let subject: Awaited<ReturnType<typeof createPostgresSubject>>;
+  let store: PostgresEventStore;
+  const streams = (count: number) => Array.from({ length: count }, () => `batched-${randomUUID()}`);
+
+  beforeAll(async () => {
+    subject = await createPostgresSubject('postgres', 'append_batcher');
+    store = new PostgresEventStore(subject.dataSource, { appendsInFlight: 1 });
+  });
+  afterAll(async () => {
+    await subject?.close?.();
+  });
+
+  it('lands appends of many streams in shared statements, each at its version with its own position', async () => {
+    const ids = streams(20);
+    for (const id of ids) await store.append(id, [event({ at: 1 })]);
+    const shared = recordCalls('runMany');
+    let results;
+    try {
+      results = await Promise.all(ids.map((id) => store.append(id, [event({ at: 2 })], { expectedVersion: 1 })));
+    } finally {
+      shared.restore();
+    }
+    expect(shared.sizes.length).toBeGreaterThan(0);
+    expect(shared.sizes.reduce((a, b) => a + b, 0)).toBe(19);
+    expect(results.every((r) => r.written && r.streamVersion === 2)).toBe(true);
+    expect(new Set(results.map((r) => r.position)).size).toBe(20);
+    for (const [i, id] of ids.entries()) {
+      const stored = await store.readStream(id);
+      expect(stored.map((e) => [e.version, e.data])).toEqual([
+        [1, { at: 1 }],
+        [2, { at: 2 }],
+      ]);
+      expect(stored[1]!.position).toBe(results[i]!.position);
+    }
+  });
+
+  it('gives each append of a shared statement its own answer: conflict, exact retry, duplicate id, success', async () => {
+    const [conflicted, retried, duplicated, fine, first] = streams(5) as [string, string, string, string, string];
+    for (const id of [conflicted, retried, duplicated, fine]) await store.append(id, [event()]);
+    const retryId = randomUUID();
+    const done = await store.append(retried, [event({}, retryId)], { expectedVersion: 1 });
+    const [stored] = await store.readStream(fine);
+    const shared = recordCalls('runMany');
+    let answers;
+    try {
+      answers = await Promise.allSettled([
+        store.append(first, [event()]),
+        store.append(conflicted, [event()], { expectedVersion: 3 }),
+        store.append(retried, [event({}, retryId)], { expectedVersion: 1 }),
+        store.append(duplicated, [event({}, stored!.eventId)], { expectedVersion: 1 }),
+        store.append(fine, [event()], { expectedVersion: 1 }),
+      ]);
+    } finally {
+      shared.restore();
+    }
+    expect(shared.sizes).toEqual([4]);
+    expect(answers[0]).toMatchObject({ status: 'fulfilled', value: { streamVersion: 1, written: true } });
+    expect(answers[1]).toMatchObject({
+      status: 'rejected',
+      reason: { code: 'ES_CONCURRENCY', expected: 3, actual: 1 },
+    });
+    expect(answers[2]).toEqual({ status: 'fulfilled', value: { ...done, written: false } });
+    expect(answers[3]).toMatchObject({ status: 'rejected', reason: { code: 'ES_DUPLICATE_EVENT_ID' } });
+    expect(answers[4]).toMatchObject({ status: 'fulfilled', value: { streamVersion: 2, written: true } });
+    expect((await store.readStream(conflicted)).length).toBe(1);
+    expect((await store.readStream(duplicated)).length).toBe(1);
+    expect((await store.readStream(retried)).length).toBe(2);
+  });
+
+  it('sends again alone only the appends a shared statement did not write', async () => {
+    const [busy, conflicted, retried, fine] = streams(4) as [string, string, string, string];
+    for (const id of [conflicted, retried, fine]) await store.append(id, [event()]);
+    const retryId = randomUUID();
+    const done = await store.append(retried, [event({}, retryId)], { expectedVersion: 1 });
+    const statements = recordCalls('runMany');
+    const alone = recordCalls('run');
+    let answers;
+    try {
+      answers = await Promise.allSettled([
+        store.append(busy, [event()]),
+        store.append(conflicted, [event()], { expectedVersion: 3 }),
+        store.append(retried, [event({}, retryId)], { expectedVersion: 1 }),
+        store.append(fine, [event()], { expectedVersion: 1 }),
+      ]);
+    } finally {
+      statements.restore();
+      alone.restore();
+    }
+    expect(statements.sizes).toEqual([3]);
+    // The first alone, then the two the shared statement left out.
+    expect(alone.sizes).toHaveLength(3);
+    expect(answers[1]).toMatchObject({
+      status: 'rejected',
+      reason: { code: 'ES_CONCURRENCY', expected: 3, actual: 1 },
+    });
+    expect(answers[2]).toEqual({ status: 'fulfilled', value: { ...done, written: false } });
+    expect(answers[3]).toMatchObject({ status: 'fulfilled', value: { streamVersion: 2, written: true } });
+  });
+});
