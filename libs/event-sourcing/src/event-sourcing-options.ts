@@ -58,6 +58,13 @@ export interface EventSourcingModuleOptions {
    * handlers. Do not keep references to an aggregate after the handler returns.
    */
   warmAggregates?: number;
+  /**
+   * Append statements in flight at once before appends share statements (group commit):
+   * past this many, single-event appends of different streams that wait go out together,
+   * in one statement and one transaction, each still checked against its own expected
+   * version. Default 4; `Infinity` sends every append alone.
+   */
+  appendsInFlight?: number;
   /** What reading a stored event whose type has no class does: throw (default) or skip it. */
   unknownEvents?: 'throw' | 'skip';
   /** Run the store's (and your) migrations at startup, under an advisory lock. Default true. */
@@ -99,6 +106,7 @@ export interface ResolvedOptions extends Omit<EventSourcingModuleOptions, 'comma
   runMigrations: boolean;
   unknownEvents: 'throw' | 'skip';
   warmAggregates: number;
+  appendsInFlight: number;
   commandRetry: { attempts: number; backoffMs: number };
   subscriptions: Required<SubscriptionOptions>;
 }
@@ -115,6 +123,7 @@ export function resolveOptions(options: EventSourcingModuleOptions): ResolvedOpt
     runMigrations: options.runMigrations ?? true,
     unknownEvents: options.unknownEvents ?? 'throw',
     warmAggregates: nonNegativeInteger('warmAggregates', options.warmAggregates ?? 0),
+    appendsInFlight: atLeastOne('appendsInFlight', options.appendsInFlight ?? 4),
     commandRetry: { attempts: options.commandRetry?.attempts ?? 10, backoffMs: options.commandRetry?.backoffMs ?? 10 },
     subscriptions: {
       run: options.subscriptions?.run ?? true,
@@ -124,6 +133,15 @@ export function resolveOptions(options: EventSourcingModuleOptions): ResolvedOpt
       heldBackAfterMs: options.subscriptions?.heldBackAfterMs ?? 2000,
     },
   };
+}
+
+function atLeastOne(option: string, value: number): number {
+  if (value !== Number.POSITIVE_INFINITY && (!Number.isSafeInteger(value) || value < 1)) {
+    throw new ConfigurationError(
+      `EventSourcingModule option ${option} must be a whole number >= 1 or Infinity, not ${String(value)}.`,
+    );
+  }
+  return value;
 }
 
 function nonNegativeInteger(option: string, value: number): number {

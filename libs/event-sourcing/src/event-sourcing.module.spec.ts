@@ -148,4 +148,17 @@ describe('EventSourcingModule', () => {
     await expect(attempt).rejects.toThrow(ConfigurationError);
     await expect(attempt).rejects.toMatchObject({ code: 'ES_CONFIGURATION' });
   });
+
+  it.each([0, -1, 2.5, Number.NaN])(
+    'fails at bootstrap with ES_CONFIGURATION for appendsInFlight %p',
+    async (value) => {
+      const attempt = Test.createTestingModule({
+        imports: [EventSourcingModule.forRoot({ database: 'memory', appendsInFlight: value })],
+      }).compile();
+      await expect(attempt).rejects.toMatchObject({
+        code: 'ES_CONFIGURATION',
+        message: expect.stringContaining('appendsInFlight must be a whole number >= 1 or Infinity'),
+      });
+    },
+  );
 });
