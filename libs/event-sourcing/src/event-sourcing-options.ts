@@ -1,6 +1,7 @@
 import type { DataSourceOptions, LoggerOptions } from 'typeorm';
 import { ConfigurationError } from './errors/configuration-error';
 import type { EmbeddedPostgresOptions } from './store/postgres/embedded-postgres-server';
+import { appendsInFlightOption } from './store/postgres/append-batcher';
 
 /** TypeORM's PostgreSQL data-source options. */
 export type PostgresConnectionOptions = Extract<DataSourceOptions, { type: 'postgres' }>;
@@ -123,7 +124,7 @@ export function resolveOptions(options: EventSourcingModuleOptions): ResolvedOpt
     runMigrations: options.runMigrations ?? true,
     unknownEvents: options.unknownEvents ?? 'throw',
     warmAggregates: nonNegativeInteger('warmAggregates', options.warmAggregates ?? 0),
-    appendsInFlight: atLeastOne('appendsInFlight', options.appendsInFlight ?? 4),
+    appendsInFlight: appendsInFlightOption(options.appendsInFlight, 'EventSourcingModule'),
     commandRetry: { attempts: options.commandRetry?.attempts ?? 10, backoffMs: options.commandRetry?.backoffMs ?? 10 },
     subscriptions: {
       run: options.subscriptions?.run ?? true,
@@ -133,15 +134,6 @@ export function resolveOptions(options: EventSourcingModuleOptions): ResolvedOpt
       heldBackAfterMs: options.subscriptions?.heldBackAfterMs ?? 2000,
     },
   };
-}
-
-function atLeastOne(option: string, value: number): number {
-  if (value !== Number.POSITIVE_INFINITY && (!Number.isSafeInteger(value) || value < 1)) {
-    throw new ConfigurationError(
-      `EventSourcingModule option ${option} must be a whole number >= 1 or Infinity, not ${String(value)}.`,
-    );
-  }
-  return value;
 }
 
 function nonNegativeInteger(option: string, value: number): number {

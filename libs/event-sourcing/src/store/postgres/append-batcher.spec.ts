@@ -123,4 +123,51 @@ describe('PostgreSQL store: appends that share a statement', () => {
     expect(answers[2]).toEqual({ status: 'fulfilled', value: { ...done, written: false } });
     expect(answers[3]).toMatchObject({ status: 'fulfilled', value: { streamVersion: 2, written: true } });
   });
+
+  it('does not take another stream’s row for an append that wrote nothing, even with the same event id', async () => {
+    const [busy, behind, fine] = streams(3) as [string, string, string];
+    for (const id of [behind, fine]) await store.append(id, [event()]);
+    const shared = randomUUID();
+    const answers = await Promise.allSettled([
+      store.append(busy, [event()]),
+      store.append(behind, [event({}, shared)], { expectedVersion: 3 }),
+      store.append(fine, [event({}, shared)], { expectedVersion: 1 }),
+      store.append(behind, [event()], { expectedVersion: 1 }),
+    ]);
+    expect(answers[1]).toMatchObject({
+      status: 'rejected',
+      reason: { code: 'ES_CONCURRENCY', expected: 3, actual: 1 },
+    });
+    expect(answers[2]).toMatchObject({ status: 'fulfilled', value: { streamVersion: 2, written: true } });
+    expect(answers[3]).toMatchObject({ status: 'fulfilled', value: { streamVersion: 2, written: true } });
+  });
+
+  it('sends waiting appends while appends that cannot wait keep every slot busy', async () => {
+    const [waiting, ...busy] = streams(5) as [string, ...string[]];
+    await store.append(waiting, [event()]);
+    let loaded = true;
+    // Four loops of 'any' appends: never joinable, so always one in flight or more.
+    const load = Promise.all(
+      busy.map(async (id) => {
+        while (loaded) await store.append(id, [event()]);
+      }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const started = Date.now();
+    const result = await store.append(waiting, [event()], { expectedVersion: 1 });
+    const tookMs = Date.now() - started;
+    loaded = false;
+    await load;
+    expect(result).toMatchObject({ streamVersion: 2, written: true });
+    // It used to wait until the load stopped: here, that is never, since the load waits for it.
+    expect(tookMs).toBeLessThan(2_000);
+  });
+
+  it('refuses an appendsInFlight it cannot work with', () => {
+    for (const appendsInFlight of [0, -1, 1.5, Number.NaN]) {
+      expect(() => new PostgresEventStore(subject.dataSource, { appendsInFlight })).toThrow(
+        /PostgresEventStore option appendsInFlight must be a whole number >= 1 or Infinity/,
+      );
+    }
+  });
 });

@@ -1,3 +1,4 @@
+import { ConfigurationError } from '../../errors/configuration-error';
 import type { AppendResult } from '../event-store';
 import type { PreparedAppend } from '../prepared-append';
 import { isConnectionError, isSqlError } from './postgres-errors';
@@ -16,6 +17,22 @@ interface Waiting {
   prepared: PreparedAppend;
   resolve: (result: AppendResult) => void;
   reject: (error: unknown) => void;
+}
+
+/** Default of the `appendsInFlight` option. @internal */
+export const DEFAULT_APPENDS_IN_FLIGHT = 4;
+
+/**
+ * The `appendsInFlight` option, checked: a whole number from 1, or `Infinity`.
+ * @throws ConfigurationError otherwise; `owner` names what took the option.
+ * @internal
+ */
+export function appendsInFlightOption(value: number | undefined, owner: string): number {
+  const limit = value ?? DEFAULT_APPENDS_IN_FLIGHT;
+  if (limit === Number.POSITIVE_INFINITY || (Number.isSafeInteger(limit) && limit >= 1)) return limit;
+  throw new ConfigurationError(
+    `${owner} option appendsInFlight must be a whole number >= 1 or Infinity, not ${String(value)}.`,
+  );
 }
 
 /** The most appends one shared statement carries. */
@@ -60,9 +77,17 @@ export class AppendBatcher {
     }
   }
 
+  /**
+   * Called as a statement finishes. Sends the next batch even when appends that cannot
+   * wait (`'any'`, new streams, several events) keep the limit reached: one statement
+   * ends, one starts, so waiting appends never starve under a steady load of those.
+   */
   private sendWaiting(): void {
-    while (this.waiting.length > 0 && this.inFlight < this.limit) {
+    let finished = true;
+    while (this.waiting.length > 0 && (finished || this.inFlight < this.limit)) {
+      finished = false;
       const batch = this.waiting.splice(0, MOST_PER_STATEMENT);
+      batch.sort((a, b) => (a.prepared.streamId < b.prepared.streamId ? -1 : 1));
       void this.track(this.sendTogether(batch));
     }
   }

@@ -114,7 +114,7 @@ export class PostgresAppend {
                AS i(stream_id, expected, id, type, revision, data, metadata)
          WHERE EXISTS (SELECT 1 FROM ${s}.es_events WHERE stream_id = i.stream_id AND version = i.expected)
         ON CONFLICT (stream_id, version) DO NOTHING
-        RETURNING event_id, position, version`);
+        RETURNING stream_id, event_id, position, version`);
     this.first = named(`WITH inserted AS (
         ${insert} SELECT ${columns('0')} FROM ${rows} WHERE $2::text IS NOT NULL AND $3::bigint = 0
         RETURNING position, version
@@ -167,7 +167,9 @@ export class PostgresAppend {
   }
 
   /**
-   * Runs joinable appends of distinct streams as one statement, outside a transaction.
+   * Runs joinable appends of distinct streams as one statement, outside a transaction,
+   * in the order given (callers sort by stream, so that two instances never lock in
+   * opposite orders).
    * Returns each one's result in order, or undefined for one that wrote nothing: it must be
    * run again alone to learn why (a conflict, an exact retry).
    */
@@ -183,14 +185,16 @@ export class PostgresAppend {
       column((_, e) => e.dataJson),
       column((_, e) => e.metadataJson),
     ];
-    const { rows } = await client.query<{ event_id: string; position: string; version: string }>({
+    const { rows } = await client.query<{ stream_id: string; event_id: string; position: string; version: string }>({
       ...this.nextOfMany,
       values,
     });
-    const byId = new Map(rows.map((row) => [row.event_id, row]));
+    // By stream (each appears once): another append of the batch may carry the same event id.
+    const byStream = new Map(rows.map((row) => [row.stream_id, row]));
     return prepared.map((p) => {
-      const row = byId.get(p.events[0]!.eventId.toLowerCase());
-      return row && { streamVersion: Number(row.version), position: BigInt(row.position), written: true };
+      const row = byStream.get(p.streamId);
+      if (row?.event_id !== p.events[0]!.eventId) return undefined;
+      return { streamVersion: Number(row.version), position: BigInt(row.position), written: true };
     });
   }
 

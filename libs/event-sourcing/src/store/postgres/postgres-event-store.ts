@@ -25,7 +25,7 @@ import { isRetryableWriteError, isSqlError } from './postgres-errors';
 import { quoteIdentifier } from './quote-identifier';
 import { shortTag } from './short-tag';
 import { StreamLanes } from './stream-lanes';
-import { AppendBatcher } from './append-batcher';
+import { AppendBatcher, appendsInFlightOption } from './append-batcher';
 import type { StoreHooks } from '../store-hooks';
 
 /** Options of {@link PostgresEventStore}. */
@@ -58,9 +58,6 @@ interface TransactionScope {
   append(prepared: PreparedAppend): Promise<AppendResult>;
   readStream(streamId: string, options?: ReadStreamOptions): Promise<EventEnvelope[]>;
 }
-
-/** Default of {@link PostgresEventStoreOptions.appendsInFlight}. */
-const DEFAULT_APPENDS_IN_FLIGHT = 4;
 
 /** How long an append keeps trying after losing races to concurrent appends. */
 const RACE_BUDGET_MS = 5_000;
@@ -101,7 +98,7 @@ export class PostgresEventStore extends EventStore {
         many: (prepared) => this.withClient((client) => this.appender.runMany(client, prepared)),
         joinable: (prepared) => this.appender.joinable(prepared),
       },
-      options.appendsInFlight ?? DEFAULT_APPENDS_IN_FLIGHT,
+      appendsInFlightOption(options.appendsInFlight, 'PostgresEventStore'),
     );
   }
 
@@ -199,7 +196,7 @@ export class PostgresEventStore extends EventStore {
         const race = error instanceof AppendRaceError && Date.now() < deadline;
         // Outside a transaction a deadlock rolled the statement back; inside, it aborted the caller's work.
         const transient = !inTransaction && isRetryableWriteError(error) && attempt < this.writeAttempts;
-        if (!race && !transient) throw await this.finalError(error, prepared);
+        if (!race && !transient) throw await this.finalError(error, prepared, client);
         await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(2 * attempt, 20)));
       }
     }
@@ -285,14 +282,15 @@ export class PostgresEventStore extends EventStore {
     }
   }
 
-  /** A lost race reaches the caller as the ConcurrencyError it amounts to. */
-  private async finalError(error: unknown, prepared: PreparedAppend): Promise<unknown> {
+  /**
+   * A lost race reaches the caller as the ConcurrencyError it amounts to. The version is
+   * read on the append's own connection: asking the pool for another while holding this
+   * one could wait forever with every connection held by such appends.
+   */
+  private async finalError(error: unknown, prepared: PreparedAppend, client: PoolClient): Promise<unknown> {
     if (!(error instanceof AppendRaceError)) return error;
-    return new ConcurrencyError(
-      prepared.streamId,
-      prepared.expectedVersion,
-      await this.streamVersion(prepared.streamId),
-    );
+    const [row] = await query<{ version: string }>(client, this.sql.streamVersion, [prepared.streamId]);
+    return new ConcurrencyError(prepared.streamId, prepared.expectedVersion, Number(row!.version));
   }
 
   private async readStreamWith(
