@@ -60,10 +60,11 @@ export interface EventSourcingModuleOptions {
    */
   warmAggregates?: number;
   /**
-   * Append statements in flight at once before appends share statements (group commit):
-   * past this many, single-event appends of different streams that wait go out together,
-   * in one statement and one transaction, each still checked against its own expected
-   * version. Default 4; `Infinity` sends every append alone.
+   * Group commit: how many statements of single-event appends with a number as expected
+   * version may be in flight at once. Past this many, such appends wait for one to finish
+   * and go out together, in one statement and one transaction, each still checked against
+   * its own expected version. Other appends never wait. Default 4; `Infinity` sends every
+   * append alone.
    */
   appendsInFlight?: number;
   /** What reading a stored event whose type has no class does: throw (default) or skip it. */

@@ -22,8 +22,8 @@ function recordCalls(method: 'run' | 'runMany'): { readonly sizes: number[]; res
   return { sizes, restore: () => Object.defineProperty(prototype, method, original) };
 }
 
-// Group commit (AppendBatcher): with one statement in flight at most, appends that wait
-// go out together. Each must still get exactly the answer it would get alone.
+// Group commit (AppendBatcher): with one statement of joinable appends (one event, a
+// number as expected version) in flight at most, the ones that wait go out together. Each must still get exactly the answer it would get alone.
 describe('PostgreSQL store: appends that share a statement', () => {
   let subject: Awaited<ReturnType<typeof createPostgresSubject>>;
   let store: PostgresEventStore;
@@ -63,7 +63,7 @@ describe('PostgreSQL store: appends that share a statement', () => {
 
   it('gives each append of a shared statement its own answer: conflict, exact retry, duplicate id, success', async () => {
     const [conflicted, retried, duplicated, fine, first] = streams(5) as [string, string, string, string, string];
-    for (const id of [conflicted, retried, duplicated, fine]) await store.append(id, [event()]);
+    for (const id of [conflicted, retried, duplicated, fine, first]) await store.append(id, [event()]);
     const retryId = randomUUID();
     const done = await store.append(retried, [event({}, retryId)], { expectedVersion: 1 });
     const [stored] = await store.readStream(fine);
@@ -71,7 +71,7 @@ describe('PostgreSQL store: appends that share a statement', () => {
     let answers;
     try {
       answers = await Promise.allSettled([
-        store.append(first, [event()]),
+        store.append(first, [event()], { expectedVersion: 1 }),
         store.append(conflicted, [event()], { expectedVersion: 3 }),
         store.append(retried, [event({}, retryId)], { expectedVersion: 1 }),
         store.append(duplicated, [event({}, stored!.eventId)], { expectedVersion: 1 }),
@@ -81,7 +81,7 @@ describe('PostgreSQL store: appends that share a statement', () => {
       shared.restore();
     }
     expect(shared.sizes).toEqual([4]);
-    expect(answers[0]).toMatchObject({ status: 'fulfilled', value: { streamVersion: 1, written: true } });
+    expect(answers[0]).toMatchObject({ status: 'fulfilled', value: { streamVersion: 2, written: true } });
     expect(answers[1]).toMatchObject({
       status: 'rejected',
       reason: { code: 'ES_CONCURRENCY', expected: 3, actual: 1 },
@@ -96,7 +96,7 @@ describe('PostgreSQL store: appends that share a statement', () => {
 
   it('sends again alone only the appends a shared statement did not write', async () => {
     const [busy, conflicted, retried, fine] = streams(4) as [string, string, string, string];
-    for (const id of [conflicted, retried, fine]) await store.append(id, [event()]);
+    for (const id of [busy, conflicted, retried, fine]) await store.append(id, [event()]);
     const retryId = randomUUID();
     const done = await store.append(retried, [event({}, retryId)], { expectedVersion: 1 });
     const statements = recordCalls('runMany');
@@ -104,7 +104,7 @@ describe('PostgreSQL store: appends that share a statement', () => {
     let answers;
     try {
       answers = await Promise.allSettled([
-        store.append(busy, [event()]),
+        store.append(busy, [event()], { expectedVersion: 1 }),
         store.append(conflicted, [event()], { expectedVersion: 3 }),
         store.append(retried, [event({}, retryId)], { expectedVersion: 1 }),
         store.append(fine, [event()], { expectedVersion: 1 }),
@@ -126,10 +126,10 @@ describe('PostgreSQL store: appends that share a statement', () => {
 
   it('does not take another stream’s row for an append that wrote nothing, even with the same event id', async () => {
     const [busy, behind, fine] = streams(3) as [string, string, string];
-    for (const id of [behind, fine]) await store.append(id, [event()]);
+    for (const id of [busy, behind, fine]) await store.append(id, [event()]);
     const shared = randomUUID();
     const answers = await Promise.allSettled([
-      store.append(busy, [event()]),
+      store.append(busy, [event()], { expectedVersion: 1 }),
       store.append(behind, [event({}, shared)], { expectedVersion: 3 }),
       store.append(fine, [event({}, shared)], { expectedVersion: 1 }),
       store.append(behind, [event()], { expectedVersion: 1 }),
@@ -142,11 +142,11 @@ describe('PostgreSQL store: appends that share a statement', () => {
     expect(answers[3]).toMatchObject({ status: 'fulfilled', value: { streamVersion: 2, written: true } });
   });
 
-  it('sends waiting appends while appends that cannot wait keep every slot busy', async () => {
+  it('never holds an append back behind appends that cannot share a statement', async () => {
     const [waiting, ...busy] = streams(5) as [string, ...string[]];
     await store.append(waiting, [event()]);
     let loaded = true;
-    // Four loops of 'any' appends: never joinable, so always one in flight or more.
+    // Four loops of 'any' appends, which never share a statement: they must take no slot.
     const load = Promise.all(
       busy.map(async (id) => {
         while (loaded) await store.append(id, [event()]);

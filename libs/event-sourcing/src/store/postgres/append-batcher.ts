@@ -39,10 +39,11 @@ export function appendsInFlightOption(value: number | undefined, owner: string):
 const MOST_PER_STATEMENT = 64;
 
 /**
- * Group commit for appends. While fewer than `limit` append statements are in flight,
- * an append goes out at once, alone, as it would without this class. Past that, joinable
- * appends wait for the next statement to finish and then go out together, in one
- * statement and one transaction: under load, many appends share a round trip and a WAL
+ * Group commit for appends. While fewer than `limit` statements of joinable appends (one
+ * event, a number as expected version) are in flight, such an append goes out at once,
+ * alone, as it would without this class. Past that, joinable appends wait for one of
+ * those statements to finish and then go out together, in one statement and one
+ * transaction: under load, many appends share a round trip and a WAL
  * flush, and the database does less work per event. Nothing waits on a timer.
  *
  * Each append in a shared statement is a single event, so it still lands whole or not at
@@ -63,7 +64,10 @@ export class AppendBatcher {
   ) {}
 
   append(prepared: PreparedAppend): Promise<AppendResult> {
-    if (this.inFlight < this.limit || !this.sender.joinable(prepared)) return this.track(this.sender.one(prepared));
+    // Appends that cannot share a statement go at once and take no slot, so that they
+    // can never hold back the ones waiting for a slot.
+    if (!this.sender.joinable(prepared)) return this.sender.one(prepared);
+    if (this.inFlight < this.limit) return this.track(this.sender.one(prepared));
     return new Promise<AppendResult>((resolve, reject) => this.waiting.push({ prepared, resolve, reject }));
   }
 
@@ -77,15 +81,8 @@ export class AppendBatcher {
     }
   }
 
-  /**
-   * Called as a statement finishes. Sends the next batch even when appends that cannot
-   * wait (`'any'`, new streams, several events) keep the limit reached: one statement
-   * ends, one starts, so waiting appends never starve under a steady load of those.
-   */
   private sendWaiting(): void {
-    let finished = true;
-    while (this.waiting.length > 0 && (finished || this.inFlight < this.limit)) {
-      finished = false;
+    while (this.waiting.length > 0 && this.inFlight < this.limit) {
       const batch = this.waiting.splice(0, MOST_PER_STATEMENT);
       batch.sort((a, b) => (a.prepared.streamId < b.prepared.streamId ? -1 : 1));
       void this.track(this.sendTogether(batch));

@@ -39,9 +39,10 @@ export interface PostgresEventStoreOptions {
   /** Tries of an append that failed with a deadlock or serialization failure. Default 5. */
   writeAttempts?: number;
   /**
-   * Append statements in flight at once before appends start sharing statements (group
-   * commit: single-event appends that wait go out together, in one statement and one
-   * transaction). Default 4; `Infinity` sends every append alone.
+   * Group commit: how many statements of single-event appends with a number as expected
+   * version may be in flight at once; past this many, such appends wait and go out
+   * together in one statement. Other appends never wait. Default 4; `Infinity` sends
+   * every append alone.
    */
   appendsInFlight?: number;
   /** Set by the module: inline projections and the wake-up of subscribers. @internal */

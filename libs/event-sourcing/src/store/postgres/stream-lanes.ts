@@ -27,7 +27,9 @@ interface Lane {
  * The knowledge is only that of the previous committed append, and is dropped as soon as
  * no append of the stream is queued: versions written by other processes, or a retry of
  * an earlier append, go to the database as before. Appends inside a transaction do not
- * take a lane (their commit is not known here). @internal
+ * take a lane (their commit is not known here). It relies on a committed event never
+ * leaving its version: a stream deletion, if one is added, must not run while the
+ * stream's lane holds what it wrote. @internal
  */
 export class StreamLanes {
   private readonly lanes = new Map<string, Lane>();
