@@ -5,6 +5,7 @@ import { DuplicateEventIdError } from '../../errors/duplicate-event-id-error';
 import type { AppendResult } from '../event-store';
 import { expectedVersionMatches, replayBaseMatches, type ExpectedVersion } from '../expected-version';
 import type { PreparedAppend, PreparedEvent } from '../prepared-append';
+import { KnownVersions } from './known-versions';
 import { pgErrorOf } from './postgres-errors';
 
 /** Thrown when a concurrent append took the same versions first; nothing was written. @internal */
@@ -63,6 +64,11 @@ interface ConflictOneRow {
 export class PostgresAppend {
   private readonly next: Statement;
   private readonly nextOne: Statement;
+  /** `next` and `nextOne` without the check that the expected version exists, for a known one. */
+  private readonly nextKnown: Statement;
+  private readonly nextOneKnown: Statement;
+  /** Versions known to be stored: an append expecting one of them skips that check. */
+  readonly known = new KnownVersions();
   private readonly nextOneContended: Statement;
   /** Streams that saw a conflict lately, with when: their single-event appends use `nextOneContended`. */
   private readonly contended = new Map<string, number>();
@@ -81,16 +87,20 @@ export class PostgresAppend {
     const versionExists = `EXISTS (SELECT 1 FROM ${s}.es_events WHERE stream_id = $1::text AND version = $3::bigint)`;
     // One row back however many events went in: the count and the last one's place.
     const summary = `SELECT count(*) AS inserted, max(position) AS position, max(version) AS version FROM inserted`;
-    this.next = named(`WITH inserted AS (
+    const after = (guard: string): string => `WITH inserted AS (
         ${insert} SELECT ${columns('$3::bigint')} FROM ${rows}
-         WHERE $2::text IS NOT NULL AND ${versionExists}
+         WHERE $2::text IS NOT NULL${guard}
         RETURNING position, version
-      ) ${summary}`);
-    // The hot path, one event after a known version, with plain parameters.
-    const one = `${insert}
+      ) ${summary}`;
+    this.next = named(after(` AND ${versionExists}`));
+    this.nextKnown = named(after(''));
+    // The hot path, one event after a given version, with plain parameters.
+    const oneAfter = (guard: string): string => `${insert}
         SELECT $4::uuid, $1::text, $3::bigint + 1, $5::text, $6::integer, $7::jsonb, $8::jsonb
-         WHERE $2::text IS NOT NULL AND ${versionExists}`;
+         WHERE $2::text IS NOT NULL${guard}`;
+    const one = oneAfter(` AND ${versionExists}`);
     this.nextOne = named(`${one} RETURNING 1 AS inserted, position, version`);
+    this.nextOneKnown = named(`${oneAfter('')} RETURNING 1 AS inserted, position, version`);
     // The same on a stream that saw a conflict lately: a lost race inserts nothing rather
     // than failing (no error to raise, log and catch, no dead row), and the same round trip
     // asks es_append_conflict_one what stands instead. A little slower when nothing conflicts.
@@ -145,7 +155,11 @@ export class PostgresAppend {
    *   (nothing written; worth another try).
    */
   async run(client: PoolClient, prepared: PreparedAppend, inTransaction: boolean): Promise<AppendResult> {
-    if (!inTransaction) return this.attempt(client, prepared);
+    if (!inTransaction) {
+      const result = await this.attempt(client, prepared);
+      this.known.learn(prepared.streamId, result.streamVersion);
+      return result;
+    }
     // In a caller's transaction a failed statement would abort it: a savepoint keeps it usable.
     await client.query('SAVEPOINT es_append');
     try {
@@ -194,6 +208,7 @@ export class PostgresAppend {
     return prepared.map((p) => {
       const row = byStream.get(p.streamId);
       if (row?.event_id !== p.events[0]!.eventId) return undefined;
+      this.known.learn(p.streamId, Number(row.version));
       return { streamVersion: Number(row.version), position: BigInt(row.position), written: true };
     });
   }
@@ -204,9 +219,15 @@ export class PostgresAppend {
     afterFailure?: () => Promise<unknown>,
   ): Promise<AppendResult> {
     const { streamId, streamType, expectedVersion, events } = prepared;
-    const [chosen, expected] = this.statementFor(expectedVersion);
-    const single = chosen === this.next && events.length === 1;
-    const statement = !single ? chosen : this.isContended(streamId) ? this.nextOneContended : this.nextOne;
+    const [chosen, expected] = this.statementFor(streamId, expectedVersion);
+    const single = events.length === 1 && (chosen === this.next || chosen === this.nextKnown);
+    const statement = !single
+      ? chosen
+      : this.isContended(streamId)
+        ? this.nextOneContended
+        : chosen === this.nextKnown
+          ? this.nextOneKnown
+          : this.nextOne;
     const columns = <T>(pick: (e: PreparedEvent) => T): T[] | T => (single ? pick(events[0]!) : events.map(pick));
     const values = [
       streamId,
@@ -250,9 +271,10 @@ export class PostgresAppend {
     this.contended.set(streamId, Date.now());
   }
 
-  private statementFor(expected: ExpectedVersion): [Statement, number | null] {
+  private statementFor(streamId: string, expected: ExpectedVersion): [Statement, number | null] {
     if (expected === 0 || expected === 'no_stream') return [this.first, 0];
-    if (typeof expected === 'number') return [this.next, expected];
+    if (typeof expected === 'number')
+      return [this.known.has(streamId, expected) ? this.nextKnown : this.next, expected];
     return [this.atEnd, expected === 'any' ? null : 1];
   }
 

@@ -203,8 +203,12 @@ export class PostgresEventStore extends EventStore {
     }
   }
 
-  override readStream(streamId: string, options?: ReadStreamOptions): Promise<EventEnvelope[]> {
-    return this.withClient((client) => this.readStreamWith(client, streamId, options));
+  override async readStream(streamId: string, options?: ReadStreamOptions): Promise<EventEnvelope[]> {
+    const events = await this.withClient((client) => this.readStreamWith(client, streamId, options));
+    // Outside a transaction, what was read is committed: the stream has these versions.
+    const highest = events.reduce((max, e) => Math.max(max, e.version), 0);
+    this.appender.known.learn(streamId, highest);
+    return events;
   }
 
   override async *iterateStream(streamId: string, options: IterateStreamOptions = {}): AsyncIterable<EventEnvelope> {
@@ -254,7 +258,9 @@ export class PostgresEventStore extends EventStore {
     const rows = await this.withClient((client) =>
       query<{ version: string }>(client, this.sql.streamVersion, [streamId]),
     );
-    return Number(rows[0]!.version);
+    const version = Number(rows[0]!.version);
+    this.appender.known.learn(streamId, version);
+    return version;
   }
 
   /**
