@@ -52,7 +52,8 @@ interface ConflictOneRow {
  * (stream_id, version) key does the concurrency control, as in the plainest SQL:
  *
  * - expected version n > 0: insert versions n+1… if version n exists. A stream that is
- *   ahead fails on the unique key; one that is behind inserts nothing.
+ *   ahead fails on the unique key; one that is behind inserts nothing. When version n is
+ *   known to be stored (`known`), the check is left out.
  * - expected 0 / 'no_stream': insert versions 1…, and the stream's es_streams row.
  * - 'any' / 'stream_exists': insert after the highest stored version.
  *
