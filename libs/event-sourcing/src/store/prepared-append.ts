@@ -47,7 +47,12 @@ export function prepareAppend(
   const expectedVersion = options?.expectedVersion === undefined ? 'any' : options.expectedVersion;
   assertExpectedVersion(expectedVersion);
   const streamType = options?.streamType ?? defaultStreamType(streamId);
-  if (typeof streamType !== 'string' || streamType.length > MAX_STREAM_ID_LENGTH || streamType.includes('\0')) {
+  if (
+    typeof streamType !== 'string' ||
+    streamType.length > MAX_STREAM_ID_LENGTH ||
+    streamType.includes('\0') ||
+    !streamType.isWellFormed()
+  ) {
     throw new InvalidStreamIdError(
       streamId,
       `streamType ${JSON.stringify(streamType)} must be a string of at most ${MAX_STREAM_ID_LENGTH} characters`,
@@ -68,7 +73,7 @@ export function prepareAppend(
 
 /**
  * @throws InvalidStreamIdError unless `streamId` is a string of 1 to 255 characters with
- *   something other than spaces and no NUL.
+ *   something other than spaces, no NUL and no lone UTF-16 surrogate.
  * @internal
  */
 export function assertStreamId(streamId: unknown): asserts streamId is string {
@@ -78,6 +83,8 @@ export function assertStreamId(streamId: unknown): asserts streamId is string {
     throw new InvalidStreamIdError(streamId, `it is longer than ${MAX_STREAM_ID_LENGTH} characters`);
   }
   if (streamId.includes('\0')) throw new InvalidStreamIdError(streamId, 'it contains a NUL character');
+  // PostgreSQL would store U+FFFD in its place: the id read back would not be the one given.
+  if (!streamId.isWellFormed()) throw new InvalidStreamIdError(streamId, 'it contains a lone UTF-16 surrogate');
 }
 
 function defaultStreamType(streamId: string): string {

@@ -170,4 +170,21 @@ describe('PostgreSQL store: appends that share a statement', () => {
       );
     }
   });
+
+  it('does not hang when the append holding the slot waits on a transaction that waits for a queued append', async () => {
+    const [locked, other] = streams(2) as [string, string];
+    for (const id of [locked, other]) await store.append(id, [event()]);
+    let blocked: Promise<unknown> | undefined;
+    const started = Date.now();
+    await store.transaction(async (tx) => {
+      await tx.append(locked, [event()], { expectedVersion: 1 });
+      // Takes the only slot, and waits on the transaction's row lock.
+      blocked = store.append(locked, [event()], { expectedVersion: 1 }).catch((error: unknown) => error);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      // Queued behind it: it must go out anyway, or the transaction never commits.
+      await store.append(other, [event()], { expectedVersion: 1 });
+    });
+    expect(Date.now() - started).toBeLessThan(2_000);
+    await expect(blocked).resolves.toMatchObject({ code: 'ES_CONCURRENCY', actual: 2 });
+  });
 });

@@ -39,12 +39,21 @@ export function appendsInFlightOption(value: number | undefined, owner: string):
 const MOST_PER_STATEMENT = 64;
 
 /**
+ * Longest wait for a slot. Statements normally take a few milliseconds; one that holds
+ * its slot longer may be waiting on a lock held by work that itself waits for a queued
+ * append (a transaction whose callback appends outside it): after this, the queued
+ * appends go out anyway, so that such a cycle cannot hang.
+ */
+const MOST_WAIT_MS = 20;
+
+/**
  * Group commit for appends. While fewer than `limit` statements of joinable appends (one
  * event, a number as expected version) are in flight, such an append goes out at once,
  * alone, as it would without this class. Past that, joinable appends wait for one of
  * those statements to finish and then go out together, in one statement and one
  * transaction: under load, many appends share a round trip and a WAL
- * flush, and the database does less work per event. Nothing waits on a timer.
+ * flush, and the database does less work per event. No append waits for a slot longer
+ * than `MOST_WAIT_MS`.
  *
  * Each append in a shared statement is a single event, so it still lands whole or not at
  * all, with its own expected version checked in the statement; one that wrote nothing
@@ -57,6 +66,7 @@ const MOST_PER_STATEMENT = 64;
 export class AppendBatcher {
   private inFlight = 0;
   private readonly waiting: Waiting[] = [];
+  private overdue?: NodeJS.Timeout;
 
   constructor(
     private readonly sender: AppendSender,
@@ -68,6 +78,7 @@ export class AppendBatcher {
     // can never hold back the ones waiting for a slot.
     if (!this.sender.joinable(prepared)) return this.sender.one(prepared);
     if (this.inFlight < this.limit) return this.track(this.sender.one(prepared));
+    this.overdue ??= setTimeout(() => this.sendOverdue(), MOST_WAIT_MS).unref();
     return new Promise<AppendResult>((resolve, reject) => this.waiting.push({ prepared, resolve, reject }));
   }
 
@@ -82,11 +93,23 @@ export class AppendBatcher {
   }
 
   private sendWaiting(): void {
-    while (this.waiting.length > 0 && this.inFlight < this.limit) {
-      const batch = this.waiting.splice(0, MOST_PER_STATEMENT);
-      batch.sort((a, b) => (a.prepared.streamId < b.prepared.streamId ? -1 : 1));
-      void this.track(this.sendTogether(batch));
+    while (this.waiting.length > 0 && this.inFlight < this.limit) this.sendBatch();
+    if (this.waiting.length === 0) {
+      clearTimeout(this.overdue);
+      this.overdue = undefined;
     }
+  }
+
+  /** No slot came free in time: the waiting appends go out beyond the limit. */
+  private sendOverdue(): void {
+    this.overdue = undefined;
+    while (this.waiting.length > 0) this.sendBatch();
+  }
+
+  private sendBatch(): void {
+    const batch = this.waiting.splice(0, MOST_PER_STATEMENT);
+    batch.sort((a, b) => (a.prepared.streamId < b.prepared.streamId ? -1 : 1));
+    void this.track(this.sendTogether(batch));
   }
 
   private async sendTogether(batch: Waiting[]): Promise<void> {

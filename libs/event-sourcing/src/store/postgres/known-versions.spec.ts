@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
 import { createPostgresSubject } from '../../../../../test/support/postgres-store';
 import { KnownVersions } from './known-versions';
 import { PostgresEventStore } from './postgres-event-store';
@@ -83,5 +84,28 @@ describe('PostgreSQL store: appends after a known version', () => {
       actual: 1,
     });
     expect(await store.streamVersion(id)).toBe(1);
+  });
+
+  it('forgets what it knew when its connections are replaced (a database back from a failover may lack events)', async () => {
+    const id = `known-${randomUUID()}`;
+    await store.append(id, [event(), event(), event()]);
+    // As if the server came back without versions 2 and 3, on new connections.
+    await subject.dataSource.query('DELETE FROM es_events WHERE stream_id = $1 AND version > 1', [id]);
+    const admin = new Client({ connectionString: (subject.dataSource.driver.options as { url: string }).url });
+    await admin.connect();
+    try {
+      await admin.query(
+        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+      );
+    } finally {
+      await admin.end();
+    }
+    const appendAfter3 = () => store.append(id, [event()], { expectedVersion: 3 });
+    // The first call may still meet a connection the pool has not seen die.
+    const first = await appendAfter3().catch((error: unknown) => error);
+    const answer =
+      (first as { code?: string }).code === 'ES_CONCURRENCY' ? first : await appendAfter3().catch((e: unknown) => e);
+    expect(answer).toMatchObject({ code: 'ES_CONCURRENCY', expected: 3, actual: 1 });
+    expect((await store.readStream(id)).map((e) => e.version)).toEqual([1]);
   });
 });

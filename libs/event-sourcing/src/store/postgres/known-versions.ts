@@ -6,8 +6,10 @@
  * the unique (stream_id, version) key against a stream that moved on.
  *
  * Bounded: past `capacity` streams the least recently told is forgotten, which only
- * costs its next append that check again. A stream deletion, if one is added, must make
- * every instance forget the stream before it removes events. @internal
+ * costs its next append that check again. The store forgets everything when a connection
+ * breaks: a database that comes back from a failover to an asynchronous replica, or from
+ * a restore, may have lost committed events. A stream deletion, if one is added, must
+ * make every instance forget the stream before it removes events. @internal
  */
 export class KnownVersions {
   private readonly versions = new Map<string, number>();
@@ -21,6 +23,11 @@ export class KnownVersions {
     if (known !== undefined) this.versions.delete(streamId);
     else if (this.versions.size >= this.capacity) this.versions.delete(this.versions.keys().next().value!);
     this.versions.set(streamId, Math.max(version, known ?? 0));
+  }
+
+  /** Forgets every stream. */
+  clear(): void {
+    this.versions.clear();
   }
 
   /** Whether `version` of `streamId` is known to be stored. */

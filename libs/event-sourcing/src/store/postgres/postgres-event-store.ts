@@ -76,6 +76,8 @@ export class PostgresEventStore extends EventStore {
   private readonly appender: PostgresAppend;
   private readonly lanes = new StreamLanes();
   private readonly batcher: AppendBatcher;
+  /** Server process ids of the connections used so far (see `noteConnection`). */
+  private readonly connections = new Set<number>();
   private readonly maxEventSize: number;
   private readonly batchSize: number;
   private readonly writeAttempts: number;
@@ -271,6 +273,7 @@ export class PostgresEventStore extends EventStore {
   private async withClient<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
     const driver = this.dataSource.driver as PostgresDriver;
     const [client, release] = (await driver.obtainMasterConnection()) as [PoolClient, (error?: unknown) => void];
+    this.noteConnection(client);
     let broken: unknown;
     // A connection cut while checked out emits 'error'; with no listener that would crash the process.
     const onError = (error: unknown): void => {
@@ -286,7 +289,22 @@ export class PostgresEventStore extends EventStore {
     } finally {
       client.off('error', onError);
       release(broken);
+      // The database may come back from elsewhere (a failover, a restore), without events it had.
+      if (broken !== undefined) this.appender.known.clear();
     }
+  }
+
+  /**
+   * On a connection this store has not used before, forgets the versions it knew: the
+   * pool replaces connections that broke, and the database they reach may have come back
+   * from a failover or a restore without events it had. Pool growth costs only checks.
+   */
+  private noteConnection(client: PoolClient): void {
+    const pid = (client as { processID?: number }).processID;
+    if (pid === undefined || this.connections.has(pid)) return;
+    if (this.connections.size >= 1_000) this.connections.clear();
+    this.connections.add(pid);
+    this.appender.known.clear();
   }
 
   /**

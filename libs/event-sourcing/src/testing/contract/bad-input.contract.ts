@@ -15,6 +15,8 @@ export function describeBadInputContract(ctx: ContractContext): void {
       ['a blank stream id', '   '],
       ['a stream id over 255 characters', 'x'.repeat(256)],
       ['a stream id that is not a string', 42],
+      ['a stream id with a NUL character', 'a\u0000b'],
+      ['a stream id with a lone UTF-16 surrogate', 'account-\ud800'],
     ])('%s', async (_title, streamId) => {
       await expectRejectedWithoutWrite(
         () => ctx.store.append(streamId as string, [event()]),
