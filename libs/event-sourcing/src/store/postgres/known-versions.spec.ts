@@ -91,7 +91,7 @@ describe('PostgreSQL store: appends after a known version', () => {
     await store.append(id, [event(), event(), event()]);
     // As if the server came back without versions 2 and 3, on new connections.
     await subject.dataSource.query('DELETE FROM es_events WHERE stream_id = $1 AND version > 1', [id]);
-    const admin = new Client({ connectionString: (subject.dataSource.driver.options as { url: string }).url });
+    const admin = new Client({ connectionString: (subject.dataSource.driver.options as { url?: string }).url });
     await admin.connect();
     try {
       await admin.query(
