@@ -88,7 +88,7 @@ export const WORKLOADS: readonly Workload[] = [
     title: '5. Contended appends, one stream',
     countsRetries: true,
     describe: (p) =>
-      `${p.concurrency} writers × ${p.appendsPerWriter} single-event appends to one stream, read version then append, retry on conflict; latency is per successful append, retries included`,
+      `${p.concurrency} writers × ${p.appendsPerWriter} single-event appends to one stream, read version then append, retry on conflict, all in this process (the store queues them per stream, as it would requests to one instance); latency is per successful append, retries included`,
     run: async (target, timer, p, round) => {
       let retries = 0;
       await runWorkers(p.concurrency, async () => {
