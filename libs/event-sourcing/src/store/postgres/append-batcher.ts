@@ -9,7 +9,7 @@ export interface AppendSender {
   one(prepared: PreparedAppend): Promise<AppendResult>;
   /** Single-event appends of distinct streams in one statement; each one's result, or undefined where it wrote nothing. */
   many(prepared: readonly PreparedAppend[]): Promise<(AppendResult | undefined)[]>;
-  /** Whether `prepared` may go in a shared statement (one event, a known version to write after). */
+  /** Whether `prepared` may go in a shared statement (one event, a number as expected version). */
   joinable(prepared: PreparedAppend): boolean;
 }
 
@@ -51,9 +51,9 @@ const MOST_WAIT_MS = 20;
  * event, a number as expected version) are in flight, such an append goes out at once,
  * alone, as it would without this class. Past that, joinable appends wait for one of
  * those statements to finish and then go out together, in one statement and one
- * transaction: under load, many appends share a round trip and a WAL
- * flush, and the database does less work per event. No append waits for a slot longer
- * than `MOST_WAIT_MS`.
+ * transaction: under load, many appends share a round trip and a WAL flush, and the
+ * database does less work per event. No append waits for a slot longer than
+ * `MOST_WAIT_MS`.
  *
  * Each append in a shared statement is a single event, so it still lands whole or not at
  * all, with its own expected version checked in the statement; one that wrote nothing
