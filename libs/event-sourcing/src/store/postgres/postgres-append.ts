@@ -1,24 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { PoolClient } from 'pg';
-import { ConcurrencyError } from '../../errors/concurrency-error';
-import { DuplicateEventIdError } from '../../errors/duplicate-event-id-error';
 import type { AppendResult } from '../event-store';
-import { expectedVersionMatches, replayBaseMatches, type ExpectedVersion } from '../expected-version';
+import type { ExpectedVersion } from '../expected-version';
 import type { PreparedAppend, PreparedEvent } from '../prepared-append';
+import { replayRowOf, settleAppend, type ConflictOneRow, type ReplayRow } from './append-outcome';
 import { KnownVersions } from './known-versions';
+import type { Statement } from './read-statements';
 import { pgErrorOf } from './postgres-errors';
-
-/** Thrown when a concurrent append took the same versions first; nothing was written. @internal */
-export class AppendRaceError extends Error {
-  constructor(readonly streamId: string) {
-    super(`A concurrent append to "${streamId}" took the same versions; nothing was written.`);
-  }
-}
-
-interface Statement {
-  name: string;
-  text: string;
-}
 
 /**
  * What an append statement answers: how many events it inserted, and the last one's
@@ -29,22 +17,6 @@ interface InsertedRow extends Partial<ConflictOneRow> {
   inserted: string | number;
   position: string | null;
   version: string | null;
-}
-
-/** Where one event id of an append is stored, if anywhere, and the stream's version: an element of `es_append_conflict`'s answer. */
-interface ReplayRow {
-  stream_id: string | null;
-  version: string | null;
-  position: string | null;
-  current_version: string;
-}
-
-/** `es_append_conflict_one`'s answer: the stream's version, and where the one event id is stored. */
-interface ConflictOneRow {
-  current_version: string | null;
-  stored_stream_id: string | null;
-  stored_version: string | null;
-  stored_position: string | null;
 }
 
 /**
@@ -254,7 +226,7 @@ export class PostgresAppend {
     }
     this.sawConflict(streamId);
     return row?.current_version != null
-      ? this.settle(prepared, [replayRowOf(row)])
+      ? settleAppend(prepared, [replayRowOf(row)])
       : this.replayOrThrow(client, prepared);
   }
 
@@ -288,50 +260,14 @@ export class PostgresAppend {
     const [only] = events;
     if (events.length === 1 && only) {
       const { rows } = await client.query<ConflictOneRow>({ ...this.replayOne, values: [only.eventId, streamId] });
-      return this.settle(prepared, [replayRowOf(rows[0]!)], cause);
+      return settleAppend(prepared, [replayRowOf(rows[0]!)], cause);
     }
     const { rows } = await client.query<{ found: ReplayRow[] }>({
       ...this.replay,
       values: [events.map((e) => e.eventId), streamId],
     });
-    return this.settle(prepared, rows[0]!.found, cause);
+    return settleAppend(prepared, rows[0]!.found, cause);
   }
-
-  /**
-   * Tells an exact retry (nothing written, done) from a conflict, given where each event
-   * id is stored (in the append's order) and the stream's version.
-   */
-  private settle(prepared: PreparedAppend, found: ReplayRow[], cause?: unknown): AppendResult {
-    const { streamId, expectedVersion, events } = prepared;
-    const first = found[0];
-    const base = first?.version == null ? undefined : Number(first.version) - 1;
-    const inPlace =
-      base !== undefined &&
-      replayBaseMatches(expectedVersion, base) &&
-      found.every((f, i) => f.stream_id === streamId && Number(f.version) === base + i + 1);
-    if (inPlace) {
-      const last = found.at(-1)!;
-      return { streamVersion: Number(last.version), position: BigInt(last.position!), written: false };
-    }
-    // As in memory: a version that does not match is reported before a stored event id.
-    const current = Number(found[0]!.current_version);
-    if (!expectedVersionMatches(expectedVersion, current, current > 0))
-      throw new ConcurrencyError(streamId, expectedVersion, current);
-    const taken = found.findIndex((f) => f.stream_id !== null);
-    if (taken >= 0) throw new DuplicateEventIdError(streamId, events[taken]!.eventId, { cause });
-    // The version matched when asked, so a concurrent append got in between: try again.
-    throw new AppendRaceError(streamId);
-  }
-}
-
-/** `es_append_conflict_one`'s answer in the shape of an element of `es_append_conflict`'s. */
-function replayRowOf(row: Partial<ConflictOneRow>): ReplayRow {
-  return {
-    stream_id: row.stored_stream_id ?? null,
-    version: row.stored_version ?? null,
-    position: row.stored_position ?? null,
-    current_version: row.current_version!,
-  };
 }
 
 /** How long a stream counts as contended after its last conflict. */

@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { createPostgresSubject } from '../../../../../test/support/postgres-store';
 import type { EventStore } from '../event-store';
-import type { PostgresEventStore } from './postgres-event-store';
+import type { PoolConnections } from './pool-connections';
 
 // A connection cut while the store holds it (a database restart, an operator's
 // pg_terminate_backend) fails that call, and nothing else: no unhandled 'error' event
@@ -56,8 +56,8 @@ describe('PostgreSQL store: a connection cut in the middle of a call', () => {
     await admin.connect();
     try {
       // The store's own connection helper, as an append that backs off between tries uses it.
-      const withClient = (store as unknown as { withClient: PostgresEventStore['withClient'] }).withClient.bind(store);
-      await withClient(async (client) => {
+      const connections = (store as unknown as { connections: PoolConnections }).connections;
+      await connections.use(async (client) => {
         const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
         const ended = new Promise((resolve) => client.once('end', resolve));
         await admin.query('SELECT pg_terminate_backend($1)', [rows[0]!.pid]);

@@ -1,8 +1,6 @@
 import type { PoolClient } from 'pg';
 import type { DataSource, QueryRunner } from 'typeorm';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import { ConcurrencyError } from '../../errors/concurrency-error';
-import { EventSourcingError } from '../../errors/event-sourcing-error';
 import type { EventEnvelope, NewEvent } from '../../events/event-envelope';
 import { normalizeQuery, type EventQuery } from '../event-query';
 import {
@@ -18,12 +16,14 @@ import {
 } from '../event-store';
 import { assertStreamId, prepareAppend, type PreparedAppend } from '../prepared-append';
 import { resolvePageSize, resolveStreamRange } from '../read-options';
-import { EVENT_COLUMNS, toEnvelope, type EventRow } from './event-row';
+import { toEnvelope, type EventRow } from './event-row';
 import { buildEventQuerySql } from './event-query-sql';
-import { AppendRaceError, PostgresAppend } from './postgres-append';
-import { isRetryableWriteError, isSqlError } from './postgres-errors';
+import { AppendRaceError } from './append-outcome';
+import { PostgresAppend } from './postgres-append';
+import { isRetryableWriteError } from './postgres-errors';
 import { quoteIdentifier } from './quote-identifier';
-import { shortTag } from './short-tag';
+import { PoolConnections } from './pool-connections';
+import { buildReadStatements, query, type ReadStatements } from './read-statements';
 import { StreamLanes } from './stream-lanes';
 import { AppendBatcher, appendsInFlightOption } from './append-batcher';
 import type { StoreHooks } from '../store-hooks';
@@ -49,11 +49,6 @@ export interface PostgresEventStoreOptions {
   hooks?: StoreHooks;
 }
 
-interface Statement {
-  name: string;
-  text: string;
-}
-
 /** What a transaction's work may do: append prepared events, read streams. */
 interface TransactionScope {
   append(prepared: PreparedAppend): Promise<AppendResult>;
@@ -72,12 +67,11 @@ const RACE_BUDGET_MS = 5_000;
  * trip (see `StreamLanes`).
  */
 export class PostgresEventStore extends EventStore {
-  private readonly sql: Sql;
+  private readonly sql: ReadStatements;
   private readonly appender: PostgresAppend;
   private readonly lanes = new StreamLanes();
   private readonly batcher: AppendBatcher;
-  /** Server process ids of the connections used so far (see `noteConnection`). */
-  private readonly connections = new Set<number>();
+  private readonly connections: PoolConnections;
   private readonly maxEventSize: number;
   private readonly batchSize: number;
   private readonly writeAttempts: number;
@@ -89,16 +83,18 @@ export class PostgresEventStore extends EventStore {
   ) {
     super();
     const schema = quoteIdentifier(options.schema ?? 'public');
-    this.sql = buildSql(schema);
+    this.sql = buildReadStatements(schema);
     this.appender = new PostgresAppend(schema);
     this.maxEventSize = options.maxEventSize ?? 1024 * 1024;
     this.batchSize = options.batchSize ?? 500;
     this.writeAttempts = options.writeAttempts ?? 5;
     this.hooks = options.hooks ?? {};
+    // The database may come back from elsewhere (a failover, a restore) without events it had.
+    this.connections = new PoolConnections(dataSource, () => this.appender.known.clear());
     this.batcher = new AppendBatcher(
       {
-        one: (prepared) => this.withClient((client) => this.appendWithRetries(client, prepared, false)),
-        many: (prepared) => this.withClient((client) => this.appender.runMany(client, prepared)),
+        one: (prepared) => this.connections.use((client) => this.appendWithRetries(client, prepared, false)),
+        many: (prepared) => this.connections.use((client) => this.appender.runMany(client, prepared)),
         joinable: (prepared) => this.appender.joinable(prepared),
       },
       appendsInFlightOption(options.appendsInFlight, 'PostgresEventStore'),
@@ -206,7 +202,7 @@ export class PostgresEventStore extends EventStore {
   }
 
   override async readStream(streamId: string, options?: ReadStreamOptions): Promise<EventEnvelope[]> {
-    const events = await this.withClient((client) => this.readStreamWith(client, streamId, options));
+    const events = await this.connections.use((client) => this.readStreamWith(client, streamId, options));
     // Outside a transaction, what was read is committed: the stream has these versions.
     const highest = events.reduce((max, e) => Math.max(max, e.version), 0);
     this.appender.known.learn(streamId, highest);
@@ -241,7 +237,7 @@ export class PostgresEventStore extends EventStore {
     const types = options.types?.length ? [...options.types] : undefined;
     const values: unknown[] = [after.transactionId.toString(), after.position.toString(), limit];
     if (types) values.push(types);
-    const rows = await this.withClient((client) =>
+    const rows = await this.connections.use((client) =>
       query<EventRow>(client, types ? this.sql.readAllOfTypes : this.sql.readAll, values),
     );
     const events = rows.map(toEnvelope);
@@ -251,60 +247,18 @@ export class PostgresEventStore extends EventStore {
 
   override async queryEvents(eventQuery?: EventQuery): Promise<EventEnvelope[]> {
     const { text, params } = buildEventQuerySql(this.sql.schema, normalizeQuery(eventQuery));
-    const rows = await this.withClient(async (client) => (await client.query<EventRow>(text, params)).rows);
+    const rows = await this.connections.use(async (client) => (await client.query<EventRow>(text, params)).rows);
     return rows.map(toEnvelope);
   }
 
   override async streamVersion(streamId: string): Promise<number> {
     assertStreamId(streamId);
-    const rows = await this.withClient((client) =>
+    const rows = await this.connections.use((client) =>
       query<{ version: string }>(client, this.sql.streamVersion, [streamId]),
     );
     const version = Number(rows[0]!.version);
     this.appender.known.learn(streamId, version);
     return version;
-  }
-
-  /**
-   * Runs `work` on one connection of TypeORM's pool. An SQL error (a unique violation,
-   * say) hands the connection back for reuse; only a broken connection is discarded,
-   * unlike `pg`'s `Pool.query`, which discards it on any error.
-   */
-  private async withClient<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-    const driver = this.dataSource.driver as PostgresDriver;
-    const [client, release] = (await driver.obtainMasterConnection()) as [PoolClient, (error?: unknown) => void];
-    this.noteConnection(client);
-    let broken: unknown;
-    // A connection cut while checked out emits 'error'; with no listener that would crash the process.
-    const onError = (error: unknown): void => {
-      broken ??= error;
-    };
-    client.on('error', onError);
-    try {
-      return await work(client);
-    } catch (error) {
-      const answered = error instanceof EventSourcingError || error instanceof AppendRaceError || isSqlError(error);
-      if (!answered) broken ??= error;
-      throw error;
-    } finally {
-      client.off('error', onError);
-      release(broken);
-      // The database may come back from elsewhere (a failover, a restore), without events it had.
-      if (broken !== undefined) this.appender.known.clear();
-    }
-  }
-
-  /**
-   * On a connection this store has not used before, forgets the versions it knew: the
-   * pool replaces connections that broke, and the database they reach may have come back
-   * from a failover or a restore without events it had. Pool growth costs only checks.
-   */
-  private noteConnection(client: PoolClient): void {
-    const pid = (client as { processID?: number }).processID;
-    if (pid === undefined || this.connections.has(pid)) return;
-    if (this.connections.size >= 1_000) this.connections.clear();
-    this.connections.add(pid);
-    this.appender.known.clear();
   }
 
   /**
@@ -334,38 +288,4 @@ export class PostgresEventStore extends EventStore {
     ]);
     return rows.map(toEnvelope);
   }
-}
-
-async function query<T extends object>(client: PoolClient, statement: Statement, values: unknown[]): Promise<T[]> {
-  return (await client.query<T>({ ...statement, values })).rows;
-}
-
-interface Sql {
-  schema: string;
-  readStream: Statement;
-  readStreamBackwards: Statement;
-  readAll: Statement;
-  readAllOfTypes: Statement;
-  streamVersion: Statement;
-}
-
-function buildSql(s: string): Sql {
-  const streamRange = `SELECT ${EVENT_COLUMNS} FROM ${s}.es_events WHERE stream_id = $1 AND version BETWEEN $2 AND $3`;
-  // Only transactions older than every open one are final: read strictly below that horizon.
-  const readAll = (typeFilter: string): string => `SELECT ${EVENT_COLUMNS} FROM ${s}.es_events
-    WHERE (transaction_id, position) > ($1::text::xid8, $2::bigint)
-      AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())${typeFilter}
-    ORDER BY transaction_id, position LIMIT $3`;
-  const statement = (name: string, text: string): Statement => ({ name: `es_${name}_${shortTag(s)}`, text });
-  return {
-    schema: s,
-    readStream: statement('read_stream', `${streamRange} ORDER BY version LIMIT $4`),
-    readStreamBackwards: statement('read_stream_back', `${streamRange} ORDER BY version DESC LIMIT $4`),
-    readAll: statement('read_all', readAll('')),
-    readAllOfTypes: statement('read_all_types', readAll(' AND type = ANY($4::text[])')),
-    streamVersion: statement(
-      'version',
-      `SELECT coalesce(max(version), 0) AS version FROM ${s}.es_events WHERE stream_id = $1`,
-    ),
-  };
 }

@@ -1,0 +1,50 @@
+import type { PoolClient } from 'pg';
+import { EVENT_COLUMNS } from './event-row';
+import { shortTag } from './short-tag';
+
+/** A named statement: `pg` prepares it once per connection. @internal */
+export interface Statement {
+  name: string;
+  text: string;
+}
+
+/** Runs a named statement on `client` and returns its rows. @internal */
+export async function query<T extends object>(
+  client: PoolClient,
+  statement: Statement,
+  values: unknown[],
+): Promise<T[]> {
+  return (await client.query<T>({ ...statement, values })).rows;
+}
+
+/** The store's read statements for one schema. @internal */
+export interface ReadStatements {
+  schema: string;
+  readStream: Statement;
+  readStreamBackwards: Statement;
+  readAll: Statement;
+  readAllOfTypes: Statement;
+  streamVersion: Statement;
+}
+
+/** Builds {@link ReadStatements} for the quoted schema `s`; their names carry the schema. @internal */
+export function buildReadStatements(s: string): ReadStatements {
+  const streamRange = `SELECT ${EVENT_COLUMNS} FROM ${s}.es_events WHERE stream_id = $1 AND version BETWEEN $2 AND $3`;
+  // Only transactions older than every open one are final: read strictly below that horizon.
+  const readAll = (typeFilter: string): string => `SELECT ${EVENT_COLUMNS} FROM ${s}.es_events
+    WHERE (transaction_id, position) > ($1::text::xid8, $2::bigint)
+      AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())${typeFilter}
+    ORDER BY transaction_id, position LIMIT $3`;
+  const statement = (name: string, text: string): Statement => ({ name: `es_${name}_${shortTag(s)}`, text });
+  return {
+    schema: s,
+    readStream: statement('read_stream', `${streamRange} ORDER BY version LIMIT $4`),
+    readStreamBackwards: statement('read_stream_back', `${streamRange} ORDER BY version DESC LIMIT $4`),
+    readAll: statement('read_all', readAll('')),
+    readAllOfTypes: statement('read_all_types', readAll(' AND type = ANY($4::text[])')),
+    streamVersion: statement(
+      'version',
+      `SELECT coalesce(max(version), 0) AS version FROM ${s}.es_events WHERE stream_id = $1`,
+    ),
+  };
+}
