@@ -60,11 +60,14 @@ const RACE_BUDGET_MS = 5_000;
 
 /**
  * The event store on PostgreSQL, through TypeORM's connection pool: each call checks
- * out one connection (a TypeORM `QueryRunner`) and runs named, prepared statements on
- * it. An append is one statement, so one round trip. The schema comes from the
- * store's migrations (`eventStoreMigrations`). Appends of this process to one stream
- * queue up, so that one that a previous append has just overtaken fails without a round
- * trip (see `StreamLanes`).
+ * out one connection and runs named, prepared statements on it. An append is one
+ * statement, so one round trip. The schema comes from the store's migrations
+ * (`eventStoreMigrations`).
+ *
+ * Appends of this process to one stream queue up, so that one the previous append has
+ * just overtaken fails with `ConcurrencyError` without a round trip; under load,
+ * single-event appends share statements (group commit, `appendsInFlight`). The README's
+ * "Appending" section has the details.
  */
 export class PostgresEventStore extends EventStore {
   private readonly sql: ReadStatements;
