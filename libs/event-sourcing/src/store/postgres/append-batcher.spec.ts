@@ -1,26 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { recordAppendCalls } from '../../../../../test/support/append-calls';
 import { createPostgresSubject } from '../../../../../test/support/postgres-store';
 import type { NewEvent } from '../../events/event-envelope';
-import { PostgresAppend } from './postgres-append';
 import { PostgresEventStore } from './postgres-event-store';
 
 const event = (data: unknown = {}, eventId?: string): NewEvent => ({ type: 'batched.happened', data, eventId });
-
-/** Records the calls of one of the append's entry points: the appends each call carried. */
-function recordCalls(method: 'run' | 'runMany'): { readonly sizes: number[]; restore(): void } {
-  const prototype = PostgresAppend.prototype;
-  const original = Object.getOwnPropertyDescriptor(prototype, method)!;
-  const wrapped = original.value as (...args: unknown[]) => unknown;
-  const sizes: number[] = [];
-  Object.defineProperty(prototype, method, {
-    ...original,
-    value: function (this: PostgresAppend, ...args: unknown[]) {
-      sizes.push(Array.isArray(args[1]) ? args[1].length : 1);
-      return wrapped.apply(this, args);
-    },
-  });
-  return { sizes, restore: () => Object.defineProperty(prototype, method, original) };
-}
 
 // Group commit (AppendBatcher): with one statement of joinable appends (one event, a
 // number as expected version) in flight at most, the ones that wait go out together. Each must still get exactly the answer it would get alone.
@@ -40,7 +24,7 @@ describe('PostgreSQL store: appends that share a statement', () => {
   it('lands appends of many streams in shared statements, each at its version with its own position', async () => {
     const ids = streams(20);
     for (const id of ids) await store.append(id, [event({ at: 1 })]);
-    const shared = recordCalls('runMany');
+    const shared = recordAppendCalls('runMany');
     let results;
     try {
       results = await Promise.all(ids.map((id) => store.append(id, [event({ at: 2 })], { expectedVersion: 1 })));
@@ -67,7 +51,7 @@ describe('PostgreSQL store: appends that share a statement', () => {
     const retryId = randomUUID();
     const done = await store.append(retried, [event({}, retryId)], { expectedVersion: 1 });
     const [stored] = await store.readStream(fine);
-    const shared = recordCalls('runMany');
+    const shared = recordAppendCalls('runMany');
     let answers;
     try {
       answers = await Promise.allSettled([
@@ -99,8 +83,8 @@ describe('PostgreSQL store: appends that share a statement', () => {
     for (const id of [busy, conflicted, retried, fine]) await store.append(id, [event()]);
     const retryId = randomUUID();
     const done = await store.append(retried, [event({}, retryId)], { expectedVersion: 1 });
-    const statements = recordCalls('runMany');
-    const alone = recordCalls('run');
+    const statements = recordAppendCalls('runMany');
+    const alone = recordAppendCalls('run');
     let answers;
     try {
       answers = await Promise.allSettled([

@@ -1,32 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { recordAppendCalls } from '../../../../../test/support/append-calls';
 import { createPostgresSubject } from '../../../../../test/support/postgres-store';
 import { ConcurrencyError } from '../../errors/concurrency-error';
 import { DuplicateEventIdError } from '../../errors/duplicate-event-id-error';
 import type { NewEvent } from '../../events/event-envelope';
 import { PostgresEventStore } from './postgres-event-store';
-import { PostgresAppend } from './postgres-append';
 
 const event = (data: unknown = {}, eventId?: string): NewEvent => ({ type: 'lanes.happened', data, eventId });
-
-/** Counts the statements that reach the database, by wrapping the append's one entry point. */
-function countAppendStatements(): { readonly count: number; restore(): void } {
-  const prototype = PostgresAppend.prototype;
-  const original = Object.getOwnPropertyDescriptor(prototype, 'run')!;
-  const run = original.value as PostgresAppend['run'];
-  let count = 0;
-  prototype.run = function (this: PostgresAppend, ...args: Parameters<PostgresAppend['run']>) {
-    count++;
-    return run.apply(this, args);
-  };
-  return {
-    get count() {
-      return count;
-    },
-    restore: () => {
-      Object.defineProperty(prototype, 'run', original);
-    },
-  };
-}
 
 // Appends of one process to one stream queue up (StreamLanes): these tests check what the
 // queue answers by itself, and, with two stores standing for two instances, that the
@@ -49,7 +29,7 @@ describe('PostgreSQL store: appends to one stream from one process', () => {
   it('answers appends overtaken by the one before them without asking the database', async () => {
     const id = stream();
     await store.append(id, [event()]);
-    const statements = countAppendStatements();
+    const statements = recordAppendCalls('run');
     try {
       const race = await Promise.allSettled(
         Array.from({ length: 10 }, (_, racer) => store.append(id, [event({ racer })], { expectedVersion: 1 })),
@@ -59,7 +39,7 @@ describe('PostgreSQL store: appends to one stream from one process', () => {
         expect(loser.reason).toBeInstanceOf(ConcurrencyError);
         expect(loser.reason).toMatchObject({ code: 'ES_CONCURRENCY', streamId: id, expected: 1, actual: 2 });
       }
-      expect(statements.count).toBe(1);
+      expect(statements.sizes).toHaveLength(1);
     } finally {
       statements.restore();
     }
