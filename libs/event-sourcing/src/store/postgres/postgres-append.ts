@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import type { AppendResult } from '../event-store';
-import type { ExpectedVersion } from '../expected-version';
 import type { PreparedAppend, PreparedEvent } from '../prepared-append';
 import { replayRowOf, settleAppend, type ConflictOneRow, type ReplayRow } from './append-outcome';
 import { KnownVersions } from './known-versions';
@@ -145,12 +144,13 @@ export class PostgresAppend {
     }
   }
 
-  /** Whether `prepared` may share a statement with others (see {@link runMany}). */
+  /**
+   * Whether `prepared` may share a statement with others (see {@link runMany}): what
+   * would go alone by the uncontended single-event statement, one event after a number.
+   */
   joinable(prepared: PreparedAppend): boolean {
-    const { events, expectedVersion, streamId } = prepared;
-    return (
-      events.length === 1 && typeof expectedVersion === 'number' && expectedVersion > 0 && !this.isContended(streamId)
-    );
+    const { statement } = this.statementFor(prepared);
+    return statement === this.nextOne || statement === this.nextOneKnown;
   }
 
   /**
@@ -191,16 +191,8 @@ export class PostgresAppend {
     prepared: PreparedAppend,
     afterFailure?: () => Promise<unknown>,
   ): Promise<AppendResult> {
-    const { streamId, streamType, expectedVersion, events } = prepared;
-    const [chosen, expected] = this.statementFor(streamId, expectedVersion);
-    const single = events.length === 1 && (chosen === this.next || chosen === this.nextKnown);
-    const statement = !single
-      ? chosen
-      : this.isContended(streamId)
-        ? this.nextOneContended
-        : chosen === this.nextKnown
-          ? this.nextOneKnown
-          : this.nextOne;
+    const { streamId, streamType, events } = prepared;
+    const { statement, expected, single } = this.statementFor(prepared);
     const columns = <T>(pick: (e: PreparedEvent) => T): T[] | T => (single ? pick(events[0]!) : events.map(pick));
     const values = [
       streamId,
@@ -244,11 +236,26 @@ export class PostgresAppend {
     this.contended.set(streamId, Date.now());
   }
 
-  private statementFor(streamId: string, expected: ExpectedVersion): [Statement, number | null] {
-    if (expected === 0 || expected === 'no_stream') return [this.first, 0];
-    if (typeof expected === 'number')
-      return [this.known.has(streamId, expected) ? this.nextKnown : this.next, expected];
-    return [this.atEnd, expected === 'any' ? null : 1];
+  /**
+   * The statement for `prepared`, the expected version it takes, and whether it takes
+   * one event's columns as plain parameters rather than arrays.
+   */
+  private statementFor({ streamId, expectedVersion, events }: PreparedAppend): {
+    statement: Statement;
+    expected: number | null;
+    single: boolean;
+  } {
+    if (expectedVersion === 0 || expectedVersion === 'no_stream') {
+      return { statement: this.first, expected: 0, single: false };
+    }
+    if (typeof expectedVersion !== 'number') {
+      return { statement: this.atEnd, expected: expectedVersion === 'any' ? null : 1, single: false };
+    }
+    const known = this.known.has(streamId, expectedVersion);
+    if (events.length > 1)
+      return { statement: known ? this.nextKnown : this.next, expected: expectedVersion, single: false };
+    const statement = this.isContended(streamId) ? this.nextOneContended : known ? this.nextOneKnown : this.nextOne;
+    return { statement, expected: expectedVersion, single: true };
   }
 
   /**

@@ -256,12 +256,15 @@ export class PostgresEventStore extends EventStore {
 
   override async streamVersion(streamId: string): Promise<number> {
     assertStreamId(streamId);
-    const rows = await this.connections.use((client) =>
-      query<{ version: string }>(client, this.sql.streamVersion, [streamId]),
-    );
-    const version = Number(rows[0]!.version);
+    const version = await this.connections.use((client) => this.versionOn(client, streamId));
     this.appender.known.learn(streamId, version);
     return version;
+  }
+
+  /** The stream's version (0 when it has no events), read on `client`. */
+  private async versionOn(client: PoolClient, streamId: string): Promise<number> {
+    const [row] = await query<{ version: string }>(client, this.sql.streamVersion, [streamId]);
+    return Number(row!.version);
   }
 
   /**
@@ -271,8 +274,8 @@ export class PostgresEventStore extends EventStore {
    */
   private async finalError(error: unknown, prepared: PreparedAppend, client: PoolClient): Promise<unknown> {
     if (!(error instanceof AppendRaceError)) return error;
-    const [row] = await query<{ version: string }>(client, this.sql.streamVersion, [prepared.streamId]);
-    return new ConcurrencyError(prepared.streamId, prepared.expectedVersion, Number(row!.version));
+    const actual = await this.versionOn(client, prepared.streamId);
+    return new ConcurrencyError(prepared.streamId, prepared.expectedVersion, actual);
   }
 
   private async readStreamWith(
