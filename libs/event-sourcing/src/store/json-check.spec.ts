@@ -1,4 +1,4 @@
-import { checkJsonValue } from './json-check';
+import { checkJsonValue, serializeJson } from './json-check';
 
 describe('checkJsonValue', () => {
   it('accepts what JSON keeps: nested objects, arrays, Dates, null and undefined fields', () => {
@@ -31,5 +31,50 @@ describe('checkJsonValue', () => {
     ['a NUL in a key', { ['a\u0000']: 1 }, /key of data contains a NUL/],
   ])('names the path to %s', (_title, value, message) => {
     expect(checkJsonValue(value, 'data')).toMatch(message);
+  });
+});
+
+describe('serializeJson', () => {
+  it('serialises plain values as JSON.stringify does', () => {
+    const value = { amount: 42, note: 'x', tags: ['a', null, { deep: [true, 1.5] }], gone: undefined };
+    expect(serializeJson(value, 'data')).toEqual({ json: JSON.stringify(value) });
+  });
+
+  it('serialises a null-prototype object and one nested deeper than the quick walk goes', () => {
+    const bare = Object.assign(Object.create(null) as object, { a: 1 });
+    let deep: unknown = 'leaf';
+    for (let i = 0; i < 100; i++) deep = { next: deep };
+    expect(serializeJson(bare, 'data')).toEqual({ json: '{"a":1}' });
+    expect(serializeJson(deep, 'data')).toEqual({ json: JSON.stringify(deep) });
+  });
+
+  it('takes Dates and class instances as they serialise', () => {
+    class Money {
+      constructor(readonly amount: number) {}
+    }
+    const value = { at: new Date(0), price: new Money(5) };
+    expect(serializeJson(value, 'data')).toEqual({ json: JSON.stringify(value) });
+  });
+
+  it.each<[string, unknown, RegExp]>([
+    ['a function in a plain object', { f: () => 1 }, /data\.f is a function/],
+    ['NaN in an array', [1, NaN], /data\[1\] is NaN/],
+    ['a NUL in a string', { s: 'a\u0000b' }, /data\.s contains a NUL/],
+    ['a lone surrogate in a key', { ['\udc00']: 1 }, /key of data contains a lone UTF-16 surrogate/],
+    ['a bigint under a null-prototype object', Object.assign(Object.create(null) as object, { n: 1n }), /data\.n is a bigint/],
+    ['a Map inside a class instance', new (class Box { m = new Map(); })(), /data\.m is a Map/],
+    [
+      'a cycle of plain objects',
+      (() => {
+        const a: Record<string, unknown> = {};
+        a.self = { back: a };
+        return a;
+      })(),
+      /data\.self\.back refers back to itself/,
+    ],
+  ])('names the problem with %s', (_title, value, message) => {
+    const result = serializeJson(value, 'data');
+    expect(result).not.toHaveProperty('json');
+    expect((result as { problem: string }).problem).toMatch(message);
   });
 });

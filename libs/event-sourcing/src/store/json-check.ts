@@ -102,6 +102,46 @@ function checkString(value: string, path: Trail, asKey = false): string | undefi
   return `${asKey ? 'key of ' : ''}${path.render()} ${problem}`;
 }
 
+/** Deeper than this, the quick walk leaves the value to the full one (which finds cycles). */
+const QUICK_DEPTH = 64;
+
+/**
+ * The quick walk: true when `value` is made only of plain objects, arrays, finite
+ * numbers, booleans, null, undefined and well-formed strings without NUL, which JSON
+ * keeps as they are. It allocates nothing, so the common event costs little besides
+ * `JSON.stringify`. False means "look closer", not "bad": Dates, class instances and
+ * anything else go through {@link checkJsonValue}, which names the problem, if any.
+ */
+function isPlainJson(value: unknown, depth: number): boolean {
+  switch (typeof value) {
+    case 'string':
+      return !value.includes('\0') && value.isWellFormed();
+    case 'number':
+      return Number.isFinite(value);
+    case 'boolean':
+    case 'undefined':
+      return true;
+    case 'object':
+      break;
+    default:
+      return false;
+  }
+  if (value === null) return true;
+  if (depth === QUICK_DEPTH) return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (!isPlainJson(value[i], depth + 1)) return false;
+    return true;
+  }
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  if (prototype !== Object.prototype && prototype !== null) return false;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) return false;
+    if (key.includes('\0') || !key.isWellFormed()) return false;
+    if (!isPlainJson((value as Record<string, unknown>)[key], depth + 1)) return false;
+  }
+  return true;
+}
+
 /**
  * Serialises a value for `jsonb`, or says why it cannot be stored: the problem
  * {@link checkJsonValue} names, or nesting too deep to walk.
@@ -109,7 +149,7 @@ function checkString(value: string, path: Trail, asKey = false): string | undefi
  */
 export function serializeJson(value: unknown, path: string): { json: string } | { problem: string } {
   try {
-    const problem = checkJsonValue(value, path);
+    const problem = isPlainJson(value, 0) ? undefined : checkJsonValue(value, path);
     if (problem) return { problem };
     const json = JSON.stringify(value);
     return json === undefined ? { problem: `${path} is not JSON-serialisable` } : { json };

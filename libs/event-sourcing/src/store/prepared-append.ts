@@ -12,7 +12,8 @@ export const MAX_STREAM_ID_LENGTH = 255;
 /** Longest accepted event type name, in characters. */
 export const MAX_EVENT_TYPE_LENGTH = 200;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The metadata keys the store gives a meaning to, which must be strings when present. */
+const ID_KEYS = ['correlationId', 'causationId'] as const;
 
 /** One event checked and serialised, ready for a store. @internal */
 export interface PreparedEvent {
@@ -61,13 +62,15 @@ export function prepareAppend(
   if (!Array.isArray(events) || events.length === 0) {
     throw new InvalidEventError(0, 'append takes a non-empty array of events');
   }
-  const seen = new Set<string>();
   const prepared = events.map((event: unknown, index) => prepareEvent(event, index, maxEventSize));
-  prepared.forEach((event, index) => {
-    if (seen.has(event.eventId))
-      throw new InvalidEventError(index, `event id ${event.eventId} appears twice in the batch`);
-    seen.add(event.eventId);
-  });
+  if (prepared.length > 1) {
+    const seen = new Set<string>();
+    prepared.forEach((event, index) => {
+      if (seen.has(event.eventId))
+        throw new InvalidEventError(index, `event id ${event.eventId} appears twice in the batch`);
+      seen.add(event.eventId);
+    });
+  }
   return { streamId, streamType, expectedVersion, events: prepared };
 }
 
@@ -101,7 +104,7 @@ function prepareEvent(event: unknown, index: number, maxEventSize: number): Prep
       `type must be a non-empty string of at most ${MAX_EVENT_TYPE_LENGTH} characters`,
     );
   }
-  if (eventId !== undefined && (typeof eventId !== 'string' || !UUID.test(eventId))) {
+  if (eventId !== undefined && (typeof eventId !== 'string' || !isUuid(eventId))) {
     throw new InvalidEventError(index, `eventId ${JSON.stringify(eventId)} is not a UUID`);
   }
   const rev = revision ?? 1;
@@ -115,7 +118,7 @@ function prepareEvent(event: unknown, index: number, maxEventSize: number): Prep
   if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) {
     throw new InvalidEventError(index, 'metadata must be a plain object');
   }
-  for (const key of ['correlationId', 'causationId'] as const) {
+  for (const key of ID_KEYS) {
     if (meta[key] !== undefined && typeof meta[key] !== 'string') {
       throw new InvalidEventError(index, `metadata.${key} must be a string`);
     }
@@ -134,4 +137,18 @@ function prepareEvent(event: unknown, index: number, maxEventSize: number): Prep
     dataJson: dataJson.json,
     metadataJson: metadataJson.json,
   };
+}
+
+/** Whether `text` is a UUID in its 8-4-4-4-12 hex form, either case (a regex costs more per event). */
+function isUuid(text: string): boolean {
+  if (text.length !== 36) return false;
+  for (let i = 0; i < 36; i++) {
+    const c = text.charCodeAt(i);
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (c !== 45) return false; // '-'
+    } else if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70))) {
+      return false; // not 0-9, a-f or A-F
+    }
+  }
+  return true;
 }

@@ -55,6 +55,8 @@ export function describeBadInputContract(ctx: ContractContext): void {
       ['an empty type', { type: '' }],
       ['a revision of 0', { revision: 0 }],
       ['an event id that is not a UUID', { eventId: 'not-a-uuid' }],
+      ['an event id of UUID shape with a letter past f', { eventId: '0b5c3f4e-9d2a-4c1b-8e7f-6a5b4c3d2e1g' }],
+      ['an event id with its dashes misplaced', { eventId: '0b5c3f4e9-d2a-4c1b-8e7f-6a5b4c3d2e1f' }],
       ['metadata that is an array', { metadata: [] as never }],
       ['a correlation id that is not a string', { metadata: { correlationId: 7 as never } }],
     ])('an event with %s', async (_title, override) => {
