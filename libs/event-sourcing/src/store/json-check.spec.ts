@@ -61,8 +61,18 @@ describe('serializeJson', () => {
     ['NaN in an array', [1, NaN], /data\[1\] is NaN/],
     ['a NUL in a string', { s: 'a\u0000b' }, /data\.s contains a NUL/],
     ['a lone surrogate in a key', { ['\udc00']: 1 }, /key of data contains a lone UTF-16 surrogate/],
-    ['a bigint under a null-prototype object', Object.assign(Object.create(null) as object, { n: 1n }), /data\.n is a bigint/],
-    ['a Map inside a class instance', new (class Box { m = new Map(); })(), /data\.m is a Map/],
+    [
+      'a bigint under a null-prototype object',
+      Object.assign(Object.create(null) as object, { n: 1n }),
+      /data\.n is a bigint/,
+    ],
+    [
+      'a Map inside a class instance',
+      new (class Box {
+        m = new Map();
+      })(),
+      /data\.m is a Map/,
+    ],
     [
       'a cycle of plain objects',
       (() => {

@@ -43,7 +43,9 @@ export function describeAppendContract(ctx: ContractContext): void {
     it('takes an event id in capitals and keeps it in lower case, so a retry in either case is the same event', async () => {
       const id = stream();
       const eventId = randomUUID();
-      await ctx.store.append(id, [event({ n: 1 }, { eventId: eventId.toUpperCase() })], { expectedVersion: 'no_stream' });
+      await ctx.store.append(id, [event({ n: 1 }, { eventId: eventId.toUpperCase() })], {
+        expectedVersion: 'no_stream',
+      });
       const retry = await ctx.store.append(id, [event({ n: 1 }, { eventId })], { expectedVersion: 'no_stream' });
       expect(retry).toMatchObject({ streamVersion: 1, written: false });
       expect((await ctx.store.readStream(id)).map((e) => e.eventId)).toEqual([eventId]);
