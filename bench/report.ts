@@ -114,7 +114,7 @@ Both write the same event: \`{ type: 'bench.deposited', data: { amount: 42, note
 metadata: { correlationId } }\`, with a fresh UUID as event id (given to the store too) and
 one correlation id per append.
 
-- Store: \`PostgresEventStore\` over a TypeORM \`DataSource\` (poolSize ${context.poolSize}, store migrations run).
+- Store: \`PostgresEventStore\` over a TypeORM \`DataSource\` (poolSize ${context.poolSize}, store migrations run with their defaults, so without the optional correlation-id index).
   Appends pass the exact expected version (one statement: version check and insert; a
   single event that lost a race inserts nothing, and the same statement reads the stream's
   version through \`es_append_conflict\`, a PL/pgSQL function with a fresh snapshot);

@@ -1,4 +1,4 @@
-import { eventStoreMigrations, PostgresEventStore } from '@app/event-sourcing';
+import { eventStoreMigrations, PostgresEventStore, type EventStoreMigrationOptions } from '@app/event-sourcing';
 import type { ContractSubject } from '@app/event-sourcing/testing';
 import { DataSource } from 'typeorm';
 import { createTestDatabase, type TestServer } from './test-database';
@@ -8,6 +8,7 @@ export async function createPostgresSubject(
   server: TestServer,
   label: string,
   maxEventSize = 64 * 1024,
+  migrationOptions: EventStoreMigrationOptions = {},
 ): Promise<ContractSubject & { dataSource: DataSource }> {
   const database = await createTestDatabase(server, label);
   const dataSource = new DataSource({
@@ -15,7 +16,7 @@ export async function createPostgresSubject(
     url: database.url,
     poolSize: 25,
     applicationName: `test-${label}`,
-    migrations: eventStoreMigrations('public'),
+    migrations: eventStoreMigrations('public', migrationOptions),
   });
   await dataSource.initialize();
   await dataSource.runMigrations();

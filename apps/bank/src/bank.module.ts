@@ -19,6 +19,8 @@ import { OperatorModule } from './operator/operator.module';
         applicationName: process.env.PG_APPLICATION_NAME ?? 'bank',
         // The next command on an account skips reading its stream (README: Warm aggregates).
         warmAggregates: 10_000,
+        // Operators look up a request's events by correlation id (GET /events?correlationId=).
+        correlationIdIndex: true,
         // The read model's tables, created at startup with the store's own.
         typeorm: { migrations: [AccountReadModel1764300000000] },
       }),

@@ -67,6 +67,13 @@ export interface EventSourcingModuleOptions {
    * append alone.
    */
   appendsInFlight?: number;
+  /**
+   * Keep an index on each event's `metadata.correlationId`, so that
+   * `queryEvents({ correlationId })` does not scan the table. Default false: the index
+   * weighs on every append. See `EventStoreMigrationOptions` for turning it on or off
+   * on a store that already holds events.
+   */
+  correlationIdIndex?: boolean;
   /** What reading a stored event whose type has no class does: throw (default) or skip it. */
   unknownEvents?: 'throw' | 'skip';
   /** Run the store's (and your) migrations at startup, under an advisory lock. Default true. */
@@ -109,6 +116,7 @@ export interface ResolvedOptions extends Omit<EventSourcingModuleOptions, 'comma
   unknownEvents: 'throw' | 'skip';
   warmAggregates: number;
   appendsInFlight: number;
+  correlationIdIndex: boolean;
   commandRetry: { attempts: number; backoffMs: number };
   subscriptions: Required<SubscriptionOptions>;
 }
@@ -126,6 +134,7 @@ export function resolveOptions(options: EventSourcingModuleOptions): ResolvedOpt
     unknownEvents: options.unknownEvents ?? 'throw',
     warmAggregates: nonNegativeInteger('warmAggregates', options.warmAggregates ?? 0),
     appendsInFlight: appendsInFlightOption(options.appendsInFlight, 'EventSourcingModule'),
+    correlationIdIndex: booleanOption('correlationIdIndex', options.correlationIdIndex ?? false),
     commandRetry: { attempts: options.commandRetry?.attempts ?? 10, backoffMs: options.commandRetry?.backoffMs ?? 10 },
     subscriptions: {
       run: options.subscriptions?.run ?? true,
@@ -142,6 +151,13 @@ function nonNegativeInteger(option: string, value: number): number {
     throw new ConfigurationError(
       `EventSourcingModule option ${option} must be a whole number >= 0, not ${String(value)}.`,
     );
+  }
+  return value;
+}
+
+function booleanOption(option: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') {
+    throw new ConfigurationError(`EventSourcingModule option ${option} must be true or false, not ${String(value)}.`);
   }
   return value;
 }

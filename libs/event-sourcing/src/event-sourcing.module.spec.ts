@@ -108,6 +108,31 @@ describe('EventSourcingModule', () => {
     expect(rows[0]!.n).toBe('1');
   });
 
+  it('keeps the correlation-id index only when asked, and adds it on a later start that asks', async () => {
+    const hasIndex = async (moduleRef: TestingModule, schema: string): Promise<boolean> => {
+      const rows = await moduleRef
+        .get(DataSource)
+        .query<unknown[]>(
+          `SELECT 1 FROM pg_indexes WHERE schemaname = $1 AND indexname = 'es_events_correlation_idx'`,
+          [schema],
+        );
+      return rows.length === 1;
+    };
+    const plain = await boot(EventSourcingModule.forRoot({ database: database.url, schema: 'corr_later' }));
+    expect(await hasIndex(plain, 'corr_later')).toBe(false);
+    await plain.close();
+    opened.splice(opened.indexOf(plain), 1);
+
+    const asked = await boot(
+      EventSourcingModule.forRoot({ database: database.url, schema: 'corr_later', correlationIdIndex: true }),
+    );
+    expect(await hasIndex(asked, 'corr_later')).toBe(true);
+    const fresh = await boot(
+      EventSourcingModule.forRoot({ database: database.url, schema: 'corr_first', correlationIdIndex: true }),
+    );
+    expect(await hasIndex(fresh, 'corr_first')).toBe(true);
+  });
+
   it('lets several instances start at once on a new database, migrating it once', async () => {
     const fresh = await createTestDatabase('postgres', 'module_race');
     try {
@@ -161,4 +186,14 @@ describe('EventSourcingModule', () => {
       });
     },
   );
+
+  it('fails at bootstrap with ES_CONFIGURATION for a correlationIdIndex that is not a boolean', async () => {
+    const attempt = Test.createTestingModule({
+      imports: [EventSourcingModule.forRoot({ database: 'memory', correlationIdIndex: 'yes' as never })],
+    }).compile();
+    await expect(attempt).rejects.toMatchObject({
+      code: 'ES_CONFIGURATION',
+      message: expect.stringContaining('correlationIdIndex must be true or false'),
+    });
+  });
 });

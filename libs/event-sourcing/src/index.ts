@@ -93,7 +93,11 @@ export { DEFAULT_QUERY_LIMIT, type EventFilter, type EventQuery, type EventQuery
 export { MAX_EVENT_TYPE_LENGTH, MAX_STREAM_ID_LENGTH } from './store/prepared-append';
 export { InMemoryEventStore, type InMemoryEventStoreOptions } from './store/in-memory/in-memory-event-store';
 export { PostgresEventStore, type PostgresEventStoreOptions } from './store/postgres/postgres-event-store';
-export { eventStoreMigrations, type MigrationClass } from './store/postgres/store-migrations';
+export {
+  eventStoreMigrations,
+  type EventStoreMigrationOptions,
+  type MigrationClass,
+} from './store/postgres/store-migrations';
 export { EmbeddedPostgresServer, type EmbeddedPostgresOptions } from './store/postgres/embedded-postgres-server';
 export type { DatabaseKind } from './store/postgres/database-connection';
 export { SnapshotStore, type Snapshot } from './store/snapshot-store';

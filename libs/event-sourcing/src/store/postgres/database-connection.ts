@@ -51,7 +51,7 @@ export class DatabaseConnection {
 
   /** The TypeORM data-source options: the store's migrations plus the user's additions. */
   typeOrmOptions(): PostgresConnectionOptions & { autoLoadEntities: boolean; manualInitialization: boolean } {
-    const { typeorm = {}, applicationName, poolSize, logging, schema } = this.options;
+    const { typeorm = {}, applicationName, poolSize, logging, schema, correlationIdIndex } = this.options;
     const userMigrations = Array.isArray(typeorm.migrations) ? typeorm.migrations : [];
     return {
       ...this.connection,
@@ -65,7 +65,7 @@ export class DatabaseConnection {
       manualInitialization: this.kind === 'memory',
       synchronize: typeorm.synchronize ?? false,
       migrationsRun: false,
-      migrations: [...eventStoreMigrations(schema), ...userMigrations],
+      migrations: [...eventStoreMigrations(schema, { correlationIdIndex }), ...userMigrations],
     };
   }
 

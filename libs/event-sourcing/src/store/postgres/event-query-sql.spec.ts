@@ -10,7 +10,7 @@ describe('queryEvents SQL', () => {
   let subject: ContractSubject & { dataSource: DataSource };
 
   beforeAll(async () => {
-    subject = await createPostgresSubject('postgres', 'query_sql');
+    subject = await createPostgresSubject('postgres', 'query_sql', undefined, { correlationIdIndex: true });
   });
 
   afterAll(async () => {
@@ -42,6 +42,10 @@ describe('queryEvents SQL', () => {
   ])('answers a query by %s from indexes, in one statement', async (_title, query) => {
     const text = await plan(query);
     expect(text).not.toMatch(/Seq Scan on es_events/);
+  });
+
+  it('finds a correlation id through its index (correlationIdIndex)', async () => {
+    expect(await plan({ correlationId: 'c-1' })).toMatch(/es_events_correlation_idx/);
   });
 
   it('binds every value as a parameter, never as SQL text', () => {

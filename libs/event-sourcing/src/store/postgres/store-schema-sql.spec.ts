@@ -3,8 +3,10 @@ import { dropSagaSchemaSql, sagaSchemaSql } from '../../sagas/saga-schema-sql';
 import {
   appendConflictOneSchemaSql,
   appendConflictSchemaSql,
+  correlationIndexSql,
   dropAppendConflictOneSchemaSql,
   dropAppendConflictSchemaSql,
+  dropCorrelationIndexSql,
   dropInitialSchemaSql,
   dropSnapshotSchemaSql,
   initialSchemaSql,
@@ -41,6 +43,12 @@ describe('store schema SQL', () => {
   it('creates the single-event form of that function in the sixth migration, and drops it', () => {
     expect(
       [...appendConflictOneSchemaSql('"public"'), ...dropAppendConflictOneSchemaSql('"public"')].join(';\n\n'),
+    ).toMatchSnapshot();
+  });
+
+  it('drops the correlation-id index in the seventh migration unless wanted, and creates it in the eighth', () => {
+    expect(
+      [...dropCorrelationIndexSql('"public"'), ...correlationIndexSql('"public"')].join(';\n\n'),
     ).toMatchSnapshot();
   });
 
