@@ -1,0 +1,210 @@
+import { createHash } from 'node:crypto';
+import type { PreparedAppend, PreparedEvent } from '../prepared-append';
+import type { Statement } from './read-statements';
+
+/**
+ * How the events of a statement travel: as one `jsonb` array of objects (`document`), or
+ * as parallel arrays, one per column (`arrays`). The document is cheaper at both ends:
+ * Node joins strings it already has, where `pg` escapes every element of an array
+ * literal, and PostgreSQL parses one document, where it unescapes the literal and parses
+ * each element (about 500 µs less for 100 small events, measured). But a `jsonb` value
+ * holds at most 256 MB, so appends whose JSON passes {@link DOCUMENT_LIMIT} go as arrays.
+ * @internal
+ */
+export type EventsForm = 'document' | 'arrays';
+
+/** One statement in both forms. @internal */
+export interface TwoForms {
+  document: Statement;
+  arrays: Statement;
+}
+
+/**
+ * Characters of JSON up to which events go as one document. A number of one character
+ * takes about 12 bytes in `jsonb`, so 16 Mi characters stay far below its 256 MB. @internal
+ */
+export const DOCUMENT_LIMIT = 16 * 1024 * 1024;
+
+/** The append statements of one schema (`s`, quoted); `PostgresAppend` says when each runs. @internal */
+export interface AppendStatements {
+  /** Events after a number, if that version exists. */
+  next: TwoForms;
+  /** `next` without the check, for a version known to be stored. */
+  nextKnown: TwoForms;
+  /** One event after a number, with plain parameters; and without the check. */
+  nextOne: Statement;
+  nextOneKnown: Statement;
+  /** `nextOne` that answers a lost race in the same round trip. */
+  nextOneContended: Statement;
+  /** The first events of a stream, and its es_streams row. */
+  first: TwoForms;
+  /** Events after the stream's highest version ('any', 'stream_exists'). */
+  atEnd: TwoForms;
+  /** Single events of distinct streams, each after its own version (group commit). */
+  nextOfMany: TwoForms;
+  /** Where the event ids of a failed append are stored, for several and for one. */
+  replay: Statement;
+  replayOne: Statement;
+}
+
+/** @internal */
+export function buildAppendStatements(s: string): AppendStatements {
+  // $1 stream id, $2 stream type, $3 expected version, $4… the events.
+  const events: Record<EventsForm, string> = {
+    document: `(SELECT (x.e->>'id')::uuid AS id, x.e->>'type' AS type, (x.e->>'revision')::integer AS revision,
+                x.e->'data' AS data, x.e->'metadata' AS metadata, x.n
+           FROM jsonb_array_elements($4::jsonb) WITH ORDINALITY AS x(e, n)) e`,
+    arrays: `unnest($4::uuid[], $5::text[], $6::integer[], $7::jsonb[], $8::jsonb[]) WITH ORDINALITY AS e(id, type, revision, data, metadata, n)`,
+  };
+  const insert = `INSERT INTO ${s}.es_events (event_id, stream_id, version, type, revision, data, metadata)`;
+  const columns = (base: string): string => `e.id, $1::text, ${base} + e.n, e.type, e.revision, e.data, e.metadata`;
+  const streamRow = `INSERT INTO ${s}.es_streams (stream_id, stream_type)`;
+  const versionExists = `EXISTS (SELECT 1 FROM ${s}.es_events WHERE stream_id = $1::text AND version = $3::bigint)`;
+  // One row back however many events went in: the count and the last one's place.
+  const summary = `SELECT count(*) AS inserted, max(position) AS position, max(version) AS version FROM inserted`;
+  const bothForms = (text: (rows: string) => string): TwoForms => ({
+    document: named(text(events.document)),
+    arrays: named(text(events.arrays)),
+  });
+  const after =
+    (guard: string) =>
+    (rows: string): string => `WITH inserted AS (
+        ${insert} SELECT ${columns('$3::bigint')} FROM ${rows}
+         WHERE $2::text IS NOT NULL${guard}
+        RETURNING position, version
+      ) ${summary}`;
+  // The hot path, one event after a given version, with plain parameters.
+  const oneAfter = (guard: string): string => `${insert}
+        SELECT $4::uuid, $1::text, $3::bigint + 1, $5::text, $6::integer, $7::jsonb, $8::jsonb
+         WHERE $2::text IS NOT NULL${guard}`;
+  const one = oneAfter(` AND ${versionExists}`);
+  // Single events of distinct streams: $1 the events, each with its stream and expected version.
+  const many: Record<EventsForm, string> = {
+    document: `(SELECT x.e->>'stream' AS stream_id, (x.e->>'expected')::bigint AS expected, (x.e->>'id')::uuid AS id,
+                x.e->>'type' AS type, (x.e->>'revision')::integer AS revision, x.e->'data' AS data, x.e->'metadata' AS metadata
+           FROM jsonb_array_elements($1::jsonb) AS x(e)) i`,
+    arrays: `unnest($1::text[], $2::bigint[], $3::uuid[], $4::text[], $5::integer[], $6::jsonb[], $7::jsonb[])
+               AS i(stream_id, expected, id, type, revision, data, metadata)`,
+  };
+  return {
+    next: bothForms(after(` AND ${versionExists}`)),
+    nextKnown: bothForms(after('')),
+    nextOne: named(`${one} RETURNING 1 AS inserted, position, version`),
+    nextOneKnown: named(`${oneAfter('')} RETURNING 1 AS inserted, position, version`),
+    // On a stream that saw a conflict lately: a lost race inserts nothing rather than
+    // failing (no error to raise, log and catch, no dead row), and the same round trip
+    // asks es_append_conflict_one what stands instead. A little slower when nothing
+    // conflicts. Only for one event: of several, some could go in where others conflict.
+    nextOneContended: named(`WITH inserted AS (
+        ${one}
+        ON CONFLICT (stream_id, version) DO NOTHING
+        RETURNING position, version
+      )
+      SELECT 1 AS inserted, position, version, NULL::bigint AS current_version, NULL::text AS stored_stream_id,
+             NULL::bigint AS stored_version, NULL::bigint AS stored_position
+        FROM inserted
+      UNION ALL
+      SELECT 0, NULL, NULL, c.* FROM ${s}.es_append_conflict_one($1::text, $4::uuid) c
+       WHERE NOT EXISTS (SELECT 1 FROM inserted)`),
+    first: bothForms(
+      (rows) => `WITH inserted AS (
+        ${insert} SELECT ${columns('0')} FROM ${rows} WHERE $2::text IS NOT NULL AND $3::bigint = 0
+        RETURNING position, version
+      ), stream AS (
+        ${streamRow} SELECT $1::text, $2::text FROM inserted LIMIT 1 ON CONFLICT (stream_id) DO NOTHING
+      ) ${summary}`,
+    ),
+    atEnd: bothForms(
+      (rows) => `WITH current AS (
+        SELECT coalesce(max(version), 0) AS v FROM ${s}.es_events WHERE stream_id = $1::text
+      ), inserted AS (
+        ${insert} SELECT ${columns('c.v')} FROM current c, ${rows}
+         WHERE $3::bigint IS NULL OR c.v > 0
+        RETURNING position, version
+      ), stream AS (
+        ${streamRow} SELECT $1::text, $2::text FROM current c WHERE c.v = 0 AND EXISTS (SELECT 1 FROM inserted)
+        ON CONFLICT (stream_id) DO NOTHING
+      ) ${summary}`,
+    ),
+    // A row whose version is taken or missing goes in as nothing.
+    nextOfMany: {
+      document: named(nextOfManyText(s, insert, many.document)),
+      arrays: named(nextOfManyText(s, insert, many.arrays)),
+    },
+    // Where each event id of an append is stored, if anywhere, in the append's order, and
+    // the stream's version: all a failed append needs to know, in one round trip.
+    replay: named(`SELECT ${s}.es_append_conflict($2::text, $1::uuid[]) AS found`),
+    replayOne: named(`SELECT * FROM ${s}.es_append_conflict_one($2::text, $1::uuid)`),
+  };
+}
+
+function nextOfManyText(s: string, insert: string, rows: string): string {
+  return `${insert}
+        SELECT i.id, i.stream_id, i.expected + 1, i.type, i.revision, i.data, i.metadata
+          FROM ${rows}
+         WHERE EXISTS (SELECT 1 FROM ${s}.es_events WHERE stream_id = i.stream_id AND version = i.expected)
+        ON CONFLICT (stream_id, version) DO NOTHING
+        RETURNING stream_id, event_id, position, version`;
+}
+
+/** The form for `events`: a document unless their JSON is too long for one. @internal */
+export function formFor(events: readonly PreparedEvent[], limit: number): EventsForm {
+  let length = 2;
+  for (const e of events) {
+    length += e.dataJson.length + e.metadataJson.length + e.type.length + 128;
+    if (length > limit) return 'arrays';
+  }
+  return 'document';
+}
+
+/** The values after $1 stream id, $2 stream type and $3 expected version: the events, in `form`. @internal */
+export function eventValues(form: EventsForm, events: readonly PreparedEvent[]): unknown[] {
+  if (form === 'document') return [jsonArray(events, (e) => eventObject(e, ''))];
+  const column = <T>(pick: (e: PreparedEvent) => T): T[] => events.map(pick);
+  return [
+    column((e) => e.eventId),
+    column((e) => e.type),
+    column((e) => e.revision),
+    column((e) => e.dataJson),
+    column((e) => e.metadataJson),
+  ];
+}
+
+/** The values of `nextOfMany`: single-event appends of distinct streams, in `form`. @internal */
+export function manyValues(form: EventsForm, prepared: readonly PreparedAppend[]): unknown[] {
+  if (form === 'document') {
+    const extra = (p: PreparedAppend): string =>
+      `"stream":${JSON.stringify(p.streamId)},"expected":${p.expectedVersion},`;
+    return [jsonArray(prepared, (p) => eventObject(p.events[0]!, extra(p)))];
+  }
+  const column = <T>(pick: (p: PreparedAppend, e: PreparedEvent) => T): T[] =>
+    prepared.map((p) => pick(p, p.events[0]!));
+  return [
+    column((p) => p.streamId),
+    column((p) => p.expectedVersion),
+    column((_, e) => e.eventId),
+    column((_, e) => e.type),
+    column((_, e) => e.revision),
+    column((_, e) => e.dataJson),
+    column((_, e) => e.metadataJson),
+  ];
+}
+
+/**
+ * One event as a JSON object, from parts that are JSON already (data and metadata were
+ * serialised by `prepareAppend`, the id is a checked UUID, the revision an integer).
+ */
+function eventObject(e: PreparedEvent, extra: string): string {
+  return `{${extra}"id":"${e.eventId}","type":${JSON.stringify(e.type)},"revision":${e.revision},"data":${e.dataJson},"metadata":${e.metadataJson}}`;
+}
+
+function jsonArray<T>(items: readonly T[], render: (item: T) => string): string {
+  let json = '[';
+  for (let i = 0; i < items.length; i++) json += (i === 0 ? '' : ',') + render(items[i]!);
+  return `${json}]`;
+}
+
+/** A named statement: prepared once per connection, its name derived from its text. */
+function named(text: string): Statement {
+  return { name: `es_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`, text };
+}
