@@ -98,12 +98,15 @@ function defaultStreamType(streamId: string): string {
 function prepareEvent(event: unknown, index: number, maxEventSize: number): PreparedEvent {
   if (event === null || typeof event !== 'object') throw new InvalidEventError(index, 'it is not an object');
   const { type, data, eventId, revision, metadata } = event as NewEvent;
-  if (typeof type !== 'string' || type.trim() === '' || type.length > MAX_EVENT_TYPE_LENGTH || type.includes('\0')) {
+  if (typeof type !== 'string' || type.trim() === '' || type.length > MAX_EVENT_TYPE_LENGTH) {
     throw new InvalidEventError(
       index,
       `type must be a non-empty string of at most ${MAX_EVENT_TYPE_LENGTH} characters`,
     );
   }
+  // PostgreSQL refuses both, in text and in the JSON the events travel in.
+  if (type.includes('\0')) throw new InvalidEventError(index, 'type contains a NUL character');
+  if (!type.isWellFormed()) throw new InvalidEventError(index, 'type contains a lone UTF-16 surrogate');
   if (eventId !== undefined && (typeof eventId !== 'string' || !isUuid(eventId))) {
     throw new InvalidEventError(index, `eventId ${JSON.stringify(eventId)} is not a UUID`);
   }

@@ -53,6 +53,8 @@ export function describeBadInputContract(ctx: ContractContext): void {
 
     it.each<[string, Partial<NewEvent>]>([
       ['an empty type', { type: '' }],
+      ['a type with a NUL character', { type: 'contract\u0000happened' }],
+      ['a type with a lone surrogate', { type: 'contract.\ud800happened' }],
       ['a revision of 0', { revision: 0 }],
       ['an event id that is not a UUID', { eventId: 'not-a-uuid' }],
       ['an event id of UUID shape with a letter past f', { eventId: '0b5c3f4e-9d2a-4c1b-8e7f-6a5b4c3d2e1g' }],
