@@ -73,6 +73,26 @@ describe('serializeJson', () => {
       })(),
       /data\.m is a Map/,
     ],
+    ['an array whose own toJSON gives NaN', Object.assign([1], { toJSON: () => Number.NaN }), /data is NaN/],
+    [
+      'a plain object with a hidden toJSON that gives Infinity',
+      Object.defineProperty({}, 'toJSON', { value: () => ({ n: Infinity }), enumerable: false }),
+      /data\.n is Infinity/,
+    ],
+    [
+      'a proxy that hands out a toJSON giving a Map',
+      new Proxy({}, { get: (_target, key) => (key === 'toJSON' ? () => new Map() : undefined) }),
+      /data is a Map/,
+    ],
+    [
+      'an Array subclass whose toJSON gives a lone surrogate',
+      new (class extends Array {
+        toJSON() {
+          return '\ud800';
+        }
+      })(),
+      /lone UTF-16 surrogate/,
+    ],
     [
       'a cycle of plain objects',
       (() => {

@@ -128,11 +128,15 @@ function isPlainJson(value: unknown, depth: number): boolean {
   }
   if (value === null) return true;
   if (depth === QUICK_DEPTH) return false;
+  // JSON.stringify serialises what toJSON returns, from wherever it comes (own, inherited,
+  // not enumerable, a proxy's trap): the full check follows it.
+  if ((value as { toJSON?: unknown }).toJSON !== undefined) return false;
+  const prototype = Object.getPrototypeOf(value) as unknown;
   if (Array.isArray(value)) {
+    if (prototype !== Array.prototype) return false;
     for (let i = 0; i < value.length; i++) if (!isPlainJson(value[i], depth + 1)) return false;
     return true;
   }
-  const prototype = Object.getPrototypeOf(value) as unknown;
   if (prototype !== Object.prototype && prototype !== null) return false;
   for (const key in value) {
     if (!Object.hasOwn(value, key)) return false;
