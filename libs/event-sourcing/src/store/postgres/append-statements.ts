@@ -147,11 +147,16 @@ function nextOfManyText(s: string, insert: string, rows: string): string {
         RETURNING stream_id, event_id, position, version`;
 }
 
-/** The form for `events`: a document unless their JSON is too long for one. @internal */
-export function formFor(events: readonly PreparedEvent[], limit: number): EventsForm {
-  let length = 2;
+/**
+ * The form for `events`: a document unless their JSON could be too long for one.
+ * `extra`: characters the document carries besides the events' own (stream ids).
+ * Strings other than data and metadata count 6 characters each, the most escaping makes
+ * of one (`\u001f`). @internal
+ */
+export function formFor(events: readonly PreparedEvent[], limit: number, extra = 0): EventsForm {
+  let length = 2 + extra;
   for (const e of events) {
-    length += e.dataJson.length + e.metadataJson.length + e.type.length + 128;
+    length += e.dataJson.length + e.metadataJson.length + 6 * e.type.length + 100;
     if (length > limit) return 'arrays';
   }
   return 'document';
