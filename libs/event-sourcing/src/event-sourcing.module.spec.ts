@@ -108,29 +108,49 @@ describe('EventSourcingModule', () => {
     expect(rows[0]!.n).toBe('1');
   });
 
-  it('keeps the correlation-id index only when asked, and adds it on a later start that asks', async () => {
-    const hasIndex = async (moduleRef: TestingModule, schema: string): Promise<boolean> => {
-      const rows = await moduleRef
-        .get(DataSource)
-        .query<unknown[]>(
-          `SELECT 1 FROM pg_indexes WHERE schemaname = $1 AND indexname = 'es_events_correlation_idx'`,
-          [schema],
-        );
-      return rows.length === 1;
+  it('keeps the correlation-id index only when asked, and builds it again whenever a start asks and it is unusable', async () => {
+    const indexState = async (moduleRef: TestingModule, schema: string): Promise<'valid' | 'invalid' | 'absent'> => {
+      const rows = await moduleRef.get(DataSource).query<{ valid: boolean }[]>(
+        `SELECT i.indisvalid AS valid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+           JOIN pg_namespace n ON n.oid = c.relnamespace
+          WHERE n.nspname = $1 AND c.relname = 'es_events_correlation_idx'`,
+        [schema],
+      );
+      return rows.length === 0 ? 'absent' : rows[0]!.valid ? 'valid' : 'invalid';
     };
-    const plain = await boot(EventSourcingModule.forRoot({ database: database.url, schema: 'corr_later' }));
-    expect(await hasIndex(plain, 'corr_later')).toBe(false);
-    await plain.close();
-    opened.splice(opened.indexOf(plain), 1);
+    const start = (correlationIdIndex?: boolean): Promise<TestingModule> =>
+      boot(EventSourcingModule.forRoot({ database: database.url, schema: 'corr_later', correlationIdIndex }));
+    const stop = async (moduleRef: TestingModule): Promise<void> => {
+      opened.splice(opened.indexOf(moduleRef), 1);
+      await moduleRef.close();
+    };
 
-    const asked = await boot(
-      EventSourcingModule.forRoot({ database: database.url, schema: 'corr_later', correlationIdIndex: true }),
-    );
-    expect(await hasIndex(asked, 'corr_later')).toBe(true);
+    const plain = await start();
+    expect(await indexState(plain, 'corr_later')).toBe('absent');
+    await stop(plain);
+
+    const asked = await start(true);
+    expect(await indexState(asked, 'corr_later')).toBe('valid');
+    // A build that failed leaves an index queries cannot use.
+    await asked
+      .get(DataSource)
+      .query(
+        `UPDATE pg_index SET indisvalid = false WHERE indexrelid = 'corr_later.es_events_correlation_idx'::regclass`,
+      );
+    await stop(asked);
+
+    const again = await start(true);
+    expect(await indexState(again, 'corr_later')).toBe('valid');
+    await stop(again);
+
+    // Turned off, the index stays (the operator drops it; the module warns), and a new
+    // store that wants it keeps the one its first migration made.
+    const off = await start(false);
+    expect(await indexState(off, 'corr_later')).toBe('valid');
     const fresh = await boot(
       EventSourcingModule.forRoot({ database: database.url, schema: 'corr_first', correlationIdIndex: true }),
     );
-    expect(await hasIndex(fresh, 'corr_first')).toBe(true);
+    expect(await indexState(fresh, 'corr_first')).toBe('valid');
   });
 
   it('lets several instances start at once on a new database, migrating it once', async () => {

@@ -1,9 +1,10 @@
 import { Logger } from '@nestjs/common';
 import type { ClientConfig } from 'pg';
-import type { DataSource } from 'typeorm';
+import type { DataSource, QueryRunner } from 'typeorm';
 import { ConfigurationError } from '../../errors/configuration-error';
 import type { PostgresConnectionOptions, ResolvedOptions } from '../../event-sourcing-options';
 import { EmbeddedPostgresServer } from './embedded-postgres-server';
+import { reconcileCorrelationIndex } from './correlation-index';
 import { eventStoreMigrations } from './store-migrations';
 
 /** Which kind of database the module ended up on. */
@@ -100,9 +101,23 @@ export class DatabaseConnection {
     try {
       await runner.query(`SELECT pg_advisory_lock(hashtext('event-sourcing.migrations'))`);
       await dataSource.runMigrations({ transaction: 'each' });
+      await this.reconcileCorrelationIndex(runner);
     } finally {
       await runner.query(`SELECT pg_advisory_unlock(hashtext('event-sourcing.migrations'))`).catch(() => undefined);
       await runner.release();
+    }
+  }
+
+  /** Builds the optional correlation-id index when wanted and missing; says so when it is there unwanted. */
+  private async reconcileCorrelationIndex(runner: QueryRunner): Promise<void> {
+    const { schema, correlationIdIndex } = this.options;
+    const outcome = await reconcileCorrelationIndex(runner, schema, correlationIdIndex);
+    const index = `${schema}.es_events_correlation_idx`;
+    if (outcome === 'built') DatabaseConnection.logger.log(`Built ${index} (correlationIdIndex is on)`);
+    if (outcome === 'unwanted') {
+      DatabaseConnection.logger.warn(
+        `${index} exists but correlationIdIndex is off: every append pays for it. Drop it with DROP INDEX CONCURRENTLY ${index}, or turn the option on.`,
+      );
     }
   }
 

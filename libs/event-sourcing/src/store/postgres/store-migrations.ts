@@ -22,13 +22,14 @@ export type MigrationClass = new () => MigrationInterface;
 /** Options of {@link eventStoreMigrations}. */
 export interface EventStoreMigrationOptions {
   /**
-   * Keep an index on each event's `metadata.correlationId`, so that
-   * `queryEvents({ correlationId })` reads only the matching events instead of scanning
-   * the table. Default false: the index weighs on every append (about 15% of a batch
-   * insert's time in PostgreSQL). Turning it on later builds it in a migration, which
-   * blocks appends while it runs: on a large store, build it first yourself with
-   * `CREATE INDEX CONCURRENTLY es_events_correlation_idx ON <schema>.es_events ((metadata->>'correlationId'))`
-   * and the migration keeps it. Turning it off later does not drop it: drop it yourself.
+   * Whether the index on each event's `metadata.correlationId` is wanted (see the
+   * module's `correlationIdIndex`). It decides only what the seventh migration does with
+   * the index the first one created: keep it (true) or drop it (false, the default).
+   * The module (with `runMigrations`) also builds the index at startup when it is
+   * wanted and missing. Where you run migrations yourself and want the index on a
+   * store that dropped it, create it in a migration of your own:
+   * `CREATE INDEX es_events_correlation_idx ON <schema>.es_events ((metadata->>'correlationId'))`
+   * (`CONCURRENTLY`, outside a transaction, on a large store).
    */
   correlationIdIndex?: boolean;
 }
@@ -43,8 +44,7 @@ export interface EventStoreMigrationOptions {
 export function eventStoreMigrations(schema = 'public', options: EventStoreMigrationOptions = {}): MigrationClass[] {
   const s = quoteIdentifier(schema);
   const suffix = schema.replace(/[^A-Za-z0-9]/g, '_');
-  const correlationIndex = options.correlationIdIndex === true;
-  const migrations = [
+  return [
     migration(`EventStoreInitial_${suffix}_1763800000000`, initialSchemaSql(s), dropInitialSchemaSql(s)),
     migration(`EventStoreSnapshots_${suffix}_1763900000000`, snapshotSchemaSql(s), dropSnapshotSchemaSql(s)),
     migration(
@@ -65,25 +65,13 @@ export function eventStoreMigrations(schema = 'public', options: EventStoreMigra
       dropAppendConflictOneSchemaSql(s),
     ),
     // The correlation index of the first migration becomes optional: dropped unless
-    // wanted (then this one does nothing, and the next one keeps it).
-    correlationIndex
-      ? migration(`EventStoreCorrelationIndexOptional_${suffix}_1764700000000`, [], [])
-      : migration(
-          `EventStoreCorrelationIndexOptional_${suffix}_1764700000000`,
-          dropCorrelationIndexSql(s),
-          correlationIndexSql(s),
-        ),
+    // wanted. Down restores what the first migration made, whichever way up went.
+    migration(
+      `EventStoreCorrelationIndexOptional_${suffix}_1764700000000`,
+      options.correlationIdIndex === true ? [] : dropCorrelationIndexSql(s),
+      correlationIndexSql(s),
+    ),
   ];
-  if (correlationIndex) {
-    migrations.push(
-      migration(
-        `EventStoreCorrelationIndex_${suffix}_1764800000000`,
-        correlationIndexSql(s),
-        dropCorrelationIndexSql(s),
-      ),
-    );
-  }
-  return migrations;
 }
 
 function migration(name: string, up: string[], down: string[]): MigrationClass {

@@ -46,7 +46,7 @@ describe('store schema SQL', () => {
     ).toMatchSnapshot();
   });
 
-  it('drops the correlation-id index in the seventh migration unless wanted, and creates it in the eighth', () => {
+  it('drops the correlation-id index in the seventh migration unless wanted, and restores it on the way down', () => {
     expect(
       [...dropCorrelationIndexSql('"public"'), ...correlationIndexSql('"public"')].join(';\n\n'),
     ).toMatchSnapshot();

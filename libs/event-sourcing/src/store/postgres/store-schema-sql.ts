@@ -98,10 +98,10 @@ export function appendConflictOneSchemaSql(s: string): string[] {
 
 /**
  * The index on each event's correlation id, which `queryEvents({ correlationId })` uses
- * when it exists. The first migration created it; from the seventh on it is optional
- * (`correlationIdIndex`): it weighs on every append, most on batches, where it measured
- * about 15% of the insert's time in PostgreSQL. `IF NOT EXISTS`, so that an index an
- * operator built beforehand (`CONCURRENTLY`, without blocking appends) is kept. @internal
+ * when it exists. The first migration created it; the seventh drops it unless wanted
+ * (`correlationIdIndex`), and restores it on the way down: it weighs on every append,
+ * most on batches, where it measured about 15% of the insert's time in PostgreSQL.
+ * @internal
  */
 export function correlationIndexSql(s: string): string[] {
   return [`CREATE INDEX IF NOT EXISTS es_events_correlation_idx ON ${s}.es_events ((metadata->>'correlationId'))`];
