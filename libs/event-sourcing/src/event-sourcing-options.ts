@@ -71,7 +71,7 @@ export interface EventSourcingModuleOptions {
    * Keep an index on each event's `metadata.correlationId`, so that
    * `queryEvents({ correlationId })` does not scan the table. Default false: the index
    * weighs on every append. When on, each start (with `runMigrations`) builds it if it is
-   * missing or unusable, `CONCURRENTLY`; turned off, the index stays until you drop it,
+   * missing or unusable (holding appends back meanwhile); turned off, the index stays until you drop it,
    * and each start logs a warning. The README's Operations section has the details.
    */
   correlationIdIndex?: boolean;
