@@ -100,7 +100,7 @@ ${renderTable(results)}
 Events/s is events moved ÷ wall time of the workload; p50/p99 is the latency of one
 operation (one append call, one read call or one page), from \`process.hrtime.bigint()\`.
 Store/raw is store events/s ÷ raw events/s; ✓ when at least ${TARGET_RATIO}. Each side runs
-each workload ${context.params.rounds} times, in ABBA order (BAAB for every other workload),
+each workload ${context.params.storeRounds} times, in ABBA order (BAAB for every other workload),
 and the figures cover all its rounds. Reads are seeded first (untimed), then both sides warm
 up with ${context.params.warmupAppends} appends over ${context.params.concurrency} workers, then a CHECKPOINT.
 

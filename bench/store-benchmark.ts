@@ -167,7 +167,7 @@ async function runAll(
 }
 
 /**
- * Runs a workload `rounds` times per side in ABBA order (A = `sides[0]`; the caller swaps
+ * Runs a workload `storeRounds` times per side in ABBA order (A = `sides[0]`; the caller swaps
  * A and B from one workload to the next), so that neither side always meets a warmer or a
  * busier server. Each side's figures cover all its rounds.
  */
@@ -176,7 +176,9 @@ async function runWorkload(
   sides: readonly [BenchTarget, BenchTarget],
   params: BenchParams,
 ): Promise<WorkloadResult> {
-  const order = Array.from({ length: params.rounds }, (_, round) => (round % 2 === 0 ? sides : [...sides].reverse()));
+  const order = Array.from({ length: params.storeRounds }, (_, round) =>
+    round % 2 === 0 ? sides : [...sides].reverse(),
+  );
   const tally = new Map(sides.map((target) => [target.name, { timer: new OperationTimer(), events: 0, retries: 0 }]));
   for (const [round, targets] of order.entries()) {
     for (const target of targets) {
