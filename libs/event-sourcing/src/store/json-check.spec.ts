@@ -93,6 +93,8 @@ describe('serializeJson', () => {
       })(),
       /lone UTF-16 surrogate/,
     ],
+    ['a boxed NaN', { amount: new Number(Number.NaN) }, /data\.amount is NaN/],
+    ['a boxed string with a NUL', [new String('a\u0000')], /data\[0\] contains a NUL/],
     [
       'a cycle of plain objects',
       (() => {
@@ -105,6 +107,18 @@ describe('serializeJson', () => {
   ])('names the problem with %s', (_title, value, message) => {
     const result = serializeJson(value, 'data');
     expect(result).not.toHaveProperty('json');
+    expect((result as { problem: string }).problem).toMatch(message);
+  });
+});
+
+// JSON.rawJSON arrived in Node 21; where it exists, what it writes is checked.
+const rawJson = (JSON as { rawJSON?: (text: string) => unknown }).rawJSON;
+(rawJson ? describe : describe.skip)('serializeJson with JSON.rawJSON', () => {
+  it.each<[string, string, RegExp]>([
+    ['a NUL', '"\\u0000"', /data\.s contains a NUL/],
+    ['a number JSON cannot hold', '1e999', /data\.s is Infinity/],
+  ])('names the problem with raw JSON holding %s', (_title, text, message) => {
+    const result = serializeJson({ s: rawJson!(text) }, 'data');
     expect((result as { problem: string }).problem).toMatch(message);
   });
 });

@@ -60,6 +60,12 @@ function check(value: unknown, path: Trail, ancestors: Set<object>): string | un
     if (object instanceof Date && Number.isNaN(object.getTime())) return `${path.render()} is an invalid Date`;
     return check((object as { toJSON(): unknown }).toJSON(), path, ancestors);
   }
+  // JSON.stringify writes boxed primitives as what they hold, and JSON.rawJSON (Node 21+)
+  // values as their text: check what gets written.
+  if (object instanceof Number || object instanceof String || object instanceof Boolean) {
+    return check(object.valueOf(), path, ancestors);
+  }
+  if (isRawJson(object)) return check(JSON.parse(object.rawJSON) as unknown, path, ancestors);
   if (object instanceof Map || object instanceof Set || object instanceof WeakMap || object instanceof WeakSet) {
     return `${path.render()} is a ${object.constructor.name}, which JSON turns into {}; convert it to an array or object`;
   }
@@ -102,6 +108,11 @@ function checkString(value: string, path: Trail, asKey = false): string | undefi
   return `${asKey ? 'key of ' : ''}${path.render()} ${problem}`;
 }
 
+/** Whether `value` is a `JSON.rawJSON` value (Node 21+), which JSON.stringify writes as its text. */
+function isRawJson(value: object): value is { rawJSON: string } {
+  return (JSON as { isRawJSON?: (value: unknown) => boolean }).isRawJSON?.(value) === true;
+}
+
 /** Deeper than this, the quick walk leaves the value to the full one (which finds cycles). */
 const QUICK_DEPTH = 64;
 
@@ -137,7 +148,7 @@ function isPlainJson(value: unknown, depth: number): boolean {
     for (let i = 0; i < value.length; i++) if (!isPlainJson(value[i], depth + 1)) return false;
     return true;
   }
-  if (prototype !== Object.prototype && prototype !== null) return false;
+  if (prototype === null ? isRawJson(value) : prototype !== Object.prototype) return false;
   for (const key in value) {
     if (!Object.hasOwn(value, key)) return false;
     if (key.includes('\0') || !key.isWellFormed()) return false;

@@ -5,6 +5,7 @@ import { ConfigurationError } from '../../errors/configuration-error';
 import type { PostgresConnectionOptions, ResolvedOptions } from '../../event-sourcing-options';
 import { EmbeddedPostgresServer } from './embedded-postgres-server';
 import { reconcileCorrelationIndex } from './correlation-index';
+import { quoteIdentifier } from './quote-identifier';
 import { eventStoreMigrations } from './store-migrations';
 
 /** Which kind of database the module ended up on. */
@@ -112,10 +113,15 @@ export class DatabaseConnection {
   private async reconcileCorrelationIndex(runner: QueryRunner): Promise<void> {
     const { schema, correlationIdIndex } = this.options;
     const outcome = await reconcileCorrelationIndex(runner, schema, correlationIdIndex);
-    const index = `${schema}.es_events_correlation_idx`;
-    if (outcome === 'built') DatabaseConnection.logger.log(`Built ${index} (correlationIdIndex is on)`);
+    const index = `${quoteIdentifier(schema)}.es_events_correlation_idx`;
+    const log = DatabaseConnection.logger;
+    if (outcome === 'built') log.log(`Built ${index} (correlationIdIndex is on)`);
+    if (outcome === 'building') log.warn(`${index} is being built by another session; left to it`);
+    if (outcome === 'busy') {
+      log.warn(`${index} was not built: es_events stayed locked by others; the next start tries again`);
+    }
     if (outcome === 'unwanted') {
-      DatabaseConnection.logger.warn(
+      log.warn(
         `${index} exists but correlationIdIndex is off: every append pays for it. Drop it with DROP INDEX CONCURRENTLY ${index}, or turn the option on.`,
       );
     }
