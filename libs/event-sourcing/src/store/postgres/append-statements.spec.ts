@@ -15,7 +15,7 @@ import { type PostgresEventStore } from './postgres-event-store';
 describe.each([
   ['document', undefined],
   ['arrays', 0],
-])('PostgreSQL append statements, events as %s', (_form, documentLimit) => {
+])('PostgreSQL append statements, events as %s', (form, documentLimit) => {
   let subject: Awaited<ReturnType<typeof createPostgresSubject>>;
   let reader: PostgresEventStore;
   let client: PoolClient;
@@ -23,7 +23,7 @@ describe.each([
   let appender: PostgresAppend;
 
   beforeAll(async () => {
-    subject = await createPostgresSubject('postgres', `append_forms_${_form}`);
+    subject = await createPostgresSubject('postgres', `append_forms_${form}`);
     reader = subject.store as PostgresEventStore;
     const driver = subject.dataSource.driver as PostgresDriver;
     [client, release] = (await driver.obtainMasterConnection()) as [PoolClient, () => void];
