@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import { EventSourcingError } from '../../errors/event-sourcing-error';
 import { AppendRaceError } from './append-outcome';
-import { isSqlError } from './postgres-errors';
+import { isConnectionError, isSqlError } from './postgres-errors';
 
 /**
  * Connections of TypeORM's pool, checked out one per call. Also tells the store when the
@@ -37,7 +37,11 @@ export class PoolConnections {
     try {
       return await work(client);
     } catch (error) {
-      const answered = error instanceof EventSourcingError || error instanceof AppendRaceError || isSqlError(error);
+      // A SQLSTATE can also say the connection is gone (57P01 when an operator or a
+      // restart terminates the backend): such a connection must not go back to the pool.
+      const answered =
+        !isConnectionError(error) &&
+        (error instanceof EventSourcingError || error instanceof AppendRaceError || isSqlError(error));
       if (!answered) broken ??= error;
       throw error;
     } finally {

@@ -1,4 +1,5 @@
-import { Client } from 'pg';
+import { Client, type Pool } from 'pg';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import { createPostgresSubject } from '../../../../../test/support/postgres-store';
 import type { EventStore } from '../event-store';
 import type { PoolConnections } from './pool-connections';
@@ -48,6 +49,22 @@ describe('PostgreSQL store: a connection cut in the middle of a call', () => {
       await locker.end();
     }
     await expect(store.append('cut-2', [{ type: 't', data: {} }])).resolves.toMatchObject({ streamVersion: 1 });
+  });
+
+  it('hands a connection back after an SQL error, and discards it after one that says the backend is gone', async () => {
+    const connections = (store as unknown as { connections: PoolConnections }).connections;
+    const pool = (subject.dataSource.driver as PostgresDriver).master as Pool;
+    const failWith = (code: string, message: string) =>
+      connections.use(async () => {
+        throw Object.assign(new Error(message), { code });
+      });
+    await store.append('cut-4', [{ type: 't', data: {} }]);
+    const open = pool.totalCount;
+    await expect(failWith('23505', 'duplicate key value')).rejects.toThrow('duplicate');
+    expect(pool.totalCount).toBe(open);
+    // What the server says as it terminates the backend; the socket closes just after.
+    await expect(failWith('57P01', 'terminating connection due to administrator command')).rejects.toThrow('terminat');
+    expect(pool.totalCount).toBe(open - 1);
   });
 
   it('survives a connection cut while it is checked out between two statements', async () => {
