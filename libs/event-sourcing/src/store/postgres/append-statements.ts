@@ -62,9 +62,9 @@ export function buildAppendStatements(s: string): AppendStatements {
   const versionExists = `EXISTS (SELECT 1 FROM ${s}.es_events WHERE stream_id = $1::text AND version = $3::bigint)`;
   // One row back however many events went in: the count and the last one's place.
   const summary = `SELECT count(*) AS inserted, max(position) AS position, max(version) AS version FROM inserted`;
-  const bothForms = (text: (rows: string) => string): TwoForms => ({
-    document: named(text(events.document)),
-    arrays: named(text(events.arrays)),
+  const bothForms = (text: (rows: string) => string, rows = events): TwoForms => ({
+    document: named(text(rows.document)),
+    arrays: named(text(rows.arrays)),
   });
   const after =
     (guard: string) =>
@@ -127,24 +127,20 @@ export function buildAppendStatements(s: string): AppendStatements {
       ) ${summary}`,
     ),
     // A row whose version is taken or missing goes in as nothing.
-    nextOfMany: {
-      document: named(nextOfManyText(s, insert, many.document)),
-      arrays: named(nextOfManyText(s, insert, many.arrays)),
-    },
+    nextOfMany: bothForms(
+      (rows) => `${insert}
+        SELECT i.id, i.stream_id, i.expected + 1, i.type, i.revision, i.data, i.metadata
+          FROM ${rows}
+         WHERE EXISTS (SELECT 1 FROM ${s}.es_events WHERE stream_id = i.stream_id AND version = i.expected)
+        ON CONFLICT (stream_id, version) DO NOTHING
+        RETURNING stream_id, event_id, position, version`,
+      many,
+    ),
     // Where each event id of an append is stored, if anywhere, in the append's order, and
     // the stream's version: all a failed append needs to know, in one round trip.
     replay: named(`SELECT ${s}.es_append_conflict($2::text, $1::uuid[]) AS found`),
     replayOne: named(`SELECT * FROM ${s}.es_append_conflict_one($2::text, $1::uuid)`),
   };
-}
-
-function nextOfManyText(s: string, insert: string, rows: string): string {
-  return `${insert}
-        SELECT i.id, i.stream_id, i.expected + 1, i.type, i.revision, i.data, i.metadata
-          FROM ${rows}
-         WHERE EXISTS (SELECT 1 FROM ${s}.es_events WHERE stream_id = i.stream_id AND version = i.expected)
-        ON CONFLICT (stream_id, version) DO NOTHING
-        RETURNING stream_id, event_id, position, version`;
 }
 
 /**
@@ -160,6 +156,16 @@ export function formFor(events: readonly PreparedEvent[], limit: number, extra =
     if (length > limit) return 'arrays';
   }
   return 'document';
+}
+
+/** The form for `nextOfMany`'s appends: {@link formFor}, with their stream ids counted. @internal */
+export function formForMany(prepared: readonly PreparedAppend[], limit: number): EventsForm {
+  const streamIds = prepared.reduce((length, p) => length + 6 * p.streamId.length + 40, 0);
+  return formFor(
+    prepared.map((p) => p.events[0]!),
+    limit,
+    streamIds,
+  );
 }
 
 /** The values after $1 stream id, $2 stream type and $3 expected version: the events, in `form`. @internal */

@@ -1,6 +1,7 @@
 import type { QueryRunner } from 'typeorm';
 import { pgErrorOf } from './postgres-errors';
 import { quoteIdentifier } from './quote-identifier';
+import { correlationIndexSql, dropCorrelationIndexSql } from './store-schema-sql';
 
 /**
  * What {@link reconcileCorrelationIndex} found or did: `building` when another session is
@@ -48,10 +49,9 @@ export async function reconcileCorrelationIndex(
   if (found?.building) return 'building';
   await runner.query(`SET lock_timeout = ${Math.round(lockTimeoutMs)}`);
   try {
-    if (found) await runner.query(`DROP INDEX IF EXISTS ${s}.es_events_correlation_idx`);
-    await runner.query(
-      `CREATE INDEX IF NOT EXISTS es_events_correlation_idx ON ${s}.es_events ((metadata->>'correlationId'))`,
-    );
+    for (const sql of [...(found ? dropCorrelationIndexSql(s) : []), ...correlationIndexSql(s)]) {
+      await runner.query(sql);
+    }
     return 'built';
   } catch (error) {
     if (pgErrorOf(error)?.code === '55P03') return 'busy';

@@ -7,6 +7,7 @@ import {
   DOCUMENT_LIMIT,
   eventValues,
   formFor,
+  formForMany,
   manyValues,
   type AppendStatements,
   type TwoForms,
@@ -102,12 +103,7 @@ export class PostgresAppend {
    * run again alone to learn why (a conflict, an exact retry).
    */
   async runMany(client: PoolClient, prepared: readonly PreparedAppend[]): Promise<(AppendResult | undefined)[]> {
-    const streamIds = prepared.reduce((length, p) => length + 6 * p.streamId.length + 40, 0);
-    const form = formFor(
-      prepared.map((p) => p.events[0]!),
-      this.documentLimit,
-      streamIds,
-    );
+    const form = formForMany(prepared, this.documentLimit);
     const { rows } = await client.query<{ stream_id: string; event_id: string; position: string; version: string }>({
       ...this.sql.nextOfMany[form],
       values: manyValues(form, prepared),
