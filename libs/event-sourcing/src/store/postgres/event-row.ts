@@ -1,4 +1,7 @@
+import { types, type PoolClient } from 'pg';
 import type { EventEnvelope, EventMetadata } from '../../events/event-envelope';
+import type { Statement } from './read-statements';
+import { readsText, textRows, type TextRow } from './text-rows';
 
 /**
  * Columns every event read selects. `pg` returns bigint and xid8 as strings; they
@@ -35,4 +38,54 @@ export function toEnvelope(row: EventRow): EventEnvelope {
     metadata: row.metadata,
     createdAt: row.created_at,
   };
+}
+
+/** The place of each of {@link EVENT_COLUMNS} in a {@link TextRow}. */
+const enum Column {
+  Position,
+  TransactionId,
+  EventId,
+  StreamId,
+  Version,
+  Type,
+  Revision,
+  Data,
+  Metadata,
+  CreatedAt,
+}
+
+/**
+ * Reads events with `statement`, which selects {@link EVENT_COLUMNS}: as text rows
+ * ({@link textRows}) parsed straight into envelopes, each value once, with no row object
+ * in between; on `pg-native`, which cannot hand rows over as text, as `pg`'s row
+ * objects. @internal
+ */
+export async function readEvents(
+  client: PoolClient,
+  statement: Statement,
+  values: readonly unknown[],
+): Promise<EventEnvelope[]> {
+  if (!readsText(client))
+    return (await client.query<EventRow>({ ...statement, values: [...values] })).rows.map(toEnvelope);
+  return envelopesOf(await textRows(client, statement, values));
+}
+
+/**
+ * Rows of {@link EVENT_COLUMNS}, as text, as envelopes. `created_at` is parsed by `pg`'s
+ * parser for `timestamptz`, as it would have been in a row object.
+ */
+function envelopesOf(rows: readonly TextRow[]): EventEnvelope[] {
+  const parseTimestamp = types.getTypeParser(types.builtins.TIMESTAMPTZ) as (text: string) => Date;
+  return rows.map((row) => ({
+    eventId: row[Column.EventId]!,
+    streamId: row[Column.StreamId]!,
+    version: Number(row[Column.Version]),
+    position: BigInt(row[Column.Position]!),
+    transactionId: BigInt(row[Column.TransactionId]!),
+    type: row[Column.Type]!,
+    revision: Number(row[Column.Revision]),
+    data: JSON.parse(row[Column.Data]!) as unknown,
+    metadata: JSON.parse(row[Column.Metadata]!) as EventMetadata,
+    createdAt: parseTimestamp(row[Column.CreatedAt]!),
+  }));
 }

@@ -15,16 +15,29 @@ import {
 import { KnownVersions } from './known-versions';
 import type { Statement } from './read-statements';
 import { pgErrorOf } from './postgres-errors';
+import { textRows, type TextRow } from './text-rows';
 
 /**
- * What an append statement answers: how many events it inserted, and the last one's
- * place; or, from the contended single-event statement when it inserted nothing, what
- * `es_append_conflict_one` found.
+ * What an append statement answers, by column: how many events it inserted, and the last
+ * one's position and version; then, from the contended single-event statement when it
+ * inserted nothing, what `es_append_conflict_one` found.
  */
-interface InsertedRow extends Partial<ConflictOneRow> {
-  inserted: string | number;
-  position: string | null;
-  version: string | null;
+const enum Inserted {
+  Count,
+  Position,
+  Version,
+  CurrentVersion,
+  StoredStreamId,
+  StoredVersion,
+  StoredPosition,
+}
+
+/** What `nextOfMany` answers for each event it inserted, by column. */
+const enum InsertedOfMany {
+  StreamId,
+  EventId,
+  Position,
+  Version,
 }
 
 /**
@@ -104,17 +117,15 @@ export class PostgresAppend {
    */
   async runMany(client: PoolClient, prepared: readonly PreparedAppend[]): Promise<(AppendResult | undefined)[]> {
     const form = formForMany(prepared, this.documentLimit);
-    const { rows } = await client.query<{ stream_id: string; event_id: string; position: string; version: string }>({
-      ...this.sql.nextOfMany[form],
-      values: manyValues(form, prepared),
-    });
+    const rows = await textRows(client, this.sql.nextOfMany[form], manyValues(form, prepared));
     // By stream (each appears once): another append of the batch may carry the same event id.
-    const byStream = new Map(rows.map((row) => [row.stream_id, row]));
+    const byStream = new Map(rows.map((row) => [row[InsertedOfMany.StreamId], row]));
     return prepared.map((p) => {
       const row = byStream.get(p.streamId);
-      if (row?.event_id !== p.events[0]!.eventId) return undefined;
-      this.known.learn(p.streamId, Number(row.version));
-      return { streamVersion: Number(row.version), position: BigInt(row.position), written: true };
+      if (row?.[InsertedOfMany.EventId] !== p.events[0]!.eventId) return undefined;
+      const streamVersion = Number(row[InsertedOfMany.Version]);
+      this.known.learn(p.streamId, streamVersion);
+      return { streamVersion, position: BigInt(row[InsertedOfMany.Position]!), written: true };
     });
   }
 
@@ -145,21 +156,28 @@ export class PostgresAppend {
     afterFailure?: () => Promise<unknown>,
   ): Promise<AppendResult> {
     const { streamId, events } = prepared;
-    let row: InsertedRow | undefined;
+    let row: TextRow | undefined;
     try {
-      [row] = (await client.query<InsertedRow>({ ...statement, values })).rows;
+      [row] = await textRows(client, statement, values);
     } catch (error) {
       if (pgErrorOf(error)?.code !== '23505') throw error;
       this.sawConflict(streamId);
       await afterFailure?.();
       return this.replayOrThrow(client, prepared, error);
     }
-    if (row && Number(row.inserted) === events.length) {
-      return { streamVersion: Number(row.version), position: BigInt(row.position!), written: true };
+    if (row && Number(row[Inserted.Count]) === events.length) {
+      return { streamVersion: Number(row[Inserted.Version]), position: BigInt(row[Inserted.Position]!), written: true };
     }
     this.sawConflict(streamId);
-    return row?.current_version != null
-      ? settleAppend(prepared, [replayRowOf(row)])
+    return row?.[Inserted.CurrentVersion] != null
+      ? settleAppend(prepared, [
+          {
+            stream_id: row[Inserted.StoredStreamId] ?? null,
+            version: row[Inserted.StoredVersion] ?? null,
+            position: row[Inserted.StoredPosition] ?? null,
+            current_version: row[Inserted.CurrentVersion],
+          },
+        ])
       : this.replayOrThrow(client, prepared);
   }
 

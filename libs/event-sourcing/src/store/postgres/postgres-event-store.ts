@@ -16,15 +16,16 @@ import {
 } from '../event-store';
 import { assertStreamId, prepareAppend, type PreparedAppend } from '../prepared-append';
 import { resolvePageSize, resolveStreamRange } from '../read-options';
-import { toEnvelope, type EventRow } from './event-row';
+import { readEvents } from './event-row';
 import { buildEventQuerySql } from './event-query-sql';
 import { AppendRaceError } from './append-outcome';
 import { PostgresAppend } from './postgres-append';
 import { isRetryableWriteError } from './postgres-errors';
 import { quoteIdentifier } from './quote-identifier';
 import { PoolConnections } from './pool-connections';
-import { buildReadStatements, query, type ReadStatements } from './read-statements';
+import { buildReadStatements, type ReadStatements } from './read-statements';
 import { StreamLanes } from './stream-lanes';
+import { textRows } from './text-rows';
 import { AppendBatcher, appendsInFlightOption } from './append-batcher';
 import type { StoreHooks } from '../store-hooks';
 
@@ -240,18 +241,17 @@ export class PostgresEventStore extends EventStore {
     const types = options.types?.length ? [...options.types] : undefined;
     const values: unknown[] = [after.transactionId.toString(), after.position.toString(), limit];
     if (types) values.push(types);
-    const rows = await this.connections.use((client) =>
-      query<EventRow>(client, types ? this.sql.readAllOfTypes : this.sql.readAll, values),
+    const events = await this.connections.use((client) =>
+      readEvents(client, types ? this.sql.readAllOfTypes : this.sql.readAll, values),
     );
-    const events = rows.map(toEnvelope);
     const last = events.at(-1);
     return { events, cursor: last ? { transactionId: last.transactionId, position: last.position } : after };
   }
 
   override async queryEvents(eventQuery?: EventQuery): Promise<EventEnvelope[]> {
     const { text, params } = buildEventQuerySql(this.sql.schema, normalizeQuery(eventQuery));
-    const rows = await this.connections.use(async (client) => (await client.query<EventRow>(text, params)).rows);
-    return rows.map(toEnvelope);
+    // Built per query, so not prepared: an unnamed statement.
+    return this.connections.use((client) => readEvents(client, { name: '', text }, params));
   }
 
   override async streamVersion(streamId: string): Promise<number> {
@@ -263,8 +263,8 @@ export class PostgresEventStore extends EventStore {
 
   /** The stream's version (0 when it has no events), read on `client`. */
   private async versionOn(client: PoolClient, streamId: string): Promise<number> {
-    const [row] = await query<{ version: string }>(client, this.sql.streamVersion, [streamId]);
-    return Number(row!.version);
+    const [row] = await textRows(client, this.sql.streamVersion, [streamId]);
+    return Number(row![0]);
   }
 
   /**
@@ -286,12 +286,11 @@ export class PostgresEventStore extends EventStore {
     assertStreamId(streamId);
     const { fromVersion, toVersion, backwards, limit } = resolveStreamRange(options);
     const [lower, upper] = backwards ? [toVersion, fromVersion] : [fromVersion, toVersion];
-    const rows = await query<EventRow>(client, backwards ? this.sql.readStreamBackwards : this.sql.readStream, [
+    return readEvents(client, backwards ? this.sql.readStreamBackwards : this.sql.readStream, [
       streamId,
       lower ?? 0,
       upper ?? Number.MAX_SAFE_INTEGER,
       limit ?? null,
     ]);
-    return rows.map(toEnvelope);
   }
 }

@@ -1,4 +1,3 @@
-import type { PoolClient } from 'pg';
 import { EVENT_COLUMNS } from './event-row';
 import { shortTag } from './short-tag';
 
@@ -6,15 +5,6 @@ import { shortTag } from './short-tag';
 export interface Statement {
   name: string;
   text: string;
-}
-
-/** Runs a named statement on `client` and returns its rows. @internal */
-export async function query<T extends object>(
-  client: PoolClient,
-  statement: Statement,
-  values: unknown[],
-): Promise<T[]> {
-  return (await client.query<T>({ ...statement, values })).rows;
 }
 
 /** The store's read statements for one schema. @internal */
