@@ -51,7 +51,7 @@ export interface BenchConfig {
 
 const FULL: BenchParams = {
   rounds: 4,
-  storeRounds: 8,
+  storeRounds: 16,
   warmupAppends: 300,
   sequentialAppends: 2_000,
   concurrentStreams: 1_000,

@@ -101,7 +101,11 @@ Events/s is events moved ÷ wall time of the workload; p50/p99 is the latency of
 operation (one append call, one read call or one page), from \`process.hrtime.bigint()\`.
 Store/raw is store events/s ÷ raw events/s; ✓ when at least ${TARGET_RATIO}. Each side runs
 each workload ${context.params.storeRounds} times, in ABBA order (BAAB for every other workload),
-and the figures cover all its rounds. Reads are seeded first (untimed), then both sides warm
+and the figures cover all its rounds. Within a round, the workloads of one operation after
+another (sequential and batch appends, reading a stream) are paired: the sides take turns
+operation by operation, and a side's wall time is the sum of its own operations. On a
+shared machine a round of one side can run 30% slower than the next round of the same
+side; paired, both sides meet the same moments. Reads are seeded first (untimed), then both sides warm
 up with ${context.params.warmupAppends} appends over ${context.params.concurrency} workers, then a CHECKPOINT.
 
 ## Workloads (sizes per side and round)
@@ -120,7 +124,9 @@ one correlation id per append.
   version through \`es_append_conflict\`, a PL/pgSQL function with a fresh snapshot);
   contended appends read \`streamVersion\` once, then after each \`ConcurrencyError\`
   expect the \`actual\` version it carries. Reads are \`readStream(id)\` and
-  \`readAll({ after: cursor, limit })\`.
+  \`readAll({ after: cursor, limit })\`, which return envelopes (ids, numbers and bigints
+  parsed, JSON parsed, a Date). The store runs its named statements on \`pg\`'s connection
+  without a Describe per execution (\`text-rows.ts\`), reading rows as text by column.
 - Raw: a \`pg.Pool\` of the same size on a plain \`raw_events\` table (identity position,
   unique event id, unique (stream_id, version)). One autocommit INSERT per append, as a
   named (prepared) statement; the writer tracks the version itself; batches insert from

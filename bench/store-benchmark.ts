@@ -14,7 +14,7 @@ import { RawPgStore } from './raw-pg-store';
 import { renderResultsFile, renderTable, type WorkloadResult } from './report';
 import { OperationTimer, type WorkloadStats } from './stats';
 import { StoreTarget } from './store-target';
-import { seedReadWorkloads, warmUp, WORKLOADS, type Workload } from './workloads';
+import { isPaired, seedReadWorkloads, warmUp, WORKLOADS, type Workload } from './workloads';
 
 // `npm run bench [-- --quick]`: the event store against a raw `pg` baseline, then the
 // aggregates (loads with and without snapshots, command throughput), in a database of its
@@ -169,40 +169,56 @@ async function runAll(
 /**
  * Runs a workload `storeRounds` times per side in ABBA order (A = `sides[0]`; the caller swaps
  * A and B from one workload to the next), so that neither side always meets a warmer or a
- * busier server. Each side's figures cover all its rounds.
+ * busier server. Within a round, the sides of a paired workload take turns operation by
+ * operation instead. Each side's figures cover all its rounds.
  */
 async function runWorkload(
   workload: Workload,
   sides: readonly [BenchTarget, BenchTarget],
   params: BenchParams,
 ): Promise<WorkloadResult> {
-  const order = Array.from({ length: params.storeRounds }, (_, round) =>
-    round % 2 === 0 ? sides : [...sides].reverse(),
-  );
+  const turns = (index: number): readonly BenchTarget[] => (index % 2 === 0 ? sides : [...sides].reverse());
   const tally = new Map(sides.map((target) => [target.name, { timer: new OperationTimer(), events: 0, retries: 0 }]));
-  for (const [round, targets] of order.entries()) {
-    for (const target of targets) {
-      const side = tally.get(target.name)!;
-      side.timer.start();
-      const outcome = await workload.run(target, side.timer, params, round);
-      side.timer.stop();
-      await workload.check?.(target, params, round);
-      side.events += outcome.events;
-      side.retries += outcome.retries ?? 0;
+  const side = (target: BenchTarget) => tally.get(target.name)!;
+  for (let round = 0; round < params.storeRounds; round++) {
+    if (isPaired(workload)) {
+      const { count, eventsEach } = workload.operations(params);
+      for (let index = 0; index < count; index++) {
+        for (const target of turns(round + index)) {
+          const { timer } = side(target);
+          const run = workload.operation(target, params, round, index);
+          timer.start();
+          await timer.time(run);
+          timer.stop();
+        }
+      }
+      for (const target of sides) side(target).events += count * eventsEach;
+    } else {
+      for (const target of turns(round)) {
+        const { timer } = side(target);
+        timer.start();
+        const outcome = await workload.run(target, timer, params, round);
+        timer.stop();
+        side(target).events += outcome.events;
+        side(target).retries += outcome.retries ?? 0;
+      }
     }
+    for (const target of turns(round)) await workload.check?.(target, params, round);
   }
   const store = tally.get('store')!;
   const raw = tally.get('raw')!;
+  const [first, second] = sides.map((target) => target.name);
   return {
     workload,
     store: store.timer.stats(store.events),
     raw: raw.timer.stats(raw.events),
     storeRetries: workload.countsRetries ? store.retries : undefined,
     rawRetries: workload.countsRetries ? raw.retries : undefined,
-    order: order
-      .flat()
-      .map((target) => target.name)
-      .join(', '),
+    order: isPaired(workload)
+      ? `paired, operation by operation: ${first} ${second}, ${second} ${first}, … (from ${second} in odd rounds)`
+      : Array.from({ length: params.storeRounds }, (_, round) => turns(round).map((target) => target.name))
+          .flat()
+          .join(', '),
   };
 }
 

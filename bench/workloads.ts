@@ -11,17 +11,40 @@ export interface WorkloadOutcome {
 }
 
 /**
- * One measured workload, run once per round on each side. `run` times each operation
- * with the timer; the runner starts and stops the timer around it, then calls `check`
- * (untimed) to prove the work was done. Writes of each round go to streams of their own.
+ * One measured workload, run once per round on each side, then `check`ed (untimed) to
+ * prove the work was done. Writes of each round go to streams of their own. It is one of:
+ *
+ * - `run`: the whole round on one side; it times each operation with the timer, and the
+ *   runner starts and stops the timer around it (for workers that overlap).
+ * - `operations` + `operation`: one operation after another, each independent of the
+ *   other side's. The runner pairs them: the sides take turns operation by operation
+ *   (AB, BA, AB…), so that both meet the same moment of a shared, noisy machine.
  */
-export interface Workload {
+export type Workload = WorkloadBase & (RoundWorkload | PairedWorkload);
+
+interface WorkloadBase {
   title: string;
   /** Whether the report shows the retries of the workload. */
   countsRetries?: boolean;
   describe(params: BenchParams): string;
-  run(target: BenchTarget, timer: OperationTimer, params: BenchParams, round: number): Promise<WorkloadOutcome>;
   check?(target: BenchTarget, params: BenchParams, round: number): Promise<void>;
+}
+
+interface RoundWorkload {
+  run(target: BenchTarget, timer: OperationTimer, params: BenchParams, round: number): Promise<WorkloadOutcome>;
+}
+
+/** A workload of operations one after another, which the runner interleaves between the sides. */
+export interface PairedWorkload {
+  /** Operations per side and round, and the events each one moves. */
+  operations(params: BenchParams): { count: number; eventsEach: number };
+  /** The `index`th operation of a round, made ready (untimed): calling it runs it (timed). */
+  operation(target: BenchTarget, params: BenchParams, round: number, index: number): () => Promise<unknown>;
+}
+
+/** Whether the sides of `workload` take turns operation by operation. */
+export function isPaired(workload: Workload): workload is WorkloadBase & PairedWorkload {
+  return 'operation' in workload;
 }
 
 const READ_STREAM = 'read-1';
@@ -32,12 +55,10 @@ export const WORKLOADS: readonly Workload[] = [
   {
     title: '1. Sequential appends, one stream',
     describe: (p) => `${p.sequentialAppends} single-event appends to one stream, exact expected version`,
-    run: async (target, timer, p, round) => {
-      for (let version = 0; version < p.sequentialAppends; version++) {
-        const event = benchEvent(randomUUID());
-        await timer.time(() => target.append(`sequential-${round}`, version, [event]));
-      }
-      return { events: p.sequentialAppends };
+    operations: (p) => ({ count: p.sequentialAppends, eventsEach: 1 }),
+    operation: (target, _, round, version) => {
+      const event = benchEvent(randomUUID());
+      return () => target.append(`sequential-${round}`, version, [event]);
     },
     check: (target, p, round) => expectStreamLength(target, `sequential-${round}`, p.sequentialAppends),
   },
@@ -64,24 +85,20 @@ export const WORKLOADS: readonly Workload[] = [
     title: '3. Batch appends, one stream',
     describe: (p) =>
       `${p.batchAppends} appends of ${p.batchSize} events each, all to one stream, exact expected version`,
-    run: async (target, timer, p, round) => {
-      for (let append = 0; append < p.batchAppends; append++) {
-        const events = benchEvents(p.batchSize, randomUUID());
-        await timer.time(() => target.append(`batch-${round}`, append * p.batchSize, events));
-      }
-      return { events: p.batchAppends * p.batchSize };
+    operations: (p) => ({ count: p.batchAppends, eventsEach: p.batchSize }),
+    operation: (target, p, round, append) => {
+      const events = benchEvents(p.batchSize, randomUUID());
+      return () => target.append(`batch-${round}`, append * p.batchSize, events);
     },
     check: (target, p, round) => expectStreamLength(target, `batch-${round}`, p.batchAppends * p.batchSize),
   },
   {
     title: '4. Read one stream whole',
     describe: (p) => `a ${p.readStreamEvents}-event stream read whole, ${p.readRepeats} times`,
-    run: async (target, timer, p) => {
-      for (let repeat = 0; repeat < p.readRepeats; repeat++) {
-        const count = await timer.time(() => target.readStream(READ_STREAM));
-        if (count !== p.readStreamEvents) throw new Error(`${target.name}: read ${count} events of ${READ_STREAM}.`);
-      }
-      return { events: p.readRepeats * p.readStreamEvents };
+    operations: (p) => ({ count: p.readRepeats, eventsEach: p.readStreamEvents }),
+    operation: (target, p) => async () => {
+      const count = await target.readStream(READ_STREAM);
+      if (count !== p.readStreamEvents) throw new Error(`${target.name}: read ${count} events of ${READ_STREAM}.`);
     },
   },
   {

@@ -155,7 +155,8 @@ class TextRowsQuery implements Submittable {
   }
 
   handleError(error: unknown): void {
-    this.fail(error);
+    this.callback?.(error);
+    this.reject(error);
   }
 
   // The client calls these for messages of every query; this one needs none of them.
@@ -163,9 +164,4 @@ class TextRowsQuery implements Submittable {
   handleCommandComplete(): void {}
   handleEmptyQuery(): void {}
   handlePortalSuspended(): void {}
-
-  private fail(error: unknown): void {
-    this.callback?.(error);
-    this.reject(error);
-  }
 }
