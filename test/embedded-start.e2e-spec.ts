@@ -43,8 +43,10 @@ describe('bank app on the embedded PostgreSQL (no DATABASE_URL)', () => {
     const health = (await (await fetch(`http://127.0.0.1:${app!.port}/health`)).json()) as Record<string, unknown>;
     expect(health).toMatchObject({ status: 'ok', details: { database: { status: 'up', database: 'embedded' } } });
 
-    // Written through the library, read back with plain SQL, as an operator would in psql.
+    // Written through the library, read back with plain SQL, as an operator would in psql,
+    // on the port the start log names.
     const serverPort = readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[3];
+    expect(output()).toContain(`Embedded PostgreSQL ready on 127.0.0.1:${serverPort}, data in`);
     const dataSource = new DataSource({
       type: 'postgres',
       url: `postgres://postgres:postgres@127.0.0.1:${serverPort}/postgres`,

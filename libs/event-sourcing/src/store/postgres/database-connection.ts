@@ -34,7 +34,9 @@ export class DatabaseConnection {
       const server = await EmbeddedPostgresServer.start(options.embedded);
       for (const notice of server.notices) DatabaseConnection.logger.warn(notice);
       const how = server.adopted ? 'adopted the server still running' : 'ready';
-      DatabaseConnection.logger.log(`Embedded PostgreSQL ${how}, data in ${server.dataDir}`);
+      // Where to point psql: the server takes a new free port at each start.
+      const { hostname, port } = new URL(server.url);
+      DatabaseConnection.logger.log(`Embedded PostgreSQL ${how} on ${hostname}:${port}, data in ${server.dataDir}`);
       return new DatabaseConnection('embedded', options, { url: server.url }, server);
     }
     if (typeof database === 'string') {
