@@ -169,8 +169,8 @@ async function runAll(
 /**
  * Runs a workload `storeRounds` times per side in ABBA order (A = `sides[0]`; the caller swaps
  * A and B from one workload to the next), so that neither side always meets a warmer or a
- * busier server. Within a round, the sides of a paired workload take turns operation by
- * operation instead. Each side's figures cover all its rounds.
+ * busier server. Within a round, the sides of a paired workload take turns block by block
+ * instead (see `Workload`). Each side's figures cover all its rounds.
  */
 async function runWorkload(
   workload: Workload,
@@ -182,14 +182,16 @@ async function runWorkload(
   const side = (target: BenchTarget) => tally.get(target.name)!;
   for (let round = 0; round < params.storeRounds; round++) {
     if (isPaired(workload)) {
-      const { count, eventsEach } = workload.operations(params);
-      for (let index = 0; index < count; index++) {
-        for (const target of turns(round + index)) {
+      const { count, eventsEach, block } = workload.operations(params);
+      for (let first = 0; first < count; first += block) {
+        for (const target of turns(round + first / block)) {
           const { timer } = side(target);
-          const run = workload.operation(target, params, round, index);
-          timer.start();
-          await timer.time(run);
-          timer.stop();
+          for (let index = first; index < Math.min(first + block, count); index++) {
+            const run = workload.operation(target, params, round, index);
+            timer.start();
+            await timer.time(run);
+            timer.stop();
+          }
         }
       }
       for (const target of sides) side(target).events += count * eventsEach;
@@ -215,7 +217,7 @@ async function runWorkload(
     storeRetries: workload.countsRetries ? store.retries : undefined,
     rawRetries: workload.countsRetries ? raw.retries : undefined,
     order: isPaired(workload)
-      ? `paired, operation by operation: ${first} ${second}, ${second} ${first}, … (from ${second} in odd rounds)`
+      ? `paired in blocks of ${workload.operations(params).block}: ${first} ${second}, ${second} ${first}, … (from ${second} in odd rounds)`
       : Array.from({ length: params.storeRounds }, (_, round) => turns(round).map((target) => target.name))
           .flat()
           .join(', '),

@@ -1,4 +1,4 @@
-import { Client, type PoolClient } from 'pg';
+import { Client, types, type PoolClient } from 'pg';
 import { createPostgresSubject } from '../../../../../test/support/postgres-store';
 import { readEvents } from './event-row';
 import { quoteIdentifier } from './quote-identifier';
@@ -60,8 +60,32 @@ describe('readEvents', () => {
     expect(emptied!.data).toBeNull();
   });
 
+  it('applies a global jsonb parser, as row objects did', async () => {
+    const values = ['rows-1', 1, 1, null];
+    const original = types.getTypeParser(types.builtins.JSONB);
+    types.setTypeParser(types.builtins.JSONB, (text: string) => ({ parsed: JSON.parse(text) as unknown }));
+    try {
+      const [fromText] = await readEvents(asPoolClient(client), sql.readStream, values);
+      expect(fromText!.data).toEqual({ parsed: { owner: 'Ada', limits: [1.5, null], note: 'é "q" \\' } });
+      expect(fromText!.metadata).toEqual({ parsed: { tenant: 't' } });
+    } finally {
+      types.setTypeParser(types.builtins.JSONB, original);
+    }
+  });
+
   it('reads numbers through pg-native as text, and refuses a column it parsed into something else', async () => {
     await expect(textRows(nativeLike(client), sql.streamVersion, ['rows-1'])).resolves.toEqual([['3']]);
+    // An int8 parser of the user's may give objects that tell their digits by toString.
+    class Digits {
+      constructor(private readonly digits: string) {}
+      toString(): string {
+        return this.digits;
+      }
+    }
+    const withDigits = {
+      query: () => Promise.resolve({ rows: [[new Digits('42'), 7n, null]] }),
+    } as unknown as PoolClient;
+    await expect(textRows(withDigits, sql.streamVersion, ['rows-1'])).resolves.toEqual([['42', '7', null]]);
     await expect(
       textRows(nativeLike(client), sql.readStream, ['rows-1', 0, Number.MAX_SAFE_INTEGER, null]),
     ).rejects.toThrow(TypeError);

@@ -71,11 +71,15 @@ export async function readEvents(
 }
 
 /**
- * Rows of {@link EVENT_COLUMNS}, as text, as envelopes. `created_at` is parsed by `pg`'s
- * parser for `timestamptz`, as it would have been in a row object.
+ * Rows of {@link EVENT_COLUMNS}, as text, as envelopes. `data`, `metadata` and
+ * `created_at` go through `pg`'s global parsers for `jsonb` and `timestamptz` (by default
+ * `JSON.parse` and a Date), as they would have in a row object: one set with
+ * `types.setTypeParser` (to keep big numbers exact, say) still applies. Parsers given to
+ * a single client or pool (its `types` option) are not consulted.
  */
 function envelopesOf(rows: readonly TextRow[]): EventEnvelope[] {
   const parseTimestamp = types.getTypeParser(types.builtins.TIMESTAMPTZ) as (text: string) => Date;
+  const parseJson = types.getTypeParser(types.builtins.JSONB) as (text: string) => unknown;
   return rows.map((row) => ({
     eventId: row[Column.EventId]!,
     streamId: row[Column.StreamId]!,
@@ -84,8 +88,8 @@ function envelopesOf(rows: readonly TextRow[]): EventEnvelope[] {
     transactionId: BigInt(row[Column.TransactionId]!),
     type: row[Column.Type]!,
     revision: Number(row[Column.Revision]),
-    data: JSON.parse(row[Column.Data]!) as unknown,
-    metadata: JSON.parse(row[Column.Metadata]!) as EventMetadata,
+    data: parseJson(row[Column.Data]!),
+    metadata: parseJson(row[Column.Metadata]!) as EventMetadata,
     createdAt: parseTimestamp(row[Column.CreatedAt]!),
   }));
 }

@@ -79,7 +79,17 @@ async function viaQuery(client: PoolClient, statement: Statement, values: readon
 function asText(value: unknown): string | null {
   if (value === null || typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'bigint') return String(value);
+  // What an int8 parser of the user's may make (a Long, a Decimal) tells its digits by toString.
+  if (typeof value === 'object' && !(value instanceof Date) && !isJson(value)) {
+    return (value as { toString(): string }).toString();
+  }
   throw new TypeError(`textRows got a column parsed into ${typeof value} by pg-native; read it where readsText.`);
+}
+
+/** Whether `value` is what a JSON parser makes: an array or a plain object. */
+function isJson(value: object): boolean {
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return Array.isArray(value) || prototype === Object.prototype || prototype === null;
 }
 
 /**
