@@ -27,8 +27,8 @@ interface PreparedOnConnection {
  * `pg`'s own queries use, so the two can run the same statement. An unnamed one (SQL
  * built per call), a client in pipeline mode (which takes no such queries) and
  * `pg-native` (see {@link readsText}) get the rows through an ordinary query instead.
- * @throws TypeError with `pg-native`, for a value its parsers turned into something other
- *   than a number or a string: read such columns only where {@link readsText}. @internal
+ * @throws TypeError with `pg-native`, for a value its parsers turned into a Date, a boolean
+ *   or JSON: read such columns only where {@link readsText}. @internal
  */
 export async function textRows(
   client: PoolClient,
@@ -71,8 +71,8 @@ async function viaQuery(client: PoolClient, statement: Statement, values: readon
     rowMode: 'array',
     types: AS_TEXT,
   });
-  // pg-native ignores `types`: numbers (a count, an int8 read as a number) are written
-  // back as text; anything else would be a column to read where readsText.
+  // pg-native ignores `types`: numbers (a count, an int8 however parsed) are written back
+  // as text; anything else would be a column to read where readsText.
   return rows.map((row) => row.map(asText));
 }
 
