@@ -3,6 +3,7 @@ import { DuplicateEventIdError } from '../../errors/duplicate-event-id-error';
 import type { AppendResult } from '../event-store';
 import { expectedVersionMatches, replayBaseMatches } from '../expected-version';
 import type { PreparedAppend } from '../prepared-append';
+import type { TextRow } from './text-rows';
 
 // What an append that inserted nothing amounts to: an exact retry, a conflict, a duplicate
 // event id, or a race lost to a concurrent append.
@@ -20,14 +21,6 @@ export interface ReplayRow {
   version: string | null;
   position: string | null;
   current_version: string;
-}
-
-/** `es_append_conflict_one`'s answer: the stream's version, and where the one event id is stored. @internal */
-export interface ConflictOneRow {
-  current_version: string | null;
-  stored_stream_id: string | null;
-  stored_version: string | null;
-  stored_position: string | null;
 }
 
 /**
@@ -61,12 +54,16 @@ export function settleAppend(prepared: PreparedAppend, found: ReplayRow[], cause
   throw new AppendRaceError(streamId);
 }
 
-/** `es_append_conflict_one`'s answer in the shape of an element of `es_append_conflict`'s. @internal */
-export function replayRowOf(row: Partial<ConflictOneRow>): ReplayRow {
+/**
+ * `es_append_conflict_one`'s answer, read from `row` from column `from` on (its columns
+ * in order: current_version, stored_stream_id, stored_version, stored_position), in the
+ * shape of an element of `es_append_conflict`'s. @internal
+ */
+export function replayRowAt(row: TextRow, from: number): ReplayRow {
   return {
-    stream_id: row.stored_stream_id ?? null,
-    version: row.stored_version ?? null,
-    position: row.stored_position ?? null,
-    current_version: row.current_version!,
+    current_version: row[from]!,
+    stream_id: row[from + 1] ?? null,
+    version: row[from + 2] ?? null,
+    position: row[from + 3] ?? null,
   };
 }

@@ -1,7 +1,7 @@
 import type { PoolClient } from 'pg';
 import type { AppendResult } from '../event-store';
 import type { PreparedAppend, PreparedEvent } from '../prepared-append';
-import { replayRowOf, settleAppend, type ConflictOneRow, type ReplayRow } from './append-outcome';
+import { replayRowAt, settleAppend, type ReplayRow } from './append-outcome';
 import {
   buildAppendStatements,
   DOCUMENT_LIMIT,
@@ -20,16 +20,13 @@ import { textRows, type TextRow } from './text-rows';
 /**
  * What an append statement answers, by column: how many events it inserted, and the last
  * one's position and version; then, from the contended single-event statement when it
- * inserted nothing, what `es_append_conflict_one` found.
+ * inserted nothing, what `es_append_conflict_one` found (its columns from `Conflict` on).
  */
 const enum Inserted {
   Count,
   Position,
   Version,
-  CurrentVersion,
-  StoredStreamId,
-  StoredVersion,
-  StoredPosition,
+  Conflict,
 }
 
 /** What `nextOfMany` answers for each event it inserted, by column. */
@@ -169,15 +166,8 @@ export class PostgresAppend {
       return { streamVersion: Number(row[Inserted.Version]), position: BigInt(row[Inserted.Position]!), written: true };
     }
     this.sawConflict(streamId);
-    return row?.[Inserted.CurrentVersion] != null
-      ? settleAppend(prepared, [
-          {
-            stream_id: row[Inserted.StoredStreamId] ?? null,
-            version: row[Inserted.StoredVersion] ?? null,
-            position: row[Inserted.StoredPosition] ?? null,
-            current_version: row[Inserted.CurrentVersion],
-          },
-        ])
+    return row?.[Inserted.Conflict] != null
+      ? settleAppend(prepared, [replayRowAt(row, Inserted.Conflict)])
       : this.replayOrThrow(client, prepared);
   }
 
@@ -225,8 +215,8 @@ export class PostgresAppend {
     const { streamId, events } = prepared;
     const [only] = events;
     if (events.length === 1 && only) {
-      const { rows } = await client.query<ConflictOneRow>({ ...this.sql.replayOne, values: [only.eventId, streamId] });
-      return settleAppend(prepared, [replayRowOf(rows[0]!)], cause);
+      const [row] = await textRows(client, this.sql.replayOne, [only.eventId, streamId]);
+      return settleAppend(prepared, [replayRowAt(row!, 0)], cause);
     }
     const { rows } = await client.query<{ found: ReplayRow[] }>({
       ...this.sql.replay,
