@@ -102,9 +102,8 @@ operation (one append call, one read call or one page), from \`process.hrtime.bi
 Store/raw is store events/s ÷ raw events/s; ✓ when at least ${TARGET_RATIO}. Each side runs
 each workload ${context.params.storeRounds} times, in ABBA order (BAAB for every other workload),
 and the figures cover all its rounds. Within a round, the workloads of one operation after
-another (sequential and batch appends, reading a stream) are paired: the sides take turns
-block by block (100 sequential appends, 10 batches, 2 stream reads), and a side's wall time
-is the sum of its own operations. On a shared machine a round of one side can run 30%
+another are paired (their Notes say so, with the block size): the sides take turns block
+by block, and a side's wall time is the sum of its own operations. On a shared machine a round of one side can run 30%
 slower than the next round of the same side; paired, both sides meet the same moments.
 Blocks rather than single operations: the first operation after the other side's runs
 slower, on either side (a sequential append about 0.2 ms slower, measured), and a cost
