@@ -29,7 +29,9 @@ export default async function globalSetup() {
     });
   }
   const { EmbeddedPostgresServer } = require(launcher);
-  const embedded = await EmbeddedPostgresServer.start({ dataDir: join(root, '.data/test-postgres') });
+  // ES_TEST_EMBEDDED_DIR gives a second jest run on this checkout a server of its own.
+  const dataDir = process.env.ES_TEST_EMBEDDED_DIR ?? join(root, '.data/test-postgres');
+  const embedded = await EmbeddedPostgresServer.start({ dataDir });
   globalThis.__EMBEDDED_POSTGRES__ = embedded;
   process.env.ES_TEST_EMBEDDED_URL = embedded.url;
 

@@ -162,6 +162,9 @@ export { PROBLEM_CONTENT_TYPE, type FieldProblem, type ProblemCode, type Problem
 export { ProblemException } from './http/problem.exception';
 export { ProblemDetailsFilter } from './http/problem-details.filter';
 export { validationProblem } from './http/validation-problem';
+export { SafeInputPipe } from './http/safe-input.pipe';
+export { IntegerParam, POSTGRES_INTEGER_MAX, type IntegerParamOptions } from './http/integer-param.decorator';
+export { PositionParam, POSTGRES_BIGINT_MAX } from './http/position-param.decorator';
 export { formatETag, parseIfMatch } from './http/etag';
 export { IfMatch } from './http/if-match.decorator';
 export { VersionETagInterceptor } from './http/version-etag.interceptor';

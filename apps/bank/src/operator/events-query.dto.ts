@@ -1,7 +1,8 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { IntegerParam } from '@app/event-sourcing';
+import { Transform } from 'class-transformer';
+import { IsIn, IsOptional, IsString, Length } from 'class-validator';
 
 /** A repeatable query parameter: `?type=a&type=b` arrives as an array, `?type=a` as a string; always a list. */
 function StringList(description: string, example: string): PropertyDecorator {
@@ -45,10 +46,7 @@ export class EventsQueryDto {
 
   @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
   @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @IntegerParam({ min: 1, max: 1000 })
   limit?: number;
 
   @ApiPropertyOptional({ enum: ['newest-first', 'oldest-first'], default: 'newest-first' })

@@ -13,6 +13,9 @@ export type ProblemCode =
   | EventSourcingErrorCode
   | 'VALIDATION_FAILED'
   | 'MALFORMED_JSON'
+  | 'JSON_TOO_DEEP'
+  | 'FORBIDDEN_JSON_KEY'
+  | 'INVALID_TEXT'
   | 'PAYLOAD_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'BAD_REQUEST'

@@ -1,5 +1,9 @@
 import parseDuration from 'parse-duration';
 import { InvalidQueryError } from '../errors/invalid-query-error';
+import { textProblem } from './text-problem';
+
+/** The largest global position: PostgreSQL's `bigint` holds nothing above it. */
+const MAX_POSITION = 2n ** 63n - 1n;
 
 /**
  * One set of conditions on events; all given conditions must hold (AND).
@@ -123,6 +127,8 @@ function normalizeFilter(filter: EventFilter, allowPaging: boolean): NormalizedF
     if (typeof filter.correlationId !== 'string' || filter.correlationId === '') {
       throw new InvalidQueryError('correlationId', filter.correlationId, 'give a non-empty string');
     }
+    const problem = textProblem(filter.correlationId);
+    if (problem) throw new InvalidQueryError('correlationId', filter.correlationId, `it ${problem}`);
     normalized.correlationId = filter.correlationId;
   }
   return normalized;
@@ -154,6 +160,10 @@ function stringList(option: string, value: unknown): string[] {
   if (!Array.isArray(value) || value.some((item) => typeof item !== 'string' || item === '')) {
     throw new InvalidQueryError(option, value, 'give an array of non-empty strings');
   }
+  for (const item of value as string[]) {
+    const problem = textProblem(item);
+    if (problem) throw new InvalidQueryError(option, value, `an item ${problem}`);
+  }
   return [...(value as string[])];
 }
 
@@ -166,8 +176,8 @@ function version(option: string, value: unknown): number {
 
 function position(option: string, value: unknown): bigint {
   if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return BigInt(value);
-  if (typeof value === 'bigint' && value >= 0n) return value;
-  throw new InvalidQueryError(option, value, 'give a non-negative bigint');
+  if (typeof value === 'bigint' && value >= 0n && value <= MAX_POSITION) return value;
+  throw new InvalidQueryError(option, value, `give a bigint from 0 to ${MAX_POSITION}`);
 }
 
 const BARE_UNIT = /^\s*[a-zA-Zµ]+\s*$/;

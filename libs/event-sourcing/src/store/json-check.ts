@@ -1,3 +1,5 @@
+import { textProblem } from './text-problem';
+
 /**
  * Finds what in a value would not survive a trip through PostgreSQL `jsonb` unchanged:
  * functions, symbols, bigints, non-finite numbers, cycles, Maps and Sets (which JSON
@@ -101,11 +103,8 @@ function checkFields(object: object, path: Trail, ancestors: Set<object>): strin
 
 /** `asKey`: the string is a key of the object at `path`. */
 function checkString(value: string, path: Trail, asKey = false): string | undefined {
-  let problem: string;
-  if (value.includes('\0')) problem = 'contains a NUL character, which PostgreSQL jsonb rejects';
-  else if (!value.isWellFormed()) problem = 'contains a lone UTF-16 surrogate';
-  else return undefined;
-  return `${asKey ? 'key of ' : ''}${path.render()} ${problem}`;
+  const problem = textProblem(value);
+  return problem && `${asKey ? 'key of ' : ''}${path.render()} ${problem}`;
 }
 
 /** Whether `value` is a `JSON.rawJSON` value (Node 21+), which JSON.stringify writes as its text. */

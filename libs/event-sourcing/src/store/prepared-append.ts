@@ -6,6 +6,7 @@ import type { EventMetadata, NewEvent } from '../events/event-envelope';
 import type { AppendOptions } from './event-store';
 import { assertExpectedVersion, type ExpectedVersion } from './expected-version';
 import { serializeJson } from './json-check';
+import { textProblem } from './text-problem';
 
 /** Longest accepted stream id, in characters. */
 export const MAX_STREAM_ID_LENGTH = 255;
@@ -85,9 +86,8 @@ export function assertStreamId(streamId: unknown): asserts streamId is string {
   if (streamId.length > MAX_STREAM_ID_LENGTH) {
     throw new InvalidStreamIdError(streamId, `it is longer than ${MAX_STREAM_ID_LENGTH} characters`);
   }
-  if (streamId.includes('\0')) throw new InvalidStreamIdError(streamId, 'it contains a NUL character');
-  // PostgreSQL would store U+FFFD in its place: the id read back would not be the one given.
-  if (!streamId.isWellFormed()) throw new InvalidStreamIdError(streamId, 'it contains a lone UTF-16 surrogate');
+  const problem = textProblem(streamId);
+  if (problem) throw new InvalidStreamIdError(streamId, `it ${problem}`);
 }
 
 function defaultStreamType(streamId: string): string {

@@ -83,7 +83,7 @@ export class AccountQueriesController {
 
   /** Waits until the projection has applied the caller's own write (ES_WAIT_TIMEOUT after 5 s). */
   private async readYourWrites({ minPosition }: ReadQuery): Promise<void> {
-    if (minPosition) await this.subscriptions.waitFor(ACCOUNTS_PROJECTION, BigInt(minPosition), { timeoutMs: 5_000 });
+    if (minPosition) await this.subscriptions.waitFor(ACCOUNTS_PROJECTION, minPosition, { timeoutMs: 5_000 });
   }
 }
 

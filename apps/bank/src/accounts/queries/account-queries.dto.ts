@@ -1,21 +1,18 @@
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { IntegerParam, PositionParam } from '@app/event-sourcing';
+import { IsOptional, IsString, Length } from 'class-validator';
 
 /** `?minPosition=`: read-your-writes, the `position` a command returned. */
 export class ReadQuery {
   /** Wait (up to 5 s) until the read model has applied the event at this global position. */
   @IsOptional()
-  @Matches(/^[1-9][0-9]{0,18}$/, { message: 'minPosition must be a positive integer (a position a command returned)' })
-  minPosition?: string;
+  @PositionParam()
+  minPosition?: bigint;
 }
 
 /** `?limit=`: items per page, 1 to 100. */
 export class PageQuery extends ReadQuery {
   @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @IntegerParam({ min: 1, max: 100 })
   limit?: number;
 }
 
@@ -29,9 +26,8 @@ export class ListAccountsQuery extends PageQuery {
 
 /** `GET /accounts/:id/transactions` paging: newest first, `before` a version. */
 export class ListTransactionsQuery extends PageQuery {
+  /** A version of the account (an `integer` column of the read model). */
   @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
+  @IntegerParam({ min: 1 })
   before?: number;
 }

@@ -78,7 +78,7 @@ export class ListQueriesController {
 
   /** Waits until the projection has applied the caller's own write (ES_WAIT_TIMEOUT after 5 s). */
   private async readYourWrites({ minPosition }: ReadListQuery): Promise<void> {
-    if (minPosition) await this.subscriptions.waitFor(TODO_LISTS_PROJECTION, BigInt(minPosition), { timeoutMs: 5_000 });
+    if (minPosition) await this.subscriptions.waitFor(TODO_LISTS_PROJECTION, minPosition, { timeoutMs: 5_000 });
   }
 }
 

@@ -1,27 +1,26 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { IntegerParam, PositionParam } from '@app/event-sourcing';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsOptional, IsString, Length } from 'class-validator';
 
 /** `?minPosition=`: read your own write, the `position` a command answered. */
 export class ReadListQuery {
   @ApiPropertyOptional({
     description: 'Wait (up to 5 s, then 503 ES_WAIT_TIMEOUT) until the read model has applied this global position.',
     example: '1042',
-    pattern: '^[1-9][0-9]{0,18}$',
+    type: String,
+    pattern: '^[0-9]+$',
   })
   @IsOptional()
-  @Matches(/^[1-9][0-9]{0,18}$/, { message: 'minPosition must be a positive integer (a position a command answered)' })
-  minPosition?: string;
+  @PositionParam()
+  minPosition?: bigint;
 }
 
 /** `GET /lists`: one status, by id, `limit` at a time, `after` the last id of the page before. */
 export class ListListsQuery extends ReadListQuery {
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 20, description: 'Lists per page.' })
   @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @IntegerParam({ min: 1, max: 100 })
   limit?: number;
 
   @ApiPropertyOptional({ description: 'The `next` of the page before: lists with a greater id.' })

@@ -92,6 +92,11 @@ export function describeQueryContract(ctx: ContractContext): void {
       ['an unknown option', { stream: ['x'] }],
       ['an empty any', { any: [] }],
       ['a negative position', { fromPosition: -1n }],
+      ['a position past the bigint column', { fromPosition: 2n ** 63n }],
+      ['a type with a NUL character', { types: ['a\u0000b'] }],
+      ['a stream id with a lone surrogate', { streams: ['account-\ud800'] }],
+      ['a stream type with a NUL character', { streamTypes: ['\u0000'] }],
+      ['a correlation id with a NUL character', { correlationId: 'c\u0000' }],
     ])('rejects %s with ES_INVALID_QUERY', async (_title, query) => {
       await expect(ctx.store.queryEvents(query as never)).rejects.toMatchObject({ code: 'ES_INVALID_QUERY' });
     });

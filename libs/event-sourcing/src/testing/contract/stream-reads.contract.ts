@@ -27,6 +27,14 @@ export function describeStreamReadsContract(ctx: ContractContext): void {
       expect(await ctx.store.streamVersion(stream())).toBe(0);
     });
 
+    it.each([
+      ['a NUL character', 'account-\u0000'],
+      ['a lone surrogate', 'account-\udfff'],
+    ])('refuses a stream id with %s on reads with ES_INVALID_STREAM_ID', async (_title, streamId) => {
+      await expect(ctx.store.readStream(streamId)).rejects.toMatchObject({ code: 'ES_INVALID_STREAM_ID' });
+      await expect(ctx.store.streamVersion(streamId)).rejects.toMatchObject({ code: 'ES_INVALID_STREAM_ID' });
+    });
+
     it('iterates a stream page by page, in both directions', async () => {
       const forwards: number[] = [];
       for await (const e of ctx.store.iterateStream(id, { batchSize: 7 })) forwards.push(e.version);
