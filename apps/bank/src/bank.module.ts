@@ -17,6 +17,8 @@ import { OperatorModule } from './operator/operator.module';
         database: process.env.DATABASE_URL,
         embedded: { dataDir: process.env.EMBEDDED_PG_DIR ?? '.data/bank' },
         applicationName: process.env.PG_APPLICATION_NAME ?? 'bank',
+        // LOG_SQL=true logs every statement (SQL text only: parameters never reach a log).
+        logging: process.env.LOG_SQL === 'true' ? 'all' : undefined,
         // The next command on an account skips reading its stream (README: Warm aggregates).
         warmAggregates: 10_000,
         // Operators look up a request's events by correlation id (GET /events?correlationId=).

@@ -107,13 +107,14 @@ function assemble(base: DynamicModule): DynamicModule {
   const core: DynamicModule = {
     module: EventSourcingCoreModule,
     imports: base.imports ?? [],
-    providers: [...(base.providers ?? []), connectionProvider],
-    exports: [EVENT_SOURCING_OPTIONS, DatabaseConnection],
+    // MessageContext lives here so the data source's logger can name the correlation id.
+    providers: [...(base.providers ?? []), connectionProvider, MessageContext],
+    exports: [EVENT_SOURCING_OPTIONS, DatabaseConnection, MessageContext],
   };
   const typeOrm = TypeOrmModule.forRootAsync({
     imports: [core],
-    inject: [DatabaseConnection],
-    useFactory: (connection: DatabaseConnection) => connection.typeOrmOptions(),
+    inject: [DatabaseConnection, MessageContext],
+    useFactory: (connection: DatabaseConnection, context: MessageContext) => connection.typeOrmOptions(context),
   });
   const storeProvider: Provider = {
     provide: EventStore,
@@ -147,7 +148,6 @@ function assemble(base: DynamicModule): DynamicModule {
     EventStore,
     SnapshotStore,
     EventTypeRegistry,
-    MessageContext,
     EventStoreHealthIndicator,
     Subscriptions,
     SubscriptionsHealthIndicator,
@@ -161,7 +161,6 @@ function assemble(base: DynamicModule): DynamicModule {
       storeProvider,
       snapshotProvider,
       EventTypeRegistry,
-      MessageContext,
       EventStoreHealthIndicator,
       CommandHandlerEnhancer,
       AppendSignal,

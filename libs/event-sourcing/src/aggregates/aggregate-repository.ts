@@ -7,6 +7,7 @@ import { InvalidStreamIdError } from '../errors/invalid-stream-id-error';
 import { serializeJson } from '../store/json-check';
 import { assertStreamId } from '../store/prepared-append';
 import { ConcurrencyError } from '../errors/concurrency-error';
+import { errorMessage, errorStack } from '../errors/error-message';
 import { findDatePaths, restoreDates } from '../events/date-paths';
 import type { EventMetadata } from '../events/event-envelope';
 import { DATE_PATHS_KEY, type EventTypeRegistry, type UnknownEventPolicy } from '../events/event-type-registry';
@@ -265,7 +266,7 @@ export class AggregateRepository<T extends AggregateRoot> {
       // The events are stored: a failing in-process subscriber must not fail the save.
       this.logger.error(
         `Publishing ${events.length} committed event(s) failed`,
-        error instanceof Error ? error.stack : error,
+        errorStack(error) ?? errorMessage(error),
       );
     }
   }
@@ -293,7 +294,7 @@ export class AggregateRepository<T extends AggregateRoot> {
       });
     } catch (error) {
       // A snapshot is an optimisation: loads fall back to the events.
-      this.logger.warn(`Snapshot of ${aggregate.id} at version ${aggregate.version} failed: ${String(error)}`);
+      this.logger.warn(`Snapshot of ${aggregate.id} at version ${aggregate.version} failed: ${errorMessage(error)}`);
     }
   }
 }

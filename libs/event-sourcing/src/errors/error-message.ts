@@ -1,4 +1,57 @@
-/** The message of anything thrown, for logs and stored error columns. @internal */
+/**
+ * The message of anything thrown, for logs and stored error columns. A PostgreSQL
+ * error (one with a SQLSTATE, or a TypeORM `QueryFailedError` around one) is described
+ * by its SQLSTATE and the names PostgreSQL gives (constraint, table, column, routine),
+ * never by its message or detail: those quote the values of the statement
+ * (`invalid input syntax for type uuid: "…"`, `Key (email)=(…) already exists`), which
+ * can hold personal data and secrets.
+ * @internal
+ */
 export function errorMessage(error: unknown): string {
+  const database = databaseErrorOf(error);
+  if (database) return describeDatabaseError(database);
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * The stack of an error for a log line, its first line (the message) replaced by
+ * {@link errorMessage} for a PostgreSQL error. @internal
+ */
+export function errorStack(error: unknown): string | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const database = databaseErrorOf(error);
+  if (!database || !error.stack) return error.stack;
+  const frames = error.stack.split('\n').filter((line) => /^\s+at /.test(line));
+  return [`${error.name}: ${describeDatabaseError(database)}`, ...frames].join('\n');
+}
+
+/** The fields of a PostgreSQL error that carry no value of the statement. */
+interface DatabaseErrorNames {
+  code: string;
+  constraint?: string;
+  table?: string;
+  column?: string;
+  routine?: string;
+}
+
+const SQLSTATE = /^[0-9A-Z]{5}$/;
+
+function databaseErrorOf(error: unknown): DatabaseErrorNames | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const driverError = (error as { driverError?: unknown }).driverError;
+  const candidate = (typeof driverError === 'object' && driverError !== null ? driverError : error) as {
+    code?: unknown;
+  };
+  return typeof candidate.code === 'string' && SQLSTATE.test(candidate.code)
+    ? (candidate as DatabaseErrorNames)
+    : undefined;
+}
+
+function describeDatabaseError({ code, constraint, table, column, routine }: DatabaseErrorNames): string {
+  const names = [
+    constraint && `constraint ${constraint}`,
+    table && `table ${table}${column ? `.${column}` : ''}`,
+    routine && `routine ${routine}`,
+  ].filter(Boolean);
+  return `PostgreSQL error SQLSTATE ${code}${names.length ? ` (${names.join(', ')})` : ''}`;
 }

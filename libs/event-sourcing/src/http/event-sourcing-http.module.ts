@@ -27,6 +27,7 @@ import { IdempotencyStore } from './idempotency-store';
 import { InMemoryIdempotencyStore } from './in-memory-idempotency-store';
 import { PostgresIdempotencyStore } from './postgres-idempotency-store';
 import { ProblemDetailsFilter } from './problem-details.filter';
+import { errorMessage } from '../errors/error-message';
 
 const PURGE_EVERY_MS = 60 * 60 * 1000;
 
@@ -83,7 +84,7 @@ export class EventSourcingHttpModule
     this.timer = setInterval(() => {
       this.idempotency
         .purgeExpired()
-        .catch((error: unknown) => this.logger.warn(`Purging expired Idempotency-Keys failed: ${String(error)}`));
+        .catch((error: unknown) => this.logger.warn(`Purging expired Idempotency-Keys failed: ${errorMessage(error)}`));
     }, PURGE_EVERY_MS);
     this.timer.unref();
   }

@@ -4,6 +4,7 @@ import { catchError, concatMap, from, of, throwError, type Observable } from 'rx
 import { IdempotencyStore, type StoredResponse } from './idempotency-store';
 import { ProblemException } from './problem.exception';
 import { requestFingerprint } from './request-fingerprint';
+import { errorMessage } from '../errors/error-message';
 
 /** The request header that makes a request idempotent. */
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
@@ -95,7 +96,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     } catch (error) {
       // The work is done; failing the response now would invite a retry that does it twice.
       // The key stays pending until the pending timeout, so repeats get 409 until then.
-      this.logger.warn(`Recording Idempotency-Key ${key} failed: ${String(error)}`);
+      this.logger.warn(`Recording Idempotency-Key ${key} failed: ${errorMessage(error)}`);
     }
   }
 
@@ -104,7 +105,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
       await this.store.release(key, claimId);
     } catch (error) {
       // Without the release the key stays pending until the pending timeout.
-      this.logger.warn(`Releasing Idempotency-Key ${key} failed: ${String(error)}`);
+      this.logger.warn(`Releasing Idempotency-Key ${key} failed: ${errorMessage(error)}`);
     }
   }
 }

@@ -7,6 +7,7 @@ import { resolveHttpOptions, type EventSourcingHttpOptions } from './event-sourc
 import { EVENT_SOURCING_HTTP_OPTIONS } from './event-sourcing-http.module-definition';
 import { PROBLEM_CONTENT_TYPE, type ProblemDetails } from './problem-details';
 import { problemForError } from './problem-for-error';
+import { errorMessage, errorStack } from '../errors/error-message';
 
 const STANDARD_MEMBERS: ReadonlySet<string> = new Set([
   'type',
@@ -62,9 +63,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const path = String(adapter.getRequestUrl(request) ?? request.url ?? '/').split('?')[0] ?? '/';
     const where = `${request.method ?? ''} ${path} [${correlationId}]`;
     if (problem.log === 'error') {
-      this.logger.error(`${where} failed`, exception instanceof Error ? exception.stack : String(exception));
+      this.logger.error(`${where} failed`, errorStack(exception) ?? errorMessage(exception));
     } else if (problem.log === 'warn') {
-      this.logger.warn(`${where}: ${problem.code} (${exception instanceof Error ? exception.message : ''})`);
+      this.logger.warn(`${where}: ${problem.code} (${errorMessage(exception)})`);
     }
     if (adapter.isHeadersSent(response)) {
       // Too late for a problem body: end what was started.

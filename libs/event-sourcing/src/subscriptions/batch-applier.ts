@@ -1,4 +1,4 @@
-import { errorMessage } from '../errors/error-message';
+import { errorMessage, errorStack } from '../errors/error-message';
 import type { EventEnvelope } from '../events/event-envelope';
 import type { GlobalCursor } from '../store/event-store';
 import { isDatabaseAway } from '../store/postgres/database-away';
@@ -134,7 +134,7 @@ export class BatchApplier {
     });
     this.deps.logger.error(
       `${this.name}: parked ${event.type} ${event.eventId} (${event.streamId}@${event.version}) after ${attempts} tries${skip ? ' and skipped it' : '; stopped until it is retried or dismissed'}: ${message}`,
-      error instanceof Error ? error.stack : undefined,
+      errorStack(error),
     );
   }
 }

@@ -7,6 +7,8 @@ import { EmbeddedPostgresServer } from './embedded-postgres-server';
 import { reconcileCorrelationIndex } from './correlation-index';
 import { quoteIdentifier } from './quote-identifier';
 import { eventStoreMigrations } from './store-migrations';
+import type { MessageContext } from '../../events/message-context';
+import { StatementLogger } from './statement-logger';
 
 /** Which kind of database the module ended up on. */
 export type DatabaseKind = 'postgres' | 'embedded' | 'memory';
@@ -54,7 +56,9 @@ export class DatabaseConnection {
   }
 
   /** The TypeORM data-source options: the store's migrations plus the user's additions. */
-  typeOrmOptions(): PostgresConnectionOptions & { autoLoadEntities: boolean; manualInitialization: boolean } {
+  typeOrmOptions(
+    context?: MessageContext,
+  ): PostgresConnectionOptions & { autoLoadEntities: boolean; manualInitialization: boolean } {
     const { typeorm = {}, applicationName, poolSize, logging, schema, correlationIdIndex } = this.options;
     const userMigrations = Array.isArray(typeorm.migrations) ? typeorm.migrations : [];
     return {
@@ -64,6 +68,8 @@ export class DatabaseConnection {
       applicationName,
       poolSize,
       logging: logging ?? ['error'],
+      // Failed statements by name and SQLSTATE, never with their parameters.
+      logger: typeorm.logger ?? new StatementLogger(logging ?? ['error'], context),
       autoLoadEntities: true,
       // Nothing to connect to in memory mode; the data source stays uninitialised.
       manualInitialization: this.kind === 'memory',
