@@ -54,9 +54,23 @@ export function SagaEventHandler(eventClass: DomainEventClass, options: SagaEven
  * Marks the method run when a deadline the saga set with `saga.schedule(name, …)` falls
  * due (after a restart too, if it fell due while no instance ran). It gets the deadline
  * (name, due time, payload) and the saga context.
+ *
+ * A deadline loses cleanly to decisions already taken: it fires no earlier than its due
+ * time, and only once the saga's subscription has read every event committed before it
+ * was found due, so an event that makes it moot (an approval stored a moment before the
+ * approval deadline) reaches the saga first, cancels it or shows in the state it sees.
+ * While the subscription is paused, parked or behind, its deadlines wait for it.
+ *
+ * A decision committed while the deadline fires can still cross it. When a request and a
+ * deadline race for one decision, and the request's answer must agree with the outcome,
+ * let the deadline ask the aggregate that owns the decision (dispatch a command; it
+ * decides on its stream, at its expected version, so only one of the two wins) and let
+ * the saga react to the event that won.
  * @example
  * @OnSagaDeadline('approval')
- * approvalTimedOut(deadline: SagaDeadline, saga: SagaContext<TransferState>) { ... }
+ * approvalDue(deadline: SagaDeadline, saga: SagaContext<TransferState>) {
+ *   if (saga.state.step === 'awaiting-approval') saga.dispatch(new ExpireTransferApproval(saga.correlation));
+ * }
  */
 export function OnSagaDeadline(name: string): MethodDecorator {
   return record({ kind: 'deadline', name });

@@ -1,4 +1,4 @@
-import { errorMessage } from '../errors/error-message';
+import { errorMessage, errorStack } from '../errors/error-message';
 import type { Logger } from '@nestjs/common';
 import type { CommandBus } from '@nestjs/cqrs';
 import type { DataSource, QueryRunner } from 'typeorm';
@@ -7,15 +7,17 @@ import { EventSourcingError } from '../errors/event-sourcing-error';
 import type { MessageContext } from '../events/message-context';
 import { isDatabaseAway } from '../store/postgres/database-away';
 import { inTransaction } from '../store/postgres/in-transaction';
+import type { DeadlineFence } from './deadline-fence';
 import type { SagaDefinition } from './saga-definition';
 import type { SagaEngine } from './saga-engine';
-import type { SagaStore } from './saga-store';
+import type { DeadlineRow, SagaStore } from './saga-store';
 
 /** What the worker needs. @internal */
 export interface SagaWorkerDeps {
   dataSource: DataSource;
   store: SagaStore;
   engine: SagaEngine;
+  fence: DeadlineFence;
   definitions: Map<string, SagaDefinition>;
   commandClasses: Map<string, abstract new (...args: never[]) => object>;
   commandBus: CommandBus | undefined;
@@ -31,10 +33,14 @@ const COMMAND_ATTEMPTS = 10;
 const COMMAND_LEASE_MS = 30_000;
 /** Pause before a deadline whose method threw fires again. */
 const DEADLINE_RETRY_MS = 5_000;
+/** Pauses while deadlines wait for their saga's subscription: the first, doubling up to the last. */
+const FENCE_PAUSE_MS = 5;
+const FENCE_MAX_PAUSE_MS = 100;
 
 /**
  * Carries out what saga steps stored: fires deadlines that fell due (each in a
- * transaction that locks it, `FOR UPDATE SKIP LOCKED`) and dispatches the queued
+ * transaction that locks it, `FOR UPDATE SKIP LOCKED`), once the saga's subscription has
+ * read every event committed before they were found due (see `DeadlineFence`), and dispatches the queued
  * commands through the `CommandBus` (each claimed on a lease), so every instance of the
  * app may run one and none takes the same work. A command that breaks a business rule (or fails ten times) goes to
  * the saga's `@OnSagaCommandFailure` method, in the same transaction. @internal
@@ -44,6 +50,9 @@ export class SagaWorker {
   private loop: Promise<void> | undefined;
   private wakeUp: (() => void) | undefined;
   private woken = false;
+  private fencePause = FENCE_PAUSE_MS;
+  /** Whether due deadlines wait for their saga's subscription (see `DeadlineFence`). */
+  private held = false;
 
   constructor(private readonly deps: SagaWorkerDeps) {}
 
@@ -55,6 +64,11 @@ export class SagaWorker {
   kick(): void {
     this.woken = true;
     this.wakeUp?.();
+  }
+
+  /** A saga's subscription moved on: deadlines that wait for it may fire now. */
+  checkpointMoved(): void {
+    if (this.held) this.kick();
   }
 
   async stop(): Promise<void> {
@@ -70,11 +84,20 @@ export class SagaWorker {
         let busy = true;
         while (busy && !this.stopped) {
           // Both, every time: a deadline that keeps failing must not hold the commands up.
-          const fired = await this.fireDeadlines();
+          const deadlines = await this.fireDeadlines();
           const dispatched = await this.dispatchOne();
-          busy = fired || dispatched;
+          busy = deadlines.fired || dispatched;
+          this.held = deadlines.held;
+          if (deadlines.fired) this.fencePause = FENCE_PAUSE_MS;
         }
         failures = 0;
+        if (this.held) {
+          // Due deadlines wait for their saga's subscription, woken to catch up: look again soon.
+          await this.sleep(this.fencePause);
+          this.fencePause = Math.min(this.fencePause * 2, FENCE_MAX_PAUSE_MS, this.deps.pollIntervalMs);
+          continue;
+        }
+        this.fencePause = FENCE_PAUSE_MS;
         const next = await this.deps.store.nextDeadline([...this.deps.definitions.keys()]);
         // At least a moment: a due deadline another instance is firing must not spin this loop.
         const untilNext = next ? Math.max(25, next.getTime() - Date.now()) : Number.POSITIVE_INFINITY;
@@ -90,27 +113,41 @@ export class SagaWorker {
     }
   }
 
-  /** Fires the deadlines due now, each in a transaction of its own; true when it fired some. */
-  private async fireDeadlines(): Promise<boolean> {
-    const { store, engine, definitions, logger } = this.deps;
+  /**
+   * Fires the deadlines due now, each in a transaction of its own, saga by saga, once the
+   * saga's subscription is past the fence; says whether it fired some and whether some wait.
+   */
+  private async fireDeadlines(): Promise<{ fired: boolean; held: boolean }> {
     let fired = false;
-    for (const deadline of await store.dueDeadlines([...definitions.keys()], 20)) {
-      try {
-        fired =
-          (await this.inTransaction((runner) =>
-            engine.fireDeadline(definitions.get(deadline.saga_type)!, deadline, runner),
-          )) || fired;
-      } catch (error) {
-        if (await isDatabaseAway(this.deps.dataSource, error)) throw error;
-        // Its method threw: the step rolled back; try it again a little later.
-        logger.error(
-          `Saga ${deadline.saga_type} ${deadline.saga_id}: deadline "${deadline.name}" failed, again in ${DEADLINE_RETRY_MS} ms: ${errorMessage(error)}`,
-          error instanceof Error ? error.stack : undefined,
-        );
-        await store.postponeDeadline(deadline.saga_id, deadline.name, DEADLINE_RETRY_MS);
+    let held = false;
+    for (const [sagaType, definition] of this.deps.definitions) {
+      const due = await this.deps.store.dueDeadlines([sagaType], 20);
+      if (due.length === 0) continue;
+      const until = await this.deps.fence.open(sagaType);
+      for (const deadline of due) {
+        // Fallen due after the fence was taken: it waits for a fence of its own.
+        if (!until || deadline.due_at > until) held = true;
+        else fired = (await this.fire(definition, deadline)) || fired;
       }
     }
-    return fired;
+    return { fired, held };
+  }
+
+  /** Fires one deadline; a method that throws moves it a little later. */
+  private async fire(definition: SagaDefinition, deadline: DeadlineRow): Promise<boolean> {
+    const { store, engine, logger } = this.deps;
+    try {
+      return await this.inTransaction((runner) => engine.fireDeadline(definition, deadline, runner));
+    } catch (error) {
+      if (await isDatabaseAway(this.deps.dataSource, error)) throw error;
+      // Its method threw: the step rolled back; try it again a little later.
+      logger.error(
+        `Saga ${deadline.saga_type} ${deadline.saga_id}: deadline "${deadline.name}" failed, again in ${DEADLINE_RETRY_MS} ms: ${errorMessage(error)}`,
+        errorStack(error),
+      );
+      await store.postponeDeadline(deadline.saga_id, deadline.name, DEADLINE_RETRY_MS);
+      return false;
+    }
   }
 
   /** Dispatches the oldest pending command this instance knows; true when there was one. */
@@ -152,7 +189,7 @@ export class SagaWorker {
         await store.finishCommand(undefined, row, `${message}; compensation failed: ${errorMessage(compensation)}`);
         logger.error(
           `Saga ${row.saga_type} ${row.saga_id}: the failure method for ${row.command_type} threw`,
-          compensation instanceof Error ? compensation.stack : undefined,
+          errorStack(compensation),
         );
       }
       return true;

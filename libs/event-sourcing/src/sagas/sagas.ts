@@ -20,7 +20,10 @@ import { MessageContext } from '../events/message-context';
 import { resolveOptions, type EventSourcingModuleOptions, type ResolvedOptions } from '../event-sourcing-options';
 import { EVENT_SOURCING_OPTIONS } from '../event-sourcing.module-definition';
 import { DatabaseConnection } from '../store/postgres/database-connection';
+import { CheckpointStore } from '../subscriptions/checkpoint-store';
 import { SubscriberRegistry } from '../subscriptions/subscriber-registry';
+import { Subscriptions } from '../subscriptions/subscriptions';
+import { DeadlineFence } from './deadline-fence';
 import type { SagaStatus } from './saga-context';
 import { SagaDefinition } from './saga-definition';
 import { SagaEngine } from './saga-engine';
@@ -38,7 +41,8 @@ export interface SagaInstanceDetails<S extends object = Record<string, unknown>>
 /**
  * The durable sagas of the application: finds the `@DurableSaga` providers at bootstrap,
  * runs each as a checkpointed subscriber (see `Subscriptions`), fires their deadlines
- * and dispatches their commands. Inject it to look instances up.
+ * (once the saga has read every event committed before they fell due) and dispatches
+ * their commands. Inject it to look instances up.
  */
 @Injectable()
 export class Sagas implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -58,6 +62,7 @@ export class Sagas implements OnModuleInit, OnApplicationBootstrap, BeforeApplic
     private readonly database: DatabaseConnection,
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(EVENT_SOURCING_OPTIONS) rawOptions: EventSourcingModuleOptions,
+    private readonly subscriptions: Subscriptions,
     @Optional() private readonly commandBus?: CommandBus,
   ) {
     this.options = resolveOptions(rawOptions);
@@ -85,6 +90,12 @@ export class Sagas implements OnModuleInit, OnApplicationBootstrap, BeforeApplic
       dataSource: this.dataSource,
       store: this.store,
       engine: this.engine,
+      fence: new DeadlineFence(
+        this.dataSource,
+        new CheckpointStore(this.dataSource, this.options.schema),
+        (name) => this.subscriptions.wake(name),
+        this.logger,
+      ),
       definitions: this.definitions,
       commandClasses: this.commandClasses,
       commandBus: this.commandBus,
@@ -163,6 +174,7 @@ export class Sagas implements OnModuleInit, OnApplicationBootstrap, BeforeApplic
       // The batch's manager belongs to its query runner: saga steps run in that transaction.
       handle: (envelope, context) => this.engine.handleEvent(definition, envelope, context.manager!.queryRunner!),
       afterCommit: () => this.worker?.kick(),
+      afterMove: () => this.worker?.checkpointMoved(),
     });
   }
 }

@@ -33,6 +33,11 @@ export interface SubscriberDefinition {
   handle(envelope: EventEnvelope, context: DeliveryContext): Promise<void>;
   /** Called after a batch of it commits: sagas dispatch the commands it stored. */
   afterCommit?(): void;
+  /**
+   * Called after its checkpoint moves up to the horizon (past what it read, if anything):
+   * sagas fire the deadlines that waited for it (see `DeadlineFence`).
+   */
+  afterMove?(): void;
   /** Clears the read models before a rebuild, in the rebuild's transaction. */
   reset?(manager: EntityManager): Promise<void>;
 }

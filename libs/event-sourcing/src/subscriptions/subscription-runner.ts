@@ -166,6 +166,7 @@ export class SubscriptionRunner {
       this.logRebuildDone(checkpoint.rebuildStartedAt, checkpoint.rebuildDone + BigInt(page.events.length));
     } else if (target !== cursor) {
       await checkpoints.move(this.name, { from: cursor, to: target });
+      this.definition.afterMove?.();
     }
     this.state = 'caught-up';
     return horizon.hidden ? 'soon' : 'idle';

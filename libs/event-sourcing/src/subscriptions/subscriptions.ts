@@ -300,6 +300,13 @@ export class Subscriptions implements OnApplicationBootstrap, BeforeApplicationS
     for (const name of targets) await waitForCursor(this.checkpoints(), name, last, deadline, timeoutMs);
   }
 
+  /** Has a subscriber read the store now: here when it runs here, else through NOTIFY. @internal */
+  wake(name: string): void {
+    const runner = this.runners.get(name);
+    if (runner?.active) runner.wake();
+    else this.connection?.notify();
+  }
+
   /** This instance's view of a subscriber it runs, for tests and logs. @internal */
   localState(name: string): SubscriberState | undefined {
     return this.runners.get(name)?.state;
