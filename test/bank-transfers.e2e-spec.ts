@@ -1,4 +1,4 @@
-import { EventStore, Sagas } from '@app/event-sourcing';
+import { EventStore, Sagas, Subscriptions } from '@app/event-sourcing';
 import { DataSource } from 'typeorm';
 import { waitForCondition } from './support/app-process';
 import { ADMIN_TOKEN, startBankApp, type BankTestApp } from './support/bank-app';
@@ -6,7 +6,8 @@ import { createTestDatabase, type TestDatabase } from './support/test-database';
 
 // Transfers over HTTP, run by the durable transfer saga on PostgreSQL, in every path:
 // success, a refused debit, a refused credit (refund), an approval, a missed approval
-// deadline (refund) — also across a restart of the app — and no command twice.
+// deadline (refund) — also across a restart of the app —, a deadline that waits for the
+// saga to read an approval stored before it, and no command twice.
 const env = { TRANSFER_APPROVAL_LIMIT: '10000', TRANSFER_APPROVAL_TIMEOUT_MS: '4000' };
 
 describe('bank app: transfers', () => {
@@ -26,29 +27,13 @@ describe('bank app: transfers', () => {
     await database?.drop();
   });
 
-  const balance = async (id: string): Promise<number> =>
-    (await bank.http().get(`/accounts/${id}`).expect(200)).body.balance as number;
   const transfer = async (fromAccountId: string, toAccountId: string, amount: number): Promise<string> => {
     const response = await bank.http().post('/transfers').send({ fromAccountId, toAccountId, amount }).expect(202);
     expect(response.headers.location).toBe(`/transfers/${response.body.transferId}`);
     return response.body.transferId as string;
   };
-  const outcome = async (id: string, timeoutMs = 20_000): Promise<{ status: string; reason?: string }> => {
-    let last: { status: string; reason?: string } = { status: 'pending' };
-    await waitForCondition(async () => {
-      last = (await bank.http().get(`/transfers/${id}`).expect(200)).body;
-      return last.status !== 'pending';
-    }, timeoutMs);
-    return last;
-  };
-  /** Balances once every account's projection has caught up. */
-  const balances = async (...ids: string[]): Promise<number[]> => {
-    await waitForCondition(async () => {
-      const { body } = await bank.http().get('/health');
-      return body.details?.projections?.subscribers?.['bank-accounts']?.lag === 0;
-    }, 10_000);
-    return Promise.all(ids.map(balance));
-  };
+  const outcome = (id: string, timeoutMs?: number) => bank.transferOutcome(id, timeoutMs);
+  const balances = (...ids: string[]) => bank.balances(...ids);
 
   it('moves the money: 202, then completed, the source debited and the target credited', async () => {
     const a = await bank.openAccount('A', 1000);
@@ -166,6 +151,50 @@ describe('bank app: transfers', () => {
     expect(await balances(a, b)).toEqual([38_000, 12_000]);
   });
 
+  it('fires a deadline only once the saga has read what was stored before it: an approval stored first wins', async () => {
+    const a = await bank.openAccount('Paused', 50_000);
+    const b = await bank.openAccount('B');
+    const id = await transfer(a, b, 25_000);
+    await waitForCondition(
+      async () => (await bank.http().get(`/transfers/${id}`)).body.step === 'awaiting-approval',
+      10_000,
+    );
+    const subscriptions = bank.app.get(Subscriptions);
+    const dataSource = bank.app.get(DataSource);
+    const { sagaId } = (await bank.app.get(Sagas).findByCorrelation('transfer', id))!;
+    const deadlines = async () =>
+      (
+        await dataSource.query<{ n: number }[]>('SELECT count(*)::int AS n FROM es_saga_deadlines WHERE saga_id = $1', [
+          sagaId,
+        ])
+      )[0]!.n;
+    // The saga reads nothing while paused (its runner has seen the pause).
+    await subscriptions.pause('transfer');
+    try {
+      await waitForCondition(async () => subscriptions.localState('transfer') === 'stopped', 10_000);
+      await bank.http().post(`/transfers/${id}/approve`).expect(200);
+      // The deadline falls due now, after the approval was stored and before the saga read it.
+      await dataSource.query('UPDATE es_saga_deadlines SET due_at = now() WHERE saga_id = $1', [sagaId]);
+      // It waits for the saga (a worker that fired it now would act on a stale state), for
+      // longer than the saga worker's poll interval (1 s): the worker has seen it due.
+      await holdsThroughout(async () => (await deadlines()) === 1, 1_500);
+    } finally {
+      await subscriptions.resume('transfer');
+    }
+    expect(await outcome(id)).toMatchObject({ status: 'completed' });
+    expect(await balances(a, b)).toEqual([25_000, 25_000]);
+    const commands = await dataSource.query<{ command_type: string }[]>(
+      'SELECT command_type FROM es_saga_commands WHERE saga_id = $1 ORDER BY seq',
+      [sagaId],
+    );
+    expect(commands.map((c) => c.command_type)).toEqual([
+      'DebitForTransfer',
+      'CreditForTransfer',
+      'SettleTransferDebit',
+      'CompleteTransfer',
+    ]);
+  });
+
   it('dispatches no command twice when the saga reads its events again', async () => {
     const a = await bank.openAccount('Again', 1000);
     const b = await bank.openAccount('B');
@@ -201,3 +230,12 @@ describe('bank app: transfers', () => {
     await bank.http().post('/transfers').send({ fromAccountId: a, toAccountId: a, amount: -1 }).expect(400);
   });
 });
+
+/** Polls `check` for `ms` and fails as soon as it does not hold: for what must not happen meanwhile. */
+async function holdsThroughout(check: () => Promise<boolean>, ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    expect(await check()).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

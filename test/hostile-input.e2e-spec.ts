@@ -65,6 +65,19 @@ describe('text PostgreSQL cannot store, in query and path parameters', () => {
   });
 });
 
+describe('ids that name Object.prototype members', () => {
+  it.each(['__proto__', 'constructor', 'toString'])(
+    'todo POST /lists/:id/items/%s/complete is no item, writes nothing and pollutes nothing',
+    async (itemId) => {
+      const before = await todo.countEvents();
+      const response = await todo.http().post(`/lists/${list}/items/${itemId}/complete`);
+      expectProblem(response, 404, 'NOT_FOUND');
+      expect(await todo.countEvents()).toBe(before);
+      expect(({} as Record<string, unknown>).completedAt).toBeUndefined();
+    },
+  );
+});
+
 describe('numbers past their column, or not in decimal digits', () => {
   it.each([
     `/accounts?minPosition=9999999999999999999`,

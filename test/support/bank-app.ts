@@ -3,6 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { BankModule } from '../../apps/bank/src/bank.module';
 import { setUpBankApp } from '../../apps/bank/src/set-up-bank-app';
+import { waitForCondition } from './app-process';
 import { startHttpApp } from './http-app';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
@@ -18,7 +19,17 @@ export interface BankTestApp {
   openAccount(owner?: string, initialDeposit?: number): Promise<string>;
   /** How many events the store holds, all streams together. */
   countEvents(): Promise<number>;
+  /** How a transfer ended, once it is no longer pending (polled, up to `timeoutMs`). */
+  transferOutcome(id: string, timeoutMs?: number): Promise<TransferOutcome>;
+  /** The balances of accounts, once the accounts projection has caught up. */
+  balances(...ids: string[]): Promise<number[]>;
   close(): Promise<void>;
+}
+
+/** A transfer as `GET /transfers/:id` shows it. */
+export interface TransferOutcome {
+  status: string;
+  reason?: string;
 }
 
 /** Options of {@link startBankApp}. */
@@ -50,6 +61,23 @@ export async function startBankApp(
       return (response.body as { id: string }).id;
     },
     countEvents: async () => (await app.get(EventStore).queryEvents({ limit: null })).length,
+    transferOutcome: async (id, timeoutMs = 20_000) => {
+      let last: TransferOutcome = { status: 'pending' };
+      await waitForCondition(async () => {
+        last = (await http().get(`/transfers/${id}`).expect(200)).body as TransferOutcome;
+        return last.status !== 'pending';
+      }, timeoutMs);
+      return last;
+    },
+    balances: async (...ids) => {
+      await waitForCondition(async () => {
+        const { body } = await http().get('/health');
+        return body.details?.projections?.subscribers?.['bank-accounts']?.lag === 0;
+      }, 10_000);
+      return Promise.all(
+        ids.map(async (id) => (await http().get(`/accounts/${id}`).expect(200)).body.balance as number),
+      );
+    },
     close: async () => {
       await app.close();
       if (!options.database) await database.drop();

@@ -9,6 +9,7 @@ import {
   DebitForTransferHandler,
   DepositMoneyHandler,
   RefundTransferHandler,
+  SettleTransferDebitHandler,
   WithdrawMoneyHandler,
 } from './commands/account-operation.handler';
 import { OpenAccountHandler } from './commands/open-account.handler';
@@ -36,6 +37,7 @@ import { AccountQueriesController } from './queries/account-queries.controller';
     DebitForTransferHandler,
     CreditForTransferHandler,
     RefundTransferHandler,
+    SettleTransferDebitHandler,
   ],
 })
 export class AccountsModule {}

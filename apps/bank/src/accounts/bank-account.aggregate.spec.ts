@@ -10,6 +10,9 @@ import { AccountClosed } from './events/account-closed.event';
 import { AccountOpened } from './events/account-opened.event';
 import { MoneyDeposited } from './events/money-deposited.event';
 import { MoneyWithdrawn } from './events/money-withdrawn.event';
+import { TransferDebitSettled } from './events/transfer-debit-settled.event';
+import { BalanceLimitError } from './errors/balance-limit.error';
+import { MAX_BALANCE } from './money';
 
 describe('BankAccount', () => {
   const account = aggregateFixture(BankAccount, 'a-1');
@@ -55,7 +58,7 @@ describe('BankAccount', () => {
       .thenThrows(InsufficientFundsError, 'holds 100, less than the 101');
   });
 
-  it.each([0, -5, 1.5, Number.NaN])('refuses an amount of %p', (amount) => {
+  it.each([0, -5, 1.5, Number.NaN, MAX_BALANCE + 1, Number.MAX_SAFE_INTEGER])('refuses an amount of %p', (amount) => {
     account
       .given(opened)
       .when((a) => a.deposit(amount))
@@ -90,5 +93,71 @@ describe('BankAccount', () => {
       .when((a) => a.withdraw(20))
       .then(new MoneyWithdrawn('a-1', 20, 50));
     expect(state.balance).toBe(50);
+  });
+
+  describe('the balance limit', () => {
+    const full = new MoneyDeposited('a-1', MAX_BALANCE, MAX_BALANCE);
+
+    it('accepts a deposit up to the limit exactly, and refuses one cent more', () => {
+      account
+        .given(opened, new MoneyDeposited('a-1', MAX_BALANCE - 1, MAX_BALANCE - 1))
+        .when((a) => a.deposit(1))
+        .then(new MoneyDeposited('a-1', 1, MAX_BALANCE));
+      account
+        .given(opened, full)
+        .when((a) => a.deposit(1))
+        .thenThrows(BalanceLimitError, `limit of ${MAX_BALANCE}`);
+      account
+        .given(opened, full)
+        .when((a) => a.creditForTransfer('t-1', 1))
+        .thenThrows(BalanceLimitError);
+    });
+
+    it('refuses the largest safe integer as an initial deposit, so later sums stay exact', () => {
+      account
+        .given()
+        .when((a) => a.open('Ada', Number.MAX_SAFE_INTEGER, at))
+        .thenThrows(InvalidAmountError);
+    });
+
+    it('counts a transfer in flight against the limit until it is settled, since it may come back', () => {
+      const debited = new MoneyWithdrawn('a-1', MAX_BALANCE, 0, 't-1');
+      account
+        .given(opened, full, debited)
+        .when((a) => a.deposit(1))
+        .thenThrows(BalanceLimitError, `holds ${MAX_BALANCE} (transfers in flight included)`);
+      account
+        .given(opened, full, debited)
+        .when((a) => a.settleTransferDebit('t-1'))
+        .then(new TransferDebitSettled('a-1', 't-1'));
+      account
+        .given(opened, full, debited, new TransferDebitSettled('a-1', 't-1'))
+        .when((a) => a.deposit(MAX_BALANCE))
+        .then(new MoneyDeposited('a-1', MAX_BALANCE, MAX_BALANCE));
+    });
+
+    it('always takes a refund back, within the limit', () => {
+      const state = account
+        .given(opened, full, new MoneyWithdrawn('a-1', 400, MAX_BALANCE - 400, 't-1'))
+        .when((a) => a.refundTransfer('t-1', 400))
+        .then(new MoneyDeposited('a-1', 400, MAX_BALANCE, 't-1', true));
+      expect(state.committedBalance).toBe(MAX_BALANCE);
+    });
+
+    it('settles a debit once; settling an unknown or refunded one does nothing', () => {
+      account
+        .given(
+          opened,
+          full,
+          new MoneyWithdrawn('a-1', 5, MAX_BALANCE - 5, 't-1'),
+          new TransferDebitSettled('a-1', 't-1'),
+        )
+        .when((a) => a.settleTransferDebit('t-1'))
+        .then();
+      account
+        .given(opened)
+        .when((a) => a.settleTransferDebit('t-9'))
+        .then();
+    });
   });
 });

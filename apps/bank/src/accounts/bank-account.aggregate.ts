@@ -3,6 +3,7 @@ import { AccountAlreadyOpenedError } from './errors/account-already-opened.error
 import { AccountClosedError } from './errors/account-closed.error';
 import { AccountNotEmptyError } from './errors/account-not-empty.error';
 import { AccountNotOpenError } from './errors/account-not-open.error';
+import { BalanceLimitError } from './errors/balance-limit.error';
 import { InsufficientFundsError } from './errors/insufficient-funds.error';
 import { InvalidAmountError } from './errors/invalid-amount.error';
 import { TransferNotDebitedError } from './errors/transfer-not-debited.error';
@@ -10,14 +11,22 @@ import { AccountClosed } from './events/account-closed.event';
 import { AccountOpened } from './events/account-opened.event';
 import { MoneyDeposited } from './events/money-deposited.event';
 import { MoneyWithdrawn } from './events/money-withdrawn.event';
+import { TransferDebitSettled } from './events/transfer-debit-settled.event';
+import { MAX_BALANCE } from './money';
 
 /**
- * A bank account: the balance, in cents, is never negative. Transfers move money with
- * their own commands, each idempotent by transfer: a transfer debits, credits or
- * refunds an account at most once, however often the command comes.
+ * A bank account: the balance, in cents, is never negative and never passes
+ * {@link MAX_BALANCE}, so it is always exact. Transfers move money with their own
+ * commands, each idempotent by transfer: a transfer debits, credits or refunds an
+ * account at most once, however often the command comes.
+ *
+ * The limit counts the debits of transfers still in flight (`openDebits`), since each
+ * may come back as a refund, which must never be refused: money that left an account
+ * must be able to return. A debit stops counting when it is refunded or settled (its
+ * transfer reached the target). So the balance stays within the limit on every path.
  */
-// Snapshot revision 2: the state gained `transferMoves`.
-@Aggregate('account', { snapshots: { every: 100 }, snapshotRevision: 2 })
+// Snapshot revision 3: the state gained `openDebits`.
+@Aggregate('account', { snapshots: { every: 100 }, snapshotRevision: 3 })
 export class BankAccount extends AggregateRoot {
   owner = '';
   balance = 0;
@@ -25,17 +34,19 @@ export class BankAccount extends AggregateRoot {
   openedAt?: Date;
   /** `<transferId>:debit|credit|refund` of every transfer move applied. */
   transferMoves: string[] = [];
+  /** The amount of each transfer debited and neither refunded nor settled yet. */
+  openDebits: Record<string, number> = {};
 
   open(owner: string, initialDeposit = 0, at = new Date()): void {
     if (this.status !== 'new') throw new AccountAlreadyOpenedError(this.id);
-    if (initialDeposit !== 0) assertAmount(initialDeposit);
+    if (initialDeposit !== 0) this.assertRoomFor(initialDeposit);
     this.apply(new AccountOpened(this.id, owner, at));
     if (initialDeposit > 0) this.apply(new MoneyDeposited(this.id, initialDeposit, initialDeposit));
   }
 
   deposit(amount: number): void {
     this.assertOpen();
-    assertAmount(amount);
+    this.assertRoomFor(amount);
     this.apply(new MoneyDeposited(this.id, amount, this.balance + amount));
   }
 
@@ -59,7 +70,7 @@ export class BankAccount extends AggregateRoot {
   creditForTransfer(transferId: string, amount: number): void {
     if (this.transferMoves.includes(`${transferId}:credit`)) return;
     this.assertOpen();
-    assertAmount(amount);
+    this.assertRoomFor(amount);
     this.apply(new MoneyDeposited(this.id, amount, this.balance + amount, transferId));
   }
 
@@ -72,6 +83,17 @@ export class BankAccount extends AggregateRoot {
     if (!this.transferMoves.includes(`${transferId}:debit`)) throw new TransferNotDebitedError(this.id, transferId);
     assertAmount(amount);
     this.apply(new MoneyDeposited(this.id, amount, this.balance + amount, transferId, true));
+  }
+
+  /** The transfer that debited this account reached its target: the debit cannot come back. Idempotent. */
+  settleTransferDebit(transferId: string): void {
+    if (!Object.hasOwn(this.openDebits, transferId)) return;
+    this.apply(new TransferDebitSettled(this.id, transferId));
+  }
+
+  /** The balance plus every debit that may still come back as a refund. */
+  get committedBalance(): number {
+    return Object.values(this.openDebits).reduce((sum, amount) => sum + amount, this.balance);
   }
 
   close(at = new Date()): void {
@@ -91,17 +113,33 @@ export class BankAccount extends AggregateRoot {
   protected onDeposited(event: MoneyDeposited): void {
     this.balance += event.amount;
     if (event.transferId) this.transferMoves.push(`${event.transferId}:${event.refund ? 'refund' : 'credit'}`);
+    if (event.transferId && event.refund) delete this.openDebits[event.transferId];
   }
 
   @Apply(MoneyWithdrawn)
   protected onWithdrawn(event: MoneyWithdrawn): void {
     this.balance -= event.amount;
-    if (event.transferId) this.transferMoves.push(`${event.transferId}:debit`);
+    if (event.transferId) {
+      this.transferMoves.push(`${event.transferId}:debit`);
+      this.openDebits[event.transferId] = event.amount;
+    }
+  }
+
+  @Apply(TransferDebitSettled)
+  protected onDebitSettled(event: TransferDebitSettled): void {
+    delete this.openDebits[event.transferId];
   }
 
   @Apply(AccountClosed)
   protected onClosed(): void {
     this.status = 'closed';
+  }
+
+  /** A valid amount that keeps the balance, transfers in flight included, within the limit. */
+  private assertRoomFor(amount: number): void {
+    assertAmount(amount);
+    const committed = this.committedBalance;
+    if (committed + amount > MAX_BALANCE) throw new BalanceLimitError(this.id, committed, amount);
   }
 
   private assertOpen(): void {
@@ -111,5 +149,5 @@ export class BankAccount extends AggregateRoot {
 }
 
 function assertAmount(amount: number): void {
-  if (!Number.isSafeInteger(amount) || amount <= 0) throw new InvalidAmountError(amount);
+  if (!Number.isSafeInteger(amount) || amount <= 0 || amount > MAX_BALANCE) throw new InvalidAmountError(amount);
 }

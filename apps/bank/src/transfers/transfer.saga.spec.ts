@@ -1,15 +1,21 @@
 import { commandFailed, sagaFixture } from '@app/event-sourcing/testing';
-import { CreditForTransfer, DebitForTransfer, RefundTransfer } from '../accounts/commands/transfer-moves.command';
+import {
+  CreditForTransfer,
+  DebitForTransfer,
+  RefundTransfer,
+  SettleTransferDebit,
+} from '../accounts/commands/transfer-moves.command';
 import { AccountClosedError } from '../accounts/errors/account-closed.error';
 import { InsufficientFundsError } from '../accounts/errors/insufficient-funds.error';
 import { MoneyDeposited } from '../accounts/events/money-deposited.event';
 import { MoneyWithdrawn } from '../accounts/events/money-withdrawn.event';
-import { CompleteTransfer, FailTransfer } from './commands/transfer-commands';
+import { CompleteTransfer, ExpireTransferApproval, FailTransfer } from './commands/transfer-commands';
+import { TransferApprovalExpired } from './events/transfer-approval-expired.event';
 import { TransferApproved } from './events/transfer-approved.event';
 import { TransferCompleted } from './events/transfer-completed.event';
 import { TransferFailed } from './events/transfer-failed.event';
 import { TransferRequested } from './events/transfer-requested.event';
-import { TransferSaga } from './transfer.saga';
+import { APPROVAL_DEADLINE, TransferSaga } from './transfer.saga';
 import type { TransferSettings } from './transfer-settings';
 
 const settings: TransferSettings = { approvalLimit: 1000, approvalTimeoutMs: 30_000 };
@@ -34,7 +40,7 @@ describe('TransferSaga', () => {
     const credited = await saga()
       .given(requested, new MoneyWithdrawn('a', 300, 700, 't-1'))
       .when(new MoneyDeposited('b', 300, 300, 't-1'));
-    credited.expectDispatched(new CompleteTransfer('t-1'));
+    credited.expectDispatched(new SettleTransferDebit('a', 't-1'), new CompleteTransfer('t-1'));
     const ended = await saga()
       .given(requested, new MoneyWithdrawn('a', 300, 700, 't-1'), new MoneyDeposited('b', 300, 300, 't-1'))
       .when(new TransferCompleted('t-1'));
@@ -81,16 +87,39 @@ describe('TransferSaga', () => {
     approved.expectDispatched(new CreditForTransfer('b', 't-1', 5000)).expectCancelled('approval');
   });
 
-  it('refunds a large transfer whose approval does not come in time', async () => {
+  it('asks the transfer to expire its approval when the deadline falls due, and waits for its answer', async () => {
     const result = await saga()
       .given(large, new MoneyWithdrawn('a', 5000, 0, 't-1'))
       .whenTimePasses(31_000);
-    result.expectDispatched(new RefundTransfer('a', 't-1', 5000));
-    expect(result.state).toMatchObject({ step: 'refunding', reason: 'approval timed out' });
+    result.expectDispatched(new ExpireTransferApproval('t-1'));
+    expect(result.state).toMatchObject({ step: 'awaiting-approval' });
     const before = await saga()
       .given(large, new MoneyWithdrawn('a', 5000, 0, 't-1'))
       .whenTimePasses(1_000);
     before.expectDispatched().expectActive();
+  });
+
+  it('refunds a large transfer once its approval has expired', async () => {
+    const result = await saga()
+      .given(large, new MoneyWithdrawn('a', 5000, 0, 't-1'))
+      .when(new TransferApprovalExpired('t-1'));
+    result.expectDispatched(new RefundTransfer('a', 't-1', 5000));
+    expect(result.state).toMatchObject({ step: 'refunding', reason: 'approval timed out' });
+  });
+
+  it('credits a transfer whose approval won against a deadline that fell due meanwhile', async () => {
+    const fixture = saga().given(large, new MoneyWithdrawn('a', 5000, 0, 't-1'));
+    await fixture.whenDeadline(APPROVAL_DEADLINE);
+    const approved = await fixture.when(new TransferApproved('t-1'));
+    approved.expectDispatched(new CreditForTransfer('b', 't-1', 5000));
+  });
+
+  it('keeps an approval given before the debit, and credits without a deadline once debited', async () => {
+    const result = await saga()
+      .given(large, new TransferApproved('t-1'))
+      .when(new MoneyWithdrawn('a', 5000, 0, 't-1'));
+    result.expectDispatched(new CreditForTransfer('b', 't-1', 5000));
+    expect(result.state).toMatchObject({ step: 'crediting', approved: true });
   });
 
   it('ignores events of other transfers and plain deposits', async () => {

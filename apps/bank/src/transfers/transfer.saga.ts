@@ -9,10 +9,16 @@ import {
   type SagaContext,
 } from '@app/event-sourcing';
 import { Injectable } from '@nestjs/common';
-import { CreditForTransfer, DebitForTransfer, RefundTransfer } from '../accounts/commands/transfer-moves.command';
+import {
+  CreditForTransfer,
+  DebitForTransfer,
+  RefundTransfer,
+  SettleTransferDebit,
+} from '../accounts/commands/transfer-moves.command';
 import { MoneyDeposited } from '../accounts/events/money-deposited.event';
 import { MoneyWithdrawn } from '../accounts/events/money-withdrawn.event';
-import { CompleteTransfer, FailTransfer } from './commands/transfer-commands';
+import { CompleteTransfer, ExpireTransferApproval, FailTransfer } from './commands/transfer-commands';
+import { TransferApprovalExpired } from './events/transfer-approval-expired.event';
 import { TransferApproved } from './events/transfer-approved.event';
 import { TransferCompleted } from './events/transfer-completed.event';
 import { TransferFailed } from './events/transfer-failed.event';
@@ -26,6 +32,8 @@ export interface TransferState {
   amount: number;
   needsApproval: boolean;
   step: 'debiting' | 'awaiting-approval' | 'crediting' | 'refunding' | 'completing' | 'failing';
+  /** Approved while the debit was still under way: no need to wait once it is done. */
+  approved?: boolean;
   /** Why it fails, once it does. */
   reason?: string;
 }
@@ -39,6 +47,12 @@ export const APPROVAL_DEADLINE = 'approval';
  * the transfer fails; when the credit is refused or the approval does not come in
  * time, the source is refunded first. Money is conserved on every path: the commands
  * are idempotent by transfer, so a command delivered twice moves nothing twice.
+ *
+ * The saga never decides between the approval and its deadline itself: an approval may
+ * be stored a moment before the deadline fires and reach the saga after it. The
+ * deadline asks the transfer instead (`ExpireTransferApproval`), which decides on its
+ * stream, and the saga follows the event that won: `TransferApproved` credits,
+ * `TransferApprovalExpired` refunds.
  */
 @DurableSaga('transfer', { correlationKey: 'transferId' })
 @Injectable()
@@ -61,7 +75,7 @@ export class TransferSaga {
   debited({ data }: EventEnvelope<MoneyWithdrawn>, saga: SagaContext<TransferState>): void {
     const { state } = saga;
     if (state.step !== 'debiting' || data.accountId !== state.from) return;
-    if (state.needsApproval) {
+    if (state.needsApproval && !state.approved) {
       state.step = 'awaiting-approval';
       saga.schedule(APPROVAL_DEADLINE, { afterMs: this.settings.approvalTimeoutMs });
       return;
@@ -71,13 +85,20 @@ export class TransferSaga {
 
   @SagaEventHandler(TransferApproved)
   approved(_event: EventEnvelope<TransferApproved>, saga: SagaContext<TransferState>): void {
+    if (saga.state.step === 'debiting') saga.state.approved = true;
     if (saga.state.step !== 'awaiting-approval') return;
     saga.cancel(APPROVAL_DEADLINE);
     this.credit(saga);
   }
 
+  /** The transfer decides whether the approval expires; the saga waits for its answer. */
   @OnSagaDeadline(APPROVAL_DEADLINE)
-  approvalTimedOut(_deadline: unknown, saga: SagaContext<TransferState>): void {
+  approvalDue(_deadline: unknown, saga: SagaContext<TransferState>): void {
+    if (saga.state.step === 'awaiting-approval') saga.dispatch(new ExpireTransferApproval(saga.correlation));
+  }
+
+  @SagaEventHandler(TransferApprovalExpired)
+  approvalExpired(_event: EventEnvelope<TransferApprovalExpired>, saga: SagaContext<TransferState>): void {
     if (saga.state.step === 'awaiting-approval') this.refund(saga, 'approval timed out');
   }
 
@@ -89,6 +110,9 @@ export class TransferSaga {
       saga.dispatch(new FailTransfer(saga.correlation, state.reason ?? 'refunded'));
     } else if (!data.refund && data.accountId === state.to && state.step === 'crediting') {
       state.step = 'completing';
+      // The money arrived: the source's debit will never come back, so it stops
+      // counting against the source's balance limit.
+      saga.dispatch(new SettleTransferDebit(state.from, saga.correlation));
       saga.dispatch(new CompleteTransfer(saga.correlation));
     }
   }

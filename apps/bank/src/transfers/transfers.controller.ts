@@ -65,11 +65,18 @@ export class TransfersController {
     };
   }
 
-  /** Approves a large transfer that waits for it (before its deadline). */
+  /**
+   * Approves a large transfer, until its approval deadline: 200 means the approval won
+   * and the transfer will complete (unless the target refuses the credit); an approval
+   * that loses to the deadline gets 422 `approval-expired` and changes nothing.
+   */
   @Post(':id/approve')
   @HttpCode(200)
   @UseInterceptors(VersionETagInterceptor)
-  @ApiUnprocessableEntityResponse({ description: 'It needs no approval, or is over (problem ES_DOMAIN_RULE).' })
+  @ApiUnprocessableEntityResponse({
+    description:
+      'Its approval deadline passed first (rule approval-expired), it needs no approval, or it is over (problem ES_DOMAIN_RULE).',
+  })
   approve(@Param('id') id: string, @IfMatch() expectedVersion?: number): Promise<TransferCommandResult> {
     return this.commands.execute(new ApproveTransfer(id, expectedVersion));
   }

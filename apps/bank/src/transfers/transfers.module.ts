@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import {
   ApproveTransferHandler,
   CompleteTransferHandler,
+  ExpireTransferApprovalHandler,
   FailTransferHandler,
   RequestTransferHandler,
 } from './commands/transfer-command.handlers';
@@ -22,6 +23,7 @@ import { BankAccount } from '../accounts/bank-account.aggregate';
     RequestTransferHandler,
     ApproveTransferHandler,
     CompleteTransferHandler,
+    ExpireTransferApprovalHandler,
     FailTransferHandler,
   ],
 })

@@ -2,6 +2,7 @@ import { aggregateFixture } from '@app/event-sourcing/testing';
 import { InvalidTodoStateError } from './errors/invalid-todo-state.error';
 import { TodoItemNotFoundError } from './errors/todo-item-not-found.error';
 import { TodoListArchivedError } from './errors/todo-list-archived.error';
+import { TodoListFullError } from './errors/todo-list-full.error';
 import { TodoItemAdded } from './events/todo-item-added.event';
 import { TodoItemCompleted } from './events/todo-item-completed.event';
 import { TodoItemRemoved } from './events/todo-item-removed.event';
@@ -10,7 +11,7 @@ import { TodoListArchived } from './events/todo-list-archived.event';
 import { TodoListCreated } from './events/todo-list-created.event';
 import { TodoListRenamed } from './events/todo-list-renamed.event';
 import { TodoListRestored } from './events/todo-list-restored.event';
-import { TodoList } from './todo-list.aggregate';
+import { MAX_ITEMS_PER_LIST, TodoList } from './todo-list.aggregate';
 
 describe('TodoList', () => {
   const list = aggregateFixture(TodoList, 'l-1');
@@ -70,6 +71,26 @@ describe('TodoList', () => {
       .given(created)
       .when((l) => l.completeItem('nope'))
       .thenThrows(TodoItemNotFoundError, 'has no item nope');
+  });
+
+  it.each(['__proto__', 'constructor', 'hasOwnProperty'])('knows no item named %s', (itemId) => {
+    list
+      .given(created, milk)
+      .when((l) => l.completeItem(itemId, at))
+      .thenThrows(TodoItemNotFoundError);
+    expect(({} as Record<string, unknown>).completedAt).toBeUndefined();
+  });
+
+  it(`holds at most ${MAX_ITEMS_PER_LIST} items`, () => {
+    const items = Array.from({ length: MAX_ITEMS_PER_LIST }, (_, i) => new TodoItemAdded('l-1', `i-${i}`, 'x'));
+    list
+      .given(created, ...items)
+      .when((l) => l.addItem('one-more', 'y'))
+      .thenThrows(TodoListFullError, `holds ${MAX_ITEMS_PER_LIST} items`);
+    list
+      .given(created, ...items, new TodoItemRemoved('l-1', 'i-0'))
+      .when((l) => l.addItem('one-more', 'y'))
+      .then(new TodoItemAdded('l-1', 'one-more', 'y'));
   });
 
   it('is archived (kept) and restored; an archived list refuses changes', () => {

@@ -1,6 +1,7 @@
 import { Aggregate, AggregateRoot, Apply } from '@app/event-sourcing';
 import { InvalidTodoStateError } from './errors/invalid-todo-state.error';
 import { TodoItemNotFoundError } from './errors/todo-item-not-found.error';
+import { TodoListFullError } from './errors/todo-list-full.error';
 import { TodoListArchivedError } from './errors/todo-list-archived.error';
 import { TodoItemAdded } from './events/todo-item-added.event';
 import { TodoItemCompleted } from './events/todo-item-completed.event';
@@ -10,6 +11,12 @@ import { TodoListArchived } from './events/todo-list-archived.event';
 import { TodoListCreated } from './events/todo-list-created.event';
 import { TodoListRenamed } from './events/todo-list-renamed.event';
 import { TodoListRestored } from './events/todo-list-restored.event';
+
+/**
+ * The most items one list holds. It bounds what loading a list costs and keeps its
+ * counts far inside the read model's `integer` columns.
+ */
+export const MAX_ITEMS_PER_LIST = 1_000;
 
 export interface TodoItem {
   text: string;
@@ -37,7 +44,9 @@ export class TodoList extends AggregateRoot {
 
   addItem(itemId: string, text: string): void {
     this.assertActive();
-    if (this.items[itemId]) throw new InvalidTodoStateError(`List ${this.id} has an item ${itemId} already.`);
+    if (Object.hasOwn(this.items, itemId))
+      throw new InvalidTodoStateError(`List ${this.id} has an item ${itemId} already.`);
+    if (Object.keys(this.items).length >= MAX_ITEMS_PER_LIST) throw new TodoListFullError(this.id, MAX_ITEMS_PER_LIST);
     this.apply(new TodoItemAdded(this.id, itemId, assertText(text)));
   }
 
@@ -109,9 +118,10 @@ export class TodoList extends AggregateRoot {
 
   private item(itemId: string): TodoItem {
     this.assertActive();
-    const item = this.items[itemId];
-    if (!item) throw new TodoItemNotFoundError(this.id, itemId);
-    return item;
+    // Own keys only: an id such as "__proto__" or "constructor" names no item (and must
+    // never reach Object.prototype).
+    if (!Object.hasOwn(this.items, itemId)) throw new TodoItemNotFoundError(this.id, itemId);
+    return this.items[itemId]!;
   }
 
   private assertActive(): void {

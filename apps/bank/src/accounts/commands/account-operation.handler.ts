@@ -6,7 +6,7 @@ import type { AccountOperation } from './account-operation.command';
 import { CloseAccount } from './close-account.command';
 import { DepositMoney } from './deposit-money.command';
 import { resultOf } from './result-of';
-import { CreditForTransfer, DebitForTransfer, RefundTransfer } from './transfer-moves.command';
+import { CreditForTransfer, DebitForTransfer, RefundTransfer, SettleTransferDebit } from './transfer-moves.command';
 import { WithdrawMoney } from './withdraw-money.command';
 
 /**
@@ -42,6 +42,16 @@ export class WithdrawMoneyHandler
 {
   protected decide(account: BankAccount, { amount }: WithdrawMoney): void {
     account.withdraw(amount);
+  }
+}
+
+@CommandHandler(SettleTransferDebit)
+export class SettleTransferDebitHandler
+  extends AccountOperationHandler<SettleTransferDebit>
+  implements ICommandHandler<SettleTransferDebit>
+{
+  protected decide(account: BankAccount, { transferId }: SettleTransferDebit): void {
+    account.settleTransferDebit(transferId);
   }
 }
 

@@ -19,3 +19,13 @@ export class CreditForTransfer extends TransferMove {}
 
 /** Gives a failed transfer's amount back to its source account. */
 export class RefundTransfer extends TransferMove {}
+
+/** Tells a transfer's source that its debit reached the target and will not be refunded. */
+export class SettleTransferDebit extends AccountOperation {
+  constructor(
+    accountId: string,
+    readonly transferId: string,
+  ) {
+    super(accountId);
+  }
+}

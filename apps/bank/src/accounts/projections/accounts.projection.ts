@@ -4,6 +4,7 @@ import { AccountClosed } from '../events/account-closed.event';
 import { AccountOpened } from '../events/account-opened.event';
 import { MoneyDeposited } from '../events/money-deposited.event';
 import { MoneyWithdrawn } from '../events/money-withdrawn.event';
+import { TransferDebitSettled } from '../events/transfer-debit-settled.event';
 import { AccountTransaction } from './account-transaction.entity';
 import { AccountView } from './account-view.entity';
 
@@ -37,6 +38,15 @@ export class AccountsProjection {
   @On(MoneyWithdrawn)
   async withdrawn(event: EventEnvelope<MoneyWithdrawn>, { manager }: ProjectionContext) {
     await this.book(manager, event, 'withdrawal', -event.data.amount);
+  }
+
+  /** No money moves, but the account's version does: the read model's ETag must follow it. */
+  @On(TransferDebitSettled)
+  async debitSettled(
+    { data, version, createdAt }: EventEnvelope<TransferDebitSettled>,
+    { manager }: ProjectionContext,
+  ) {
+    await manager.update(AccountView, { id: data.accountId }, { version, updatedAt: createdAt });
   }
 
   @On(AccountClosed)

@@ -11,6 +11,7 @@ import { TransferSettings } from '../transfer-settings';
 import {
   ApproveTransfer,
   CompleteTransfer,
+  ExpireTransferApproval,
   FailTransfer,
   RequestTransfer,
   type TransferCommandResult,
@@ -58,6 +59,16 @@ export class ApproveTransferHandler
 {
   protected decide(transfer: Transfer): void {
     transfer.approve();
+  }
+}
+
+@CommandHandler(ExpireTransferApproval)
+export class ExpireTransferApprovalHandler
+  extends TransferOperationHandler<ExpireTransferApproval>
+  implements ICommandHandler<ExpireTransferApproval>
+{
+  protected decide(transfer: Transfer): void {
+    transfer.expireApproval();
   }
 }
 

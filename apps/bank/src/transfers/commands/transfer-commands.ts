@@ -30,6 +30,16 @@ export class ApproveTransfer extends Command<TransferCommandResult> {
   }
 }
 
+/**
+ * The saga: the approval deadline of a large transfer fell due. The transfer decides
+ * whether it expires (no approval yet) or not (approved first).
+ */
+export class ExpireTransferApproval extends Command<TransferCommandResult> {
+  constructor(readonly transferId: string) {
+    super();
+  }
+}
+
 /** The saga: the money arrived. */
 export class CompleteTransfer extends Command<TransferCommandResult> {
   constructor(readonly transferId: string) {

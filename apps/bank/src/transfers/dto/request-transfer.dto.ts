@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsInt, IsPositive, IsString, Length, Max } from 'class-validator';
+import { MAX_BALANCE } from '../../accounts/money';
 
 /** The body of `POST /transfers`. */
 export class RequestTransferDto {
@@ -13,9 +14,14 @@ export class RequestTransferDto {
   @Length(1, 100)
   toAccountId!: string;
 
-  @ApiProperty({ description: 'In minor units (cents), a positive integer.', minimum: 1, example: 500 })
+  @ApiProperty({
+    description: 'In minor units (cents), a whole number from 1 to 10^15.',
+    minimum: 1,
+    maximum: MAX_BALANCE,
+    example: 500,
+  })
   @IsInt()
   @IsPositive()
-  @Max(Number.MAX_SAFE_INTEGER)
+  @Max(MAX_BALANCE)
   amount!: number;
 }

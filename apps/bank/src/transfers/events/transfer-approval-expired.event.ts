@@ -1,0 +1,7 @@
+import { DomainEvent } from '@app/event-sourcing';
+
+/** The approval deadline of a large transfer passed before any approval: it can no longer be approved. */
+@DomainEvent('bank.transfer-approval-expired')
+export class TransferApprovalExpired {
+  constructor(readonly transferId: string) {}
+}
