@@ -66,6 +66,8 @@ export {
   type LoadOptions,
   type SaveOptions,
   type SaveResult,
+  type Saved,
+  type UpdateOptions,
 } from './aggregates/aggregate-repository';
 export {
   InjectAggregateRepository,

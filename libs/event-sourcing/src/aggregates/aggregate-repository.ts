@@ -4,18 +4,17 @@ import type { EventBus } from '@nestjs/cqrs';
 import { AggregateNotFoundError } from '../errors/aggregate-not-found-error';
 import { InvalidQueryError } from '../errors/invalid-query-error';
 import { InvalidStreamIdError } from '../errors/invalid-stream-id-error';
-import { serializeJson } from '../store/json-check';
 import { assertStreamId } from '../store/prepared-append';
 import { ConcurrencyError } from '../errors/concurrency-error';
 import { errorMessage, errorStack } from '../errors/error-message';
-import { findDatePaths, restoreDates } from '../events/date-paths';
 import type { EventMetadata } from '../events/event-envelope';
-import { DATE_PATHS_KEY, type EventTypeRegistry, type UnknownEventPolicy } from '../events/event-type-registry';
+import type { EventTypeRegistry, UnknownEventPolicy } from '../events/event-type-registry';
 import type { MessageContext } from '../events/message-context';
 import type { EventStore } from '../store/event-store';
 import type { SnapshotStore } from '../store/snapshot-store';
-import { requireAggregateMetadata, type AggregateMetadata, type SnapshotPolicy } from './aggregate.decorator';
+import { requireAggregateMetadata, type AggregateMetadata } from './aggregate.decorator';
 import type { AggregateRoot } from './aggregate-root';
+import { AggregateSnapshots } from './aggregate-snapshots';
 import { getApplyHandlers } from './apply.decorator';
 import { WarmAggregates } from './warm-aggregates';
 
@@ -44,6 +43,15 @@ export interface SaveResult {
   events: object[];
 }
 
+/** What {@link AggregateRepository.update} and {@link AggregateRepository.create} stored, and the aggregate after it. */
+export interface Saved<T extends AggregateRoot> extends SaveResult {
+  /** The aggregate as saved: its state is what the command answers from. */
+  aggregate: T;
+}
+
+/** Options of {@link AggregateRepository.update}. */
+export interface UpdateOptions extends LoadOptions, SaveOptions {}
+
 /** Dependencies of a repository, shared by all of an application's repositories. @internal */
 export interface AggregateRepositoryDeps {
   store: EventStore;
@@ -64,14 +72,8 @@ export interface AggregateRepositoryDeps {
  */
 export class AggregateRepository<T extends AggregateRoot> {
   private readonly logger: Logger;
-  private unsnapshottable = false;
   private readonly metadata: AggregateMetadata;
-  /**
-   * Stream versions this process saw last. For `{ every: n }` snapshots, a stream known
-   * to be below n has no snapshot, so its load skips that round trip. Only a hint: a
-   * stream that grew elsewhere is loaded from its events, which is slower, never wrong.
-   */
-  private readonly knownVersions = new Map<string, number>();
+  private readonly snapshots: AggregateSnapshots<T>;
   private readonly warm: WarmAggregates<T> | undefined;
 
   constructor(
@@ -80,6 +82,7 @@ export class AggregateRepository<T extends AggregateRoot> {
   ) {
     this.metadata = requireAggregateMetadata(aggregateClass);
     this.logger = new Logger(`AggregateRepository<${aggregateClass.name}>`);
+    this.snapshots = new AggregateSnapshots(aggregateClass.name, this.metadata, deps.snapshots, this.logger);
     this.warm = deps.warmAggregates > 0 ? new WarmAggregates(deps.warmAggregates) : undefined;
     for (const eventClass of getApplyHandlers(aggregateClass.prototype as object).keys()) {
       deps.registry.register(eventClass, aggregateClass.name);
@@ -112,6 +115,47 @@ export class AggregateRepository<T extends AggregateRoot> {
       throw new ConcurrencyError(this.streamId(id), options.expectedVersion, aggregate.version, false);
     }
     return aggregate;
+  }
+
+  /**
+   * Load, decide, save in one call: loads the aggregate (at `expectedVersion` when given),
+   * runs `decide` on it (a command method, which applies events or throws a
+   * `DomainError`), and saves it at the version it was loaded at. Run in a command
+   * handler, a version conflict runs the whole handler again (see `@CommandRetry`).
+   * @throws AggregateNotFoundError, ConcurrencyError as {@link load} and {@link save}.
+   * @example
+   * execute({ accountId, amount, expectedVersion }: DepositMoney) {
+   *   return this.accounts.update(accountId, (account) => account.deposit(amount), { expectedVersion });
+   * }
+   */
+  async update(
+    id: string,
+    decide: (aggregate: T) => void | Promise<void>,
+    options: UpdateOptions = {},
+  ): Promise<Saved<T>> {
+    const aggregate = await this.load(id, { expectedVersion: options.expectedVersion });
+    await decide(aggregate);
+    return { ...(await this.save(aggregate, { metadata: options.metadata })), aggregate };
+  }
+
+  /**
+   * Starts a new aggregate with this id: `decide` applies its first events, and the save
+   * expects no stream, so creating an id that exists fails with `ConcurrencyError`
+   * (409 over HTTP) and writes nothing.
+   * @throws ConcurrencyError when the aggregate exists already.
+   * @example
+   * execute({ listId, title }: CreateList) {
+   *   return this.lists.create(listId, (list) => list.create(title));
+   * }
+   */
+  async create(
+    id: string,
+    decide: (aggregate: T) => void | Promise<void>,
+    options: SaveOptions = {},
+  ): Promise<Saved<T>> {
+    const aggregate = new this.aggregateClass(id);
+    await decide(aggregate);
+    return { ...(await this.save(aggregate, options)), aggregate };
   }
 
   /** The aggregate, or null when it has no events. */
@@ -181,12 +225,12 @@ export class AggregateRepository<T extends AggregateRoot> {
     );
     aggregate.markPersisted(result.streamVersion);
     aggregate.uncommit();
-    this.remember(streamId, result.streamVersion);
+    this.snapshots.remember(streamId, result.streamVersion);
     this.deps.context.recordSave();
     const warm = this.warm;
     if (warmScope && warm) warmScope.saved(streamId, () => warm.keep(streamId, aggregate));
     this.publish(events);
-    if (snapshotDue(this.metadata.snapshots, before, result.streamVersion)) await this.snapshot(aggregate);
+    await this.snapshots.afterSave(aggregate, streamId, before);
     return { version: result.streamVersion, position: result.position, events };
   }
 
@@ -219,15 +263,8 @@ export class AggregateRepository<T extends AggregateRoot> {
   private async rebuild(id: string, limit: { maxVersion?: number; until?: Date }): Promise<T | null> {
     const aggregate = new this.aggregateClass(id);
     const streamId = this.streamId(id);
-    let version = 0;
-    if (this.metadata.snapshots !== 'never' && !limit.until && !this.surelyUnsnapshotted(streamId)) {
-      const snapshot = await this.deps.snapshots.load(streamId, limit.maxVersion);
-      if (snapshot && snapshot.revision === this.metadata.snapshotRevision) {
-        const { [DATE_PATHS_KEY]: dates, ...state } = snapshot.state;
-        aggregate.restoreSnapshot(restoreDates(state, dates));
-        version = snapshot.version;
-      }
-    }
+    // A snapshot holds the state at its version, whatever its events' times: not for `until`.
+    let version = limit.until ? 0 : await this.snapshots.restore(aggregate, streamId, limit.maxVersion);
     for await (const envelope of this.deps.store.iterateStream(streamId, {
       fromVersion: version + 1,
       toVersion: limit.maxVersion,
@@ -239,21 +276,8 @@ export class AggregateRepository<T extends AggregateRoot> {
     }
     if (version === 0) return null;
     aggregate.markPersisted(version);
-    if (limit.maxVersion === undefined) this.remember(streamId, version);
+    if (limit.maxVersion === undefined) this.snapshots.remember(streamId, version);
     return aggregate;
-  }
-
-  private surelyUnsnapshotted(streamId: string): boolean {
-    const policy = this.metadata.snapshots;
-    if (typeof policy !== 'object') return false;
-    const known = this.knownVersions.get(streamId);
-    return known !== undefined && known < policy.every;
-  }
-
-  private remember(streamId: string, version: number): void {
-    // Bounded: forgetting only costs a snapshot lookup.
-    if (this.knownVersions.size >= 10_000) this.knownVersions.clear();
-    this.knownVersions.set(streamId, version);
   }
 
   private publish(events: object[]): void {
@@ -270,37 +294,4 @@ export class AggregateRepository<T extends AggregateRoot> {
       );
     }
   }
-
-  private async snapshot(aggregate: T): Promise<void> {
-    const state = aggregate.toSnapshot();
-    const serialized = serializeJson(state, `${this.aggregateClass.name} snapshot`);
-    if ('problem' in serialized) {
-      // A snapshot that would not read back as it was is worse than none: loads replay events.
-      if (!this.unsnapshottable) {
-        this.unsnapshottable = true;
-        this.logger.warn(
-          `No snapshots of ${this.aggregateClass.name}: ${serialized.problem}. Override toSnapshot and restoreSnapshot.`,
-        );
-      }
-      return;
-    }
-    const dates = findDatePaths(state);
-    try {
-      await this.deps.snapshots.save({
-        streamId: this.streamId(aggregate.id),
-        version: aggregate.version,
-        revision: this.metadata.snapshotRevision,
-        state: dates.length ? { ...state, [DATE_PATHS_KEY]: dates } : state,
-      });
-    } catch (error) {
-      // A snapshot is an optimisation: loads fall back to the events.
-      this.logger.warn(`Snapshot of ${aggregate.id} at version ${aggregate.version} failed: ${errorMessage(error)}`);
-    }
-  }
-}
-
-function snapshotDue(policy: SnapshotPolicy, before: number, after: number): boolean {
-  if (policy === 'never') return false;
-  if (policy === 'always') return true;
-  return Math.floor(after / policy.every) > Math.floor(before / policy.every);
 }

@@ -9,10 +9,8 @@ import { resultOf } from './result-of';
 export class OpenAccountHandler implements ICommandHandler<OpenAccount> {
   constructor(@InjectAggregateRepository(BankAccount) private readonly accounts: AggregateRepository<BankAccount>) {}
 
+  /** A new stream: opening an id that exists is a conflict, and writes nothing. */
   async execute({ accountId, owner, initialDeposit }: OpenAccount): Promise<AccountCommandResult> {
-    // A new aggregate saves with expected version 0: opening an existing id is a conflict.
-    const account = new BankAccount(accountId);
-    account.open(owner, initialDeposit);
-    return resultOf(account, await this.accounts.save(account));
+    return resultOf(await this.accounts.create(accountId, (a) => a.open(owner, initialDeposit)));
   }
 }

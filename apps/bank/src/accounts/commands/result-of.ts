@@ -1,12 +1,13 @@
-import type { SaveResult } from '@app/event-sourcing';
+import type { Saved } from '@app/event-sourcing';
 import type { BankAccount } from '../bank-account.aggregate';
 import type { AccountCommandResult } from './account-command-result';
 
-export function resultOf(account: BankAccount, saved: SaveResult): AccountCommandResult {
+/** What an account command answers, from what it saved. */
+export function resultOf({ aggregate, version, position }: Saved<BankAccount>): AccountCommandResult {
   return {
-    id: account.id,
-    version: saved.version,
-    position: saved.position === undefined ? null : saved.position.toString(),
-    balance: account.balance,
+    id: aggregate.id,
+    version,
+    position: position === undefined ? null : position.toString(),
+    balance: aggregate.balance,
   };
 }

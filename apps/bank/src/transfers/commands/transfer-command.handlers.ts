@@ -2,7 +2,7 @@ import {
   AggregateNotFoundError,
   AggregateRepository,
   InjectAggregateRepository,
-  type SaveResult,
+  type Saved,
 } from '@app/event-sourcing';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { BankAccount } from '../../accounts/bank-account.aggregate';
@@ -17,8 +17,8 @@ import {
   type TransferCommandResult,
 } from './transfer-commands';
 
-function resultOf(transfer: Transfer, saved: SaveResult): TransferCommandResult {
-  return { transferId: transfer.id, version: saved.version, position: saved.position?.toString() ?? null };
+function resultOf({ aggregate, version, position }: Saved<Transfer>): TransferCommandResult {
+  return { transferId: aggregate.id, version, position: position?.toString() ?? null };
 }
 
 @CommandHandler(RequestTransfer)
@@ -33,61 +33,45 @@ export class RequestTransferHandler implements ICommandHandler<RequestTransfer> 
     for (const id of [fromAccountId, toAccountId]) {
       if (!(await this.accounts.exists(id))) throw new AggregateNotFoundError('BankAccount', id);
     }
-    const transfer = new Transfer(transferId);
-    transfer.request(fromAccountId, toAccountId, amount, amount >= this.settings.approvalLimit);
-    return resultOf(transfer, await this.transfers.save(transfer));
+    const needsApproval = amount >= this.settings.approvalLimit;
+    return resultOf(
+      await this.transfers.create(transferId, (t) => t.request(fromAccountId, toAccountId, amount, needsApproval)),
+    );
   }
 }
 
-/** Load, decide, save, for the commands on an existing transfer. */
-abstract class TransferOperationHandler<C extends { transferId: string; expectedVersion?: number }> {
-  constructor(@InjectAggregateRepository(Transfer) private readonly transfers: AggregateRepository<Transfer>) {}
+// Each command on an existing transfer is load, decide, save (`update`); a conflict
+// with a concurrent one (an approval racing its deadline) runs the handler again.
 
-  async execute(command: C): Promise<TransferCommandResult> {
-    const transfer = await this.transfers.load(command.transferId, { expectedVersion: command.expectedVersion });
-    this.decide(transfer, command);
-    return resultOf(transfer, await this.transfers.save(transfer));
-  }
-
-  protected abstract decide(transfer: Transfer, command: C): void;
+/** The repository every transfer handler uses. */
+abstract class TransferHandler {
+  constructor(@InjectAggregateRepository(Transfer) protected readonly transfers: AggregateRepository<Transfer>) {}
 }
 
 @CommandHandler(ApproveTransfer)
-export class ApproveTransferHandler
-  extends TransferOperationHandler<ApproveTransfer>
-  implements ICommandHandler<ApproveTransfer>
-{
-  protected decide(transfer: Transfer): void {
-    transfer.approve();
+export class ApproveTransferHandler extends TransferHandler implements ICommandHandler<ApproveTransfer> {
+  async execute({ transferId, expectedVersion }: ApproveTransfer): Promise<TransferCommandResult> {
+    return resultOf(await this.transfers.update(transferId, (t) => t.approve(), { expectedVersion }));
   }
 }
 
 @CommandHandler(ExpireTransferApproval)
-export class ExpireTransferApprovalHandler
-  extends TransferOperationHandler<ExpireTransferApproval>
-  implements ICommandHandler<ExpireTransferApproval>
-{
-  protected decide(transfer: Transfer): void {
-    transfer.expireApproval();
+export class ExpireTransferApprovalHandler extends TransferHandler implements ICommandHandler<ExpireTransferApproval> {
+  async execute({ transferId }: ExpireTransferApproval): Promise<TransferCommandResult> {
+    return resultOf(await this.transfers.update(transferId, (t) => t.expireApproval()));
   }
 }
 
 @CommandHandler(CompleteTransfer)
-export class CompleteTransferHandler
-  extends TransferOperationHandler<CompleteTransfer>
-  implements ICommandHandler<CompleteTransfer>
-{
-  protected decide(transfer: Transfer): void {
-    transfer.complete();
+export class CompleteTransferHandler extends TransferHandler implements ICommandHandler<CompleteTransfer> {
+  async execute({ transferId }: CompleteTransfer): Promise<TransferCommandResult> {
+    return resultOf(await this.transfers.update(transferId, (t) => t.complete()));
   }
 }
 
 @CommandHandler(FailTransfer)
-export class FailTransferHandler
-  extends TransferOperationHandler<FailTransfer>
-  implements ICommandHandler<FailTransfer>
-{
-  protected decide(transfer: Transfer, { reason }: FailTransfer): void {
-    transfer.fail(reason);
+export class FailTransferHandler extends TransferHandler implements ICommandHandler<FailTransfer> {
+  async execute({ transferId, reason }: FailTransfer): Promise<TransferCommandResult> {
+    return resultOf(await this.transfers.update(transferId, (t) => t.fail(reason)));
   }
 }

@@ -9,10 +9,8 @@ import { resultOf } from './result-of';
 export class CreateListHandler implements ICommandHandler<CreateList> {
   constructor(@InjectAggregateRepository(TodoList) private readonly lists: AggregateRepository<TodoList>) {}
 
+  /** A new stream: creating an id that exists is a conflict, and writes nothing. */
   async execute({ listId, title }: CreateList): Promise<ListCommandResult> {
-    // A new aggregate saves with expected version 0: creating an existing id is a conflict.
-    const list = new TodoList(listId);
-    list.create(title);
-    return resultOf(list, await this.lists.save(list));
+    return resultOf(await this.lists.create(listId, (list) => list.create(title)));
   }
 }

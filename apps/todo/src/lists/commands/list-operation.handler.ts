@@ -1,64 +1,58 @@
 import { AggregateRepository, InjectAggregateRepository } from '@app/event-sourcing';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { TodoList } from '../todo-list.aggregate';
-import type { ListCommandResult } from './list-command-result';
 import { AddItem } from './add-item.command';
 import { ArchiveList } from './archive-list.command';
 import { ChangeItem } from './change-item.command';
-import type { ListOperation } from './list-operation.command';
+import type { ListCommandResult } from './list-command-result';
 import { RenameList } from './rename-list.command';
 import { RestoreList } from './restore-list.command';
 import { resultOf } from './result-of';
 
-/**
- * Load, decide, save: the shape of every command on an existing list. A conflict with a
- * concurrent command is retried by the framework (the whole handler runs again).
- */
-abstract class ListOperationHandler<C extends ListOperation> {
-  constructor(@InjectAggregateRepository(TodoList) private readonly lists: AggregateRepository<TodoList>) {}
+// Each command on an existing list is load, decide, save (`update`), at the If-Match
+// version when there is one; a conflict with a concurrent command runs it again.
 
-  async execute(command: C): Promise<ListCommandResult> {
-    const list = await this.lists.load(command.listId, { expectedVersion: command.expectedVersion });
-    this.decide(list, command);
-    return resultOf(list, await this.lists.save(list));
-  }
-
-  protected abstract decide(list: TodoList, command: C): void;
+/** The repository every list handler uses. */
+abstract class ListHandler {
+  constructor(@InjectAggregateRepository(TodoList) protected readonly lists: AggregateRepository<TodoList>) {}
 }
 
 @CommandHandler(RenameList)
-export class RenameListHandler extends ListOperationHandler<RenameList> implements ICommandHandler<RenameList> {
-  protected decide(list: TodoList, { title }: RenameList): void {
-    list.rename(title);
+export class RenameListHandler extends ListHandler implements ICommandHandler<RenameList> {
+  async execute({ listId, title, expectedVersion }: RenameList): Promise<ListCommandResult> {
+    return resultOf(await this.lists.update(listId, (list) => list.rename(title), { expectedVersion }));
   }
 }
 
 @CommandHandler(AddItem)
-export class AddItemHandler extends ListOperationHandler<AddItem> implements ICommandHandler<AddItem> {
-  protected decide(list: TodoList, { itemId, text }: AddItem): void {
-    list.addItem(itemId, text);
+export class AddItemHandler extends ListHandler implements ICommandHandler<AddItem> {
+  async execute({ listId, itemId, text, expectedVersion }: AddItem): Promise<ListCommandResult> {
+    return resultOf(await this.lists.update(listId, (list) => list.addItem(itemId, text), { expectedVersion }));
   }
 }
 
 @CommandHandler(ChangeItem)
-export class ChangeItemHandler extends ListOperationHandler<ChangeItem> implements ICommandHandler<ChangeItem> {
-  protected decide(list: TodoList, { itemId, action }: ChangeItem): void {
-    if (action === 'complete') list.completeItem(itemId);
-    else if (action === 'reopen') list.reopenItem(itemId);
-    else list.removeItem(itemId);
+export class ChangeItemHandler extends ListHandler implements ICommandHandler<ChangeItem> {
+  async execute({ listId, itemId, action, expectedVersion }: ChangeItem): Promise<ListCommandResult> {
+    const change = (list: TodoList): void => {
+      if (action === 'complete') list.completeItem(itemId);
+      else if (action === 'reopen') list.reopenItem(itemId);
+      else list.removeItem(itemId);
+    };
+    return resultOf(await this.lists.update(listId, change, { expectedVersion }));
   }
 }
 
 @CommandHandler(ArchiveList)
-export class ArchiveListHandler extends ListOperationHandler<ArchiveList> implements ICommandHandler<ArchiveList> {
-  protected decide(list: TodoList): void {
-    list.archive();
+export class ArchiveListHandler extends ListHandler implements ICommandHandler<ArchiveList> {
+  async execute({ listId, expectedVersion }: ArchiveList): Promise<ListCommandResult> {
+    return resultOf(await this.lists.update(listId, (list) => list.archive(), { expectedVersion }));
   }
 }
 
 @CommandHandler(RestoreList)
-export class RestoreListHandler extends ListOperationHandler<RestoreList> implements ICommandHandler<RestoreList> {
-  protected decide(list: TodoList): void {
-    list.restore();
+export class RestoreListHandler extends ListHandler implements ICommandHandler<RestoreList> {
+  async execute({ listId, expectedVersion }: RestoreList): Promise<ListCommandResult> {
+    return resultOf(await this.lists.update(listId, (list) => list.restore(), { expectedVersion }));
   }
 }

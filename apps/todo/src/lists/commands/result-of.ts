@@ -1,11 +1,8 @@
-import type { SaveResult } from '@app/event-sourcing';
+import type { Saved } from '@app/event-sourcing';
 import type { TodoList } from '../todo-list.aggregate';
 import type { ListCommandResult } from './list-command-result';
 
-export function resultOf(list: TodoList, saved: SaveResult): ListCommandResult {
-  return {
-    id: list.id,
-    version: saved.version,
-    position: saved.position === undefined ? null : saved.position.toString(),
-  };
+/** What a list command answers, from what it saved. */
+export function resultOf({ aggregate, version, position }: Saved<TodoList>): ListCommandResult {
+  return { id: aggregate.id, version, position: position === undefined ? null : position.toString() };
 }
