@@ -31,7 +31,12 @@ export default async function globalSetup() {
   const { EmbeddedPostgresServer } = require(launcher);
   // ES_TEST_EMBEDDED_DIR gives a second jest run on this checkout a server of its own.
   const dataDir = process.env.ES_TEST_EMBEDDED_DIR ?? join(root, '.data/test-postgres');
-  const embedded = await EmbeddedPostgresServer.start({ dataDir });
+  const embedded = await EmbeddedPostgresServer.start({ dataDir }).catch((error) => {
+    if (error?.code !== 'ES_EMBEDDED_DATABASE_IN_USE') throw error;
+    throw new Error(
+      `${error.message}\nAnother jest run owns it: set ES_TEST_EMBEDDED_DIR to a folder of this run's own.`,
+    );
+  });
   globalThis.__EMBEDDED_POSTGRES__ = embedded;
   process.env.ES_TEST_EMBEDDED_URL = embedded.url;
 

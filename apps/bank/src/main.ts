@@ -1,18 +1,22 @@
-import { CorrelationLogger, MessageContext } from '@app/event-sourcing';
+import { CorrelationLogger, MessageContext, startHttpApp } from '@app/event-sourcing';
 import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { BankModule } from './bank.module';
 import { setUpBankApp } from './set-up-bank-app';
 
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create<NestExpressApplication>(BankModule, { bufferLogs: true });
-  // Log lines carry the correlation id; LOG_FORMAT=json writes one JSON object per line.
-  app.useLogger(new CorrelationLogger(app.get(MessageContext), { json: process.env.LOG_FORMAT === 'json' }));
-  // Shutdown hooks included: SIGTERM/SIGINT close the app, connections first, then the embedded database.
-  setUpBankApp(app);
   const port = Number(process.env.PORT ?? 3000);
-  await app.listen(port);
+  // A refused start (embedded data folder in use, port taken) ends with one line on stderr and exit code 1.
+  await startHttpApp<NestExpressApplication>(BankModule, {
+    port,
+    portVariable: 'PORT',
+    setUp: (app) => {
+      // Log lines carry the correlation id; LOG_FORMAT=json writes one JSON object per line.
+      app.useLogger(new CorrelationLogger(app.get(MessageContext), { json: process.env.LOG_FORMAT === 'json' }));
+      // Shutdown hooks included: SIGTERM/SIGINT close the app, connections first, then the embedded database.
+      setUpBankApp(app);
+    },
+  });
   Logger.log(`Bank API on http://localhost:${port} (docs at /docs, GET /health)`, 'Bootstrap');
 }
 

@@ -1,18 +1,22 @@
-import { CorrelationLogger, MessageContext } from '@app/event-sourcing';
+import { CorrelationLogger, MessageContext, startHttpApp } from '@app/event-sourcing';
 import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { setUpTodoApp } from './set-up-todo-app';
 import { TodoModule } from './todo.module';
 
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create<NestExpressApplication>(TodoModule, { bufferLogs: true });
-  // Log lines carry the correlation id; LOG_FORMAT=json writes one JSON object per line.
-  app.useLogger(new CorrelationLogger(app.get(MessageContext), { json: process.env.LOG_FORMAT === 'json' }));
-  // Shutdown hooks included: SIGTERM/SIGINT close the app, connections first, then the embedded database.
-  setUpTodoApp(app);
   const port = Number(process.env.PORT ?? 3001);
-  await app.listen(port);
+  // A refused start (embedded data folder in use, port taken) ends with one line on stderr and exit code 1.
+  await startHttpApp<NestExpressApplication>(TodoModule, {
+    port,
+    portVariable: 'PORT',
+    setUp: (app) => {
+      // Log lines carry the correlation id; LOG_FORMAT=json writes one JSON object per line.
+      app.useLogger(new CorrelationLogger(app.get(MessageContext), { json: process.env.LOG_FORMAT === 'json' }));
+      // Shutdown hooks included: SIGTERM/SIGINT close the app, connections first, then the embedded database.
+      setUpTodoApp(app);
+    },
+  });
   Logger.log(`Todo API on http://localhost:${port} (docs at /docs, GET /health)`, 'Bootstrap');
 }
 

@@ -21,6 +21,7 @@ export { InvalidExpectedVersionError } from './errors/invalid-expected-version-e
 export { InvalidQueryError } from './errors/invalid-query-error';
 export { ConfigurationError } from './errors/configuration-error';
 export { EmbeddedDatabaseError } from './errors/embedded-database-error';
+export { EmbeddedDatabaseInUseError } from './errors/embedded-database-in-use-error';
 export { AggregateNotFoundError } from './errors/aggregate-not-found-error';
 export { UnknownEventTypeError } from './errors/unknown-event-type-error';
 export { UpcastError } from './errors/upcast-error';
@@ -160,6 +161,7 @@ export { CorrelationLogger } from './http/correlation-logger';
 export { EventSourcingHttpModule } from './http/event-sourcing-http.module';
 export type { EventSourcingHttpOptions } from './http/event-sourcing-http-options';
 export { applyHttpConventions, type HttpConventionsOptions } from './http/apply-http-conventions';
+export { startHttpApp, type StartHttpAppOptions } from './http/start-http-app';
 export { PROBLEM_CONTENT_TYPE, type FieldProblem, type ProblemCode, type ProblemDetails } from './http/problem-details';
 export { ProblemException } from './http/problem.exception';
 export { ProblemDetailsFilter } from './http/problem-details.filter';

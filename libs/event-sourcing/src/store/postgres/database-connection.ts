@@ -35,7 +35,8 @@ export class DatabaseConnection {
     if (database === 'embedded') {
       const server = await EmbeddedPostgresServer.start(options.embedded);
       for (const notice of server.notices) DatabaseConnection.logger.warn(notice);
-      const how = server.adopted ? 'adopted the server still running' : 'ready';
+      const left = server.previousOwnerPid === undefined ? '' : ` (left by process ${server.previousOwnerPid}, gone)`;
+      const how = server.adopted ? `adopted the server still running${left}` : 'ready';
       // Where to point psql: the server takes a new free port at each start.
       const { hostname, port } = new URL(server.url);
       DatabaseConnection.logger.log(`Embedded PostgreSQL ${how} on ${hostname}:${port}, data in ${server.dataDir}`);
