@@ -49,6 +49,18 @@ export {
   type UpcasterDefinition,
   type UpcasterTarget,
 } from './events/upcaster.decorator';
+export { readEventSchemas, type EventSchema, type EventSchemas, type EventSchemaSources } from './events/event-schemas';
+export {
+  checkEventSchemas,
+  recordEventSchemas,
+  type EventSchemaCheck,
+  type RecordedEventSchemas,
+} from './events/event-schema-check';
+export {
+  compareEventSchemaFile,
+  type EventSchemaComparison,
+  type EventSchemaFileOptions,
+} from './events/event-schema-file';
 export { EventTypeRegistry, DATE_PATHS_KEY, type UnknownEventPolicy } from './events/event-type-registry';
 export { MessageContext, type MessageIds } from './events/message-context';
 

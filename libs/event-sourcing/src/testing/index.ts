@@ -3,3 +3,4 @@ export { describeEventStoreContract, type ContractSubject } from './event-store-
 export { aggregateFixture, AggregateFixture, GivenStage, WhenStage } from './aggregate-fixture';
 export { createEventSourcingTestingModule, withInMemoryEventStore } from './event-sourcing-testing-module';
 export { sagaFixture, commandFailed, CommandFailed, SagaFixture, SagaResult } from './saga-fixture';
+export { expectEventSchemasRecorded } from './expect-event-schemas-recorded';
