@@ -4,8 +4,8 @@ import tseslint from 'typescript-eslint';
 const noDeepImports = {
   patterns: [
     {
-      group: ['**/libs/event-sourcing/**', '@app/event-sourcing/*', '!@app/event-sourcing/testing'],
-      message: 'Import the library as @app/event-sourcing.',
+      group: ['**/libs/event-sourcing/**', 'nest-event-sourcing/*', '!nest-event-sourcing/testing'],
+      message: 'Import the library by its package name, nest-event-sourcing (or nest-event-sourcing/testing).',
     },
     { group: ['@nestjs/*/dist/**', '@nestjs/core/injector/**'], message: 'Use the public Nest API.' },
   ],
@@ -13,7 +13,7 @@ const noDeepImports = {
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'node_modules/**', '.data/**', 'coverage/**', 'libs/event-sourcing/*.js', '*.js', '**/*.mjs'],
+    ignores: ['dist/**', 'node_modules/**', '.data/**', 'coverage/**', 'libs/*/dist/**', '*.js', '**/*.mjs'],
   },
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -35,7 +35,7 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['@app/event-sourcing', '@app/event-sourcing/*', '**/index', '../index', './index'],
+              group: ['nest-event-sourcing', 'nest-event-sourcing/*', '**/index', '../index', './index'],
               message: 'Import the file that defines it.',
             },
             { group: ['**/apps/**'], message: 'The library does not know the apps.' },

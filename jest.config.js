@@ -19,11 +19,15 @@ module.exports = {
   // Nest 12 and parse-duration ship ES modules; jest's CommonJS runtime needs them transformed.
   transform: { '^.+\\.(t|j|mj)s$': swc },
   // The build in dist/ is loaded as it is (global setup starts the embedded server from it).
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|parse-duration)/)', '<rootDir>/dist/'],
-  moduleNameMapper: {
-    '^@app/event-sourcing$': '<rootDir>/libs/event-sourcing/src/index.ts',
-    '^@app/event-sourcing/testing$': '<rootDir>/libs/event-sourcing/src/testing/index.ts',
-  },
+  transformIgnorePatterns: [
+    '/node_modules/(?!(@nestjs|parse-duration)/)',
+    '<rootDir>/dist/',
+    '<rootDir>/libs/event-sourcing/dist/',
+  ],
+  // Apps and tests import the package by its name, through the workspace link; this
+  // condition of its exports map resolves that to the sources, so a test process holds
+  // one copy of the library (its own specs import the sources) and needs no build.
+  testEnvironmentOptions: { customExportConditions: ['nest-event-sourcing:source', 'node', 'require', 'default'] },
   globalSetup: '<rootDir>/test/support/global-setup.mjs',
   globalTeardown: '<rootDir>/test/support/global-teardown.mjs',
   testTimeout: 60_000,

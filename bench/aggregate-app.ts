@@ -4,7 +4,7 @@ import {
   getAggregateRepositoryToken,
   SnapshotStore,
   type AggregateRepository,
-} from '@app/event-sourcing';
+} from 'nest-event-sourcing';
 import { Module, type DynamicModule, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { CommandBus, CqrsModule } from '@nestjs/cqrs';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AggregateRepository, EventStore, NewEvent } from '@app/event-sourcing';
+import type { AggregateRepository, EventStore, NewEvent } from 'nest-event-sourcing';
 import type { AggregateApp } from './aggregate-app';
 import type { AggregateParams } from './aggregate-config';
 import { DEPOSITED_TYPE, SNAPSHOT_EVERY, type BenchAccount } from './bench-account';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AggregateRepository, InjectAggregateRepository } from '@app/event-sourcing';
+import { AggregateRepository, InjectAggregateRepository } from 'nest-event-sourcing';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { BenchAccount } from './bench-account';
 

@@ -1,4 +1,4 @@
-import { Aggregate, AggregateRoot, Apply, DomainEvent } from '@app/event-sourcing';
+import { Aggregate, AggregateRoot, Apply, DomainEvent } from 'nest-event-sourcing';
 
 /** Type name of the deposits seeded straight into the store. */
 export const DEPOSITED_TYPE = 'bench.deposited';

@@ -1,4 +1,4 @@
-import { On, Projection, type EventEnvelope, type ProjectionContext } from '@app/event-sourcing';
+import { On, Projection, type EventEnvelope, type ProjectionContext } from 'nest-event-sourcing';
 import { Injectable } from '@nestjs/common';
 import { BenchAccountOpened, Deposited } from './bench-account';
 import { BenchBalance } from './bench-balance.entity';

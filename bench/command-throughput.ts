@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ConcurrencyError, type EventStore, type NewEvent } from '@app/event-sourcing';
+import { ConcurrencyError, type EventStore, type NewEvent } from 'nest-event-sourcing';
 import type { AggregateApp } from './aggregate-app';
 import type { AggregateParams } from './aggregate-config';
 import { DEPOSITED_TYPE } from './bench-account';

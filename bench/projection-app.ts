@@ -1,4 +1,4 @@
-import { EventSourcingModule, EventStore, Subscriptions } from '@app/event-sourcing';
+import { EventSourcingModule, EventStore, Subscriptions } from 'nest-event-sourcing';
 import { Module, type DynamicModule, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';

@@ -1,4 +1,4 @@
-import { getDomainEventMetadata, type EventStore, type NewEvent } from '@app/event-sourcing';
+import { getDomainEventMetadata, type EventStore, type NewEvent } from 'nest-event-sourcing';
 import type { DataSource } from 'typeorm';
 import { BenchAccountOpened, DEPOSITED_TYPE } from './bench-account';
 import type { ProjectionParams } from './projection-config';

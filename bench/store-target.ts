@@ -4,7 +4,7 @@ import {
   PostgresEventStore,
   START_OF_STORE,
   type GlobalCursor,
-} from '@app/event-sourcing';
+} from 'nest-event-sourcing';
 import { DataSource } from 'typeorm';
 import type { BenchEvent, BenchTarget, GlobalReader } from './bench-target';
 

@@ -1,4 +1,4 @@
-import { ConcurrencyError, EventStore } from '@app/event-sourcing';
+import { ConcurrencyError, EventStore } from 'nest-event-sourcing';
 import { startBankApp, type BankTestApp } from './support/bank-app';
 
 describe('bank app: account commands over HTTP', () => {

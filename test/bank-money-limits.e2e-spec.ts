@@ -1,4 +1,4 @@
-import { EventStore } from '@app/event-sourcing';
+import { EventStore } from 'nest-event-sourcing';
 import { MAX_BALANCE } from '../apps/bank/src/accounts/money';
 import { waitForCondition } from './support/app-process';
 import { startBankApp, type BankTestApp } from './support/bank-app';

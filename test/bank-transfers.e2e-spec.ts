@@ -1,4 +1,4 @@
-import { EventStore, Sagas, Subscriptions } from '@app/event-sourcing';
+import { EventStore, Sagas, Subscriptions } from 'nest-event-sourcing';
 import { DataSource } from 'typeorm';
 import { waitForCondition } from './support/app-process';
 import { ADMIN_TOKEN, startBankApp, type BankTestApp } from './support/bank-app';

@@ -1,6 +1,6 @@
 import type { TestingModule } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
-import { EventStore, Subscriptions } from '@app/event-sourcing';
+import { EventStore, Subscriptions } from 'nest-event-sourcing';
 import { waitForCondition } from './support/app-process';
 import { bootLedger } from './support/ledger-fixtures';
 import { RestartablePostgres } from './support/restartable-postgres';

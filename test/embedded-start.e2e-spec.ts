@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { PostgresEventStore } from '@app/event-sourcing';
+import { PostgresEventStore } from 'nest-event-sourcing';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { builtApp, startAppProcess, waitForCondition, type AppProcess } from './support/app-process';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { eventStoreMigrations, PostgresEventStore, type NewEvent } from '@app/event-sourcing';
+import { eventStoreMigrations, PostgresEventStore, type NewEvent } from 'nest-event-sourcing';
 import { DataSource } from 'typeorm';
 import { AccountReadModel1764300000000 } from '../apps/bank/src/accounts/projections/account-read-model.migration';
 import { builtApp, startAppProcess, waitForCondition, type AppProcess } from './support/app-process';

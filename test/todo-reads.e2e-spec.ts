@@ -1,4 +1,4 @@
-import { Subscriptions } from '@app/event-sourcing';
+import { Subscriptions } from 'nest-event-sourcing';
 import { DataSource } from 'typeorm';
 import { waitForCondition } from './support/app-process';
 import { startTodoApp, type ListWritten, type TodoTestApp } from './support/todo-app';

@@ -1,4 +1,4 @@
-import { EventStore } from '@app/event-sourcing';
+import { EventStore } from 'nest-event-sourcing';
 import { startTodoApp, type TodoTestApp } from './support/todo-app';
 
 describe('todo app: list commands over HTTP', () => {

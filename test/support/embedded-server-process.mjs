@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const require = createRequire(import.meta.url);
 const { EmbeddedPostgresServer } = require(
-  join(root, 'dist/libs/event-sourcing/src/store/postgres/embedded-postgres-server.js'),
+  join(root, 'libs/event-sourcing/dist/store/postgres/embedded-postgres-server.js'),
 );
 
 const [dataDir, port] = process.argv.slice(2);

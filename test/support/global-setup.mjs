@@ -10,7 +10,7 @@ import pg from 'pg';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const require = createRequire(import.meta.url);
-const launcher = join(root, 'dist/libs/event-sourcing/src/store/postgres/embedded-postgres-server.js');
+const launcher = join(root, 'libs/event-sourcing/dist/store/postgres/embedded-postgres-server.js');
 
 export default async function globalSetup() {
   // Under CI a missing server is a failure, found before anything is started.
@@ -24,7 +24,7 @@ export default async function globalSetup() {
 
   // The embedded server is started by the library's own launcher, from the build.
   if (!existsSync(launcher)) {
-    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], {
+    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(root, 'libs/event-sourcing/tsconfig.build.json')], {
       stdio: 'inherit',
     });
   }

@@ -12,7 +12,7 @@ import {
   type EventEnvelope,
   type EventSourcingModuleOptions,
   type ProjectionContext,
-} from '@app/event-sourcing';
+} from 'nest-event-sourcing';
 
 // A small ledger for the subscription tests: deposits to accounts, a projection of the
 // balances (a TypeORM entity), and a durable handler that records what it was given.

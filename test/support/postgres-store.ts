@@ -1,15 +1,20 @@
-import { eventStoreMigrations, PostgresEventStore, type EventStoreMigrationOptions } from '@app/event-sourcing';
-import type { ContractSubject } from '@app/event-sourcing/testing';
+import { eventStoreMigrations, PostgresEventStore, type EventStoreMigrationOptions } from 'nest-event-sourcing';
+import type { ContractSubject } from 'nest-event-sourcing/testing';
 import { DataSource } from 'typeorm';
 import { createTestDatabase, type TestServer } from './test-database';
 
-/** A PostgreSQL store over a fresh database of its own, migrated, for one test file. */
+/**
+ * A PostgreSQL store over a fresh database of its own, migrated, for one test file.
+ * `settings`: server settings for its sessions (`{ deadlock_timeout: '20ms' }`).
+ */
 export async function createPostgresSubject(
   server: TestServer,
   label: string,
   maxEventSize = 64 * 1024,
   migrationOptions: EventStoreMigrationOptions = {},
+  settings: Readonly<Record<string, string>> = {},
 ): Promise<ContractSubject & { dataSource: DataSource }> {
+  const options = Object.entries(settings).map(([name, value]) => `-c ${name}=${value}`);
   const database = await createTestDatabase(server, label);
   const dataSource = new DataSource({
     type: 'postgres',
@@ -17,6 +22,7 @@ export async function createPostgresSubject(
     poolSize: 25,
     applicationName: `test-${label}`,
     migrations: eventStoreMigrations('public', migrationOptions),
+    ...(options.length ? { extra: { options: options.join(' ') } } : {}),
   });
   await dataSource.initialize();
   await dataSource.runMigrations();

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ExpectedVersion, NewEvent } from '@app/event-sourcing';
+import type { ExpectedVersion, NewEvent } from 'nest-event-sourcing';
 import { STREAM_NAMES, type CallSpec, type ExpectedPick, type IdPick } from './store-commands';
 import type { AppendCall, StoreModel } from './store-model';
 

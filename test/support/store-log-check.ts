@@ -1,4 +1,4 @@
-import type { AppendResult, EventEnvelope, EventStore, GlobalCursor } from '@app/event-sourcing';
+import type { AppendResult, EventEnvelope, EventStore, GlobalCursor } from 'nest-event-sourcing';
 import type { CallMaker } from './store-call-maker';
 import type { AppendCall, ModelEvent, StoreModel } from './store-model';
 

@@ -1,4 +1,4 @@
-import type { AppendOptions, EventMetadata, NewEvent } from '@app/event-sourcing';
+import type { AppendOptions, EventMetadata, NewEvent } from 'nest-event-sourcing';
 
 // A pure model of the event store's log, written from the contract (EventStore's TSDoc,
 // ARCHITECTURE.md's guarantees), not from either store's code: what one append does to

@@ -7,7 +7,7 @@ import {
   type AppendResult,
   type EventStore,
   type GlobalCursor,
-} from '@app/event-sourcing';
+} from 'nest-event-sourcing';
 import { CallMaker } from './store-call-maker';
 import type { StepSpec } from './store-commands';
 import { verifyLog, type Appended } from './store-log-check';

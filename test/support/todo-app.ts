@@ -1,4 +1,4 @@
-import { EventStore } from '@app/event-sourcing';
+import { EventStore } from 'nest-event-sourcing';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { setUpTodoApp } from '../../apps/todo/src/set-up-todo-app';

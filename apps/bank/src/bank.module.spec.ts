@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { EventStore, InMemoryEventStore } from '@app/event-sourcing';
-import { withInMemoryEventStore } from '@app/event-sourcing/testing';
+import { EventStore, InMemoryEventStore } from 'nest-event-sourcing';
+import { withInMemoryEventStore } from 'nest-event-sourcing/testing';
 import { CommandBus } from '@nestjs/cqrs';
 import { Test } from '@nestjs/testing';
 import { BankModule } from './bank.module';

@@ -1,4 +1,4 @@
-import { CorrelationLogger, MessageContext, startHttpApp } from '@app/event-sourcing';
+import { CorrelationLogger, MessageContext, startHttpApp } from 'nest-event-sourcing';
 import { Logger } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { BankModule } from './bank.module';

@@ -1,4 +1,4 @@
-import { applyHttpConventions } from '@app/event-sourcing';
+import { applyHttpConventions } from 'nest-event-sourcing';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { expectEventSchemasRecorded } from '@app/event-sourcing/testing';
+import { expectEventSchemasRecorded } from 'nest-event-sourcing/testing';
 
 // Stored events keep the shape they were written in: a class that changes shape needs a
 // new revision and an upcaster, and the recorded file (committed) shows every change.

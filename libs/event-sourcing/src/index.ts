@@ -1,4 +1,4 @@
-// The public API of @app/event-sourcing. Testing helpers live in @app/event-sourcing/testing.
+// The public API of nest-event-sourcing. Testing helpers live in nest-event-sourcing/testing.
 
 // module
 export { EventSourcingModule } from './event-sourcing.module';

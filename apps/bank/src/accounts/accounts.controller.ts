@@ -11,7 +11,7 @@ import {
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import { IfMatch, LocationHeader, VersionETagInterceptor } from '@app/event-sourcing';
+import { IfMatch, LocationHeader, VersionETagInterceptor } from 'nest-event-sourcing';
 import { CloseAccount } from './commands/close-account.command';
 import { DepositMoney } from './commands/deposit-money.command';
 import { OpenAccount } from './commands/open-account.command';

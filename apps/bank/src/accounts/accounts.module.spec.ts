@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { EventStore, EventSourcingModule } from '@app/event-sourcing';
-import { createEventSourcingTestingModule } from '@app/event-sourcing/testing';
+import { EventStore, EventSourcingModule } from 'nest-event-sourcing';
+import { createEventSourcingTestingModule } from 'nest-event-sourcing/testing';
 import { CommandBus, CqrsModule } from '@nestjs/cqrs';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';

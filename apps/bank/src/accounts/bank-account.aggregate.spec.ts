@@ -1,4 +1,4 @@
-import { aggregateFixture } from '@app/event-sourcing/testing';
+import { aggregateFixture } from 'nest-event-sourcing/testing';
 import { BankAccount } from './bank-account.aggregate';
 import { AccountAlreadyOpenedError } from './errors/account-already-opened.error';
 import { AccountClosedError } from './errors/account-closed.error';

@@ -1,4 +1,4 @@
-import { Aggregate, AggregateRoot, Apply } from '@app/event-sourcing';
+import { Aggregate, AggregateRoot, Apply } from 'nest-event-sourcing';
 import { AccountAlreadyOpenedError } from './errors/account-already-opened.error';
 import { AccountClosedError } from './errors/account-closed.error';
 import { AccountNotEmptyError } from './errors/account-not-empty.error';

@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { AdminOnly, EventStore, type EventEnvelope } from '@app/event-sourcing';
+import { AdminOnly, EventStore, type EventEnvelope } from 'nest-event-sourcing';
 import { EventsQueryDto } from './events-query.dto';
 
 /** An event as the operator API shows it: positions as strings, since JSON has no 64-bit integers. */

@@ -1,6 +1,6 @@
 import { Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { AdminOnly, Subscriptions, type ParkedEvent, type SubscriberStatus } from '@app/event-sourcing';
+import { AdminOnly, Subscriptions, type ParkedEvent, type SubscriberStatus } from 'nest-event-sourcing';
 
 /**
  * Operator routes over the durable subscribers (the accounts projection, the transfer

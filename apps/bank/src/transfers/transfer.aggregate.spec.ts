@@ -1,4 +1,4 @@
-import { aggregateFixture } from '@app/event-sourcing/testing';
+import { aggregateFixture } from 'nest-event-sourcing/testing';
 import { ApprovalExpiredError } from './errors/approval-expired.error';
 import { TransferNotAwaitingApprovalError } from './errors/transfer-not-awaiting-approval.error';
 import { TransferApprovalExpired } from './events/transfer-approval-expired.event';

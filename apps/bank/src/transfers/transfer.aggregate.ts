@@ -1,4 +1,4 @@
-import { Aggregate, AggregateRoot, Apply } from '@app/event-sourcing';
+import { Aggregate, AggregateRoot, Apply } from 'nest-event-sourcing';
 import { InvalidAmountError } from '../accounts/errors/invalid-amount.error';
 import { ApprovalExpiredError } from './errors/approval-expired.error';
 import { SameAccountTransferError } from './errors/same-account-transfer.error';

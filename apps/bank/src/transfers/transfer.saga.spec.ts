@@ -1,4 +1,4 @@
-import { commandFailed, sagaFixture } from '@app/event-sourcing/testing';
+import { commandFailed, sagaFixture } from 'nest-event-sourcing/testing';
 import {
   CreditForTransfer,
   DebitForTransfer,

@@ -7,7 +7,7 @@ import {
   type EventEnvelope,
   type SagaCommandFailure,
   type SagaContext,
-} from '@app/event-sourcing';
+} from 'nest-event-sourcing';
 import { Injectable } from '@nestjs/common';
 import {
   CreditForTransfer,

@@ -15,7 +15,7 @@ import {
   LocationHeader,
   Sagas,
   VersionETagInterceptor,
-} from '@app/event-sourcing';
+} from 'nest-event-sourcing';
 import { ApproveTransfer, RequestTransfer, type TransferCommandResult } from './commands/transfer-commands';
 import { RequestTransferDto } from './dto/request-transfer.dto';
 import { TransferAcceptedResponse, TransferResponse } from './dto/transfer-responses';

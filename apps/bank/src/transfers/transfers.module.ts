@@ -1,4 +1,4 @@
-import { EventSourcingModule } from '@app/event-sourcing';
+import { EventSourcingModule } from 'nest-event-sourcing';
 import { Module } from '@nestjs/common';
 import {
   ApproveTransferHandler,

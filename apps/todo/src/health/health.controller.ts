@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
-import { EventStoreHealthIndicator, SubscriptionsHealthIndicator } from '@app/event-sourcing';
+import { EventStoreHealthIndicator, SubscriptionsHealthIndicator } from 'nest-event-sourcing';
 
 /** The lists projection further behind than this many events makes the app unhealthy. */
 const MAX_PROJECTION_LAG = 10_000;

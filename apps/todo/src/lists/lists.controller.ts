@@ -21,7 +21,7 @@ import {
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import { IfMatch, LocationHeader, VersionETagInterceptor } from '@app/event-sourcing';
+import { IfMatch, LocationHeader, VersionETagInterceptor } from 'nest-event-sourcing';
 import { AddItem } from './commands/add-item.command';
 import { ArchiveList } from './commands/archive-list.command';
 import { ChangeItem, type ItemAction } from './commands/change-item.command';

@@ -1,4 +1,4 @@
-import { aggregateFixture } from '@app/event-sourcing/testing';
+import { aggregateFixture } from 'nest-event-sourcing/testing';
 import { InvalidTodoStateError } from './errors/invalid-todo-state.error';
 import { TodoItemNotFoundError } from './errors/todo-item-not-found.error';
 import { TodoListArchivedError } from './errors/todo-list-archived.error';

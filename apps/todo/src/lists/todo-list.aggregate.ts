@@ -1,4 +1,4 @@
-import { Aggregate, AggregateRoot, Apply } from '@app/event-sourcing';
+import { Aggregate, AggregateRoot, Apply } from 'nest-event-sourcing';
 import { InvalidTodoStateError } from './errors/invalid-todo-state.error';
 import { TodoItemNotFoundError } from './errors/todo-item-not-found.error';
 import { TodoListFullError } from './errors/todo-list-full.error';

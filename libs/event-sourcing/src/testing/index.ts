@@ -1,4 +1,4 @@
-// @app/event-sourcing/testing: helpers for tests, kept apart so production code never loads them.
+// nest-event-sourcing/testing: helpers for tests, kept apart so production code never loads them.
 export { describeEventStoreContract, type ContractSubject } from './event-store-contract';
 export { aggregateFixture, AggregateFixture, GivenStage, WhenStage } from './aggregate-fixture';
 export { createEventSourcingTestingModule, withInMemoryEventStore } from './event-sourcing-testing-module';

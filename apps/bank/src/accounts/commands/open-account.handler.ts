@@ -1,4 +1,4 @@
-import { AggregateRepository, InjectAggregateRepository } from '@app/event-sourcing';
+import { AggregateRepository, InjectAggregateRepository } from 'nest-event-sourcing';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { BankAccount } from '../bank-account.aggregate';
 import type { AccountCommandResult } from './account-command-result';

@@ -1,4 +1,4 @@
-import type { Saved } from '@app/event-sourcing';
+import type { Saved } from 'nest-event-sourcing';
 import type { BankAccount } from '../bank-account.aggregate';
 import type { AccountCommandResult } from './account-command-result';
 

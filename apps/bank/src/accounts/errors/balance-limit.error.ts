@@ -1,4 +1,4 @@
-import { DomainError } from '@app/event-sourcing';
+import { DomainError } from 'nest-event-sourcing';
 import { MAX_BALANCE } from '../money';
 
 /** A deposit or a transfer's credit would take the account past {@link MAX_BALANCE}. */

@@ -1,4 +1,4 @@
-import { DomainError } from '@app/event-sourcing';
+import { DomainError } from 'nest-event-sourcing';
 import { MAX_BALANCE } from '../money';
 
 export class InvalidAmountError extends DomainError {

@@ -1,4 +1,4 @@
-import { DomainEvent } from '@app/event-sourcing';
+import { DomainEvent } from 'nest-event-sourcing';
 
 /**
  * Revision 2 carries the balance after the deposit. Revision 1 (`{ accountId, cents }`)

@@ -1,4 +1,4 @@
-import { DomainEvent } from '@app/event-sourcing';
+import { DomainEvent } from 'nest-event-sourcing';
 
 /**
  * The transfer that debited the account reached its target: that debit can no longer

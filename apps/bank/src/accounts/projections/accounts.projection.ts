@@ -1,4 +1,4 @@
-import { On, Projection, type EventEnvelope, type ProjectionContext } from '@app/event-sourcing';
+import { On, Projection, type EventEnvelope, type ProjectionContext } from 'nest-event-sourcing';
 import type { EntityManager } from 'typeorm';
 import { AccountClosed } from '../events/account-closed.event';
 import { AccountOpened } from '../events/account-opened.event';

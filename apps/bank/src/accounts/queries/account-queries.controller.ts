@@ -1,4 +1,4 @@
-import { Subscriptions } from '@app/event-sourcing';
+import { Subscriptions } from 'nest-event-sourcing';
 import { Controller, Get, Header, NotFoundException, Param, Query, Res } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { LessThan, MoreThan, Repository } from 'typeorm';

@@ -1,4 +1,4 @@
-import { IntegerParam, PositionParam } from '@app/event-sourcing';
+import { IntegerParam, PositionParam } from 'nest-event-sourcing';
 import { IsOptional, IsString, Length } from 'class-validator';
 
 /** `?minPosition=`: read-your-writes, the `position` a command returned. */

@@ -1,4 +1,4 @@
-import { Upcaster, type EventUpcaster } from '@app/event-sourcing';
+import { Upcaster, type EventUpcaster } from 'nest-event-sourcing';
 
 /** Revision 1 as it was stored: the amount was called `cents` and no balance was kept. */
 interface MoneyDepositedV1 {

@@ -3,7 +3,7 @@ import {
   AggregateRepository,
   InjectAggregateRepository,
   type Saved,
-} from '@app/event-sourcing';
+} from 'nest-event-sourcing';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { BankAccount } from '../../accounts/bank-account.aggregate';
 import { Transfer } from '../transfer.aggregate';

@@ -1,4 +1,4 @@
-import { DomainError } from '@app/event-sourcing';
+import { DomainError } from 'nest-event-sourcing';
 
 /** An approval that came after the transfer's approval deadline had been decided. */
 export class ApprovalExpiredError extends DomainError {

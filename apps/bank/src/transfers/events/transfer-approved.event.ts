@@ -1,4 +1,4 @@
-import { DomainEvent } from '@app/event-sourcing';
+import { DomainEvent } from 'nest-event-sourcing';
 
 @DomainEvent('bank.transfer-approved')
 export class TransferApproved {

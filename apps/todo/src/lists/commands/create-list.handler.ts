@@ -1,4 +1,4 @@
-import { AggregateRepository, InjectAggregateRepository } from '@app/event-sourcing';
+import { AggregateRepository, InjectAggregateRepository } from 'nest-event-sourcing';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { TodoList } from '../todo-list.aggregate';
 import { CreateList } from './create-list.command';

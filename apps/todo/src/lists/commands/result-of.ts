@@ -1,4 +1,4 @@
-import type { Saved } from '@app/event-sourcing';
+import type { Saved } from 'nest-event-sourcing';
 import type { TodoList } from '../todo-list.aggregate';
 import type { ListCommandResult } from './list-command-result';
 

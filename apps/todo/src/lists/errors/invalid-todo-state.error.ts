@@ -1,4 +1,4 @@
-import { DomainError } from '@app/event-sourcing';
+import { DomainError } from 'nest-event-sourcing';
 
 /** A command that would change nothing or makes no sense in the list's state. */
 export class InvalidTodoStateError extends DomainError {

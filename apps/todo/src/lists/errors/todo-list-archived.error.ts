@@ -1,4 +1,4 @@
-import { DomainError } from '@app/event-sourcing';
+import { DomainError } from 'nest-event-sourcing';
 
 export class TodoListArchivedError extends DomainError {
   constructor(readonly listId: string) {

@@ -1,4 +1,4 @@
-import { DomainError } from '@app/event-sourcing';
+import { DomainError } from 'nest-event-sourcing';
 
 /** The list holds the most items a list may; remove one to add another. */
 export class TodoListFullError extends DomainError {

@@ -1,4 +1,4 @@
-import { DomainEvent } from '@app/event-sourcing';
+import { DomainEvent } from 'nest-event-sourcing';
 
 @DomainEvent('todo.item-reopened')
 export class TodoItemReopened {

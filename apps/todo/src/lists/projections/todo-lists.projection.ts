@@ -1,4 +1,4 @@
-import { On, Projection, type EventEnvelope, type ProjectionContext } from '@app/event-sourcing';
+import { On, Projection, type EventEnvelope, type ProjectionContext } from 'nest-event-sourcing';
 import type { EntityManager } from 'typeorm';
 import { TodoItemAdded } from '../events/todo-item-added.event';
 import { TodoItemCompleted } from '../events/todo-item-completed.event';

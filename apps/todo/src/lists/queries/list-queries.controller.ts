@@ -1,4 +1,4 @@
-import { Subscriptions, VersionETagInterceptor } from '@app/event-sourcing';
+import { Subscriptions, VersionETagInterceptor } from 'nest-event-sourcing';
 import { Controller, Get, Header, NotFoundException, Param, Query, UseInterceptors } from '@nestjs/common';
 import {
   ApiBadRequestResponse,

@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IntegerParam, PositionParam } from '@app/event-sourcing';
+import { IntegerParam, PositionParam } from 'nest-event-sourcing';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsOptional, IsString, Length } from 'class-validator';
 

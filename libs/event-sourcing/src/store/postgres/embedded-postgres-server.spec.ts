@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 // server runs in a child process, from the build (as test/support/global-setup.mjs does).
 const built = resolve(
   __dirname,
-  '../../../../../dist/libs/event-sourcing/src/store/postgres/embedded-postgres-server.js',
+  '../../../dist/store/postgres/embedded-postgres-server.js',
 );
 
 /** Runs `body` (an async function body with `EmbeddedPostgresServer`, `dataDir` and `report`) in a node process. */

@@ -1,0 +1,9 @@
+import { DomainEvent } from 'nest-event-sourcing';
+
+@DomainEvent('counter.incremented')
+export class CounterIncremented {
+  constructor(
+    readonly counterId: string,
+    readonly by: number,
+  ) {}
+}
