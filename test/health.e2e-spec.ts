@@ -5,6 +5,7 @@ import { setUpBankApp } from '../apps/bank/src/set-up-bank-app';
 import { setUpTodoApp } from '../apps/todo/src/set-up-todo-app';
 import { TodoModule } from '../apps/todo/src/todo.module';
 import { waitForCondition } from './support/app-process';
+import { captureLogs } from './support/captured-logs';
 import { startHttpApp, type AppSetUp } from './support/http-app';
 import { createTestDatabase, whileRefusingConnections, type TestDatabase } from './support/test-database';
 
@@ -40,13 +41,20 @@ describe.each<[string, Type, AppSetUp]>([
   });
 
   it('answers 503 while the database refuses connections, and 200 again within seconds of its return, without a restart', async () => {
-    await whileRefusingConnections(database, async () => {
-      const down = await request(app.getHttpServer()).get('/health').expect(503);
-      expect(down.body).toMatchObject({ status: 'error', error: { database: { status: 'down' } } });
-    });
-    // Back within seconds: the projections' runners retry with a backoff of at most 2 s.
-    const back = Date.now();
-    await waitForCondition(async () => (await request(app.getHttpServer()).get('/health')).status === 200, 10_000);
-    expect(Date.now() - back).toBeLessThan(10_000);
+    const logs = captureLogs();
+    try {
+      await whileRefusingConnections(database, async () => {
+        const down = await request(app.getHttpServer()).get('/health').expect(503);
+        expect(down.body).toMatchObject({ status: 'error', error: { database: { status: 'down' } } });
+      });
+      // Back within seconds: the projections' runners retry with a backoff of at most 2 s.
+      const back = Date.now();
+      await waitForCondition(async () => (await request(app.getHttpServer()).get('/health')).status === 200, 10_000);
+      expect(Date.now() - back).toBeLessThan(10_000);
+    } finally {
+      logs.restore();
+    }
+    // The outage was logged, as an operator would want it, and by SQLSTATE only.
+    expect(logs.at('error')).toContainEqual(expect.stringContaining('Health Check has failed!'));
   });
 });

@@ -5,6 +5,7 @@ import {
   whileRefusingConnections,
   type TestDatabase,
 } from '../../../../test/support/test-database';
+import { captureLogs } from '../../../../test/support/captured-logs';
 import { applyDeposit, bootLedger, ledgerControl } from '../../../../test/support/ledger-fixtures';
 import { CheckpointConflictError } from '../errors/checkpoint-conflict-error';
 import { UnknownSubscriberError } from '../errors/unknown-subscriber-error';
@@ -57,8 +58,15 @@ describe('Subscriptions on PostgreSQL', () => {
     });
   });
 
+  /** Run after the test's modules are closed (so what they log on the way out is still captured). */
+  const cleanups: (() => void)[] = [];
+  const afterThis = (cleanup: () => void): void => {
+    cleanups.push(cleanup);
+  };
+
   afterEach(async () => {
     for (const moduleRef of opened.splice(0).reverse()) await moduleRef.close();
+    for (const cleanup of cleanups.splice(0)) cleanup();
     await database.drop();
   });
 
@@ -227,6 +235,9 @@ describe('Subscriptions on PostgreSQL', () => {
 
   it('retries a failing projection event, parks it and stops there, then resumes when it is retried', async () => {
     const moduleRef = await boot();
+    // After the boot: compiling a testing module installs Nest's testing logger.
+    const logs = captureLogs();
+    afterThis(() => logs.restore());
     const store = moduleRef.get(EventStore);
     const subscriptions = moduleRef.get(Subscriptions);
     Object.assign(ledgerControl, { poisonAmount: 13, failing: true });
@@ -244,6 +255,9 @@ describe('Subscriptions on PostgreSQL', () => {
       position: poison.position,
     });
     expect(parked!.error).toContain('amount 13 is poison');
+    expect(logs.at('error')).toEqual([
+      expect.stringContaining(`${PROJECTION}: parked ledger.deposited ${parked!.eventId} (ledger-p@2) after 3 tries`),
+    ]);
     expect((await compare(moduleRef)).model).toEqual([{ account: 'p', balance: '1', deposits: 1 }]);
     const health = await moduleRef.get(SubscriptionsHealthIndicator).isHealthy();
     expect(health.subscriptions).toMatchObject({ status: 'down', problems: [`${PROJECTION} is parked`] });
@@ -261,6 +275,9 @@ describe('Subscriptions on PostgreSQL', () => {
 
   it('parks a failing side effect and skips it; retried later, it is handled once', async () => {
     const moduleRef = await boot();
+    // After the boot: compiling a testing module installs Nest's testing logger.
+    const logs = captureLogs();
+    afterThis(() => logs.restore());
     const store = moduleRef.get(EventStore);
     const subscriptions = moduleRef.get(Subscriptions);
     ledgerControl.failing = true;
@@ -269,6 +286,7 @@ describe('Subscriptions on PostgreSQL', () => {
     await subscriptions.waitUntilCaughtUp([RECORDER]);
     const [parked] = await subscriptions.parked(RECORDER);
     expect(parked).toMatchObject({ attempts: 2, error: 'boom on try 2', position: boom.position });
+    expect(logs.at('error')).toEqual([expect.stringContaining(`${RECORDER}: parked ledger.noted ${parked!.eventId}`)]);
     expect(ledgerControl.handled).toHaveLength(1);
 
     ledgerControl.failing = false;
