@@ -1,8 +1,10 @@
 import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
 import { CorrelationIdMiddleware, EventSourcingHttpModule, EventSourcingModule } from 'nest-event-sourcing';
 import { AccountsModule } from './accounts/accounts.module';
+import { bankEnvironment, type BankEnvironmentValues } from './bank-environment';
 import { TransfersModule } from './transfers/transfers.module';
 import { AccountReadModel1764300000000 } from './accounts/projections/account-read-model.migration';
 import { HealthController } from './health/health.controller';
@@ -10,15 +12,18 @@ import { OperatorModule } from './operator/operator.module';
 
 @Module({
   imports: [
+    // The environment, validated at boot before anything opens (see bank-environment.ts).
+    ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [bankEnvironment] }),
     CqrsModule.forRoot(),
     EventSourcingModule.forRootAsync({
+      inject: [bankEnvironment.KEY],
       // DATABASE_URL when set; otherwise an embedded PostgreSQL with its data in .data/bank.
-      useFactory: () => ({
-        database: process.env.DATABASE_URL,
-        embedded: { dataDir: process.env.EMBEDDED_PG_DIR ?? '.data/bank' },
-        applicationName: process.env.PG_APPLICATION_NAME ?? 'bank',
+      useFactory: (env: BankEnvironmentValues) => ({
+        database: env.DATABASE_URL,
+        embedded: { dataDir: env.EMBEDDED_PG_DIR ?? '.data/bank' },
+        applicationName: env.PG_APPLICATION_NAME ?? 'bank',
         // LOG_SQL=true logs every statement (SQL text only: parameters never reach a log).
-        logging: process.env.LOG_SQL === 'true' ? 'all' : undefined,
+        logging: env.LOG_SQL === 'true' ? 'all' : undefined,
         // The next command on an account skips reading its stream (README: Warm aggregates).
         warmAggregates: 10_000,
         // Operators look up a request's events by correlation id (GET /events?correlationId=).
@@ -28,7 +33,10 @@ import { OperatorModule } from './operator/operator.module';
       }),
     }),
     // Problem+json errors, Idempotency-Key, and the admin token of the operator routes.
-    EventSourcingHttpModule.forRootAsync({ useFactory: () => ({ adminToken: process.env.ADMIN_TOKEN }) }),
+    EventSourcingHttpModule.forRootAsync({
+      inject: [bankEnvironment.KEY],
+      useFactory: (env: BankEnvironmentValues) => ({ adminToken: env.ADMIN_TOKEN }),
+    }),
     TerminusModule,
     AccountsModule,
     TransfersModule,

@@ -1,20 +1,25 @@
 import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
 import { CorrelationIdMiddleware, EventSourcingHttpModule, EventSourcingModule } from 'nest-event-sourcing';
 import { HealthController } from './health/health.controller';
+import { todoEnvironment, type TodoEnvironmentValues } from './todo-environment';
 import { ListsModule } from './lists/lists.module';
 import { TodoReadModel1764400000000 } from './lists/projections/todo-read-model.migration';
 
 @Module({
   imports: [
+    // The environment, validated at boot before anything opens (see todo-environment.ts).
+    ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [todoEnvironment] }),
     CqrsModule.forRoot(),
     EventSourcingModule.forRootAsync({
+      inject: [todoEnvironment.KEY],
       // DATABASE_URL when set; otherwise an embedded PostgreSQL with its data in .data/todo.
-      useFactory: () => ({
-        database: process.env.DATABASE_URL,
-        embedded: { dataDir: process.env.EMBEDDED_PG_DIR ?? '.data/todo' },
-        applicationName: process.env.PG_APPLICATION_NAME ?? 'todo',
+      useFactory: (env: TodoEnvironmentValues) => ({
+        database: env.DATABASE_URL,
+        embedded: { dataDir: env.EMBEDDED_PG_DIR ?? '.data/todo' },
+        applicationName: env.PG_APPLICATION_NAME ?? 'todo',
         // The next command on a list skips reading its stream (README: Warm aggregates).
         warmAggregates: 10_000,
         // The read model's tables, created at startup with the store's own.

@@ -167,6 +167,10 @@ export { SagaContext, type SagaCommandFailure, type SagaDeadline, type SagaStatu
 export type { SagaInstance } from './sagas/saga-store';
 export { Sagas, type SagaInstanceDetails } from './sagas/sagas';
 
+// config
+export { validateEnvironment } from './config/validate-environment';
+export { AppEnvironment, IsDatabaseUrl } from './config/app-environment';
+
 // http
 export { CorrelationIdMiddleware, CORRELATION_ID_HEADER } from './http/correlation-id.middleware';
 export { CorrelationLogger } from './http/correlation-logger';

@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { bankEnvironment, type BankEnvironmentValues } from '../bank-environment';
 
 /**
  * How transfers behave, from the environment: transfers of at least
@@ -8,14 +9,11 @@ import { Injectable } from '@nestjs/common';
  */
 @Injectable()
 export class TransferSettings {
-  readonly approvalLimit = positive('TRANSFER_APPROVAL_LIMIT', 1_000_000);
-  readonly approvalTimeoutMs = positive('TRANSFER_APPROVAL_TIMEOUT_MS', 60_000);
-}
+  readonly approvalLimit: number;
+  readonly approvalTimeoutMs: number;
 
-function positive(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got "${raw}".`);
-  return value;
+  constructor(@Inject(bankEnvironment.KEY) env: BankEnvironmentValues) {
+    this.approvalLimit = env.TRANSFER_APPROVAL_LIMIT ?? 1_000_000;
+    this.approvalTimeoutMs = env.TRANSFER_APPROVAL_TIMEOUT_MS ?? 60_000;
+  }
 }

@@ -1,0 +1,14 @@
+import { registerAs, type ConfigType } from '@nestjs/config';
+import { AppEnvironment, validateEnvironment } from 'nest-event-sourcing';
+
+/** What the todo app reads from its environment; a bad value stops the start with one line. */
+export class TodoEnvironment extends AppEnvironment {}
+
+/**
+ * The todo app's environment, validated when the app starts, before the database is
+ * opened: inject it with `@Inject(todoEnvironment.KEY)`.
+ */
+export const todoEnvironment = registerAs('todo', () => validateEnvironment(TodoEnvironment)(process.env));
+
+/** The validated environment, as `todoEnvironment.KEY` injects it. */
+export type TodoEnvironmentValues = ConfigType<typeof todoEnvironment>;

@@ -1,0 +1,55 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { builtApp } from './support/app-process';
+
+// A bad environment stops an app before anything starts: one line on stderr naming the
+// variable and what it must be, exit code 1, no database opened, no port taken.
+describe.each(['bank', 'todo'] as const)('%s app: environment validated at boot', (app) => {
+  let folder: string;
+  beforeAll(() => {
+    folder = mkdtempSync(join(tmpdir(), `env-${app}-`));
+  });
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+  async function start(env: Record<string, string>): Promise<{ code: number | null; stderr: string; stdout: string }> {
+    const child = spawn(process.execPath, [builtApp(app)], {
+      env: { PATH: process.env.PATH, EMBEDDED_PG_DIR: join(folder, 'data'), ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((done) => child.once('exit', done));
+    return { code, stderr, stdout };
+  }
+
+  it.each([
+    [
+      'PORT=abc',
+      { PORT: 'abc' },
+      /^ES_CONFIGURATION: Invalid environment: PORT must be a whole number .* \(got "abc"\)/,
+    ],
+    ['PORT=70000', { PORT: '70000' }, /PORT must be a whole number in decimal digits from 0 to 65535/],
+    [
+      'a DATABASE_URL that is no URL',
+      { DATABASE_URL: 'localhost:5432/bank' },
+      /DATABASE_URL must be a PostgreSQL URL such as postgres:\/\/user:password@host:5432\/database \(got "localhost:5432\/bank"\)/,
+    ],
+    ['LOG_FORMAT=xml', { LOG_FORMAT: 'xml' }, /LOG_FORMAT must be json or text/],
+  ])('refuses %s with one line, before the database is opened', async (_title, env, message) => {
+    const { code, stderr, stdout } = await start(env);
+    expect(code).toBe(1);
+    expect(stderr.trim().split('\n')).toEqual([expect.stringMatching(message)]);
+    expect(stdout).toBe('');
+    expect(existsSync(join(folder, 'data'))).toBe(false);
+  });
+
+  it('hides the password of a DATABASE_URL it refuses', async () => {
+    const { stderr } = await start({ DATABASE_URL: 'mysql://admin:s3cret@db:3306/bank' });
+    expect(stderr).toContain('mysql://admin:***@db:3306/bank');
+    expect(stderr).not.toContain('s3cret');
+  });
+});
