@@ -114,6 +114,18 @@ describe('bank app: account commands over HTTP', () => {
       expect(await bank.countEvents()).toBe(before);
     });
 
+    it('names each refused field of a body in errors, with its JSON pointer', async () => {
+      const id = await bank.openAccount('Ada', 10);
+      const response = await bank.http().post(`/accounts/${id}/deposits`).send({ amount: -5, note: 'x' }).expect(400);
+      expect(response.body.errors).toHaveLength(2);
+      expect(response.body.errors).toEqual(
+        expect.arrayContaining([
+          { field: 'note', pointer: '#/note', detail: 'property note should not exist' },
+          { field: 'amount', pointer: '#/amount', detail: 'amount must be a positive number' },
+        ]),
+      );
+    });
+
     it('refuses to overdraw with 422 and the rule insufficient-funds, writing nothing', async () => {
       const id = await bank.openAccount('Ada', 100);
       const before = await bank.countEvents();
@@ -123,8 +135,36 @@ describe('bank app: account commands over HTTP', () => {
         rule: 'insufficient-funds',
         status: 422,
         detail: expect.stringContaining('less than the 101'),
+        // The error's own fields cross the CommandBus into the body.
+        accountId: id,
+        balance: 100,
+        amount: 101,
       });
       expect(await bank.countEvents()).toBe(before);
+    });
+
+    it('words a broken rule for Accept-Language: de, with the same rule and values', async () => {
+      const id = await bank.openAccount('Ada', 100);
+      const response = await bank
+        .http()
+        .post(`/accounts/${id}/withdrawals`)
+        .set('Accept-Language', 'de-CH, de;q=0.9, en;q=0.5')
+        .send({ amount: 101 })
+        .expect(422);
+      expect(response.headers['content-language']).toBe('de');
+      expect(response.body).toMatchObject({
+        rule: 'insufficient-funds',
+        detail: `Konto ${id} hat 100 Cent, weniger als die verlangten 101.`,
+        balance: 100,
+        amount: 101,
+      });
+      const english = await bank
+        .http()
+        .post(`/accounts/${id}/withdrawals`)
+        .set('Accept-Language', 'fr')
+        .send({ amount: 101 });
+      expect(english.headers['content-language']).toBeUndefined();
+      expect(english.body.detail).toContain('less than the 101');
     });
 
     it('closes only an empty account, and a closed one takes no more commands (422)', async () => {

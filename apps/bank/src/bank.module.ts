@@ -5,6 +5,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { CorrelationIdMiddleware, EventSourcingHttpModule, EventSourcingModule } from 'nest-event-sourcing';
 import { AccountsModule } from './accounts/accounts.module';
 import { bankEnvironment, type BankEnvironmentValues } from './bank-environment';
+import { describeBankError } from './domain-error-messages';
 import { TransfersModule } from './transfers/transfers.module';
 import { AccountReadModel1764300000000 } from './accounts/projections/account-read-model.migration';
 import { HealthController } from './health/health.controller';
@@ -35,7 +36,11 @@ import { OperatorModule } from './operator/operator.module';
     // Problem+json errors, Idempotency-Key, and the admin token of the operator routes.
     EventSourcingHttpModule.forRootAsync({
       inject: [bankEnvironment.KEY],
-      useFactory: (env: BankEnvironmentValues) => ({ adminToken: env.ADMIN_TOKEN }),
+      useFactory: (env: BankEnvironmentValues) => ({
+        adminToken: env.ADMIN_TOKEN,
+        // Broken rules in German for Accept-Language: de (the rule and its values stay as they are).
+        describeDomainError: describeBankError,
+      }),
     }),
     TerminusModule,
     AccountsModule,

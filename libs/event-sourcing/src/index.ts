@@ -26,7 +26,7 @@ export { AggregateNotFoundError } from './errors/aggregate-not-found-error';
 export { UnknownEventTypeError } from './errors/unknown-event-type-error';
 export { UpcastError } from './errors/upcast-error';
 export { MissingEventHandlerError } from './errors/missing-event-handler-error';
-export { DomainError } from './errors/domain-error';
+export { DomainError, type DomainErrorDetail, type DomainErrorOptions } from './errors/domain-error';
 export { CheckpointConflictError } from './errors/checkpoint-conflict-error';
 export { UnknownSubscriberError } from './errors/unknown-subscriber-error';
 export { UnsupportedOperationError } from './errors/unsupported-operation-error';
@@ -175,7 +175,11 @@ export { AppEnvironment, IsDatabaseUrl } from './config/app-environment';
 export { CorrelationIdMiddleware, CORRELATION_ID_HEADER } from './http/correlation-id.middleware';
 export { CorrelationLogger } from './http/correlation-logger';
 export { EventSourcingHttpModule } from './http/event-sourcing-http.module';
-export type { EventSourcingHttpOptions } from './http/event-sourcing-http-options';
+export type {
+  DomainErrorDescription,
+  EventSourcingHttpOptions,
+  ProblemReader,
+} from './http/event-sourcing-http-options';
 export { applyHttpConventions, type HttpConventionsOptions } from './http/apply-http-conventions';
 export { startHttpApp, type StartHttpAppOptions } from './http/start-http-app';
 export { PROBLEM_CONTENT_TYPE, type FieldProblem, type ProblemCode, type ProblemDetails } from './http/problem-details';

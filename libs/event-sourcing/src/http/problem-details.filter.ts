@@ -1,12 +1,18 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Catch, Inject, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import { DomainError } from '../errors/domain-error';
 import { MessageContext } from '../events/message-context';
 import { CORRELATION_ID_HEADER, correlationIdOf } from './correlation-id.middleware';
-import { resolveHttpOptions, type EventSourcingHttpOptions } from './event-sourcing-http-options';
+import {
+  resolveHttpOptions,
+  type EventSourcingHttpOptions,
+  type ResolvedHttpOptions,
+} from './event-sourcing-http-options';
 import { EVENT_SOURCING_HTTP_OPTIONS } from './event-sourcing-http.module-definition';
 import { PROBLEM_CONTENT_TYPE, type ProblemDetails } from './problem-details';
-import { problemForError } from './problem-for-error';
+import { acceptedLanguages } from './accepted-languages';
+import { problemForError, type ProblemDescription } from './problem-for-error';
 import { errorMessage, errorStack } from '../errors/error-message';
 
 const STANDARD_MEMBERS: ReadonlySet<string> = new Set([
@@ -26,7 +32,8 @@ const STANDARD_MEMBERS: ReadonlySet<string> = new Set([
  * - library errors by their code: bad input (`ES_INVALID_*`, `ES_EVENT_TOO_LARGE`,
  *   `ES_INVALID_QUERY`) 400, `ES_AGGREGATE_NOT_FOUND` 404, `ES_CONCURRENCY` 409 (or 412
  *   `PRECONDITION_FAILED` when the expected version came from If-Match), a
- *   `DomainError` 422 `ES_DOMAIN_RULE` with its `rule`;
+ *   `DomainError` 422 `ES_DOMAIN_RULE` with its `rule`, its `details` and its own
+ *   fields, worded for the reader by `describeDomainError` when the app gives it;
  * - Nest's `HttpException`s keep their status; body-parser errors become
  *   `MALFORMED_JSON` (400) and `PAYLOAD_TOO_LARGE` (413), `ValidationPipe` errors
  *   `VALIDATION_FAILED` with `errors`; one that carries a body of its own shape (not
@@ -42,13 +49,16 @@ const STANDARD_MEMBERS: ReadonlySet<string> = new Set([
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('ProblemDetails');
   private readonly typeBase: string;
+  private readonly describeDomainError: ResolvedHttpOptions['describeDomainError'];
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly context: MessageContext,
     @Inject(EVENT_SOURCING_HTTP_OPTIONS) options: EventSourcingHttpOptions,
   ) {
-    this.typeBase = resolveHttpOptions(options).problemTypeBase;
+    const resolved = resolveHttpOptions(options);
+    this.typeBase = resolved.problemTypeBase;
+    this.describeDomainError = resolved.describeDomainError;
   }
 
   catch(exception: unknown, host: ArgumentsHost): void {
@@ -58,7 +68,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const request = http.getRequest<IncomingMessage>();
     const response = http.getResponse<ServerResponse>();
     const adapter = this.adapterHost.httpAdapter;
-    const problem = problemForError(exception);
+    const problem = this.worded(problemForError(exception), exception, request);
     const correlationId = this.correlationId(request, response);
     const path = String(adapter.getRequestUrl(request) ?? request.url ?? '/').split('?')[0] ?? '/';
     const where = `${request.method ?? ''} ${path} [${correlationId}]`;
@@ -90,6 +100,20 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     for (const [name, value] of Object.entries(problem.headers)) adapter.setHeader(response, name, value);
     adapter.setHeader(response, 'Content-Type', PROBLEM_CONTENT_TYPE);
     adapter.reply(response, body, problem.status);
+  }
+
+  /** A broken rule in the reader's words, when the app gives them (`describeDomainError`). */
+  private worded(problem: ProblemDescription, exception: unknown, request: IncomingMessage): ProblemDescription {
+    if (!this.describeDomainError || !(exception instanceof DomainError)) return problem;
+    const languages = acceptedLanguages(request.headers['accept-language']);
+    const described = this.describeDomainError(exception, { languages });
+    if (!described) return problem;
+    return {
+      ...problem,
+      detail: described.detail ?? problem.detail,
+      extensions: described.details ? { ...problem.extensions, details: described.details } : problem.extensions,
+      headers: described.language ? { ...problem.headers, 'Content-Language': described.language } : problem.headers,
+    };
   }
 
   // Errors before the correlation middleware ran (a malformed body) still get an id.

@@ -4,6 +4,7 @@ import { ConcurrencyError } from '../errors/concurrency-error';
 import { DomainError } from '../errors/domain-error';
 import { EventSourcingError, type EventSourcingErrorCode } from '../errors/event-sourcing-error';
 import { isDatabaseUnavailable } from './database-unavailable';
+import { domainErrorValues } from './domain-error-values';
 import type { FieldProblem, ProblemCode } from './problem-details';
 import { fieldProblem } from './validation-problem';
 import { ProblemException } from './problem.exception';
@@ -106,8 +107,12 @@ function problemForLibraryError(error: EventSourcingError): ProblemDescription {
           { extensions, headers: { ETag: `"${error.actual}"` } },
         );
   }
-  if (error instanceof DomainError)
-    return describe(422, error.code, error.message, { extensions: { rule: error.rule } });
+  if (error instanceof DomainError) {
+    const details = error.details.length ? { details: error.details.map((detail) => ({ ...detail })) } : {};
+    return describe(422, error.code, error.message, {
+      extensions: { ...domainErrorValues(error), rule: error.rule, ...details },
+    });
+  }
   if (error.code === 'ES_AGGREGATE_NOT_FOUND') return describe(404, error.code, error.message);
   if (BAD_INPUT.has(error.code)) return describe(400, error.code, error.message);
   if (error.code === 'ES_DUPLICATE_EVENT_ID') return describe(409, error.code, error.message);
