@@ -1,20 +1,17 @@
 import { EventStore } from 'nest-event-sourcing';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import request from 'supertest';
+import type { HttpFixture } from 'nest-event-sourcing/testing';
 import { BankModule } from '../../apps/bank/src/bank.module';
 import { setUpBankApp } from '../../apps/bank/src/set-up-bank-app';
 import { waitForCondition } from './app-process';
-import { startHttpApp } from './http-app';
+import { startHttpFixture } from './http-app';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
 /** The admin token the bank test apps start with. */
 export const ADMIN_TOKEN = 'e2e-admin-token';
 
 /** A bank app over HTTP on a database of its own, with helpers for its tests. */
-export interface BankTestApp {
-  app: NestExpressApplication;
+export interface BankTestApp extends HttpFixture {
   database: TestDatabase;
-  http(): ReturnType<typeof request>;
   /** Opens an account and answers its id. */
   openAccount(owner?: string, initialDeposit?: number): Promise<string>;
   /** How many events the store holds, all streams together. */
@@ -47,15 +44,14 @@ export async function startBankApp(
   options: BankAppOptions = {},
 ): Promise<BankTestApp> {
   const database = options.database ?? (await createTestDatabase('postgres', label));
-  const app = await startHttpApp(BankModule, setUpBankApp, database.url, {
+  const fixture = await startHttpFixture(BankModule, setUpBankApp, database.url, {
     ADMIN_TOKEN: adminToken ?? undefined,
     ...options.env,
   });
-  const http = () => request(app.getHttpServer());
+  const { app, http } = fixture;
   return {
-    app,
+    ...fixture,
     database,
-    http,
     openAccount: async (owner = 'Ada', initialDeposit) => {
       const response = await http().post('/accounts').send({ owner, initialDeposit }).expect(201);
       return (response.body as { id: string }).id;
@@ -79,7 +75,7 @@ export async function startBankApp(
       );
     },
     close: async () => {
-      await app.close();
+      await fixture.close();
       if (!options.database) await database.drop();
     },
   };

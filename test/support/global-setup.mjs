@@ -24,9 +24,13 @@ export default async function globalSetup() {
 
   // The embedded server is started by the library's own launcher, from the build.
   if (!existsSync(launcher)) {
-    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(root, 'libs/event-sourcing/tsconfig.build.json')], {
-      stdio: 'inherit',
-    });
+    execFileSync(
+      process.execPath,
+      [require.resolve('typescript/bin/tsc'), '-p', join(root, 'libs/event-sourcing/tsconfig.build.json')],
+      {
+        stdio: 'inherit',
+      },
+    );
   }
   const { EmbeddedPostgresServer } = require(launcher);
   // ES_TEST_EMBEDDED_DIR gives a second jest run on this checkout a server of its own.

@@ -1,9 +1,8 @@
 import { EventStore } from 'nest-event-sourcing';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import request from 'supertest';
+import type { HttpFixture } from 'nest-event-sourcing/testing';
 import { setUpTodoApp } from '../../apps/todo/src/set-up-todo-app';
 import { TodoModule } from '../../apps/todo/src/todo.module';
-import { startHttpApp } from './http-app';
+import { startHttpFixture } from './http-app';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
 /** What a todo command answers: where the list stands after it. */
@@ -15,9 +14,7 @@ export interface ListWritten {
 }
 
 /** A todo app over HTTP on a database of its own, with helpers for its tests. */
-export interface TodoTestApp {
-  app: NestExpressApplication;
-  http(): ReturnType<typeof request>;
+export interface TodoTestApp extends HttpFixture {
   /** Creates a list (201 expected) and answers the command's result. */
   createList(title?: string): Promise<ListWritten & { position: string }>;
   /** Adds an item (201 expected) and answers the command's result with the item's id. */
@@ -30,14 +27,13 @@ export interface TodoTestApp {
 /** Starts the todo app as main.ts does, on a new database named after `label`. */
 export async function startTodoApp(label: string): Promise<TodoTestApp> {
   const database: TestDatabase = await createTestDatabase('postgres', label);
-  const app = await startHttpApp(TodoModule, setUpTodoApp, database.url).catch(async (error: unknown) => {
+  const fixture = await startHttpFixture(TodoModule, setUpTodoApp, database.url).catch(async (error: unknown) => {
     await database.drop();
     throw error;
   });
-  const http = () => request(app.getHttpServer());
+  const { app, http } = fixture;
   return {
-    app,
-    http,
+    ...fixture,
     createList: async (title = 'Groceries') =>
       (await http().post('/lists').send({ title }).expect(201)).body as ListWritten & { position: string },
     addItem: async (listId, text = 'Milk') =>
@@ -47,7 +43,7 @@ export async function startTodoApp(label: string): Promise<TodoTestApp> {
       },
     countEvents: async () => (await app.get(EventStore).queryEvents({ limit: null })).length,
     close: async () => {
-      await app.close();
+      await fixture.close();
       await database.drop();
     },
   };

@@ -4,3 +4,4 @@ export { aggregateFixture, AggregateFixture, GivenStage, WhenStage } from './agg
 export { createEventSourcingTestingModule, withInMemoryEventStore } from './event-sourcing-testing-module';
 export { sagaFixture, commandFailed, CommandFailed, SagaFixture, SagaResult } from './saga-fixture';
 export { expectEventSchemasRecorded } from './expect-event-schemas-recorded';
+export { createHttpFixture, type HttpFixture, type HttpFixtureOptions } from './http-fixture';
