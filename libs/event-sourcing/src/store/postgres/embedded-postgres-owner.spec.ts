@@ -6,10 +6,7 @@ import { EmbeddedDatabaseInUseError } from '../../errors/embedded-database-in-us
 import { EmbeddedPostgresOwnership, ownerFile, type EmbeddedPostgresOwnerRecord } from './embedded-postgres-owner';
 
 const urlOf = (port: number): string => `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
-const built = resolve(
-  __dirname,
-  '../../../dist/store/postgres/embedded-postgres-owner.js',
-);
+const built = resolve(__dirname, '../../../dist/store/postgres/embedded-postgres-owner.js');
 
 /** Start time of a process from /proc (this suite runs on Linux, like the embedded binaries). */
 function startTimeOf(pid: number): string {
