@@ -6,10 +6,17 @@ import type { AppendCall, StoreModel } from './store-model';
 /** Turns specs into appends for one run: its prefix, its own UUIDs for the slots, and the calls made so far. */
 export class CallMaker {
   private readonly slots = new Map<number, string>();
+  /** The ids of the race being played, new in each. */
+  private readonly shared = new Map<number, string>();
   /** Every call made in the run, in the order made. */
   readonly made: AppendCall[] = [];
 
   constructor(readonly prefix: string) {}
+
+  /** Starts a race: its `shared` id picks get ids no earlier call used. */
+  startRace(): void {
+    this.shared.clear();
+  }
 
   /** The run's stream ids (the valid ones), in the order of {@link STREAM_NAMES}. */
   streamIds(): string[] {
@@ -63,8 +70,9 @@ export class CallMaker {
       case 'first':
         return pick.upper ? first?.toUpperCase() : first;
     }
-    let id = this.slots.get(pick.slot);
-    if (!id) this.slots.set(pick.slot, (id = randomUUID()));
+    const slots = pick.kind === 'shared' ? this.shared : this.slots;
+    let id = slots.get(pick.slot);
+    if (!id) slots.set(pick.slot, (id = randomUUID()));
     return pick.upper ? id.toUpperCase() : id;
   }
 }

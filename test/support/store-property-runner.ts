@@ -1,17 +1,10 @@
-import { inspect } from 'node:util';
-import {
-  ConcurrencyError,
-  DuplicateEventIdError,
-  EventSourcingError,
-  START_OF_STORE,
-  type AppendResult,
-  type EventStore,
-  type GlobalCursor,
-} from 'nest-event-sourcing';
+import { START_OF_STORE, type AppendResult, type EventStore, type GlobalCursor } from 'nest-event-sourcing';
+import { agrees, describeCalls, observe, RollBack, type Observed, type Played } from './store-answers';
 import { CallMaker } from './store-call-maker';
 import type { StepSpec } from './store-commands';
 import { verifyLog, type Appended } from './store-log-check';
-import { StoreModel, type AppendCall, type BadInputCode, type Outcome } from './store-model';
+import { StoreModel, type AppendCall, type Outcome } from './store-model';
+import { playTransactionRace } from './store-transaction-race';
 
 /** A store the properties run against. */
 export interface PropertySubject {
@@ -22,30 +15,11 @@ export interface PropertySubject {
   close?: () => Promise<void>;
 }
 
-/** What a store answered, in the model's terms; `unexpected` for anything but a coded library error. */
-type Observed = Outcome | { kind: 'unexpected'; error: string };
-
-const BAD_INPUT_CODES: readonly string[] = [
-  'ES_INVALID_STREAM_ID',
-  'ES_INVALID_EXPECTED_VERSION',
-  'ES_INVALID_EVENT',
-  'ES_EVENT_TOO_LARGE',
-] satisfies BadInputCode[];
-
-/** Thrown by a transaction's work to roll it back. */
-class RollBack extends Error {}
-
-/** One step played: the calls made, what the store answered, and the model after it. */
-interface Played {
-  calls: AppendCall[];
-  settled: PromiseSettledResult<AppendResult>[];
-  model: StoreModel;
-}
-
 /**
  * Plays generated steps against a store and holds it to {@link StoreModel}: every answer
- * is the model's (for concurrent calls, the model's in some order of them), and at the
- * end the stored log is the model's log (see `verifyLog`).
+ * is the model's (for concurrent calls, the model's in some order of them; for racing
+ * transactions, in some interleaving of their appends, see `playTransactionRace`), and at
+ * the end the stored log is the model's log (see `verifyLog`).
  */
 export class StorePropertyRunner {
   private runs = 0;
@@ -61,19 +35,23 @@ export class StorePropertyRunner {
     const maker = new CallMaker(`p${run}~`);
     let model = StoreModel.empty(this.subject.maxEventSize);
     const appended: Appended[] = [];
-    const transactions = new Set<number>();
+    const transactionOf = new Map<number, string>();
+    const raced = new Set<number>();
     for (const [step, spec] of steps.entries()) {
       const played =
         spec.kind === 'calls'
           ? await playCalls(store, spec, maker, model, step)
-          : await playTransaction(store, spec, maker, model, step);
-      if (spec.kind === 'transaction') transactions.add(step);
+          : spec.kind === 'transaction'
+            ? await playTransaction(store, spec, maker, model, step)
+            : await playTransactionRace(store, spec, maker, model, step);
+      if (spec.kind === 'race') raced.add(step);
+      for (const [call, transaction] of played.transactionOf ?? []) transactionOf.set(call, transaction);
       model = played.model;
       for (const [i, settled] of played.settled.entries()) {
         if (settled.status === 'fulfilled') appended.push({ call: played.calls[i]!, result: settled.value });
       }
     }
-    const cursor = await verifyLog(store, model, maker, { appended, start, run, transactions });
+    const cursor = await verifyLog(store, model, maker, { appended, start, run, transactionOf, raced });
     this.last = { store, cursor };
   }
 }
@@ -138,11 +116,13 @@ async function playTransaction(
     );
   const observed = settled.map(observe);
   if (!predicted.every((p, i) => agrees(p, observed[i]!))) {
-    throw new Error(`Step ${step}, a transaction:\n${describe(model, calls, observed, predicted, first)}`);
+    const described = describeCalls(model, calls, observed, predicted, numbers(first, calls));
+    throw new Error(`Step ${step}, a transaction:\n${described}`);
   }
   const commits = !spec.abort && (spec.onError === 'continue' || predicted.every((p) => p.kind === 'appended'));
   expect({ step, committed }).toEqual({ step, committed: commits });
-  return { calls, settled: committed ? settled : [], model: committed ? next : model };
+  const transactionOf = new Map(calls.map((_, i) => [first + i, `step ${step}`]));
+  return { calls, settled: committed ? settled : [], model: committed ? next : model, transactionOf };
 }
 
 /**
@@ -185,49 +165,13 @@ function explain(
   const predicted = calls.map((call, i) => serial.apply(call, first + i, step));
   throw new Error(
     `Step ${step}: no order of its ${calls.length} call(s) gives the store's answers.\n` +
-      describe(model, calls, observed, predicted, first),
+      describeCalls(model, calls, observed, predicted, numbers(first, calls)),
   );
 }
 
-function describe(
-  model: StoreModel,
-  calls: AppendCall[],
-  observed: Observed[],
-  predicted: Outcome[],
-  first: number,
-): string {
-  const show = (value: unknown): string => inspect(value, { depth: 6, maxStringLength: 80, breakLength: 120 });
-  const lines = calls.map(
-    (call, i) =>
-      `  call ${first + i}: ${show(call)}\n    store: ${show(observed[i])}\n    model, in issue order: ${show(predicted[i])}`,
-  );
-  const versions = new Map(calls.map((c) => [c.streamId, model.version(c.streamId)]));
-  return `${lines.join('\n')}\n  stream versions before the step: ${show(versions)}`;
-}
-
-function agrees(predicted: Outcome, observed: Observed): boolean {
-  if (predicted.kind === 'bad-input')
-    return observed.kind === 'bad-input' && predicted.codes.includes(observed.codes[0]!);
-  return JSON.stringify(predicted) === JSON.stringify(observed);
-}
-
-function observe(settled: PromiseSettledResult<AppendResult>): Observed {
-  if (settled.status === 'fulfilled') {
-    const { streamVersion, written } = settled.value;
-    return { kind: 'appended', streamVersion, written };
-  }
-  const error: unknown = settled.reason;
-  // Field by field, in the model's key order, so that answers compare as JSON.
-  if (error instanceof ConcurrencyError && error.code === 'ES_CONCURRENCY') {
-    return { kind: 'concurrency', streamId: error.streamId, expected: error.expected, actual: error.actual };
-  }
-  if (error instanceof DuplicateEventIdError && error.code === 'ES_DUPLICATE_EVENT_ID') {
-    return { kind: 'duplicate', streamId: error.streamId, eventId: error.eventId };
-  }
-  if (error instanceof EventSourcingError && BAD_INPUT_CODES.includes(error.code) && error.message.length > 20) {
-    return { kind: 'bad-input', codes: [error.code as BadInputCode] };
-  }
-  return { kind: 'unexpected', error: inspect(error) };
+/** The numbers in the run of calls made one after the other from `first`. */
+function numbers(first: number, calls: readonly unknown[]): number[] {
+  return calls.map((_, i) => first + i);
 }
 
 /** The cursor after the last event the store shows now, reading on from `cursor`. */

@@ -14,6 +14,7 @@ export type {
 export { EventSourcingError, type EventSourcingErrorCode } from './errors/event-sourcing-error';
 export { ConcurrencyError } from './errors/concurrency-error';
 export { DuplicateEventIdError } from './errors/duplicate-event-id-error';
+export { TransactionConflictError } from './errors/transaction-conflict-error';
 export { InvalidStreamIdError } from './errors/invalid-stream-id-error';
 export { InvalidEventError } from './errors/invalid-event-error';
 export { EventTooLargeError } from './errors/event-too-large-error';

@@ -5,6 +5,7 @@
 export type EventSourcingErrorCode =
   | 'ES_CONCURRENCY'
   | 'ES_DUPLICATE_EVENT_ID'
+  | 'ES_TRANSACTION_CONFLICT'
   | 'ES_INVALID_STREAM_ID'
   | 'ES_INVALID_EVENT'
   | 'ES_EVENT_TOO_LARGE'

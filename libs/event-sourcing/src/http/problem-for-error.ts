@@ -56,6 +56,7 @@ const TITLES: Partial<Readonly<Record<ProblemCode, string>>> = {
   ES_DOMAIN_RULE: 'Business rule violated',
   ES_AGGREGATE_NOT_FOUND: 'Not found',
   ES_DUPLICATE_EVENT_ID: 'Duplicate event id',
+  ES_TRANSACTION_CONFLICT: 'Transaction conflict',
   ES_INVALID_STREAM_ID: 'Invalid id',
   ES_INVALID_EVENT: 'Invalid event',
   ES_EVENT_TOO_LARGE: 'Event too large',
@@ -116,6 +117,8 @@ function problemForLibraryError(error: EventSourcingError): ProblemDescription {
   if (error.code === 'ES_AGGREGATE_NOT_FOUND') return describe(404, error.code, error.message);
   if (BAD_INPUT.has(error.code)) return describe(400, error.code, error.message);
   if (error.code === 'ES_DUPLICATE_EVENT_ID') return describe(409, error.code, error.message);
+  // A deadlock victim, rolled back whole: running the request again is safe.
+  if (error.code === 'ES_TRANSACTION_CONFLICT') return describe(409, error.code, error.message);
   // A read model that has not caught up with the caller's position in time (read-your-writes).
   if (error.code === 'ES_WAIT_TIMEOUT') {
     return describe(503, error.code, error.message, { headers: { 'Retry-After': '1' }, log: 'warn' });

@@ -93,6 +93,9 @@ export abstract class EventStore {
    * Appends events to a stream, atomically.
    * @throws ConcurrencyError when `expectedVersion` does not match; nothing is written.
    * @throws DuplicateEventIdError when an event id is stored already, other than as an exact retry.
+   *   An id that an open transaction holds is decided when that transaction ends.
+   * @throws TransactionConflictError when it lost a deadlock with transactions on every
+   *   try (they are retried a few times); nothing was written.
    * @throws InvalidStreamIdError, InvalidEventError, EventTooLargeError, InvalidExpectedVersionError
    *   for bad input; nothing is written.
    * @example
@@ -139,6 +142,20 @@ export abstract class EventStore {
   /**
    * Runs `work` in one transaction: its appends commit together when it resolves and
    * roll back when it throws. Not retried by the store.
+   *
+   * An append waits for the open transactions it conflicts with: one that appended to the
+   * same stream, or holds one of its event ids (written when that one rolls back, a
+   * duplicate or an exact retry when it commits). Two transactions that wait for each
+   * other (appends to two streams in opposite orders, say) are a deadlock: one of them is
+   * rolled back, and the other goes on.
+   * @throws TransactionConflictError when this transaction was the one rolled back, for a
+   *   deadlock or a serialization failure, even if `work` caught the error: nothing of it
+   *   was written, and every later call through `tx` fails too. Run it again.
+   * @example
+   * await store.transaction(async (tx) => {
+   *   await tx.append('account-1', [withdrawn], { expectedVersion: 3 });
+   *   await tx.append('account-2', [deposited], { expectedVersion: 7 });
+   * });
    */
   abstract transaction<T>(work: (tx: EventStoreTransaction) => Promise<T>): Promise<T>;
 }

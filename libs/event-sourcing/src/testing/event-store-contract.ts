@@ -1,5 +1,6 @@
 import { describeAppendContract } from './contract/append.contract';
 import { describeBadInputContract } from './contract/bad-input.contract';
+import { describeConcurrentTransactionsContract } from './contract/concurrent-transactions.contract';
 import { createContractContext, type ContractSubject } from './contract/contract-context';
 import { describeExpectedVersionContract } from './contract/expected-version.contract';
 import { describeIdempotencyContract } from './contract/idempotency.contract';
@@ -12,7 +13,8 @@ export type { ContractSubject } from './contract/contract-context';
 /**
  * The behaviour every `EventStore` must have, as a jest suite: atomic batches, every
  * expected-version mode, concurrent appenders, idempotent event ids, gap-safe global
- * reads, query filters and bad input. Run it against your own store to check it.
+ * reads, query filters, bad input, and concurrent transactions (deadlocks, event ids
+ * pending in an open transaction). Run it against your own store to check it.
  * @example
  * describeEventStoreContract('my store', async () => ({ store: new MyStore(), maxEventSize: 1024 * 1024 }));
  */
@@ -39,5 +41,6 @@ export function describeEventStoreContract(name: string, createSubject: () => Pr
     describeReadAllContract(ctx);
     describeQueryContract(ctx);
     describeBadInputContract(ctx);
+    describeConcurrentTransactionsContract(ctx);
   });
 }

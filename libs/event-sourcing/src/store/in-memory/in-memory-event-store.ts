@@ -1,5 +1,6 @@
 import { ConcurrencyError } from '../../errors/concurrency-error';
 import { DuplicateEventIdError } from '../../errors/duplicate-event-id-error';
+import { TransactionConflictError } from '../../errors/transaction-conflict-error';
 import type { EventEnvelope, EventMetadata, NewEvent } from '../../events/event-envelope';
 import { normalizeQuery, type EventQuery } from '../event-query';
 import {
@@ -16,8 +17,8 @@ import {
 import { expectedVersionMatches, replayBaseMatches } from '../expected-version';
 import { assertStreamId, prepareAppend, type PreparedAppend } from '../prepared-append';
 import { readStreamRange, resolvePageSize } from '../read-options';
-import { matchesFilter, orderForQuery } from './in-memory-query';
-import { KeyedMutex } from './keyed-mutex';
+import { compareGlobal, copy, isAfter, matchesFilter, orderForQuery } from './in-memory-query';
+import { lockOwner, TransactionLocks, type LockOwner } from './transaction-locks';
 
 /** Options of {@link InMemoryEventStore}. */
 export interface InMemoryEventStoreOptions {
@@ -36,10 +37,17 @@ interface StreamState {
 interface Transaction {
   id: bigint;
   pending: EventEnvelope[];
+  /** The streams it wrote, as they will be when it commits. */
   streams: Map<string, StreamState>;
-  locked: Set<string>;
-  releases: (() => void)[];
+  locks: LockOwner;
+  /** Appends of it in flight, by stream: a stream's lock is kept while one runs. */
+  appending: Map<string, number>;
+  /** Set when it lost a deadlock: it is rolled back, and every later call fails. */
+  conflict?: TransactionConflictError;
 }
+
+/** Tries of a single append that lost a deadlock, as the PostgreSQL store's default `writeAttempts`. */
+const WRITE_ATTEMPTS = 5;
 
 /**
  * An event store in process memory with the same contract as the PostgreSQL one,
@@ -52,8 +60,9 @@ export class InMemoryEventStore extends EventStore {
   /** Committed events in global position order. */
   private readonly log: EventEnvelope[] = [];
   private readonly open = new Set<bigint>();
-  private readonly pendingIds = new Set<string>();
-  private readonly locks = new KeyedMutex();
+  /** Event ids written by open transactions, with the transaction. */
+  private readonly pendingIds = new Map<string, Transaction>();
+  private readonly locks = new TransactionLocks();
   private nextPosition = 1n;
   private nextTransactionId = 1n;
   private readonly maxEventSize: number;
@@ -66,29 +75,43 @@ export class InMemoryEventStore extends EventStore {
   }
 
   override async append(streamId: string, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult> {
-    return this.transaction((tx) => tx.append(streamId, events, options));
+    // Like the PostgreSQL store's appends outside a transaction: a lost deadlock wrote nothing, so try again.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.transaction((tx) => tx.append(streamId, events, options));
+      } catch (error) {
+        if (!(error instanceof TransactionConflictError) || attempt >= WRITE_ATTEMPTS) throw error;
+      }
+    }
   }
 
+  /**
+   * @throws TransactionConflictError when the transaction was the victim of a deadlock
+   *   (with another transaction, over streams and pending event ids), even if its work
+   *   caught the error; nothing of it is committed.
+   */
   override async transaction<T>(work: (tx: EventStoreTransaction) => Promise<T>): Promise<T> {
     const tx: Transaction = {
       id: this.nextTransactionId++,
       pending: [],
       streams: new Map(),
-      locked: new Set(),
-      releases: [],
+      locks: lockOwner(),
+      appending: new Map(),
     };
     this.open.add(tx.id);
     try {
       const result = await work({
         append: (streamId, events, options) => this.appendIn(tx, streamId, events, options),
-        readStream: async (streamId, options) => readStreamRange(this.currentEvents(tx, streamId), options).map(copy),
+        readStream: async (streamId, options) => {
+          usable(tx);
+          return readStreamRange(this.currentEvents(tx, streamId), options).map(copy);
+        },
       });
+      usable(tx);
       this.commit(tx);
       return result;
     } finally {
-      this.open.delete(tx.id);
-      for (const event of tx.pending) this.pendingIds.delete(event.eventId);
-      for (const release of tx.releases) release();
+      this.end(tx);
     }
   }
 
@@ -140,11 +163,24 @@ export class InMemoryEventStore extends EventStore {
     events: readonly NewEvent[],
     options?: AppendOptions,
   ): Promise<AppendResult> {
+    usable(tx);
     const prepared = prepareAppend(streamId, events, options, this.maxEventSize);
-    if (!tx.locked.has(streamId)) {
-      tx.locked.add(streamId);
-      tx.releases.push(await this.locks.acquire(streamId));
+    tx.appending.set(streamId, (tx.appending.get(streamId) ?? 0) + 1);
+    try {
+      await this.waitFor(tx, () => this.locks.acquire(tx.locks, streamId));
+      return await this.appendLocked(tx, prepared);
+    } finally {
+      const left = tx.appending.get(streamId)! - 1;
+      if (left > 0) tx.appending.set(streamId, left);
+      else tx.appending.delete(streamId);
+      // As in PostgreSQL, where only written rows hold others back: an append that wrote nothing keeps no lock.
+      if (left === 0 && !tx.streams.has(streamId)) this.locks.release(tx.locks, streamId);
     }
+  }
+
+  /** The append, with the stream's lock held. */
+  private async appendLocked(tx: Transaction, prepared: PreparedAppend): Promise<AppendResult> {
+    const { streamId } = prepared;
     const current = tx.streams.get(streamId) ?? this.streams.get(streamId);
     const version = current?.version ?? 0;
     if (!expectedVersionMatches(prepared.expectedVersion, version, current !== undefined)) {
@@ -152,8 +188,13 @@ export class InMemoryEventStore extends EventStore {
       if (replay) return replay;
       throw new ConcurrencyError(streamId, prepared.expectedVersion, version);
     }
-    // Ids pending in any open transaction count: PostgreSQL's unique index sees them too.
-    const stored = prepared.events.filter((e) => this.byId.has(e.eventId) || this.pendingIds.has(e.eventId));
+    // An id pending in another open transaction is decided when that one ends, as
+    // PostgreSQL's unique index makes the second writer wait: written if it rolled back.
+    for (let holder = this.holderOf(prepared, tx); holder; holder = this.holderOf(prepared, tx)) {
+      const { locks } = holder;
+      await this.waitFor(tx, () => this.locks.awaitEnd(tx.locks, locks));
+    }
+    const stored = prepared.events.filter((e) => this.byId.has(e.eventId) || this.pendingIds.get(e.eventId) === tx);
     if (stored.length > 0) {
       const replay = stored.length === prepared.events.length ? this.replayOf(prepared, tx) : undefined;
       if (replay) return replay;
@@ -173,7 +214,7 @@ export class InMemoryEventStore extends EventStore {
       createdAt,
     }));
     tx.pending.push(...envelopes);
-    for (const envelope of envelopes) this.pendingIds.add(envelope.eventId);
+    for (const envelope of envelopes) this.pendingIds.set(envelope.eventId, tx);
     tx.streams.set(streamId, {
       version: version + envelopes.length,
       type: current?.type ?? prepared.streamType,
@@ -197,6 +238,41 @@ export class InMemoryEventStore extends EventStore {
     return { streamVersion: last.version, position: last.position, written: false };
   }
 
+  /** Another open transaction holding one of the append's event ids pending. */
+  private holderOf(prepared: PreparedAppend, tx: Transaction): Transaction | undefined {
+    for (const e of prepared.events) {
+      const holder = this.pendingIds.get(e.eventId);
+      if (holder && holder !== tx) return holder;
+    }
+    return undefined;
+  }
+
+  /**
+   * Waits for a lock or for another transaction. A wait that would deadlock ends `tx`
+   * at once, rolled back, so that the others go on.
+   * @throws TransactionConflictError when `tx` is the deadlock's victim.
+   */
+  private async waitFor(tx: Transaction, wait: () => Promise<void> | undefined): Promise<void> {
+    try {
+      await wait();
+    } catch (error) {
+      if (error instanceof TransactionConflictError) {
+        tx.conflict ??= error;
+        this.end(tx);
+      }
+      throw error;
+    }
+    usable(tx);
+  }
+
+  /** Forgets what `tx` wrote unless it committed, and lets the transactions waiting for it go on. */
+  private end(tx: Transaction): void {
+    this.open.delete(tx.id);
+    for (const event of tx.pending)
+      if (this.pendingIds.get(event.eventId) === tx) this.pendingIds.delete(event.eventId);
+    this.locks.end(tx.locks, tx.conflict);
+  }
+
   private currentEvents(tx: Transaction, streamId: string): EventEnvelope[] {
     assertStreamId(streamId);
     return (tx.streams.get(streamId) ?? this.streams.get(streamId))?.events ?? [];
@@ -212,27 +288,7 @@ export class InMemoryEventStore extends EventStore {
   }
 }
 
-function isAfter(e: EventEnvelope, cursor: { transactionId: bigint; position: bigint }): boolean {
-  return (
-    e.transactionId > cursor.transactionId || (e.transactionId === cursor.transactionId && e.position > cursor.position)
-  );
-}
-
-function compareGlobal(a: EventEnvelope, b: EventEnvelope): number {
-  if (a.transactionId !== b.transactionId) return a.transactionId < b.transactionId ? -1 : 1;
-  return a.position < b.position ? -1 : a.position > b.position ? 1 : 0;
-}
-
-/**
- * Reads hand out copies, so a caller changing an event cannot change the store. Data
- * and metadata are JSON already; structuredClone would make objects of another realm
- * under jest.
- */
-function copy(event: EventEnvelope): EventEnvelope {
-  return {
-    ...event,
-    data: JSON.parse(JSON.stringify(event.data)) as unknown,
-    metadata: JSON.parse(JSON.stringify(event.metadata)) as EventMetadata,
-    createdAt: new Date(event.createdAt),
-  };
+/** @throws TransactionConflictError once `tx` lost a deadlock. */
+function usable(tx: Transaction): void {
+  if (tx.conflict) throw new TransactionConflictError({ cause: tx.conflict });
 }

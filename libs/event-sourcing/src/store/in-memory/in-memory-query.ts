@@ -1,4 +1,4 @@
-import type { EventEnvelope } from '../../events/event-envelope';
+import type { EventEnvelope, EventMetadata } from '../../events/event-envelope';
 import type { NormalizedFilter, TimeBound } from '../event-query';
 
 /** Whether an event satisfies every condition of one filter. @internal */
@@ -24,4 +24,31 @@ export function orderForQuery(events: EventEnvelope[], order: 'newest-first' | '
 
 function instant(bound: TimeBound, now: number): number {
   return 'at' in bound ? bound.at.getTime() : now - bound.agoMs;
+}
+
+/** Whether `e` comes after `cursor` in readAll's order. @internal */
+export function isAfter(e: EventEnvelope, cursor: { transactionId: bigint; position: bigint }): boolean {
+  return (
+    e.transactionId > cursor.transactionId || (e.transactionId === cursor.transactionId && e.position > cursor.position)
+  );
+}
+
+/** readAll's order: by transaction id, then position. @internal */
+export function compareGlobal(a: EventEnvelope, b: EventEnvelope): number {
+  if (a.transactionId !== b.transactionId) return a.transactionId < b.transactionId ? -1 : 1;
+  return a.position < b.position ? -1 : a.position > b.position ? 1 : 0;
+}
+
+/**
+ * Reads hand out copies, so a caller changing an event cannot change the store. Data
+ * and metadata are JSON already; structuredClone would make objects of another realm
+ * under jest. @internal
+ */
+export function copy(event: EventEnvelope): EventEnvelope {
+  return {
+    ...event,
+    data: JSON.parse(JSON.stringify(event.data)) as unknown,
+    metadata: JSON.parse(JSON.stringify(event.metadata)) as EventMetadata,
+    createdAt: new Date(event.createdAt),
+  };
 }

@@ -1,6 +1,7 @@
 import type { PoolClient } from 'pg';
-import type { DataSource, QueryRunner } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { ConcurrencyError } from '../../errors/concurrency-error';
+import { TransactionConflictError } from '../../errors/transaction-conflict-error';
 import type { EventEnvelope, NewEvent } from '../../events/event-envelope';
 import { normalizeQuery, type EventQuery } from '../event-query';
 import {
@@ -21,6 +22,12 @@ import { buildEventQuerySql } from './event-query-sql';
 import { AppendRaceError } from './append-outcome';
 import { PostgresAppend } from './postgres-append';
 import { isRetryableWriteError } from './postgres-errors';
+import {
+  runTransaction,
+  transactionConflictOf,
+  type TransactionScope,
+  type TransactionStore,
+} from './postgres-transaction';
 import { quoteIdentifier } from './quote-identifier';
 import { PoolConnections } from './pool-connections';
 import { buildReadStatements, type ReadStatements } from './read-statements';
@@ -50,12 +57,6 @@ export interface PostgresEventStoreOptions {
   hooks?: StoreHooks;
 }
 
-/** What a transaction's work may do: append prepared events, read streams. */
-interface TransactionScope {
-  append(prepared: PreparedAppend): Promise<AppendResult>;
-  readStream(streamId: string, options?: ReadStreamOptions): Promise<EventEnvelope[]>;
-}
-
 /** How long an append keeps trying after losing races to concurrent appends. */
 const RACE_BUDGET_MS = 5_000;
 
@@ -80,6 +81,7 @@ export class PostgresEventStore extends EventStore {
   private readonly batchSize: number;
   private readonly writeAttempts: number;
   private readonly hooks: StoreHooks;
+  private readonly transactions: TransactionStore;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -103,13 +105,25 @@ export class PostgresEventStore extends EventStore {
       },
       appendsInFlightOption(options.appendsInFlight, 'PostgresEventStore'),
     );
+    this.transactions = {
+      dataSource,
+      hooks: this.hooks,
+      append: (client, prepared) => this.appendWithRetries(client, prepared, true),
+      readStream: (client, streamId, readOptions) => this.readStreamWith(client, streamId, readOptions),
+    };
   }
 
   override async append(streamId: string, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult> {
     const prepared = prepareAppend(streamId, events, options, this.maxEventSize);
     if (this.hooks.inline?.wants(prepared.events.map((e) => e.type))) {
-      // Inline projections run in the append's transaction.
-      return this.inTransaction((scope) => scope.append(prepared));
+      // Inline projections run in the append's transaction, tried again, as a whole, when it loses a deadlock.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await this.inTransaction((scope) => scope.append(prepared));
+        } catch (error) {
+          if (!(error instanceof TransactionConflictError) || attempt >= this.writeAttempts) throw error;
+        }
+      }
     }
     const result = await this.lanes.run(prepared, () => this.batcher.append(prepared));
     if (result.written) this.hooks.committed?.();
@@ -127,58 +141,8 @@ export class PostgresEventStore extends EventStore {
   }
 
   /** Runs `work` in one transaction on one connection, with appends of prepared events. */
-  private async inTransaction<T>(work: (scope: TransactionScope) => Promise<T>): Promise<T> {
-    const runner = this.dataSource.createQueryRunner();
-    const client = (await runner.connect()) as PoolClient;
-    try {
-      await runner.startTransaction();
-      let written = false;
-      const result = await work({
-        append: async (prepared) => {
-          const appended = await this.appendInTransaction(runner, client, prepared);
-          written ||= appended.written;
-          return appended;
-        },
-        readStream: (streamId, options) => this.readStreamWith(client, streamId, options),
-      });
-      await runner.commitTransaction();
-      if (written) this.hooks.committed?.();
-      return result;
-    } catch (error) {
-      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
-      throw error;
-    } finally {
-      await runner.release();
-    }
-  }
-
-  /** An append inside a transaction, with the inline projections its event types need. */
-  private async appendInTransaction(
-    runner: QueryRunner,
-    client: PoolClient,
-    prepared: PreparedAppend,
-  ): Promise<AppendResult> {
-    const inline = this.hooks.inline;
-    if (!inline?.wants(prepared.events.map((e) => e.type))) return this.appendWithRetries(client, prepared, true);
-    // The events and their inline projections stand or fall together, even when the
-    // caller catches the error and goes on with the transaction.
-    await client.query('SAVEPOINT es_inline');
-    try {
-      const appended = await this.appendWithRetries(client, prepared, true);
-      if (appended.written) {
-        const { streamVersion } = appended;
-        const stored = await this.readStreamWith(client, prepared.streamId, {
-          fromVersion: streamVersion - prepared.events.length + 1,
-          toVersion: streamVersion,
-        });
-        await inline.apply(stored, runner.manager);
-      }
-      await client.query('RELEASE SAVEPOINT es_inline');
-      return appended;
-    } catch (error) {
-      await client.query('ROLLBACK TO SAVEPOINT es_inline').catch(() => undefined);
-      throw error;
-    }
+  private inTransaction<T>(work: (scope: TransactionScope) => Promise<T>): Promise<T> {
+    return runTransaction(this.transactions, work);
   }
 
   /**
@@ -268,12 +232,13 @@ export class PostgresEventStore extends EventStore {
   }
 
   /**
-   * A lost race reaches the caller as the ConcurrencyError it amounts to. The version is
-   * read on the append's own connection: asking the pool for another while holding this
-   * one could wait forever with every connection held by such appends.
+   * A lost race reaches the caller as the ConcurrencyError it amounts to, a deadlock or
+   * serialization failure as a TransactionConflictError. The version is read on the
+   * append's own connection: asking the pool for another while holding this one could
+   * wait forever with every connection held by such appends.
    */
   private async finalError(error: unknown, prepared: PreparedAppend, client: PoolClient): Promise<unknown> {
-    if (!(error instanceof AppendRaceError)) return error;
+    if (!(error instanceof AppendRaceError)) return transactionConflictOf(error) ?? error;
     const actual = await this.versionOn(client, prepared.streamId);
     return new ConcurrencyError(prepared.streamId, prepared.expectedVersion, actual);
   }
