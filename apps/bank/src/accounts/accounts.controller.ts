@@ -1,16 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { applyDecorators, Body, Controller, HttpCode, Param, Post, UseInterceptors } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import {
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiHeader,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiPreconditionFailedResponse,
-  ApiTags,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { IfMatch, LocationHeader, VersionETagInterceptor } from 'nest-event-sourcing';
 import { CloseAccount } from './commands/close-account.command';
 import { DepositMoney } from './commands/deposit-money.command';
@@ -19,11 +10,13 @@ import { WithdrawMoney } from './commands/withdraw-money.command';
 import { AccountOpenedResponse, AccountStateResponse } from './dto/account-responses';
 import { AmountDto } from './dto/amount.dto';
 import { OpenAccountDto } from './dto/open-account.dto';
+import { ApiBadBody, ApiProblem } from '../http/problem-response';
 
 const IF_MATCH = {
   name: 'If-Match',
   required: false,
-  description: 'The ETag of the account ("<version>"): the command runs only if the account is still at it, else 412.',
+  description:
+    'The ETag of the account (`"{version}"`): the command runs only if the account is still at it, else 412.',
 };
 const IDEMPOTENCY_KEY = {
   name: 'Idempotency-Key',
@@ -37,16 +30,16 @@ function AccountCommand(unprocessable: string): MethodDecorator {
     HttpCode(200),
     ApiHeader(IF_MATCH),
     ApiOkResponse({ type: AccountStateResponse }),
-    ApiPreconditionFailedResponse({ description: 'If-Match names another version (problem PRECONDITION_FAILED).' }),
-    ApiUnprocessableEntityResponse({ description: `${unprocessable} (problem ES_DOMAIN_RULE, with its rule).` }),
+    ApiProblem(412, 'If-Match names another version (`PRECONDITION_FAILED`, with the current `ETag`).'),
+    ApiProblem(422, `${unprocessable} (\`ES_DOMAIN_RULE\`, with its \`rule\`).`),
   );
 }
 
 /** Commands on bank accounts. Every answer carries the account's version as `ETag`. */
 @ApiTags('accounts')
 @ApiHeader(IDEMPOTENCY_KEY)
-@ApiNotFoundResponse({ description: 'No such account (problem ES_AGGREGATE_NOT_FOUND).' })
-@ApiConflictResponse({ description: 'A concurrent change the retries could not resolve (problem ES_CONCURRENCY).' })
+@ApiProblem(404, 'No such account (`ES_AGGREGATE_NOT_FOUND`).')
+@ApiProblem(409, 'A concurrent change the retries could not resolve (`ES_CONCURRENCY`); retry.')
 @Controller('accounts')
 @UseInterceptors(VersionETagInterceptor)
 export class AccountsController {
@@ -54,14 +47,20 @@ export class AccountsController {
 
   @Post()
   @LocationHeader('/accounts/:id')
-  @ApiCreatedResponse({ type: AccountOpenedResponse, description: 'Location: /accounts/<id>; ETag: "<version>".' })
+  @ApiCreatedResponse({
+    type: AccountOpenedResponse,
+    description: 'Headers `Location: /accounts/{id}` and `ETag: "{version}"`.',
+  })
+  @ApiBadBody()
+  @ApiProblem(422, 'An initial deposit past the balance limit (`ES_DOMAIN_RULE`, rule `balance-limit`).')
   async open(@Body() { owner, initialDeposit }: OpenAccountDto): Promise<AccountOpenedResponse> {
     const { id, version, position } = await this.commands.execute(new OpenAccount(randomUUID(), owner, initialDeposit));
     return { id, version, position };
   }
 
   @Post(':id/deposits')
-  @AccountCommand('The account is closed')
+  @AccountCommand('The account is closed, or the deposit would pass the balance limit (`balance-limit`)')
+  @ApiBadBody()
   deposit(
     @Param('id') id: string,
     @Body() { amount }: AmountDto,
@@ -71,7 +70,8 @@ export class AccountsController {
   }
 
   @Post(':id/withdrawals')
-  @AccountCommand('Insufficient funds, or the account is closed')
+  @AccountCommand('Insufficient funds (`insufficient-funds`), or the account is closed')
+  @ApiBadBody()
   withdraw(
     @Param('id') id: string,
     @Body() { amount }: AmountDto,

@@ -1,10 +1,12 @@
 import { Controller, Get } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
 import { EventStoreHealthIndicator, SubscriptionsHealthIndicator } from 'nest-event-sourcing';
 
 /** Projections further behind than this many events make the app unhealthy. */
 const MAX_PROJECTION_LAG = 10_000;
 
+@ApiTags('health')
 @Controller('health')
 export class HealthController {
   constructor(

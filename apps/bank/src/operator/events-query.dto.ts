@@ -44,7 +44,7 @@ export class EventsQueryDto {
   @Length(1, 128)
   correlationId?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 1000, default: 100 })
   @IsOptional()
   @IntegerParam({ min: 1, max: 1000 })
   limit?: number;

@@ -1,6 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AdminOnly, EventStore, type EventEnvelope } from 'nest-event-sourcing';
+import { ApiProblem } from '../http/problem-response';
 import { EventsQueryDto } from './events-query.dto';
 
 /** An event as the operator API shows it: positions as strings, since JSON has no 64-bit integers. */
@@ -23,7 +24,12 @@ export interface EventView {
  */
 @ApiTags('operator')
 @ApiBearerAuth()
-@ApiUnauthorizedResponse({ description: 'No or a wrong bearer token (problem UNAUTHORIZED).' })
+@ApiProblem(401, 'No or a wrong bearer token (`UNAUTHORIZED`).')
+@ApiProblem(404, 'ADMIN_TOKEN is unset: the operator routes are off.')
+@ApiProblem(
+  400,
+  'A filter it cannot read: a duration, a limit, a text (`ES_INVALID_QUERY`, `VALIDATION_FAILED`, `INVALID_TEXT`).',
+)
 @Controller('events')
 @AdminOnly()
 export class EventsController {
@@ -31,7 +37,10 @@ export class EventsController {
 
   /** The store's query API: filters AND, newest first unless asked otherwise. */
   @Get()
-  @ApiOkResponse({ description: '{ events: [...] }; a duration it cannot read is a 400 ES_INVALID_QUERY.' })
+  @ApiOkResponse({
+    description: 'The matching events, newest first unless asked otherwise; positions as strings.',
+    schema: { type: 'object', properties: { events: { type: 'array', items: { type: 'object' } } } },
+  })
   async query(@Query() query: EventsQueryDto): Promise<{ events: EventView[] }> {
     const events = await this.store.queryEvents({
       types: query.type,

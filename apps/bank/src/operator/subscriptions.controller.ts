@@ -1,6 +1,15 @@
 import { Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AdminOnly, Subscriptions, type ParkedEvent, type SubscriberStatus } from 'nest-event-sourcing';
+import { ApiProblem } from '../http/problem-response';
+
+/** A list of objects under one key, for the docs (their members are the library's status types). */
+function listOf(key: string, description: string): { description: string; schema: object } {
+  return {
+    description,
+    schema: { type: 'object', properties: { [key]: { type: 'array', items: { type: 'object' } } } },
+  };
+}
 
 /**
  * Operator routes over the durable subscribers (the accounts projection, the transfer
@@ -8,8 +17,11 @@ import { AdminOnly, Subscriptions, type ParkedEvent, type SubscriberStatus } fro
  */
 @ApiTags('operator')
 @ApiBearerAuth()
-@ApiUnauthorizedResponse({ description: 'No or a wrong bearer token (problem UNAUTHORIZED).' })
-@ApiNotFoundResponse({ description: 'No such subscriber or parked event (ES_UNKNOWN_SUBSCRIBER, …).' })
+@ApiProblem(401, 'No or a wrong bearer token (`UNAUTHORIZED`).')
+@ApiProblem(
+  404,
+  'No such subscriber or parked event (`ES_UNKNOWN_SUBSCRIBER`, `ES_PARKED_EVENT_NOT_FOUND`), or ADMIN_TOKEN is unset.',
+)
 @Controller('admin/subscriptions')
 @AdminOnly()
 export class SubscriptionsController {
@@ -17,7 +29,7 @@ export class SubscriptionsController {
 
   /** Every subscriber: state, position, lag, the instance running it, rebuild progress. */
   @Get()
-  @ApiOkResponse({ description: '{ subscribers: [...] }, positions as strings.' })
+  @ApiOkResponse(listOf('subscribers', 'Every subscriber; positions as strings.'))
   async status(): Promise<{ subscribers: unknown[] }> {
     return { subscribers: (await this.subscriptions.status()).map(statusView) };
   }
@@ -25,12 +37,15 @@ export class SubscriptionsController {
   /** Resets a projection's read model and replays every event into it; poll the status for progress. */
   @Post(':name/rebuild')
   @HttpCode(202)
+  @ApiAcceptedResponse({ description: "The subscriber's status, rebuilding.", schema: { type: 'object' } })
+  @ApiProblem(422, 'A saga, which is never rebuilt (`ES_UNSUPPORTED_OPERATION`).')
   async rebuild(@Param('name') name: string): Promise<unknown> {
     return statusView(await this.subscriptions.rebuild(name));
   }
 
   /** Events a subscriber gave up on, with their errors. */
   @Get('parked')
+  @ApiOkResponse(listOf('parked', 'Every parked event, with its error; positions as strings.'))
   async parked(): Promise<{ parked: unknown[] }> {
     return { parked: (await this.subscriptions.parked()).map(parkedView) };
   }
@@ -38,6 +53,11 @@ export class SubscriptionsController {
   /** Tries a parked event again: the subscriber resumes at it, or handles it now. */
   @Post(':name/parked/:eventId/retry')
   @HttpCode(200)
+  @ApiOkResponse({
+    description: 'resumed: the subscriber goes on from it; handled: done now.',
+    schema: { type: 'object', properties: { outcome: { type: 'string', enum: ['resumed', 'handled'] } } },
+  })
+  @ApiProblem(400, 'The event id is not a UUID.')
   async retry(
     @Param('name') name: string,
     @Param('eventId', new ParseUUIDPipe()) eventId: string,
@@ -48,6 +68,8 @@ export class SubscriptionsController {
   /** Gives up on a parked event for good. */
   @Delete(':name/parked/:eventId')
   @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Dismissed.' })
+  @ApiProblem(400, 'The event id is not a UUID.')
   async dismiss(@Param('name') name: string, @Param('eventId', new ParseUUIDPipe()) eventId: string): Promise<void> {
     await this.subscriptions.dismissParked(name, eventId);
   }

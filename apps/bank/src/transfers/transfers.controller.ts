@@ -1,13 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Body, Controller, Get, HttpCode, Param, Post, UseInterceptors } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import {
-  ApiAcceptedResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiTags,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import {
   AggregateRepository,
   IfMatch,
@@ -17,8 +11,9 @@ import {
   VersionETagInterceptor,
 } from 'nest-event-sourcing';
 import { ApproveTransfer, RequestTransfer, type TransferCommandResult } from './commands/transfer-commands';
+import { ApiBadBody, ApiProblem } from '../http/problem-response';
 import { RequestTransferDto } from './dto/request-transfer.dto';
-import { TransferAcceptedResponse, TransferResponse } from './dto/transfer-responses';
+import { TransferAcceptedResponse, TransferApprovedResponse, TransferResponse } from './dto/transfer-responses';
 import { Transfer } from './transfer.aggregate';
 import type { TransferState } from './transfer.saga';
 
@@ -36,9 +31,10 @@ export class TransfersController {
   @Post()
   @HttpCode(202)
   @LocationHeader('/transfers/:transferId')
-  @ApiAcceptedResponse({ type: TransferAcceptedResponse, description: 'Location: /transfers/<id>.' })
-  @ApiNotFoundResponse({ description: 'An account does not exist (problem ES_AGGREGATE_NOT_FOUND).' })
-  @ApiUnprocessableEntityResponse({ description: 'Both accounts are the same (problem ES_DOMAIN_RULE).' })
+  @ApiAcceptedResponse({ type: TransferAcceptedResponse, description: 'Header `Location: /transfers/{id}`.' })
+  @ApiBadBody()
+  @ApiProblem(404, 'An account does not exist (`ES_AGGREGATE_NOT_FOUND`).')
+  @ApiProblem(422, 'Both accounts are the same (`ES_DOMAIN_RULE`).')
   async request(@Body() { fromAccountId, toAccountId, amount }: RequestTransferDto): Promise<TransferAcceptedResponse> {
     const result = await this.commands.execute(new RequestTransfer(randomUUID(), fromAccountId, toAccountId, amount));
     return { transferId: result.transferId, position: result.position! };
@@ -47,7 +43,7 @@ export class TransfersController {
   /** The transfer's status: pending, completed or failed (with the reason). */
   @Get(':id')
   @ApiOkResponse({ type: TransferResponse })
-  @ApiNotFoundResponse({ description: 'No such transfer (problem ES_AGGREGATE_NOT_FOUND).' })
+  @ApiProblem(404, 'No such transfer (`ES_AGGREGATE_NOT_FOUND`).')
   async get(@Param('id') id: string): Promise<TransferResponse> {
     const transfer = await this.transfers.load(id);
     const saga = await this.sagas.findByCorrelation('transfer', id);
@@ -73,10 +69,14 @@ export class TransfersController {
   @Post(':id/approve')
   @HttpCode(200)
   @UseInterceptors(VersionETagInterceptor)
-  @ApiUnprocessableEntityResponse({
-    description:
-      'Its approval deadline passed first (rule approval-expired), it needs no approval, or it is over (problem ES_DOMAIN_RULE).',
-  })
+  @ApiOkResponse({ type: TransferApprovedResponse, description: 'The approval won; header `ETag: "{version}"`.' })
+  @ApiHeader({ name: 'If-Match', required: false, description: 'The transfer\'s ETag (`"{version}"`), else 412.' })
+  @ApiProblem(404, 'No such transfer (`ES_AGGREGATE_NOT_FOUND`).')
+  @ApiProblem(412, 'If-Match names another version (`PRECONDITION_FAILED`).')
+  @ApiProblem(
+    422,
+    'Its approval deadline passed first (rule `approval-expired`), it needs no approval, or it is over (`ES_DOMAIN_RULE`).',
+  )
   approve(@Param('id') id: string, @IfMatch() expectedVersion?: number): Promise<TransferCommandResult> {
     return this.commands.execute(new ApproveTransfer(id, expectedVersion));
   }

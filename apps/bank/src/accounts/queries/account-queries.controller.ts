@@ -1,10 +1,13 @@
 import { Subscriptions } from 'nest-event-sourcing';
 import { Controller, Get, Header, NotFoundException, Param, Query, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { InjectRepository } from '@nestjs/typeorm';
 import { LessThan, MoreThan, Repository } from 'typeorm';
 import { AccountTransaction } from '../projections/account-transaction.entity';
 import { AccountView } from '../projections/account-view.entity';
 import { ACCOUNTS_PROJECTION } from '../projections/accounts.projection';
+import { AccountPageResponse, AccountResponse, TransactionPageResponse } from '../dto/account-responses';
+import { ApiProblem } from '../../http/problem-response';
 import { ListAccountsQuery, ListTransactionsQuery, ReadQuery } from './account-queries.dto';
 
 /** A page of a list, and what to ask for the next one (null at the end). */
@@ -14,6 +17,12 @@ export interface Page<T, C> {
 }
 
 /** Reads of the accounts read model, kept by `AccountsProjection`. */
+@ApiTags('accounts')
+@ApiProblem(
+  400,
+  'A query parameter out of its range, or a text PostgreSQL cannot store (`VALIDATION_FAILED`, `INVALID_TEXT`).',
+)
+@ApiProblem(503, 'The read model did not reach `minPosition` within 5 s (`ES_WAIT_TIMEOUT`, `Retry-After: 1`).')
 @Controller('accounts')
 export class AccountQueriesController {
   constructor(
@@ -24,6 +33,7 @@ export class AccountQueriesController {
 
   /** Accounts by id, `limit` (default 20) at a time. */
   @Get()
+  @ApiOkResponse({ type: AccountPageResponse })
   async list(@Query() query: ListAccountsQuery): Promise<Page<AccountDto, string>> {
     await this.readYourWrites(query);
     const limit = query.limit ?? 20;
@@ -38,6 +48,8 @@ export class AccountQueriesController {
 
   /** One account; its version is the ETag to send back as If-Match. */
   @Get(':id')
+  @ApiOkResponse({ type: AccountResponse, description: 'Header `ETag: "{version}"`, to send back as If-Match.' })
+  @ApiProblem(404, 'No such account in the read model (`NOT_FOUND`).')
   @Header('Cache-Control', 'no-cache')
   async get(
     @Param('id') id: string,
@@ -52,6 +64,8 @@ export class AccountQueriesController {
 
   /** The account's statement, newest first, `limit` (default 20) lines at a time. */
   @Get(':id/transactions')
+  @ApiOkResponse({ type: TransactionPageResponse })
+  @ApiProblem(404, 'No such account in the read model (`NOT_FOUND`).')
   async statement(
     @Param('id') id: string,
     @Query() query: ListTransactionsQuery,

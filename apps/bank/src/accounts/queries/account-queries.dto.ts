@@ -1,9 +1,17 @@
 import { IntegerParam, PositionParam } from 'nest-event-sourcing';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Length } from 'class-validator';
 
 /** `?minPosition=`: read-your-writes, the `position` a command returned. */
 export class ReadQuery {
   /** Wait (up to 5 s) until the read model has applied the event at this global position. */
+  @ApiPropertyOptional({
+    type: String,
+    pattern: '^[0-9]+$',
+    example: '1042',
+    description:
+      'Read your own write: the `position` a command answered. The read waits (up to 5 s, then 503 `ES_WAIT_TIMEOUT`) until the read model has applied it.',
+  })
   @IsOptional()
   @PositionParam()
   minPosition?: bigint;
@@ -11,6 +19,7 @@ export class ReadQuery {
 
 /** `?limit=`: items per page, 1 to 100. */
 export class PageQuery extends ReadQuery {
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 20, description: 'Items per page.' })
   @IsOptional()
   @IntegerParam({ min: 1, max: 100 })
   limit?: number;
@@ -18,6 +27,7 @@ export class PageQuery extends ReadQuery {
 
 /** `GET /accounts` paging: by id, `after` the last id of the previous page. */
 export class ListAccountsQuery extends PageQuery {
+  @ApiPropertyOptional({ description: 'The `next` of the page before: accounts with a greater id.' })
   @IsOptional()
   @IsString()
   @Length(1, 100)
@@ -27,6 +37,12 @@ export class ListAccountsQuery extends PageQuery {
 /** `GET /accounts/:id/transactions` paging: newest first, `before` a version. */
 export class ListTransactionsQuery extends PageQuery {
   /** A version of the account (an `integer` column of the read model). */
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: 2_147_483_647,
+    description: 'The `next` of the page before: lines of older versions.',
+  })
   @IsOptional()
   @IntegerParam({ min: 1 })
   before?: number;

@@ -26,15 +26,31 @@ export class TransferResponse {
   @ApiProperty()
   toAccountId!: string;
 
-  @ApiProperty()
+  @ApiProperty({ type: 'integer', description: 'In minor units (cents).' })
   amount!: number;
 
-  @ApiProperty({ description: 'Whether it waits for POST /transfers/:id/approve after the debit.' })
+  @ApiProperty({ description: 'Whether it waits for `POST /transfers/{id}/approve` after the debit.' })
   needsApproval!: boolean;
 
   @ApiPropertyOptional({ description: "The saga's step, while it runs (debiting, awaiting-approval, …)." })
   step?: string;
 
-  @ApiProperty()
+  @ApiProperty({ type: 'integer' })
   version!: number;
+}
+
+/** The answer of `POST /transfers/{id}/approve`. */
+export class TransferApprovedResponse {
+  @ApiProperty()
+  transferId!: string;
+
+  @ApiProperty({ type: 'integer', description: 'The version of the transfer; also its ETag.' })
+  version!: number;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Global position of the approval; null when it was approved already.',
+  })
+  position!: string | null;
 }
