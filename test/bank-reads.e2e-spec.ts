@@ -56,6 +56,8 @@ describe('bank app: reads from the accounts projection', () => {
     }
     expect(seen).toEqual([...seen].sort());
     expect(seen).toEqual(expect.arrayContaining(ids));
+    const listed = await bank.http().get(`/accounts?limit=100&minPosition=${last.position}`).expect(200);
+    expect(listed.body.items).toContainEqual({ id: ids[2], owner: 'P3', balance: 1, status: 'open', version: 2 });
   });
 
   it('shows a closed account as closed', async () => {

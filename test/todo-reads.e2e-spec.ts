@@ -159,6 +159,12 @@ describe('todo app: reads from the todo-lists projection', () => {
     expect(response.body).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
   });
 
+  it('names each refused query parameter in errors', async () => {
+    const response = await http().get('/lists?limit=0&colour=red').expect(400);
+    const fields = (response.body.errors as { field: string }[]).map((error) => error.field);
+    expect(fields.sort()).toEqual(['colour', 'limit']);
+  });
+
   it('answers 503 ES_WAIT_TIMEOUT when the read model does not reach minPosition in time', async () => {
     for (const path of ['/lists?minPosition=999999999', '/lists/nope?minPosition=999999999']) {
       const response = await http().get(path).expect(503);

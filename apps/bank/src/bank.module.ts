@@ -25,7 +25,7 @@ import { OperatorModule } from './operator/operator.module';
         applicationName: env.PG_APPLICATION_NAME ?? 'bank',
         // LOG_SQL=true logs every statement (SQL text only: parameters never reach a log).
         logging: env.LOG_SQL === 'true' ? 'all' : undefined,
-        // The next command on an account skips reading its stream (README: Warm aggregates).
+        // The next command on an account skips reading its stream (docs/aggregates.md, Warm aggregates).
         warmAggregates: 10_000,
         // Operators look up a request's events by correlation id (GET /events?correlationId=).
         correlationIdIndex: true,

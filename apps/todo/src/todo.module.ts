@@ -20,7 +20,7 @@ import { TodoReadModel1764400000000 } from './lists/projections/todo-read-model.
         database: env.DATABASE_URL,
         embedded: { dataDir: env.EMBEDDED_PG_DIR ?? '.data/todo' },
         applicationName: env.PG_APPLICATION_NAME ?? 'todo',
-        // The next command on a list skips reading its stream (README: Warm aggregates).
+        // The next command on a list skips reading its stream (docs/aggregates.md, Warm aggregates).
         warmAggregates: 10_000,
         // The read model's tables, created at startup with the store's own.
         typeorm: { migrations: [TodoReadModel1764400000000] },

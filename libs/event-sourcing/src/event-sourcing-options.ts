@@ -72,7 +72,7 @@ export interface EventSourcingModuleOptions {
    * `queryEvents({ correlationId })` does not scan the table. Default false: the index
    * weighs on every append. When on, each start (with `runMigrations`) builds it if it is
    * missing or unusable (holding appends back meanwhile); turned off, the index stays until you drop it,
-   * and each start logs a warning. The README's Operations section has the details.
+   * and each start logs a warning. docs/operations.md has the details.
    */
   correlationIdIndex?: boolean;
   /** What reading a stored event whose type has no class does: throw (default) or skip it. */

@@ -68,8 +68,8 @@ const RACE_BUDGET_MS = 5_000;
  *
  * Appends of this process to one stream queue up, so that one the previous append has
  * just overtaken fails with `ConcurrencyError` without a round trip; under load,
- * single-event appends share statements (group commit, `appendsInFlight`). The README's
- * "Appending" section has the details.
+ * single-event appends share statements (group commit, `appendsInFlight`). docs/internals.md,
+ * "The append path", has the details.
  */
 export class PostgresEventStore extends EventStore {
   private readonly sql: ReadStatements;
