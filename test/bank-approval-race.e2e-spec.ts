@@ -1,4 +1,4 @@
-import { EventStore } from 'nest-event-sourcing';
+import { EventStore, Subscriptions } from 'nest-event-sourcing';
 import { ADMIN_TOKEN, startBankApp, type BankTestApp } from './support/bank-app';
 
 // An approval that arrives as its deadline fires, over HTTP, many times: whatever the
@@ -118,10 +118,24 @@ describe('bank app: an approval racing its deadline', () => {
   it('keeps an approval given before the debit: the transfer completes without waiting for a deadline', async () => {
     const source = await bank.openAccount('Early', AMOUNT);
     const target = await bank.openAccount('Target');
-    const id = await request(source, target);
-    const { answer } = await approve(id);
-    expect(answer).toBe(200);
+    // The saga reads nothing while paused, so the approval surely comes before the debit.
+    const subscriptions = bank.app.get(Subscriptions);
+    await subscriptions.pause('transfer');
+    let id: string;
+    try {
+      await soon(async () => subscriptions.localState('transfer') === 'stopped', 10_000);
+      id = await request(source, target);
+      const { answer } = await approve(id);
+      expect(answer).toBe(200);
+    } finally {
+      await subscriptions.resume('transfer');
+    }
     expect(await outcome(id)).toMatchObject({ status: 'completed' });
+    // The approval was stored before the debit it did not wait for.
+    const store = bank.app.get(EventStore);
+    const approved = (await store.readStream(`transfer-${id}`)).find((e) => e.type === 'bank.transfer-approved')!;
+    const debited = (await store.readStream(`account-${source}`)).find((e) => e.type === 'bank.money-withdrawn')!;
+    expect(approved.position).toBeLessThan(debited.position);
     expect(await balances(source, target)).toEqual([0, AMOUNT]);
     expect(await storedTypes(id)).not.toContain('bank.transfer-approval-expired');
   });

@@ -4,7 +4,8 @@ import { createTestDatabase, type TestDatabase } from './support/test-database';
 
 // The bank app as `npm start` runs it, logging at every level (SQL included): no line it
 // writes holds what a request body carried, whether the request succeeded, failed
-// validation, was malformed or reached a failing statement.
+// validation or was malformed. (No request can make a statement fail with its values any
+// more; statement-logger.spec checks what a failed statement logs.)
 describe('bank app: logs hold no request bodies', () => {
   let database: TestDatabase;
   let bank: AppProcess;

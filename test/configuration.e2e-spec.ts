@@ -48,8 +48,9 @@ describe.each(['bank', 'todo'] as const)('%s app: environment validated at boot'
   });
 
   it('hides the password of a DATABASE_URL it refuses', async () => {
-    const { stderr } = await start({ DATABASE_URL: 'mysql://admin:s3cret@db:3306/bank' });
+    // A password may hold '/' and '@': everything up to the last '@' is hidden.
+    const { stderr } = await start({ DATABASE_URL: 'mysql://admin:s3/cr@t@db:3306/bank' });
     expect(stderr).toContain('mysql://admin:***@db:3306/bank');
-    expect(stderr).not.toContain('s3cret');
+    expect(stderr).not.toMatch(/s3|cr@t/);
   });
 });

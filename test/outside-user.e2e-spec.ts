@@ -88,10 +88,16 @@ describe('the package, installed by an outside Nest app', () => {
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'nest-event-sourcing-user-'));
-    const packed = await run('npm', ['pack', '-w', 'libs/event-sourcing', '--json', '--pack-destination', work], {
-      cwd: root,
-      maxBuffer: 16 * 1024 * 1024,
-    });
+    // npm test has built the package; --ignore-scripts keeps prepack from rebuilding it
+    // under the other test files that run the build at the same time.
+    const packed = await run(
+      'npm',
+      ['pack', '-w', 'libs/event-sourcing', '--ignore-scripts', '--json', '--pack-destination', work],
+      {
+        cwd: root,
+        maxBuffer: 16 * 1024 * 1024,
+      },
+    );
     const [info] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as {
       filename: string;
       files: PackedFile[];

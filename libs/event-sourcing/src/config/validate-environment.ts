@@ -44,6 +44,7 @@ function describe({ property, constraints }: ValidationError, variables: Record<
 /** A value for the message: quoted, shortened, and a URL's password masked. */
 function shown(raw: unknown): string {
   if (typeof raw !== 'string') return String(raw);
-  const masked = raw.replace(/(\/\/[^:/@]*:)[^@/]*@/, '$1***@');
+  // Everything between the user's colon and the last @ is the password, '/' and '@' included.
+  const masked = raw.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:).*@/i, '$1***@');
   return JSON.stringify(masked.length > 60 ? `${masked.slice(0, 60)}…` : masked);
 }

@@ -121,3 +121,41 @@ describe('checkEventSchemas', () => {
     expect(check.unrecorded).toEqual([expect.stringContaining('"bank.cash-deposited") is new')]);
   });
 });
+
+describe('readEventSchemas, beyond literals and flat fields', () => {
+  const NESTED = (zip: string) => `
+declare function DomainEvent(type: string, options?: { revision?: number }): ClassDecorator;
+interface Address { street: string;${zip} }
+const TYPE = 'crm.customer-moved';
+const REVISION = 2;
+@DomainEvent(TYPE, { revision: REVISION })
+export class CustomerMoved { constructor(readonly to: Address, readonly previous: Address[]) {} }
+`;
+
+  it('reads type names and revisions held by constants, and writes nested shapes out', () => {
+    const read = project({ 'events.ts': NESTED('') });
+    expect(read.events['crm.customer-moved']).toEqual({
+      className: 'CustomerMoved',
+      revision: 2,
+      fields: { previous: '{ street: string }[]', to: '{ street: string }' },
+    });
+  });
+
+  it('refuses a field added to a nested interface at the same revision', () => {
+    const record = recordEventSchemas(project({ 'events.ts': NESTED('') }));
+    const { breaking } = checkEventSchemas(record, project({ 'events.ts': NESTED(' zip?: string;') }));
+    expect(breaking).toEqual([
+      expect.stringContaining('to: { street: string } became { street: string; zip?: string }'),
+    ]);
+  });
+
+  it('names the class whose type name it cannot read, instead of skipping it', () => {
+    const dynamic = `
+declare function DomainEvent(type: string): ClassDecorator;
+declare const prefix: string;
+@DomainEvent(prefix + '.happened')
+export class Happened {}
+`;
+    expect(() => project({ 'events.ts': dynamic })).toThrow(/Cannot read Happened's event type name at .*events\.ts:4/);
+  });
+});

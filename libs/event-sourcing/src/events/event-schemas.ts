@@ -63,13 +63,23 @@ function visit(ts: typeof TS, checker: TS.TypeChecker, node: TS.Node, found: Eve
   if (ts.isClassDeclaration(node)) {
     for (const decorator of ts.getDecorators(node) ?? []) {
       const call = decorator.expression;
-      if (!ts.isCallExpression(call) || !ts.isIdentifier(call.expression)) continue;
-      if (call.expression.text === 'DomainEvent') readEvent(ts, checker, node, call, found);
-      if (call.expression.text === 'Upcaster') readUpcaster(ts, call.arguments[0], found);
+      if (!ts.isCallExpression(call)) continue;
+      const name = calleeName(ts, checker, call.expression);
+      if (name === 'DomainEvent') readEvent(ts, checker, node, call, found);
+      if (name === 'Upcaster') readUpcaster(ts, checker, call.arguments[0], found);
     }
   }
-  if (ts.isObjectLiteralExpression(node)) readUpcaster(ts, node, found);
+  if (ts.isObjectLiteralExpression(node)) readUpcaster(ts, checker, node, found);
   ts.forEachChild(node, (child) => visit(ts, checker, child, found));
+}
+
+/** The name a decorator is declared with, through an import renaming it. */
+function calleeName(ts: typeof TS, checker: TS.TypeChecker, expression: TS.Expression): string | undefined {
+  if (!ts.isIdentifier(expression)) return undefined;
+  const symbol = checker.getSymbolAtLocation(expression);
+  if (!symbol) return expression.text;
+  const declared = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+  return declared.name === 'unknown' ? expression.text : declared.name;
 }
 
 function readEvent(
@@ -80,49 +90,128 @@ function readEvent(
   found: EventSchemas,
 ): void {
   const [typeArgument, options] = call.arguments;
-  if (!typeArgument || !ts.isStringLiteralLike(typeArgument)) return;
   const className = node.name?.text ?? '(anonymous class)';
-  const revision = options && ts.isObjectLiteralExpression(options) ? numberProperty(ts, options, 'revision') : 1;
+  const type = typeArgument && literalOf(ts, checker, typeArgument);
+  if (typeof type !== 'string') throw unreadable(ts, node, `${className}'s event type name`);
+  let revision = 1;
+  if (options) {
+    if (!ts.isObjectLiteralExpression(options)) throw unreadable(ts, node, `${className}'s @DomainEvent options`);
+    const given = property(ts, options, 'revision');
+    if (given) {
+      const value = literalOf(ts, checker, given);
+      if (typeof value !== 'number') throw unreadable(ts, node, `${className}'s revision`);
+      revision = value;
+    }
+  }
   const classType = checker.getTypeAtLocation(node);
   const fields: Record<string, string> = {};
   for (const symbol of checker.getPropertiesOfType(classType)) {
     if (!(symbol.flags & ts.SymbolFlags.Property)) continue;
     const optional = (symbol.flags & ts.SymbolFlags.Optional) !== 0;
-    const type = checker.typeToString(checker.getTypeOfSymbolAtLocation(symbol, node), node);
-    fields[optional ? `${symbol.name}?` : symbol.name] = optional ? type.replace(/ \| undefined$/, '') : type;
+    const shape = shapeOf(ts, checker, checker.getTypeOfSymbolAtLocation(symbol, node), node, 0, new Set());
+    fields[optional ? `${symbol.name}?` : symbol.name] = optional ? withoutUndefined(shape) : shape;
   }
-  const existing = found.events[typeArgument.text];
+  const existing = found.events[type];
   if (existing) {
     throw new ConfigurationError(
-      `Two classes declare the event type "${typeArgument.text}": ${existing.className} and ${className}.`,
+      `Two classes declare the event type "${type}": ${existing.className} and ${className}.`,
     );
   }
-  found.events[typeArgument.text] = { className, revision: revision ?? 1, fields: sortedKeys(fields) };
+  found.events[type] = { className, revision, fields: sortedKeys(fields) };
 }
 
-/** An `@Upcaster({ type, fromRevision })` argument, or any object literal of that shape. */
-function readUpcaster(ts: typeof TS, node: TS.Node | undefined, found: EventSchemas): void {
-  if (!node || !ts.isObjectLiteralExpression(node)) return;
-  const fromRevision = numberProperty(ts, node, 'fromRevision');
-  const type = node.properties.find(
-    (p): p is TS.PropertyAssignment => ts.isPropertyAssignment(p) && propertyName(ts, p) === 'type',
-  );
-  if (fromRevision === undefined || !type || !ts.isStringLiteralLike(type.initializer)) return;
-  const revisions = (found.upcasters[type.initializer.text] ??= []);
-  if (!revisions.includes(fromRevision)) revisions.push(fromRevision);
-}
+/** Types shown by name: their shape is the platform's, not the event's. */
+const OPAQUE = new Set(['Date', 'Map', 'Set', 'RegExp', 'Promise', 'Uint8Array', 'Buffer', 'URL']);
 
-function numberProperty(ts: typeof TS, node: TS.ObjectLiteralExpression, name: string): number | undefined {
-  for (const property of node.properties) {
-    if (ts.isPropertyAssignment(property) && propertyName(ts, property) === name) {
-      return ts.isNumericLiteral(property.initializer) ? Number(property.initializer.text) : undefined;
+/**
+ * A type written out to its leaves, nested objects and interfaces included, so a field
+ * added to an `Address` an event holds changes the event's shape too.
+ */
+function shapeOf(
+  ts: typeof TS,
+  checker: TS.TypeChecker,
+  type: TS.Type,
+  node: TS.Node,
+  depth: number,
+  seen: Set<TS.Type>,
+): string {
+  if (type.isUnion()) {
+    // Unions of plain types print as TypeScript writes them (`number | null`, `boolean`).
+    if (!type.types.some((member) => isStructured(ts, member))) {
+      return checker.typeToString(type, node, ts.TypeFormatFlags.NoTruncation);
     }
+    return type.types.map((member) => shapeOf(ts, checker, member, node, depth, seen)).join(' | ');
   }
+  if (checker.isArrayType(type)) {
+    const [element] = checker.getTypeArguments(type as TS.TypeReference);
+    return element ? `${shapeOf(ts, checker, element, node, depth + 1, seen)}[]` : checker.typeToString(type, node);
+  }
+  if (!isStructured(ts, type) || depth >= 6 || seen.has(type) || type.getCallSignatures().length > 0) {
+    return checker.typeToString(type, node, ts.TypeFormatFlags.NoTruncation);
+  }
+  seen.add(type);
+  const members = checker
+    .getPropertiesOfType(type)
+    .filter((symbol) => symbol.flags & ts.SymbolFlags.Property)
+    .map((symbol) => {
+      const optional = (symbol.flags & ts.SymbolFlags.Optional) !== 0;
+      const shape = shapeOf(ts, checker, checker.getTypeOfSymbolAtLocation(symbol, node), node, depth + 1, seen);
+      return `${symbol.name}${optional ? '?' : ''}: ${optional ? withoutUndefined(shape) : shape}`;
+    })
+    .sort();
+  seen.delete(type);
+  return `{ ${members.join('; ')} }`;
+}
+
+/** An object type whose fields make the shape (not a Date, a Map, a function). */
+function isStructured(ts: typeof TS, type: TS.Type): boolean {
+  const name = type.getSymbol()?.name;
+  return (type.flags & ts.TypeFlags.Object) !== 0 && !(name && OPAQUE.has(name));
+}
+
+/** An optional field's type without the `undefined` its `?` adds. */
+function withoutUndefined(shape: string): string {
+  return shape.replace(/ \| undefined$/, '').replace(/^undefined \| /, '');
+}
+
+/** The value of a string or number literal, or of a constant holding one. */
+function literalOf(ts: typeof TS, checker: TS.TypeChecker, expression: TS.Expression): string | number | undefined {
+  if (ts.isStringLiteralLike(expression)) return expression.text;
+  if (ts.isNumericLiteral(expression)) return Number(expression.text);
+  const type = checker.getTypeAtLocation(expression);
+  if (type.isStringLiteral() || type.isNumberLiteral()) return type.value;
   return undefined;
 }
 
-function propertyName(ts: typeof TS, property: TS.PropertyAssignment): string | undefined {
-  return ts.isIdentifier(property.name) || ts.isStringLiteralLike(property.name) ? property.name.text : undefined;
+function unreadable(ts: typeof TS, node: TS.Node, what: string): ConfigurationError {
+  const file = node.getSourceFile();
+  const { line } = ts.getLineAndCharacterOfPosition(file, node.getStart());
+  return new ConfigurationError(
+    `Cannot read ${what} at ${file.fileName}:${line + 1}: write it as a literal, or a constant of a literal type, so the event-schema check can read it.`,
+  );
+}
+
+/** An `@Upcaster({ type, fromRevision })` argument, or any object literal of that shape. */
+function readUpcaster(ts: typeof TS, checker: TS.TypeChecker, node: TS.Node | undefined, found: EventSchemas): void {
+  if (!node || !ts.isObjectLiteralExpression(node)) return;
+  const fromNode = property(ts, node, 'fromRevision');
+  const typeNode = property(ts, node, 'type');
+  if (!fromNode || !typeNode) return;
+  const fromRevision = literalOf(ts, checker, fromNode);
+  const type = literalOf(ts, checker, typeNode);
+  if (typeof fromRevision !== 'number' || typeof type !== 'string') return;
+  const revisions = (found.upcasters[type] ??= []);
+  if (!revisions.includes(fromRevision)) revisions.push(fromRevision);
+}
+
+/** The initializer of a property of an object literal, by name. */
+function property(ts: typeof TS, node: TS.ObjectLiteralExpression, name: string): TS.Expression | undefined {
+  for (const member of node.properties) {
+    if (!ts.isPropertyAssignment(member)) continue;
+    const key = ts.isIdentifier(member.name) || ts.isStringLiteralLike(member.name) ? member.name.text : undefined;
+    if (key === name) return member.initializer;
+  }
+  return undefined;
 }
 
 function sortedKeys(record: Record<string, string>): Record<string, string> {

@@ -128,6 +128,8 @@ describe('request bodies', () => {
     ['constructor below', '{"title":"t","inner":{"constructor":{"prototype":{"x":1}}}}'],
     ['prototype in an array', '{"title":"t","extra":[{"prototype":1}]}'],
     ['an escaped __proto__', '{"title":"t","\\u005f_proto__":{}}'],
+    ['a key that names an Object.prototype member', '{"title":"t","toString":"x"}'],
+    ['hasOwnProperty below', '{"title":"t","inner":{"hasOwnProperty":1}}'],
   ])('refuses %s with 400 FORBIDDEN_JSON_KEY', async (_title, body) => {
     const response = await request(app.getHttpServer())
       .post('/notes')
@@ -201,5 +203,39 @@ describe('query and path parameters', () => {
   ])('refuses %s with 400 VALIDATION_FAILED', async (_title, query) => {
     const response = await request(app.getHttpServer()).get(`/notes?${query}`);
     await expectProblem(response, 400, 'VALIDATION_FAILED');
+  });
+});
+
+describe("with acceptBodies: 'any'", () => {
+  let formApp: INestApplication;
+  beforeAll(async () => {
+    @Module({
+      imports: [EventSourcingModule.forRoot({ database: 'memory' }), EventSourcingHttpModule.forRoot({})],
+      controllers: [NotesController],
+    })
+    class FormModule {}
+    const moduleRef = await Test.createTestingModule({ imports: [FormModule] }).compile();
+    formApp = moduleRef.createNestApplication<NestExpressApplication>({ logger: false });
+    applyHttpConventions(formApp as NestExpressApplication, { acceptBodies: 'any' });
+    await formApp.init();
+  });
+  afterAll(() => formApp.close());
+
+  it('checks form bodies as it checks JSON ones: a NUL answers 400 INVALID_TEXT and reaches no handler', async () => {
+    const notes = formApp.get(NotesController);
+    const response = await request(formApp.getHttpServer())
+      .post('/notes')
+      .set('Content-Type', 'application/x-www-form-urlencoded')
+      .send('title=a%00b');
+    expect({ status: response.status, code: (response.body as { code?: string }).code }).toEqual({
+      status: 400,
+      code: 'INVALID_TEXT',
+    });
+    expect(notes.received).toEqual([]);
+    await request(formApp.getHttpServer())
+      .post('/notes')
+      .set('Content-Type', 'application/x-www-form-urlencoded')
+      .send('title=ok')
+      .expect(201);
   });
 });

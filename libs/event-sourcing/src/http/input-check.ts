@@ -2,8 +2,13 @@ import { textProblem } from '../store/text-problem';
 import { ProblemException } from './problem.exception';
 import { fieldProblem } from './validation-problem';
 
-/** Keys that reach an object's prototype machinery when copied naively (prototype pollution). */
-const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+/**
+ * Keys that reach an object's prototype machinery when copied naively (prototype
+ * pollution: `__proto__`, `constructor`, `prototype`), and the names of
+ * `Object.prototype`'s members (`toString`, `hasOwnProperty`, ...), which
+ * class-transformer skips without a word, so `forbidNonWhitelisted` would never see them.
+ */
+const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['prototype', ...Object.getOwnPropertyNames(Object.prototype)]);
 
 /** A value met on the walk, with the way back to the root for rendering its path. */
 interface Visit {
@@ -58,7 +63,7 @@ export function inputProblem(input: unknown, origin: InputOrigin, maxDepth: numb
         return new ProblemException(
           400,
           'FORBIDDEN_JSON_KEY',
-          `${capitalized(origin.label)} has a "${key}" key (at ${pathOf(child)}); the keys __proto__, constructor and prototype are refused at any depth. Remove it.`,
+          `${capitalized(origin.label)} has a "${key}" key (at ${pathOf(child)}); the keys __proto__, constructor, prototype and the names of Object.prototype's members are refused at any depth. Remove it.`,
           { extensions: { errors: [fieldProblem(pathOf(child), `"${key}" is not an accepted key`)] } },
         );
       }

@@ -1,7 +1,9 @@
 import type { DynamicModule, Type } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test, type TestingModuleBuilder } from '@nestjs/testing';
-import request from 'supertest';
+import { createRequire } from 'node:module';
+import type request from 'supertest';
+import { ConfigurationError } from '../errors/configuration-error';
 import { PROBLEM_CONTENT_TYPE, type ProblemDetails } from '../http/problem-details';
 import { Subscriptions } from '../subscriptions/subscriptions';
 
@@ -58,20 +60,26 @@ export async function createHttpFixture(
 ): Promise<HttpFixture> {
   const saved = Object.fromEntries(Object.keys(options.env ?? {}).map((name) => [name, process.env[name]]));
   assignEnv(options.env ?? {});
-  let app: NestExpressApplication;
+  const agent = loadSupertest();
+  let app: NestExpressApplication | undefined;
   try {
     const builder = Test.createTestingModule({ imports: [appModule] });
     const moduleRef = await (options.configure ? options.configure(builder) : builder).compile();
     app = moduleRef.createNestApplication<NestExpressApplication>({ logger: options.logLevels ?? ['error', 'warn'] });
     await options.setUp?.(app);
     await app.init();
+  } catch (error) {
+    // A boot that failed half-way must not leave its pool (or an embedded server) open.
+    await app?.close().catch(() => undefined);
+    throw error;
   } finally {
     assignEnv(saved);
   }
-  const subscriptions = (): Subscriptions => app.get(Subscriptions);
+  const started = app;
+  const subscriptions = (): Subscriptions => started.get(Subscriptions);
   return {
-    app,
-    http: () => request(app.getHttpServer()),
+    app: started,
+    http: () => agent(started.getHttpServer()),
     caughtUp: (names, timeoutMs = 10_000) => subscriptions().waitUntilCaughtUp(names, { timeoutMs }),
     applied: (name, position, timeoutMs = 10_000) =>
       subscriptions().waitFor(name, typeof position === 'bigint' ? position : BigInt(position), { timeoutMs }),
@@ -85,8 +93,19 @@ export async function createHttpFixture(
       }
       return body;
     },
-    close: () => app.close(),
+    close: () => started.close(),
   };
+}
+
+/** supertest, an optional peer: required only by this fixture, and named when it is missing. */
+function loadSupertest(): typeof request {
+  try {
+    return createRequire(__filename)('supertest') as typeof request;
+  } catch (error) {
+    throw new ConfigurationError('createHttpFixture needs supertest: npm install --save-dev supertest.', {
+      cause: error,
+    });
+  }
 }
 
 function assignEnv(values: Record<string, string | undefined>): void {
