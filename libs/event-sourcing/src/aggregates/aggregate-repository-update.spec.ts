@@ -5,6 +5,7 @@ import { createTestDatabase, type TestDatabase } from '../../../../test/support/
 import { AggregateNotFoundError } from '../errors/aggregate-not-found-error';
 import { ConcurrencyError } from '../errors/concurrency-error';
 import { DomainError } from '../errors/domain-error';
+import { TransactionConflictError } from '../errors/transaction-conflict-error';
 import { EventSourcingModule } from '../event-sourcing.module';
 import { DomainEvent } from '../events/domain-event.decorator';
 import { EventStore } from '../store/event-store';
@@ -75,6 +76,19 @@ class CountTallyHandler implements ICommandHandler<CountTally> {
   }
 }
 
+class FlakyCommand extends Command<number> {}
+
+/** Loses a deadlock once (as a transaction victim would), then succeeds. */
+@CommandHandler(FlakyCommand)
+class FlakyHandler implements ICommandHandler<FlakyCommand> {
+  static runs = 0;
+  async execute(): Promise<number> {
+    FlakyHandler.runs++;
+    if (FlakyHandler.runs === 1) throw new TransactionConflictError();
+    return FlakyHandler.runs;
+  }
+}
+
 describe.each(['memory', 'postgres'] as const)('AggregateRepository.create and update on the %s store', (kind) => {
   let database: TestDatabase | undefined;
   let moduleRef: TestingModule;
@@ -88,7 +102,7 @@ describe.each(['memory', 'postgres'] as const)('AggregateRepository.create and u
         EventSourcingModule.forRoot({ database: database?.url ?? 'memory' }),
         EventSourcingModule.forFeature({ aggregates: [Tally] }),
       ],
-      providers: [CountTallyHandler],
+      providers: [CountTallyHandler, FlakyHandler],
     }).compile();
     await moduleRef.init();
     tallies = moduleRef.get(getAggregateRepositoryToken(Tally));
@@ -147,5 +161,10 @@ describe.each(['memory', 'postgres'] as const)('AggregateRepository.create and u
     const bus = moduleRef.get(CommandBus);
     await Promise.all(Array.from({ length: 20 }, () => bus.execute(new CountTally(id))));
     expect((await tallies.load(id)).total).toBe(20);
+  });
+
+  it('runs a handler again when its transaction lost a deadlock (it wrote nothing)', async () => {
+    FlakyHandler.runs = 0;
+    await expect(moduleRef.get(CommandBus).execute(new FlakyCommand())).resolves.toBe(2);
   });
 });

@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import type { WarmScope } from '../aggregates/warm-aggregates';
 import { ConcurrencyError } from '../errors/concurrency-error';
+import { TransactionConflictError } from '../errors/transaction-conflict-error';
 import { errorMessage } from '../errors/error-message';
 import { ConfigurationError } from '../errors/configuration-error';
 import { MessageContext } from '../events/message-context';
@@ -77,7 +78,10 @@ export class CommandHandlerEnhancer implements OnModuleInit {
           try {
             outcome = { result: await execute(command) };
           } catch (error) {
-            if (error instanceof ConcurrencyError && error.retryable && mayRetry()) {
+            // A transaction rolled back whole as a deadlock victim wrote nothing: run it again too.
+            const conflict =
+              (error instanceof ConcurrencyError && error.retryable) || error instanceof TransactionConflictError;
+            if (conflict && mayRetry()) {
               this.logger.debug(`${name}: ${error.message} Try ${attempt + 1} of ${attempts}.`);
               // Full jitter over an exponentially growing window spreads the contenders out.
               const window = Math.min(backoffMs * 2 ** (attempt - 1), 1000);
