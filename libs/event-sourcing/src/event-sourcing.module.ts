@@ -127,12 +127,10 @@ function assemble(base: DynamicModule): DynamicModule {
       signal: AppendSignal,
     ) => {
       const options = resolveOptions(raw);
-      if (connection.kind === 'memory') return new InMemoryEventStore(options);
+      const hooks = { inline: new InlineProjector(subscribers), committed: () => signal.emit() };
+      if (connection.kind === 'memory') return new InMemoryEventStore({ ...options, hooks });
       if (options.runMigrations) await connection.migrate(dataSource);
-      return new PostgresEventStore(dataSource, {
-        ...options,
-        hooks: { inline: new InlineProjector(subscribers), committed: () => signal.emit() },
-      });
+      return new PostgresEventStore(dataSource, { ...options, hooks });
     },
   };
   const snapshotProvider: Provider = {

@@ -6,6 +6,8 @@ import type { SubscriberRegistry } from '../subscriptions/subscriber-registry';
 /**
  * Runs the inline projections in an append's transaction, with its entity manager: the
  * read model commits with the events, and a handler that throws rolls the append back.
+ * Under `database: 'memory'` there is no manager (`undefined`): only projections that
+ * keep their state in a provider run there; those with TypeORM `readModels` are skipped.
  * @internal
  */
 export class InlineProjector implements InlineAppendHook {
@@ -15,8 +17,10 @@ export class InlineProjector implements InlineAppendHook {
     return this.registry.inlineProjections().some((projection) => types.some((t) => projection.types.includes(t)));
   }
 
-  async apply(events: EventEnvelope[], manager: EntityManager): Promise<void> {
+  async apply(events: EventEnvelope[], manager: EntityManager | undefined): Promise<void> {
     for (const projection of this.registry.inlineProjections()) {
+      // In memory there is no manager to write read models with (a warning at boot said so).
+      if (!manager && projection.keepsReadModels) continue;
       for (const event of events) {
         if (projection.types.includes(event.type)) {
           await projection.handle(event, { manager, replaying: false, attempt: 1 });

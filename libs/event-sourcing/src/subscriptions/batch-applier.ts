@@ -7,7 +7,17 @@ import { isSqlError } from '../store/postgres/postgres-errors';
 import { CheckpointConflictError } from '../errors/checkpoint-conflict-error';
 import { cursorOf } from './global-cursor';
 import type { SubscriberDefinition } from './subscriber-definition';
-import type { RunnerDeps } from './subscription-runner';
+import type { Logger } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import type { CheckpointStore } from './checkpoint-store';
+import type { PageApplier } from './subscription-runner';
+
+/** What a {@link BatchApplier} writes through. @internal */
+export interface BatchApplierDeps {
+  checkpoints: CheckpointStore;
+  dataSource: DataSource;
+  logger: Logger;
+}
 
 /** How far a batch got: the cursor it committed to, and the event that failed, if one did. @internal */
 export interface BatchOutcome {
@@ -20,10 +30,10 @@ export interface BatchOutcome {
  * saga's) page in one transaction with the checkpoint, a side-effecting handler's events
  * one by one; and parks an event that failed every try. @internal
  */
-export class BatchApplier {
+export class BatchApplier implements PageApplier {
   constructor(
     private readonly definition: SubscriberDefinition,
-    private readonly deps: RunnerDeps,
+    private readonly deps: BatchApplierDeps,
   ) {}
 
   private get name(): string {
@@ -132,11 +142,19 @@ export class BatchApplier {
         runner,
       );
     });
-    this.deps.logger.error(
-      `${this.name}: parked ${event.type} ${event.eventId} (${event.streamId}@${event.version}) after ${attempts} tries${skip ? ' and skipped it' : '; stopped until it is retried or dismissed'}: ${message}`,
-      errorStack(error),
-    );
+    this.deps.logger.error(parkedMessage(this.name, event, attempts, skip, message), errorStack(error));
   }
+}
+
+/** What is logged when a subscriber parks an event. @internal */
+export function parkedMessage(
+  name: string,
+  event: EventEnvelope,
+  attempts: number,
+  skip: boolean,
+  error: string,
+): string {
+  return `${name}: parked ${event.type} ${event.eventId} (${event.streamId}@${event.version}) after ${attempts} tries${skip ? ' and skipped it' : '; stopped until it is retried or dismissed'}: ${error}`;
 }
 
 function maxPosition(events: EventEnvelope[]): bigint {

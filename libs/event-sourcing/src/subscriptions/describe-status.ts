@@ -8,12 +8,12 @@ const LAG_CAP = 100_000;
 
 /** What {@link describeStatus} reads from. @internal */
 export interface StatusSources {
-  checkpoints: CheckpointStore;
-  inspector: SubscriptionInspector;
+  checkpoints: Pick<CheckpointStore, 'load' | 'countAfter'>;
+  inspector: Pick<SubscriptionInspector, 'holdingTransaction'>;
   head: bigint;
   holder: LockHolder | undefined;
   parked: number;
-  runner: SubscriptionRunner | undefined;
+  runner: Pick<SubscriptionRunner, 'active' | 'state' | 'lastError'> | undefined;
   heldBackAfterMs: number;
 }
 

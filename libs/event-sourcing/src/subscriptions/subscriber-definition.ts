@@ -30,6 +30,11 @@ export interface SubscriberDefinition {
   transactional: boolean;
   /** Whether `Subscriptions.rebuild` may reset and replay it (projections only). */
   rebuildable: boolean;
+  /**
+   * Whether it writes TypeORM read models through its entity manager (a projection with
+   * `readModels`): it needs PostgreSQL, so `database: 'memory'` does not run it.
+   */
+  keepsReadModels?: boolean;
   handle(envelope: EventEnvelope, context: DeliveryContext): Promise<void>;
   /** Called after a batch of it commits: sagas dispatch the commands it stored. */
   afterCommit?(): void;
@@ -38,6 +43,9 @@ export interface SubscriberDefinition {
    * sagas fire the deadlines that waited for it (see `DeadlineFence`).
    */
   afterMove?(): void;
-  /** Clears the read models before a rebuild, in the rebuild's transaction. */
-  reset?(manager: EntityManager): Promise<void>;
+  /**
+   * Clears the read models before a rebuild, in the rebuild's transaction; with no
+   * manager under `database: 'memory'`.
+   */
+  reset?(manager: EntityManager | undefined): Promise<void>;
 }

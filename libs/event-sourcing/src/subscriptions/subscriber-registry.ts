@@ -2,6 +2,7 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import type { EntityManager } from 'typeorm';
 import { ConfigurationError } from '../errors/configuration-error';
+import { UnsupportedOperationError } from '../errors/unsupported-operation-error';
 import { requireDomainEventMetadata } from '../events/domain-event.decorator';
 import type { EventEnvelope } from '../events/event-envelope';
 import { EventTypeRegistry } from '../events/event-type-registry';
@@ -98,10 +99,17 @@ export class SubscriberRegistry implements OnModuleInit {
       options: metadata.options,
       transactional: true,
       rebuildable: metadata.mode === 'async',
+      keepsReadModels: metadata.readModels.length > 0,
       ...this.dispatcher(instance, owner, (context) => ({ manager: context.manager, replaying: context.replaying })),
-      reset: async (manager: EntityManager) => {
-        for (const entity of metadata.readModels) await manager.createQueryBuilder().delete().from(entity).execute();
-        if (typeof custom === 'function') await custom.call(instance, manager);
+      reset: async (manager: EntityManager | undefined) => {
+        if (!manager && metadata.readModels.length > 0) {
+          throw new UnsupportedOperationError(
+            `${owner} keeps TypeORM read models; rebuilding it needs PostgreSQL, not database: 'memory'.`,
+          );
+        }
+        for (const entity of metadata.readModels) await manager!.createQueryBuilder().delete().from(entity).execute();
+        // Under database: 'memory' there is no manager: a provider's own reset clears its state.
+        if (typeof custom === 'function') await custom.call(instance, manager as EntityManager);
       },
     };
     if (metadata.mode === 'async') {

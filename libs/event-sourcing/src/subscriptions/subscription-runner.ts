@@ -1,11 +1,10 @@
 import { errorMessage } from '../errors/error-message';
 import type { Logger } from '@nestjs/common';
-import type { DataSource } from 'typeorm';
 import { CheckpointConflictError } from '../errors/checkpoint-conflict-error';
 import type { EventEnvelope } from '../events/event-envelope';
 import type { EventStore, GlobalCursor } from '../store/event-store';
 import type { CheckpointStore } from './checkpoint-store';
-import { BatchApplier, type BatchOutcome } from './batch-applier';
+import type { BatchOutcome } from './batch-applier';
 import { compareCursors, cursorOf } from './global-cursor';
 import type { SubscriberDefinition } from './subscriber-definition';
 
@@ -30,11 +29,22 @@ export interface RunnerSettings {
   maxBackoffMs: number;
 }
 
+/**
+ * Hands pages of events to one subscriber and moves its checkpoint with them: the
+ * PostgreSQL `BatchApplier`, or the in-memory one. @internal
+ */
+export interface PageApplier {
+  apply(from: GlobalCursor, events: EventEnvelope[], replaying: boolean, attempt: number): Promise<BatchOutcome>;
+  /** Records the event as parked, and skips it or stops at it, per the subscriber's `onFailure`. */
+  park(cursor: GlobalCursor, event: EventEnvelope, error: unknown, attempts: number): Promise<void>;
+}
+
 /** What the runner needs besides its definition. @internal */
 export interface RunnerDeps {
   store: EventStore;
-  checkpoints: CheckpointStore;
-  dataSource: DataSource;
+  /** The checkpoints: PostgreSQL's `CheckpointStore`, or the in-memory ones. */
+  checkpoints: Pick<CheckpointStore, 'load' | 'horizon' | 'move'>;
+  applier: PageApplier;
   lease: { holds(name: string): boolean; tryLock(name: string): Promise<boolean>; unlock(name: string): Promise<void> };
   logger: Logger;
 }
@@ -56,14 +66,14 @@ export class SubscriptionRunner {
   private wakeUp: (() => void) | undefined;
   private woken = false;
   private lastProgressLog = 0;
-  private readonly batches: BatchApplier;
+  private readonly batches: PageApplier;
 
   constructor(
     readonly definition: SubscriberDefinition,
     private readonly deps: RunnerDeps,
     private readonly settings: RunnerSettings,
   ) {
-    this.batches = new BatchApplier(definition, deps);
+    this.batches = deps.applier;
   }
 
   get name(): string {

@@ -11,12 +11,12 @@ import { DataSource } from 'typeorm';
 import { ParkedEventNotFoundError } from '../errors/parked-event-not-found-error';
 import { UnknownSubscriberError } from '../errors/unknown-subscriber-error';
 import { UnsupportedOperationError } from '../errors/unsupported-operation-error';
-import { WaitTimeoutError } from '../errors/wait-timeout-error';
 import { resolveOptions, type EventSourcingModuleOptions, type ResolvedOptions } from '../event-sourcing-options';
 import { EVENT_SOURCING_OPTIONS } from '../event-sourcing.module-definition';
 import { AppendSignal } from '../store/append-signal';
 import { EventStore } from '../store/event-store';
 import { DatabaseConnection } from '../store/postgres/database-connection';
+import { BatchApplier } from './batch-applier';
 import { CheckpointStore, type ParkedEvent } from './checkpoint-store';
 import { compareCursors, cursorOf } from './global-cursor';
 import type { SubscriberDefinition } from './subscriber-definition';
@@ -26,7 +26,9 @@ import { SubscriptionConnection } from './subscription-connection';
 import { SubscriptionInspector } from './subscription-inspector';
 import { SubscriptionRunner, type SubscriberState } from './subscription-runner';
 import { describeStatus } from './describe-status';
-import { pollUntil, waitForCursor } from './wait-for-cursor';
+import { waitForCursor, waitForPosition } from './wait-for-cursor';
+import { MemorySubscriptions } from './memory/memory-subscriptions';
+import { InMemoryEventStore } from '../store/in-memory/in-memory-event-store';
 import { inTransaction } from '../store/postgres/in-transaction';
 import { shortTag } from '../store/postgres/short-tag';
 
@@ -41,6 +43,10 @@ export interface WaitOptions {
  * handlers, sagas): runs each on one instance at a time, and lets you see and steer
  * them: status, rebuild, parked events, pause and resume, read-your-writes waits.
  * Inject it anywhere; it is started at bootstrap and stopped at shutdown.
+ *
+ * Under `database: 'memory'` async projections and durable handlers run on the
+ * in-memory store, with the same retries, parking and controls and their checkpoints
+ * in memory, but their handlers get no entity manager; sagas need PostgreSQL.
  */
 @Injectable()
 export class Subscriptions implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -51,6 +57,7 @@ export class Subscriptions implements OnApplicationBootstrap, BeforeApplicationS
   private connection: SubscriptionConnection | undefined;
   private checkpointStore: CheckpointStore | undefined;
   private inspectorOf: SubscriptionInspector | undefined;
+  private memory: MemorySubscriptions | undefined;
 
   constructor(
     private readonly registry: SubscriberRegistry,
@@ -66,8 +73,10 @@ export class Subscriptions implements OnApplicationBootstrap, BeforeApplicationS
   async onApplicationBootstrap(): Promise<void> {
     const definitions = this.registry.all();
     if (this.database.kind === 'memory') {
-      const count = definitions.length + this.registry.inlineProjections().length;
-      if (count > 0) this.logger.warn(`database: 'memory' runs no projections or durable handlers (${count} found).`);
+      if (!(this.store instanceof InMemoryEventStore))
+        throw new UnsupportedOperationError("database: 'memory' runs subscribers on InMemoryEventStore only.");
+      this.memory = new MemorySubscriptions(this.store, this.signal, this.options, this.logger);
+      this.memory.start(definitions, this.registry.inlineProjections());
       return;
     }
     const { schema, applicationName, subscriptions } = this.options;
@@ -97,7 +106,11 @@ export class Subscriptions implements OnApplicationBootstrap, BeforeApplicationS
         {
           store: this.store,
           checkpoints: this.checkpointStore,
-          dataSource: this.dataSource,
+          applier: new BatchApplier(definition, {
+            checkpoints: this.checkpointStore,
+            dataSource: this.dataSource,
+            logger: this.logger,
+          }),
           lease: this.connection,
           logger: this.logger,
         },
@@ -109,6 +122,7 @@ export class Subscriptions implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    await this.memory?.stop();
     await Promise.all([...this.runners.values()].map((runner) => runner.stop()));
     this.runners.clear();
     for (const detach of this.detach.splice(0)) detach();
@@ -118,6 +132,7 @@ export class Subscriptions implements OnApplicationBootstrap, BeforeApplicationS
   /** Every durable subscriber with its position, lag and state. */
   async status(): Promise<SubscriberStatus[]> {
     const definitions = this.registry.all();
+    if (this.memory) return this.memory.status(definitions);
     const inspector = this.inspector();
     const [head, holders, parked] = await Promise.all([
       inspector.head(),
@@ -153,8 +168,10 @@ export class Subscriptions implements OnApplicationBootstrap, BeforeApplicationS
    * `readModels` and calls its `reset`, and moves its checkpoint to the start, in one
    * transaction; the instance running it then replays (state `rebuilding`, progress in
    * `status()` and the logs). Durable handlers and sagas are never rebuilt, so side
-   * effects are not repeated.
-   * @throws UnknownSubscriberError, UnsupportedOperationError for a subscriber that is not an async projection.
+   * effects are not repeated. Under `database: 'memory'` its `reset` gets no manager, and a
+   * projection with `readModels` is refused.
+   * @throws UnknownSubscriberError, UnsupportedOperationError for a subscriber that is not an
+   *   async projection, a paused one, or (in memory) one with `readModels`.
    */
   async rebuild(name: string): Promise<SubscriberStatus> {
     const definition = this.definition(name);
@@ -162,6 +179,11 @@ export class Subscriptions implements OnApplicationBootstrap, BeforeApplicationS
       throw new UnsupportedOperationError(
         `"${name}" is a ${definition.kind}; only async projections are rebuilt (a replay would repeat side effects).`,
       );
+    }
+    if (this.memory) {
+      await this.memory.rebuild(definition);
+      this.logger.log(`${name}: rebuild requested`);
+      return this.statusOf(name);
     }
     await inTransaction(this.dataSource, async (runner) => {
       // Locks the row, as a batch does first: a batch in flight commits before, or stops after.
@@ -180,7 +202,7 @@ export class Subscriptions implements OnApplicationBootstrap, BeforeApplicationS
   /** Parked events, oldest first: of one subscriber, or of all. */
   parked(name?: string): Promise<ParkedEvent[]> {
     if (name !== undefined) this.definition(name);
-    return this.checkpoints().parked(name);
+    return this.shared().parked(name);
   }
 
   /**
@@ -193,6 +215,7 @@ export class Subscriptions implements OnApplicationBootstrap, BeforeApplicationS
   async retryParked(name: string, eventId: string): Promise<'resumed' | 'handled'> {
     const definition = this.definition(name);
     const parked = await this.findParked(name, eventId);
+    if (this.memory) return this.memory.retryParked(definition, parked);
     const event = await this.inspector().event(eventId);
     if (!event) throw new ParkedEventNotFoundError(name, eventId);
     // Stopped at it: take the parked record off and resume, under the checkpoint's lock.
@@ -234,6 +257,7 @@ export class Subscriptions implements OnApplicationBootstrap, BeforeApplicationS
   async dismissParked(name: string, eventId: string): Promise<void> {
     this.definition(name);
     await this.findParked(name, eventId);
+    if (this.memory) return this.memory.dismissParked(name, eventId);
     const event = await this.inspector().event(eventId);
     await inTransaction(this.dataSource, async (runner) => {
       const checkpoint = await this.checkpoints().load(name, runner, true);
@@ -253,14 +277,14 @@ export class Subscriptions implements OnApplicationBootstrap, BeforeApplicationS
   /** Stops a subscriber on every instance until `resume`. @throws UnknownSubscriberError */
   async pause(name: string): Promise<void> {
     this.definition(name);
-    await this.checkpoints().setStatus(name, 'paused', null);
+    await this.shared().setStatus(name, 'paused', null);
   }
 
   /** Resumes a paused subscriber. @throws UnknownSubscriberError */
   async resume(name: string): Promise<void> {
     this.definition(name);
-    const checkpoint = await this.checkpoints().load(name);
-    if (checkpoint.status === 'paused') await this.checkpoints().setStatus(name, 'active', null);
+    const checkpoint = await this.shared().load(name);
+    if (checkpoint.status === 'paused') await this.shared().setStatus(name, 'active', null);
     this.poke(name);
   }
 
@@ -272,17 +296,7 @@ export class Subscriptions implements OnApplicationBootstrap, BeforeApplicationS
    */
   async waitFor(name: string, position: bigint, options: WaitOptions = {}): Promise<void> {
     this.definition(name);
-    const checkpoints = this.checkpoints();
-    const timeoutMs = options.timeoutMs ?? 5_000;
-    const deadline = Date.now() + timeoutMs;
-    // The event's cursor, once it is committed (the caller may have it from a reply in flight).
-    let transactionId: bigint | undefined;
-    const committed = await pollUntil(deadline, async () => {
-      transactionId ??= await checkpoints.transactionOf(position);
-      return transactionId !== undefined;
-    });
-    if (!committed) throw new WaitTimeoutError(name, position, timeoutMs);
-    await waitForCursor(checkpoints, name, { transactionId: transactionId!, position }, deadline, timeoutMs);
+    await waitForPosition(this.shared(), name, position, options.timeoutMs ?? 5_000);
   }
 
   /**
@@ -291,17 +305,18 @@ export class Subscriptions implements OnApplicationBootstrap, BeforeApplicationS
    */
   async waitUntilCaughtUp(names?: readonly string[], options: WaitOptions = {}): Promise<void> {
     // The last event in the subscribers' order, which need not be the highest position.
-    const last = await this.inspector().lastCursor();
+    const last = await (this.memory ? this.memory.checkpoints.lastCursor() : this.inspector().lastCursor());
     if (!last) return;
     const targets = names ?? this.registry.all().map((d) => d.name);
     for (const name of targets) this.definition(name);
     const timeoutMs = options.timeoutMs ?? 5_000;
     const deadline = Date.now() + timeoutMs;
-    for (const name of targets) await waitForCursor(this.checkpoints(), name, last, deadline, timeoutMs);
+    for (const name of targets) await waitForCursor(this.shared(), name, last, deadline, timeoutMs);
   }
 
   /** Has a subscriber read the store now: here when it runs here, else through NOTIFY. @internal */
   wake(name: string): void {
+    if (this.memory) return this.memory.wake(name);
     const runner = this.runners.get(name);
     if (runner?.active) runner.wake();
     else this.connection?.notify();
@@ -309,7 +324,7 @@ export class Subscriptions implements OnApplicationBootstrap, BeforeApplicationS
 
   /** This instance's view of a subscriber it runs, for tests and logs. @internal */
   localState(name: string): SubscriberState | undefined {
-    return this.runners.get(name)?.state;
+    return this.memory ? this.memory.localState(name) : this.runners.get(name)?.state;
   }
 
   private definition(name: string): SubscriberDefinition {
@@ -323,12 +338,13 @@ export class Subscriptions implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   private async findParked(name: string, eventId: string): Promise<ParkedEvent> {
-    const parked = (await this.checkpoints().parked(name)).find((p) => p.eventId === eventId);
+    const parked = (await this.shared().parked(name)).find((p) => p.eventId === eventId);
     if (!parked) throw new ParkedEventNotFoundError(name, eventId);
     return parked;
   }
 
   private poke(name: string): void {
+    this.memory?.wake(name);
     this.runners.get(name)?.wake();
     this.connection?.notify();
   }
@@ -341,6 +357,11 @@ export class Subscriptions implements OnApplicationBootstrap, BeforeApplicationS
     if (!this.checkpointStore)
       throw new UnsupportedOperationError("Subscriptions need PostgreSQL, not database: 'memory'.");
     return this.checkpointStore;
+  }
+
+  /** The checkpoints either store keeps alike: in memory, or PostgreSQL's. */
+  private shared(): Pick<CheckpointStore, 'load' | 'setStatus' | 'parked' | 'transactionOf'> {
+    return this.memory?.checkpoints ?? this.checkpoints();
   }
 
   private inspector(): SubscriptionInspector {

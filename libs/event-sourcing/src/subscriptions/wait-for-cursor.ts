@@ -20,7 +20,7 @@ export async function pollUntil(deadline: number, check: () => Promise<boolean>)
  * @throws WaitTimeoutError when the deadline passes first. @internal
  */
 export async function waitForCursor(
-  checkpoints: CheckpointStore,
+  checkpoints: Pick<CheckpointStore, 'load'>,
   name: string,
   target: GlobalCursor,
   deadline: number,
@@ -31,4 +31,26 @@ export async function waitForCursor(
     async () => compareCursors((await checkpoints.load(name)).cursor, target) >= 0,
   );
   if (!reached) throw new WaitTimeoutError(name, target.position, timeoutMs);
+}
+
+/**
+ * Resolves once the subscriber has handled everything up to a global position, waiting
+ * first for the event there to be committed (the caller may have its position from a
+ * reply in flight).
+ * @throws WaitTimeoutError when it has not within `timeoutMs`. @internal
+ */
+export async function waitForPosition(
+  checkpoints: Pick<CheckpointStore, 'load' | 'transactionOf'>,
+  name: string,
+  position: bigint,
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let transactionId: bigint | undefined;
+  const committed = await pollUntil(deadline, async () => {
+    transactionId ??= await checkpoints.transactionOf(position);
+    return transactionId !== undefined;
+  });
+  if (!committed) throw new WaitTimeoutError(name, position, timeoutMs);
+  await waitForCursor(checkpoints, name, { transactionId: transactionId!, position }, deadline, timeoutMs);
 }

@@ -17,6 +17,7 @@ import {
 import { expectedVersionMatches, replayBaseMatches } from '../expected-version';
 import { assertStreamId, prepareAppend, type PreparedAppend } from '../prepared-append';
 import { readStreamRange, resolvePageSize } from '../read-options';
+import type { StoreHooks } from '../store-hooks';
 import { compareGlobal, copy, isAfter, matchesFilter, orderForQuery } from './in-memory-query';
 import { lockOwner, TransactionLocks, type LockOwner } from './transaction-locks';
 
@@ -26,6 +27,8 @@ export interface InMemoryEventStoreOptions {
   maxEventSize?: number;
   /** Default page size of reads. Default 500. */
   batchSize?: number;
+  /** Set by the module under `database: 'memory'`: inline projections, subscriber wake-ups. @internal */
+  hooks?: StoreHooks;
 }
 
 interface StreamState {
@@ -67,11 +70,13 @@ export class InMemoryEventStore extends EventStore {
   private nextTransactionId = 1n;
   private readonly maxEventSize: number;
   private readonly batchSize: number;
+  private readonly hooks: StoreHooks;
 
   constructor(options: InMemoryEventStoreOptions = {}) {
     super();
     this.maxEventSize = options.maxEventSize ?? 1024 * 1024;
     this.batchSize = options.batchSize ?? 500;
+    this.hooks = options.hooks ?? {};
   }
 
   override async append(streamId: string, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult> {
@@ -99,6 +104,7 @@ export class InMemoryEventStore extends EventStore {
       appending: new Map(),
     };
     this.open.add(tx.id);
+    let committed = false;
     try {
       const result = await work({
         append: (streamId, events, options) => this.appendIn(tx, streamId, events, options),
@@ -108,10 +114,17 @@ export class InMemoryEventStore extends EventStore {
         },
       });
       usable(tx);
+      // Inline projections, without an entity manager: one that throws rolls the transaction back.
+      if (this.hooks.inline?.wants(tx.pending.map((e) => e.type))) {
+        await this.hooks.inline.apply(tx.pending.map(copy), undefined);
+        usable(tx);
+      }
       this.commit(tx);
+      committed = tx.pending.length > 0;
       return result;
     } finally {
       this.end(tx);
+      if (committed) this.hooks.committed?.();
     }
   }
 
@@ -130,8 +143,7 @@ export class InMemoryEventStore extends EventStore {
     const after = options.after ?? START_OF_STORE;
     const limit = resolvePageSize('limit', options.limit, this.batchSize);
     const types = options.types?.length ? new Set(options.types) : undefined;
-    // Like pg_snapshot_xmin: nothing at or above the oldest open transaction is final yet.
-    const horizon = this.open.size ? [...this.open].reduce((a, b) => (a < b ? a : b)) : this.nextTransactionId;
+    const horizon = this.horizon();
     const events = this.log
       .filter((e) => e.transactionId < horizon && isAfter(e, after) && (!types || types.has(e.type)))
       .sort(compareGlobal)
@@ -141,6 +153,16 @@ export class InMemoryEventStore extends EventStore {
       events: events.map(copy),
       cursor: last ? { transactionId: last.transactionId, position: last.position } : after,
     };
+  }
+
+  /** Like `pg_snapshot_xmin`: nothing at or above the oldest open transaction is final yet. @internal */
+  horizon(): bigint {
+    return this.open.size ? [...this.open].reduce((a, b) => (a < b ? a : b)) : this.nextTransactionId;
+  }
+
+  /** Committed events in global position order, not copied: for the in-memory subscriptions. @internal */
+  committedEvents(): readonly EventEnvelope[] {
+    return this.log;
   }
 
   override async queryEvents(query?: EventQuery): Promise<EventEnvelope[]> {
