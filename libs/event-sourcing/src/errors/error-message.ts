@@ -1,3 +1,5 @@
+import { pgErrorOf, sqlStateOf, type PgErrorFields } from './pg-error-fields';
+
 /**
  * The message of anything thrown, for logs and stored error columns. A PostgreSQL
  * error (one with a SQLSTATE, or a TypeORM `QueryFailedError` around one) is described
@@ -25,29 +27,12 @@ export function errorStack(error: unknown): string | undefined {
   return [`${error.name}: ${describeDatabaseError(database)}`, ...frames].join('\n');
 }
 
-/** The fields of a PostgreSQL error that carry no value of the statement. */
-interface DatabaseErrorNames {
-  code: string;
-  constraint?: string;
-  table?: string;
-  column?: string;
-  routine?: string;
+/** A PostgreSQL error (one with a SQLSTATE), read through a TypeORM wrapper. */
+function databaseErrorOf(error: unknown): (PgErrorFields & { code: string }) | undefined {
+  return sqlStateOf(error) === undefined ? undefined : (pgErrorOf(error) as PgErrorFields & { code: string });
 }
 
-const SQLSTATE = /^[0-9A-Z]{5}$/;
-
-function databaseErrorOf(error: unknown): DatabaseErrorNames | undefined {
-  if (typeof error !== 'object' || error === null) return undefined;
-  const driverError = (error as { driverError?: unknown }).driverError;
-  const candidate = (typeof driverError === 'object' && driverError !== null ? driverError : error) as {
-    code?: unknown;
-  };
-  return typeof candidate.code === 'string' && SQLSTATE.test(candidate.code)
-    ? (candidate as DatabaseErrorNames)
-    : undefined;
-}
-
-function describeDatabaseError({ code, constraint, table, column, routine }: DatabaseErrorNames): string {
+function describeDatabaseError({ code, constraint, table, column, routine }: PgErrorFields & { code: string }): string {
   const names = [
     constraint && `constraint ${constraint}`,
     table && `table ${table}${column ? `.${column}` : ''}`,

@@ -1,4 +1,4 @@
-import { pgErrorOf } from '../store/postgres/postgres-errors';
+import { pgErrorOf } from '../errors/pg-error-fields';
 
 // Socket errors of a server that is down, restarting or unreachable.
 const NETWORK_CODES: ReadonlySet<string> = new Set([

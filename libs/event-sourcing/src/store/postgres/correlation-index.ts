@@ -1,5 +1,5 @@
 import type { QueryRunner } from 'typeorm';
-import { pgErrorOf } from './postgres-errors';
+import { pgErrorOf } from '../../errors/pg-error-fields';
 import { quoteIdentifier } from './quote-identifier';
 import { correlationIndexSql, dropCorrelationIndexSql } from './store-schema-sql';
 

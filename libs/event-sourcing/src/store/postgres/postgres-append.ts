@@ -14,7 +14,7 @@ import {
 } from './append-statements';
 import { KnownVersions } from './known-versions';
 import type { Statement } from './read-statements';
-import { pgErrorOf } from './postgres-errors';
+import { pgErrorOf } from '../../errors/pg-error-fields';
 import { textRows, type TextRow } from './text-rows';
 
 /**

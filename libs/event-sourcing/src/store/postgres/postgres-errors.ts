@@ -1,17 +1,4 @@
-/** The fields of a PostgreSQL error that the store looks at. @internal */
-export interface PgErrorFields {
-  code?: string;
-  detail?: string;
-  constraint?: string;
-}
-
-/** The `pg` error inside a TypeORM `QueryFailedError`, or the error itself. @internal */
-export function pgErrorOf(error: unknown): PgErrorFields | undefined {
-  if (typeof error !== 'object' || error === null) return undefined;
-  const driverError = (error as { driverError?: unknown }).driverError;
-  const candidate = (typeof driverError === 'object' && driverError !== null ? driverError : error) as PgErrorFields;
-  return typeof candidate.code === 'string' ? candidate : undefined;
-}
+import { pgErrorOf, sqlStateOf } from '../../errors/pg-error-fields';
 
 /**
  * SQLSTATEs after which PostgreSQL has rolled the statement's transaction back, so the
@@ -27,8 +14,7 @@ export function isRetryableWriteError(error: unknown): boolean {
 
 /** Whether PostgreSQL answered with an SQL error (a SQLSTATE), so the connection is fine. @internal */
 export function isSqlError(error: unknown): boolean {
-  const code = pgErrorOf(error)?.code;
-  return code !== undefined && /^[0-9A-Z]{5}$/.test(code);
+  return sqlStateOf(error) !== undefined;
 }
 
 /** SQLSTATEs of a database that is away: connection exceptions, shutdown, too many clients. */
