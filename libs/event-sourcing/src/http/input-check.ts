@@ -35,6 +35,19 @@ export interface InputOrigin {
  * @internal
  */
 export function inputProblem(input: unknown, origin: InputOrigin, maxDepth: number): ProblemException | undefined {
+  // A JSON body is checked when it is parsed and again by SafeInputPipe: walk it once.
+  const object = typeof input === 'object' && input !== null ? input : undefined;
+  const passedAt = object && passed.get(object);
+  if (passedAt !== undefined && passedAt <= maxDepth) return undefined;
+  const problem = walk(input, origin, maxDepth);
+  if (object && !problem) passed.set(object, maxDepth);
+  return problem;
+}
+
+/** Inputs already found fine, with the depth limit they were checked against. */
+const passed = new WeakMap<object, number>();
+
+function walk(input: unknown, origin: InputOrigin, maxDepth: number): ProblemException | undefined {
   const pending: Visit[] = [{ value: input, depth: 0, parent: undefined, key: origin.field }];
   for (let visit = pending.pop(); visit; visit = pending.pop()) {
     const { value } = visit;
