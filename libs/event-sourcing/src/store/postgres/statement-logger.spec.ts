@@ -1,23 +1,9 @@
-import { Logger, type LoggerService } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { captureLogs, type CapturedLogs } from '../../../../../test/support/captured-logs';
 import { createTestDatabase, type TestDatabase } from '../../../../../test/support/test-database';
 import { errorMessage, errorStack } from '../../errors/error-message';
 import { MessageContext } from '../../events/message-context';
 import { StatementLogger, statementName } from './statement-logger';
-
-/** Every line Nest's Logger is given, at any level. */
-class CollectingLogger implements LoggerService {
-  readonly lines: string[] = [];
-  log = (...parts: unknown[]) => this.push(parts);
-  error = (...parts: unknown[]) => this.push(parts);
-  warn = (...parts: unknown[]) => this.push(parts);
-  debug = (...parts: unknown[]) => this.push(parts);
-  verbose = (...parts: unknown[]) => this.push(parts);
-  fatal = (...parts: unknown[]) => this.push(parts);
-  private push(parts: unknown[]): void {
-    this.lines.push(parts.map(String).join(' '));
-  }
-}
 
 const SECRET = 'ada.lovelace@example.org-secret';
 
@@ -25,10 +11,11 @@ describe('StatementLogger: failed statements are logged without their values', (
   let database: TestDatabase;
   let dataSource: DataSource;
   const context = new MessageContext();
-  const logs = new CollectingLogger();
+  let logs: CapturedLogs;
+  const lines = (): string[] => logs.lines.map((line) => line.text);
 
   beforeAll(async () => {
-    Logger.overrideLogger(logs);
+    logs = captureLogs();
     database = await createTestDatabase('postgres', 'statement_logger');
     dataSource = new DataSource({
       type: 'postgres',
@@ -39,7 +26,7 @@ describe('StatementLogger: failed statements are logged without their values', (
     await dataSource.query('CREATE TABLE people (id uuid PRIMARY KEY, email text UNIQUE)');
   });
   afterAll(async () => {
-    Logger.overrideLogger(new Logger());
+    logs.restore();
     await dataSource?.destroy();
     await database?.drop();
   });
@@ -49,11 +36,11 @@ describe('StatementLogger: failed statements are logged without their values', (
     await expect(
       context.run({ correlationId: 'corr-42' }, () => dataSource.query('SELECT * FROM people WHERE id = $1', [SECRET])),
     ).rejects.toThrow();
-    const failed = logs.lines.filter((line) => line.includes('failed'));
+    const failed = lines().filter((line) => line.includes('failed'));
     expect(failed).toEqual([
       'SELECT people failed: PostgreSQL error SQLSTATE 22P02 (routine string_to_uuid) [correlation corr-42] Database',
     ]);
-    expect(logs.lines.join('\n')).not.toContain(SECRET);
+    expect(lines().join('\n')).not.toContain(SECRET);
   });
 
   it('keeps the values of a unique violation (its detail quotes them) out of every line', async () => {
@@ -61,8 +48,8 @@ describe('StatementLogger: failed statements are logged without their values', (
     await dataSource.query(insert, [SECRET]);
     const error: unknown = await dataSource.query(insert, [SECRET]).catch((e: unknown) => e);
     expect(String((error as { driverError: { detail: string } }).driverError.detail)).toContain(SECRET);
-    expect(logs.lines.join('\n')).not.toContain(SECRET);
-    expect(logs.lines.join('\n')).toContain('SQLSTATE 23505 (constraint people_email_key, table people');
+    expect(lines().join('\n')).not.toContain(SECRET);
+    expect(lines().join('\n')).toContain('SQLSTATE 23505 (constraint people_email_key, table people');
     // And wherever the library logs or stores the error itself.
     expect(errorMessage(error)).not.toContain(SECRET);
     expect(errorStack(error)).not.toContain(SECRET);
@@ -71,8 +58,8 @@ describe('StatementLogger: failed statements are logged without their values', (
 
   it('logs the SQL text of queries at debug level, without parameters', async () => {
     await dataSource.query('SELECT count(*) FROM people WHERE email = $1', [SECRET]);
-    expect(logs.lines.some((line) => line.startsWith('SELECT count(*) FROM people WHERE email = $1'))).toBe(true);
-    expect(logs.lines.join('\n')).not.toContain(SECRET);
+    expect(lines().some((line) => line.startsWith('SELECT count(*) FROM people WHERE email = $1'))).toBe(true);
+    expect(lines().join('\n')).not.toContain(SECRET);
   });
 });
 
