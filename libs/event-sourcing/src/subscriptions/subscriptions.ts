@@ -1,4 +1,3 @@
-import { errorMessage } from '../errors/error-message';
 import {
   Inject,
   Injectable,
@@ -15,22 +14,17 @@ import { resolveOptions, type EventSourcingModuleOptions, type ResolvedOptions }
 import { EVENT_SOURCING_OPTIONS } from '../event-sourcing.module-definition';
 import { AppendSignal } from '../store/append-signal';
 import { EventStore } from '../store/event-store';
+import { InMemoryEventStore } from '../store/in-memory/in-memory-event-store';
 import { DatabaseConnection } from '../store/postgres/database-connection';
-import { BatchApplier } from './batch-applier';
-import { CheckpointStore, type ParkedEvent } from './checkpoint-store';
-import { compareCursors, cursorOf } from './global-cursor';
+import type { ParkedEvent } from './checkpoint-store';
+import { MemorySubscriptions } from './memory/memory-subscriptions';
+import { PostgresSubscriptions } from './postgres-subscriptions';
 import type { SubscriberDefinition } from './subscriber-definition';
 import { SubscriberRegistry } from './subscriber-registry';
 import type { SubscriberStatus } from './subscriber-status';
-import { SubscriptionConnection } from './subscription-connection';
-import { SubscriptionInspector } from './subscription-inspector';
-import { SubscriptionRunner, type SubscriberState } from './subscription-runner';
-import { describeStatus } from './describe-status';
+import type { SubscriptionBackend } from './subscription-backend';
+import type { SubscriberState } from './subscription-runner';
 import { waitForCursor, waitForPosition } from './wait-for-cursor';
-import { MemorySubscriptions } from './memory/memory-subscriptions';
-import { InMemoryEventStore } from '../store/in-memory/in-memory-event-store';
-import { inTransaction } from '../store/postgres/in-transaction';
-import { shortTag } from '../store/postgres/short-tag';
 
 /** Options of {@link Subscriptions.waitFor}. */
 export interface WaitOptions {
@@ -52,12 +46,8 @@ export interface WaitOptions {
 export class Subscriptions implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Subscriptions');
   private readonly options: ResolvedOptions;
-  private readonly runners = new Map<string, SubscriptionRunner>();
-  private readonly detach: (() => void)[] = [];
-  private connection: SubscriptionConnection | undefined;
-  private checkpointStore: CheckpointStore | undefined;
-  private inspectorOf: SubscriptionInspector | undefined;
-  private memory: MemorySubscriptions | undefined;
+  /** Set at bootstrap: PostgreSQL's, or the in-memory one under `database: 'memory'`. */
+  private backendOf: SubscriptionBackend | undefined;
 
   constructor(
     private readonly registry: SubscriberRegistry,
@@ -71,87 +61,25 @@ export class Subscriptions implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const definitions = this.registry.all();
+    const { store, signal, options, logger } = this;
     if (this.database.kind === 'memory') {
-      if (!(this.store instanceof InMemoryEventStore))
+      if (!(store instanceof InMemoryEventStore))
         throw new UnsupportedOperationError("database: 'memory' runs subscribers on InMemoryEventStore only.");
-      this.memory = new MemorySubscriptions(this.store, this.signal, this.options, this.logger);
-      this.memory.start(definitions, this.registry.inlineProjections());
-      return;
+      this.backendOf = new MemorySubscriptions(store, signal, options, logger);
+    } else {
+      const { dataSource, database } = this;
+      this.backendOf = new PostgresSubscriptions({ store, dataSource, database, signal, options, logger });
     }
-    const { schema, applicationName, subscriptions } = this.options;
-    this.checkpointStore = new CheckpointStore(this.dataSource, schema);
-    this.inspectorOf = new SubscriptionInspector(this.dataSource, schema);
-    for (const definition of definitions) await this.checkpointStore.ensure(definition.name);
-    this.connection = new SubscriptionConnection(
-      this.database.clientConfig(`${applicationName}:subscriptions`),
-      schema,
-      notifyChannel(schema),
-    );
-    this.connection.start();
-    this.detach.push(
-      this.signal.on(() => {
-        this.wakeAll();
-        this.connection?.notify();
-      }),
-      this.connection.onWake(() => this.wakeAll()),
-    );
-    if (!subscriptions.run) {
-      this.logger.log(`${definitions.length} subscriber(s) not run here (subscriptions.run is false)`);
-      return;
-    }
-    for (const definition of definitions) {
-      const runner = new SubscriptionRunner(
-        definition,
-        {
-          store: this.store,
-          checkpoints: this.checkpointStore,
-          applier: new BatchApplier(definition, {
-            checkpoints: this.checkpointStore,
-            dataSource: this.dataSource,
-            logger: this.logger,
-          }),
-          lease: this.connection,
-          logger: this.logger,
-        },
-        { batchSize: this.options.batchSize, ...subscriptions },
-      );
-      this.runners.set(definition.name, runner);
-      runner.start();
-    }
+    await this.backendOf.start(this.registry.all(), this.registry.inlineProjections());
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    await this.memory?.stop();
-    await Promise.all([...this.runners.values()].map((runner) => runner.stop()));
-    this.runners.clear();
-    for (const detach of this.detach.splice(0)) detach();
-    await this.connection?.close();
+    await this.backendOf?.stop();
   }
 
   /** Every durable subscriber with its position, lag and state. */
   async status(): Promise<SubscriberStatus[]> {
-    const definitions = this.registry.all();
-    if (this.memory) return this.memory.status(definitions);
-    const inspector = this.inspector();
-    const [head, holders, parked] = await Promise.all([
-      inspector.head(),
-      inspector.lockHolders(definitions.map((d) => d.name)),
-      inspector.parkedCounts(),
-    ]);
-    return Promise.all(
-      definitions.map((definition) =>
-        describeStatus(definition, {
-          checkpoints: this.checkpoints(),
-          inspector,
-          head,
-          holder: holders.get(definition.name),
-          parked: parked.get(definition.name) ?? 0,
-          runner: this.runners.get(definition.name),
-          heldBackAfterMs: this.options.subscriptions.heldBackAfterMs,
-        }),
-      ),
-    );
+    return this.backend().status(this.registry.all());
   }
 
   /**
@@ -180,22 +108,8 @@ export class Subscriptions implements OnApplicationBootstrap, BeforeApplicationS
         `"${name}" is a ${definition.kind}; only async projections are rebuilt (a replay would repeat side effects).`,
       );
     }
-    if (this.memory) {
-      await this.memory.rebuild(definition);
-      this.logger.log(`${name}: rebuild requested`);
-      return this.statusOf(name);
-    }
-    await inTransaction(this.dataSource, async (runner) => {
-      // Locks the row, as a batch does first: a batch in flight commits before, or stops after.
-      const checkpoint = await this.checkpoints().load(name, runner, true);
-      if (checkpoint.status === 'paused') {
-        throw new UnsupportedOperationError(`"${name}" is paused; resume it before a rebuild.`);
-      }
-      await definition.reset!(runner.manager);
-      await this.checkpoints().rewind(name, runner);
-    });
+    await this.backend().rebuild(definition);
     this.logger.log(`${name}: rebuild requested`);
-    this.poke(name);
     return this.statusOf(name);
   }
 
@@ -215,38 +129,7 @@ export class Subscriptions implements OnApplicationBootstrap, BeforeApplicationS
   async retryParked(name: string, eventId: string): Promise<'resumed' | 'handled'> {
     const definition = this.definition(name);
     const parked = await this.findParked(name, eventId);
-    if (this.memory) return this.memory.retryParked(definition, parked);
-    const event = await this.inspector().event(eventId);
-    if (!event) throw new ParkedEventNotFoundError(name, eventId);
-    // Stopped at it: take the parked record off and resume, under the checkpoint's lock.
-    const resumed = await inTransaction(this.dataSource, async (runner) => {
-      const checkpoint = await this.checkpoints().load(name, runner, true);
-      if (checkpoint.status !== 'parked' || compareCursors(cursorOf(event), checkpoint.cursor) <= 0) return false;
-      await this.checkpoints().unpark(name, eventId, runner);
-      await this.checkpoints().setStatus(name, 'active', null, runner);
-      return true;
-    });
-    if (resumed) {
-      this.poke(name);
-      return 'resumed';
-    }
-    try {
-      await inTransaction(this.dataSource, async (runner) => {
-        if (!(await this.checkpoints().unpark(name, eventId, runner)))
-          throw new ParkedEventNotFoundError(name, eventId);
-        await definition.handle(event, {
-          manager: definition.transactional ? runner.manager : undefined,
-          replaying: false,
-          attempt: parked.attempts + 1,
-        });
-      });
-    } catch (error) {
-      await inTransaction(this.dataSource, (runner) =>
-        this.checkpoints().park(name, event, errorMessage(error), 1, runner),
-      );
-      throw error;
-    }
-    return 'handled';
+    return this.backend().retryParked(definition, parked);
   }
 
   /**
@@ -257,21 +140,7 @@ export class Subscriptions implements OnApplicationBootstrap, BeforeApplicationS
   async dismissParked(name: string, eventId: string): Promise<void> {
     this.definition(name);
     await this.findParked(name, eventId);
-    if (this.memory) return this.memory.dismissParked(name, eventId);
-    const event = await this.inspector().event(eventId);
-    await inTransaction(this.dataSource, async (runner) => {
-      const checkpoint = await this.checkpoints().load(name, runner, true);
-      await this.checkpoints().unpark(name, eventId, runner);
-      if (event && checkpoint.status === 'parked' && compareCursors(cursorOf(event), checkpoint.cursor) > 0) {
-        const to = cursorOf(event);
-        await this.checkpoints().move(
-          name,
-          { from: checkpoint.cursor, to, lastPosition: event.position, status: 'active', error: null },
-          runner,
-        );
-      }
-    });
-    this.poke(name);
+    await this.backend().dismissParked(name, eventId);
   }
 
   /** Stops a subscriber on every instance until `resume`. @throws UnknownSubscriberError */
@@ -305,7 +174,7 @@ export class Subscriptions implements OnApplicationBootstrap, BeforeApplicationS
    */
   async waitUntilCaughtUp(names?: readonly string[], options: WaitOptions = {}): Promise<void> {
     // The last event in the subscribers' order, which need not be the highest position.
-    const last = await (this.memory ? this.memory.checkpoints.lastCursor() : this.inspector().lastCursor());
+    const last = await this.backend().lastCursor();
     if (!last) return;
     const targets = names ?? this.registry.all().map((d) => d.name);
     for (const name of targets) this.definition(name);
@@ -316,15 +185,12 @@ export class Subscriptions implements OnApplicationBootstrap, BeforeApplicationS
 
   /** Has a subscriber read the store now: here when it runs here, else through NOTIFY. @internal */
   wake(name: string): void {
-    if (this.memory) return this.memory.wake(name);
-    const runner = this.runners.get(name);
-    if (runner?.active) runner.wake();
-    else this.connection?.notify();
+    this.backend().wake(name);
   }
 
   /** This instance's view of a subscriber it runs, for tests and logs. @internal */
   localState(name: string): SubscriberState | undefined {
-    return this.memory ? this.memory.localState(name) : this.runners.get(name)?.state;
+    return this.backendOf?.localState(name);
   }
 
   private definition(name: string): SubscriberDefinition {
@@ -344,33 +210,18 @@ export class Subscriptions implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   private poke(name: string): void {
-    this.memory?.wake(name);
-    this.runners.get(name)?.wake();
-    this.connection?.notify();
+    this.backend().poke(name);
   }
 
-  private wakeAll(): void {
-    for (const runner of this.runners.values()) runner.wake();
+  private backend(): SubscriptionBackend {
+    if (!this.backendOf) {
+      throw new UnsupportedOperationError('Subscriptions start at application bootstrap: call app.init() first.');
+    }
+    return this.backendOf;
   }
 
-  private checkpoints(): CheckpointStore {
-    if (!this.checkpointStore)
-      throw new UnsupportedOperationError("Subscriptions need PostgreSQL, not database: 'memory'.");
-    return this.checkpointStore;
+  /** The checkpoints either store keeps alike. */
+  private shared(): SubscriptionBackend['checkpoints'] {
+    return this.backend().checkpoints;
   }
-
-  /** The checkpoints either store keeps alike: in memory, or PostgreSQL's. */
-  private shared(): Pick<CheckpointStore, 'load' | 'setStatus' | 'parked' | 'transactionOf'> {
-    return this.memory?.checkpoints ?? this.checkpoints();
-  }
-
-  private inspector(): SubscriptionInspector {
-    this.checkpoints();
-    return this.inspectorOf!;
-  }
-}
-
-/** The NOTIFY channel of a schema's appends. @internal */
-export function notifyChannel(schema: string): string {
-  return `es_appended_${shortTag(schema)}`;
 }

@@ -4,12 +4,14 @@ import { ParkedEventNotFoundError } from '../../errors/parked-event-not-found-er
 import { UnsupportedOperationError } from '../../errors/unsupported-operation-error';
 import type { ResolvedOptions } from '../../event-sourcing-options';
 import type { AppendSignal } from '../../store/append-signal';
+import type { GlobalCursor } from '../../store/event-store';
 import type { InMemoryEventStore } from '../../store/in-memory/in-memory-event-store';
 import type { ParkedEvent } from '../checkpoint-store';
 import { describeStatus } from '../describe-status';
 import { compareCursors, cursorOf } from '../global-cursor';
 import type { SubscriberDefinition } from '../subscriber-definition';
 import type { SubscriberStatus } from '../subscriber-status';
+import type { SubscriptionBackend } from '../subscription-backend';
 import { SubscriptionRunner, type SubscriberState } from '../subscription-runner';
 import { MemoryCheckpoints } from './memory-checkpoints';
 import { MemoryPageApplier } from './memory-page-applier';
@@ -32,7 +34,7 @@ const SOLE_INSTANCE = {
  * retries, parking, rebuilds), their checkpoints and parked events in memory. Handlers
  * get no entity manager. Sagas do not run here: they need PostgreSQL. @internal
  */
-export class MemorySubscriptions {
+export class MemorySubscriptions implements SubscriptionBackend {
   /** Also what `Subscriptions` reads and sets for both stores alike (pause, waits, parked). */
   readonly checkpoints: MemoryCheckpoints;
   private readonly runners = new Map<string, SubscriptionRunner>();
@@ -168,6 +170,15 @@ export class MemorySubscriptions {
 
   wake(name: string): void {
     this.runners.get(name)?.wake();
+  }
+
+  /** One instance: looking again is reading again. */
+  poke(name: string): void {
+    this.wake(name);
+  }
+
+  lastCursor(): Promise<GlobalCursor | undefined> {
+    return this.checkpoints.lastCursor();
   }
 
   localState(name: string): SubscriberState | undefined {

@@ -1,0 +1,29 @@
+import type { GlobalCursor } from '../store/event-store';
+import type { CheckpointStore, ParkedEvent } from './checkpoint-store';
+import type { SubscriberDefinition } from './subscriber-definition';
+import type { SubscriberStatus } from './subscriber-status';
+import type { SubscriberState } from './subscription-runner';
+
+/**
+ * Where `Subscriptions` runs its subscribers: on PostgreSQL (`PostgresSubscriptions`) or
+ * in memory (`MemorySubscriptions`). `Subscriptions` checks names and options; a backend
+ * does the work on its own store. @internal
+ */
+export interface SubscriptionBackend {
+  /** The checkpoint operations both stores keep alike (pause, resume, waits, parked). */
+  readonly checkpoints: Pick<CheckpointStore, 'load' | 'setStatus' | 'parked' | 'transactionOf'>;
+  start(definitions: readonly SubscriberDefinition[], inline: readonly SubscriberDefinition[]): Promise<void> | void;
+  stop(): Promise<void>;
+  status(definitions: readonly SubscriberDefinition[]): Promise<SubscriberStatus[]>;
+  /** Resets a projection and moves its checkpoint to the start; refused while it is paused. */
+  rebuild(definition: SubscriberDefinition): Promise<void>;
+  retryParked(definition: SubscriberDefinition, parked: ParkedEvent): Promise<'resumed' | 'handled'>;
+  dismissParked(name: string, eventId: string): Promise<void>;
+  /** The last event in the subscribers' order, if any. */
+  lastCursor(): Promise<GlobalCursor | undefined>;
+  /** Has a subscriber read the store now. */
+  wake(name: string): void;
+  /** Has a subscriber look at its checkpoint again, wherever it runs (its status changed). */
+  poke(name: string): void;
+  localState(name: string): SubscriberState | undefined;
+}
