@@ -14,12 +14,13 @@ import {
   type ReadAllResult,
   type ReadStreamOptions,
 } from '../event-store';
-import { expectedVersionMatches, replayBaseMatches } from '../expected-version';
+import { expectedVersionMatches } from '../expected-version';
 import { assertStreamId, prepareAppend, type PreparedAppend } from '../prepared-append';
 import { readStreamRange, resolvePageSize } from '../read-options';
 import type { StoreHooks } from '../store-hooks';
 import { compareGlobal, copy, isAfter, matchesFilter, orderForQuery } from './in-memory-query';
-import { lockOwner, TransactionLocks, type LockOwner } from './transaction-locks';
+import { replayOf, usable, type StreamState, type Transaction } from './in-memory-transaction';
+import { lockOwner, TransactionLocks } from './transaction-locks';
 
 /** Options of {@link InMemoryEventStore}. */
 export interface InMemoryEventStoreOptions {
@@ -29,24 +30,6 @@ export interface InMemoryEventStoreOptions {
   batchSize?: number;
   /** Set by the module under `database: 'memory'`: inline projections, subscriber wake-ups. @internal */
   hooks?: StoreHooks;
-}
-
-interface StreamState {
-  version: number;
-  type: string;
-  events: EventEnvelope[];
-}
-
-interface Transaction {
-  id: bigint;
-  pending: EventEnvelope[];
-  /** The streams it wrote, as they will be when it commits. */
-  streams: Map<string, StreamState>;
-  locks: LockOwner;
-  /** Appends of it in flight, by stream: a stream's lock is kept while one runs. */
-  appending: Map<string, number>;
-  /** Set when it lost a deadlock: it is rolled back, and every later call fails. */
-  conflict?: TransactionConflictError;
 }
 
 /** Tries of a single append that lost a deadlock, as the PostgreSQL store's default `writeAttempts`. */
@@ -206,7 +189,7 @@ export class InMemoryEventStore extends EventStore {
     const current = tx.streams.get(streamId) ?? this.streams.get(streamId);
     const version = current?.version ?? 0;
     if (!expectedVersionMatches(prepared.expectedVersion, version, current !== undefined)) {
-      const replay = this.replayOf(prepared, tx);
+      const replay = replayOf(prepared, tx, this.byId);
       if (replay) return replay;
       throw new ConcurrencyError(streamId, prepared.expectedVersion, version);
     }
@@ -218,7 +201,7 @@ export class InMemoryEventStore extends EventStore {
     }
     const stored = prepared.events.filter((e) => this.byId.has(e.eventId) || this.pendingIds.get(e.eventId) === tx);
     if (stored.length > 0) {
-      const replay = stored.length === prepared.events.length ? this.replayOf(prepared, tx) : undefined;
+      const replay = stored.length === prepared.events.length ? replayOf(prepared, tx, this.byId) : undefined;
       if (replay) return replay;
       throw new DuplicateEventIdError(streamId, stored[0]!.eventId);
     }
@@ -244,20 +227,6 @@ export class InMemoryEventStore extends EventStore {
     });
     const last = envelopes.at(-1)!;
     return { streamVersion: last.version, position: last.position, written: true };
-  }
-
-  /** The result of an earlier identical append, when every event is already at its place. */
-  private replayOf(prepared: PreparedAppend, tx: Transaction): AppendResult | undefined {
-    const found = prepared.events.map(
-      (e) => this.byId.get(e.eventId) ?? tx.pending.find((p) => p.eventId === e.eventId),
-    );
-    const first = found[0];
-    if (!first || first.streamId !== prepared.streamId) return undefined;
-    const base = first.version - 1;
-    const inPlace = found.every((e, i) => e?.streamId === prepared.streamId && e.version === base + i + 1);
-    if (!replayBaseMatches(prepared.expectedVersion, base) || !inPlace) return undefined;
-    const last = found.at(-1)!;
-    return { streamVersion: last.version, position: last.position, written: false };
   }
 
   /** Another open transaction holding one of the append's event ids pending. */
@@ -308,9 +277,4 @@ export class InMemoryEventStore extends EventStore {
     }
     this.log.sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0));
   }
-}
-
-/** @throws TransactionConflictError once `tx` lost a deadlock. */
-function usable(tx: Transaction): void {
-  if (tx.conflict) throw new TransactionConflictError({ cause: tx.conflict });
 }

@@ -1,0 +1,50 @@
+import { TransactionConflictError } from '../../errors/transaction-conflict-error';
+import type { EventEnvelope } from '../../events/event-envelope';
+import type { AppendResult } from '../event-store';
+import { replayBaseMatches } from '../expected-version';
+import type { PreparedAppend } from '../prepared-append';
+import type { LockOwner } from './transaction-locks';
+
+/** A stream as the store holds it. @internal */
+export interface StreamState {
+  version: number;
+  type: string;
+  events: EventEnvelope[];
+}
+
+/** An open transaction of the store. @internal */
+export interface Transaction {
+  id: bigint;
+  pending: EventEnvelope[];
+  /** The streams it wrote, as they will be when it commits. */
+  streams: Map<string, StreamState>;
+  locks: LockOwner;
+  /** Appends of it in flight, by stream: a stream's lock is kept while one runs. */
+  appending: Map<string, number>;
+  /** Set when it lost a deadlock: it is rolled back, and every later call fails. */
+  conflict?: TransactionConflictError;
+}
+
+/**
+ * The result of an earlier identical append, when every event is already at its place:
+ * stored (`stored`, by event id) or pending in `tx`. @internal
+ */
+export function replayOf(
+  prepared: PreparedAppend,
+  tx: Transaction,
+  stored: ReadonlyMap<string, EventEnvelope>,
+): AppendResult | undefined {
+  const found = prepared.events.map((e) => stored.get(e.eventId) ?? tx.pending.find((p) => p.eventId === e.eventId));
+  const first = found[0];
+  if (!first || first.streamId !== prepared.streamId) return undefined;
+  const base = first.version - 1;
+  const inPlace = found.every((e, i) => e?.streamId === prepared.streamId && e.version === base + i + 1);
+  if (!replayBaseMatches(prepared.expectedVersion, base) || !inPlace) return undefined;
+  const last = found.at(-1)!;
+  return { streamVersion: last.version, position: last.position, written: false };
+}
+
+/** @throws TransactionConflictError once `tx` lost a deadlock. @internal */
+export function usable(tx: Transaction): void {
+  if (tx.conflict) throw new TransactionConflictError({ cause: tx.conflict });
+}
