@@ -1,6 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { ConfigurationError } from '../errors/configuration-error';
+import { shown } from '../http/integer-param.decorator';
 
 /**
  * A `validate` function for `ConfigModule.forRoot` (`@nestjs/config`), from a class whose
@@ -35,16 +36,15 @@ export function validateEnvironment<T extends object>(
 const SECRET = /PASSWORD|SECRET|TOKEN|KEY/i;
 
 function describe({ property, constraints }: ValidationError, variables: Record<string, unknown>): string {
-  const value = SECRET.test(property) ? '(hidden)' : shown(variables[property]);
+  const value = SECRET.test(property) ? '(hidden)' : shownMasked(variables[property]);
   return Object.values(constraints ?? {})
     .map((rule) => (rule.includes('(got ') ? rule : `${rule} (got ${value})`))
     .join(', ');
 }
 
 /** A value for the message: quoted, shortened, and a URL's password masked. */
-function shown(raw: unknown): string {
-  if (typeof raw !== 'string') return String(raw);
+function shownMasked(raw: unknown): string {
+  if (typeof raw !== 'string') return shown(raw);
   // Everything between the user's colon and the last @ is the password, '/' and '@' included.
-  const masked = raw.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:).*@/i, '$1***@');
-  return JSON.stringify(masked.length > 60 ? `${masked.slice(0, 60)}…` : masked);
+  return shown(raw.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:).*@/i, '$1***@'), 60);
 }

@@ -49,9 +49,12 @@ export function IntegerParam(options: IntegerParamOptions = {}): PropertyDecorat
   );
 }
 
-/** A value as a message quotes it: strings in quotes, a repeated parameter as its list. @internal */
-export function shown(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+/**
+ * A value as a message quotes it: strings in quotes, cut after `max` characters, a
+ * repeated parameter as its list. @internal
+ */
+export function shown(value: unknown, max = 40): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > max ? `${value.slice(0, max)}…` : value);
   if (Array.isArray(value)) return `a list of ${value.length} values`;
   return String(value);
 }
