@@ -165,7 +165,7 @@ export {
   type SagaEventOptions,
 } from './sagas/saga-methods.decorator';
 export { SagaContext, type SagaCommandFailure, type SagaDeadline, type SagaStatus } from './sagas/saga-context';
-export type { SagaInstance } from './sagas/saga-store';
+export type { SagaInstance } from './sagas/saga-persistence';
 export { Sagas, type SagaInstanceDetails } from './sagas/sagas';
 
 // config

@@ -3,7 +3,7 @@ import { createPostgresSubject } from '../../../../test/support/postgres-store';
 import type { GlobalCursor } from '../store/event-store';
 import { CheckpointStore } from '../subscriptions/checkpoint-store';
 import { pollUntil } from '../subscriptions/wait-for-cursor';
-import { DeadlineFence } from './deadline-fence';
+import { DeadlineFence, postgresCommitHorizon } from './deadline-fence';
 
 // On PostgreSQL: a saga's due deadlines may fire only once its subscription's checkpoint
 // is past every transaction committed before they were found due.
@@ -51,7 +51,7 @@ describe('DeadlineFence', () => {
   it('holds deadlines while the saga has not read up to the fence, waking its subscription', async () => {
     const name = await saga();
     const wake = jest.fn();
-    const fence = new DeadlineFence(subject.dataSource, checkpoints, wake);
+    const fence = new DeadlineFence(postgresCommitHorizon(subject.dataSource), checkpoints, wake);
     await commit();
     expect(await fence.open(name)).toBeUndefined();
     expect(wake).toHaveBeenCalledWith(name);
@@ -60,7 +60,7 @@ describe('DeadlineFence', () => {
 
   it('waits for a transaction committed before the fence even when the checkpoint is at its event', async () => {
     const name = await saga();
-    const fence = new DeadlineFence(subject.dataSource, checkpoints, () => undefined);
+    const fence = new DeadlineFence(postgresCommitHorizon(subject.dataSource), checkpoints, () => undefined);
     const committed = await commit();
     expect(await fence.open(name)).toBeUndefined();
     await moveTo(name, committed);
@@ -70,7 +70,7 @@ describe('DeadlineFence', () => {
 
   it('keeps its first fence while it waits, so later commits cannot push it ahead', async () => {
     const name = await saga();
-    const fence = new DeadlineFence(subject.dataSource, checkpoints, () => undefined);
+    const fence = new DeadlineFence(postgresCommitHorizon(subject.dataSource), checkpoints, () => undefined);
     expect(await fence.open(name)).toBeUndefined();
     // Committed after the fence was taken: a fence taken now would be above them.
     const later = await commit();
@@ -83,7 +83,11 @@ describe('DeadlineFence', () => {
 
   it('takes the fence above every transaction committed before it', async () => {
     const committed = await commit();
-    const fence = await new DeadlineFence(subject.dataSource, checkpoints, () => undefined).take();
+    const fence = await new DeadlineFence(
+      postgresCommitHorizon(subject.dataSource),
+      checkpoints,
+      () => undefined,
+    ).take();
     expect(fence.transactionId).toBeGreaterThan(committed.transactionId);
     expect(fence.at).toBeInstanceOf(Date);
   });

@@ -31,8 +31,9 @@ export class DeadlineFence {
   private readonly pending = new Map<string, Fence & { since: number; warned: boolean }>();
 
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly checkpoints: CheckpointStore,
+    /** The commit horizon now: PostgreSQL's (`postgresCommitHorizon`) or the in-memory store's. */
+    private readonly horizon: () => Promise<Fence>,
+    private readonly checkpoints: Pick<CheckpointStore, 'load'>,
     /** Wakes the subscription of a saga (on whichever instance runs it). */
     private readonly wake: (sagaType: string) => void,
     private readonly logger?: Logger,
@@ -65,13 +66,20 @@ export class DeadlineFence {
   }
 
   /** The commit horizon now: every transaction committed before this call is below it. */
-  async take(): Promise<Fence> {
+  take(): Promise<Fence> {
+    return this.horizon();
+  }
+}
+
+/** PostgreSQL's commit horizon, for a {@link DeadlineFence}: `pg_snapshot_xmax` and the database's clock. @internal */
+export function postgresCommitHorizon(dataSource: DataSource): () => Promise<Fence> {
+  return async () => {
     const [row] = await queryRows<{ xmax: string; at: Date }>(
-      this.dataSource,
+      dataSource,
       undefined,
       `SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS xmax, clock_timestamp() AS at`,
       [],
     );
     return { transactionId: BigInt(row!.xmax), at: row!.at };
-  }
+  };
 }

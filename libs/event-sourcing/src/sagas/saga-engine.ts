@@ -1,45 +1,44 @@
 import { errorMessage } from '../errors/error-message';
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
-import type { QueryRunner } from 'typeorm';
 import { findDatePaths, restoreDates } from '../events/date-paths';
 import type { EventEnvelope } from '../events/event-envelope';
 import { DATE_PATHS_KEY, type EventTypeRegistry } from '../events/event-type-registry';
 import { SagaContext, sagaCommandFailure, type SagaDeadline } from './saga-context';
 import type { SagaDefinition } from './saga-definition';
-import type { CommandRow, DeadlineRow, SagaInstance, SagaStore, StepCause } from './saga-store';
+import type { CommandRow, DeadlineRow, SagaInstance, SagaPersistence, StepCause } from './saga-persistence';
 
 /**
- * Runs saga steps on PostgreSQL, each in the caller's transaction: finds (or starts)
+ * Runs saga steps, each in the caller's transaction (`Tx`, PostgreSQL's or memory's): finds (or starts)
  * the instance an event, deadline or command failure belongs to, locks it, skips a
  * message it handled already, calls the method, and stores state, commands, deadlines
  * and the end with a version check. @internal
  */
-export class SagaEngine {
+export class SagaEngine<Tx> {
   private readonly logger = new Logger('Sagas');
 
   constructor(
-    private readonly store: SagaStore,
+    private readonly store: SagaPersistence<Tx>,
     private readonly registry: EventTypeRegistry,
   ) {}
 
   /** An event from the saga's subscription, in the batch's transaction. */
-  async handleEvent(definition: SagaDefinition, envelope: EventEnvelope, runner: QueryRunner): Promise<void> {
+  async handleEvent(definition: SagaDefinition, envelope: EventEnvelope, tx: Tx): Promise<void> {
     const route = definition.routes.get(envelope.type);
     if (!route) return;
     // Correlate on the event as the saga knows it: upcast to its current revision.
     const data = this.registry.toInstance(envelope, 'throw');
     const correlation = definition.correlationOf(envelope.type, data);
     if (correlation === undefined) return;
-    let instance = await this.store.lock(runner, { sagaType: definition.name, correlation });
+    let instance = await this.store.lock(tx, { sagaType: definition.name, correlation });
     const method = instance ? route.event : route.start;
     if (!method || (instance && instance.status !== 'active')) return;
     if (!instance) {
       instance = newInstance(definition.name, correlation);
-      await this.store.insert(runner, instance, envelope.eventId);
+      await this.store.insert(tx, instance, envelope.eventId);
     }
     const event = { ...envelope, data };
-    await this.step(definition, runner, instance, cause(envelope.eventId, envelope.metadata.correlationId), (saga) =>
+    await this.step(definition, tx, instance, cause(envelope.eventId, envelope.metadata.correlationId), (saga) =>
       definition.call(method, event, saga),
     );
   }
@@ -49,15 +48,15 @@ export class SagaEngine {
    * deadline (the order of a step), and fires it unless it is gone or moved meanwhile.
    * It is deleted with the step.
    */
-  async fireDeadline(definition: SagaDefinition, due: DeadlineRow, runner: QueryRunner): Promise<boolean> {
-    const instance = await this.store.lock(runner, { sagaId: due.saga_id });
-    const deadline = await this.store.takeDeadline(runner, due.saga_id, due.name);
+  async fireDeadline(definition: SagaDefinition, due: DeadlineRow, tx: Tx): Promise<boolean> {
+    const instance = await this.store.lock(tx, { sagaId: due.saga_id });
+    const deadline = await this.store.takeDeadline(tx, due.saga_id, due.name);
     if (!deadline) return false;
-    await this.store.deleteDeadline(runner, deadline.saga_id, deadline.name);
+    await this.store.deleteDeadline(tx, deadline.saga_id, deadline.name);
     const method = definition.deadlines.get(deadline.name);
     if (!instance || instance.status !== 'active' || !method) return true;
     const message: SagaDeadline = { name: deadline.name, dueAt: deadline.due_at, payload: deadline.payload };
-    await this.step(definition, runner, instance, cause(randomUUID(), undefined), (saga) =>
+    await this.step(definition, tx, instance, cause(randomUUID(), undefined), (saga) =>
       definition.call(method, message, saga),
     );
     return true;
@@ -69,9 +68,9 @@ export class SagaEngine {
     row: CommandRow,
     command: object,
     error: unknown,
-    runner: QueryRunner,
+    tx: Tx,
   ): Promise<void> {
-    const instance = await this.store.lock(runner, { sagaId: row.saga_id });
+    const instance = await this.store.lock(tx, { sagaId: row.saga_id });
     const method = definition.failureMethod(command);
     if (!instance || instance.status !== 'active') return;
     if (!method) {
@@ -81,7 +80,7 @@ export class SagaEngine {
       return;
     }
     const failure = sagaCommandFailure(command, row.command_type, error);
-    await this.step(definition, runner, instance, cause(row.command_id, row.correlation_id ?? undefined), (saga) =>
+    await this.step(definition, tx, instance, cause(row.command_id, row.correlation_id ?? undefined), (saga) =>
       definition.call(method, failure, saga),
     );
   }
@@ -101,12 +100,12 @@ export class SagaEngine {
 
   private async step(
     definition: SagaDefinition,
-    runner: QueryRunner,
+    tx: Tx,
     instance: SagaInstance,
     stepCause: StepCause,
     invoke: (saga: SagaContext) => Promise<void>,
   ): Promise<void> {
-    if (!(await this.store.markHandled(runner, instance.sagaId, stepCause.messageId))) return;
+    if (!(await this.store.markHandled(tx, instance.sagaId, stepCause.messageId))) return;
     const saga = new SagaContext(
       instance.sagaId,
       definition.name,
@@ -114,9 +113,7 @@ export class SagaEngine {
       structuredState(instance.state),
     );
     await invoke(saga);
-    await this.store.saveStep(runner, instance, saga.state, saga.outcome, stepCause, (command) =>
-      this.serialize(command),
-    );
+    await this.store.saveStep(tx, instance, saga.state, saga.outcome, stepCause, (command) => this.serialize(command));
   }
 }
 

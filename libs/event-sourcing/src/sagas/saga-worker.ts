@@ -1,22 +1,18 @@
 import { errorMessage, errorStack } from '../errors/error-message';
 import type { Logger } from '@nestjs/common';
 import type { CommandBus } from '@nestjs/cqrs';
-import type { DataSource, QueryRunner } from 'typeorm';
 import { ConcurrencyError } from '../errors/concurrency-error';
 import { EventSourcingError } from '../errors/event-sourcing-error';
 import type { MessageContext } from '../events/message-context';
-import { isDatabaseAway } from '../store/postgres/database-away';
-import { inTransaction } from '../store/postgres/in-transaction';
 import type { DeadlineFence } from './deadline-fence';
 import type { SagaDefinition } from './saga-definition';
 import type { SagaEngine } from './saga-engine';
-import type { DeadlineRow, SagaStore } from './saga-store';
+import type { DeadlineRow, SagaPersistence } from './saga-persistence';
 
 /** What the worker needs. @internal */
-export interface SagaWorkerDeps {
-  dataSource: DataSource;
-  store: SagaStore;
-  engine: SagaEngine;
+export interface SagaWorkerDeps<Tx> {
+  store: SagaPersistence<Tx>;
+  engine: SagaEngine<Tx>;
   fence: DeadlineFence;
   definitions: Map<string, SagaDefinition>;
   commandClasses: Map<string, abstract new (...args: never[]) => object>;
@@ -38,14 +34,14 @@ const FENCE_PAUSE_MS = 5;
 const FENCE_MAX_PAUSE_MS = 100;
 
 /**
- * Carries out what saga steps stored: fires deadlines that fell due (each in a
+ * Carries out what saga steps stored, on PostgreSQL or in memory: fires deadlines that fell due (each in a
  * transaction that locks it, `FOR UPDATE SKIP LOCKED`), once the saga's subscription has
  * read every event committed before they were found due (see `DeadlineFence`), and dispatches the queued
  * commands through the `CommandBus` (each claimed on a lease), so every instance of the
  * app may run one and none takes the same work. A command that breaks a business rule (or fails ten times) goes to
  * the saga's `@OnSagaCommandFailure` method, in the same transaction. @internal
  */
-export class SagaWorker {
+export class SagaWorker<Tx> {
   private stopped = false;
   private loop: Promise<void> | undefined;
   private wakeUp: (() => void) | undefined;
@@ -54,7 +50,7 @@ export class SagaWorker {
   /** Whether due deadlines wait for their saga's subscription (see `DeadlineFence`). */
   private held = false;
 
-  constructor(private readonly deps: SagaWorkerDeps) {}
+  constructor(private readonly deps: SagaWorkerDeps<Tx>) {}
 
   start(): void {
     this.loop ??= this.run();
@@ -137,9 +133,9 @@ export class SagaWorker {
   private async fire(definition: SagaDefinition, deadline: DeadlineRow): Promise<boolean> {
     const { store, engine, logger } = this.deps;
     try {
-      return await this.inTransaction((runner) => engine.fireDeadline(definition, deadline, runner));
+      return await this.inTransaction((tx) => engine.fireDeadline(definition, deadline, tx));
     } catch (error) {
-      if (await isDatabaseAway(this.deps.dataSource, error)) throw error;
+      if (await this.deps.store.isAway(error)) throw error;
       // Its method threw: the step rolled back; try it again a little later.
       logger.error(
         `Saga ${deadline.saga_type} ${deadline.saga_id}: deadline "${deadline.name}" failed, again in ${DEADLINE_RETRY_MS} ms: ${errorMessage(error)}`,
@@ -170,7 +166,7 @@ export class SagaWorker {
         () => this.deps.commandBus!.execute(command as never),
       );
     } catch (error) {
-      if (await isDatabaseAway(this.deps.dataSource, error)) throw error;
+      if (await this.deps.store.isAway(error)) throw error;
       const message = errorMessage(error);
       if (!isFinal(error) && row.attempts < COMMAND_ATTEMPTS) {
         await store.postponeCommand(row, 100 * 2 ** (row.attempts - 1), message);
@@ -178,14 +174,14 @@ export class SagaWorker {
       }
       try {
         // The failure and the saga's compensation are stored together, if the claim still holds.
-        await this.inTransaction(async (runner) => {
-          if (await store.finishCommand(runner, row, message)) {
-            await engine.commandFailed(definition, row, command, error, runner);
+        await this.inTransaction(async (tx) => {
+          if (await store.finishCommand(tx, row, message)) {
+            await engine.commandFailed(definition, row, command, error, tx);
           }
           return true;
         });
       } catch (compensation) {
-        if (await isDatabaseAway(this.deps.dataSource, compensation)) throw compensation;
+        if (await this.deps.store.isAway(compensation)) throw compensation;
         await store.finishCommand(undefined, row, `${message}; compensation failed: ${errorMessage(compensation)}`);
         logger.error(
           `Saga ${row.saga_type} ${row.saga_id}: the failure method for ${row.command_type} threw`,
@@ -198,8 +194,8 @@ export class SagaWorker {
     return true;
   }
 
-  private async inTransaction<T>(work: (runner: QueryRunner) => Promise<T>): Promise<T> {
-    const result = await inTransaction(this.deps.dataSource, work);
+  private async inTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    const result = await this.deps.store.transaction(work);
     if (result) this.kick();
     return result;
   }

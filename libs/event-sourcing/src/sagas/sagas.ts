@@ -14,35 +14,38 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ConfigurationError } from '../errors/configuration-error';
 import { UnknownSubscriberError } from '../errors/unknown-subscriber-error';
-import { UnsupportedOperationError } from '../errors/unsupported-operation-error';
 import { EventTypeRegistry } from '../events/event-type-registry';
 import { MessageContext } from '../events/message-context';
 import { resolveOptions, type EventSourcingModuleOptions, type ResolvedOptions } from '../event-sourcing-options';
 import { EVENT_SOURCING_OPTIONS } from '../event-sourcing.module-definition';
+import { EventStore } from '../store/event-store';
+import { InMemoryEventStore } from '../store/in-memory/in-memory-event-store';
 import { DatabaseConnection } from '../store/postgres/database-connection';
-import { CheckpointStore } from '../subscriptions/checkpoint-store';
 import { SubscriberRegistry } from '../subscriptions/subscriber-registry';
 import { Subscriptions } from '../subscriptions/subscriptions';
-import { DeadlineFence } from './deadline-fence';
+import { DeadlineFence, postgresCommitHorizon, type Fence } from './deadline-fence';
+import { MemorySagaStore } from './memory/memory-saga-store';
+import { PostgresSagaStore } from './postgres-saga-store';
 import type { SagaStatus } from './saga-context';
 import { SagaDefinition } from './saga-definition';
 import { SagaEngine } from './saga-engine';
-import { SagaStore, type SagaInstance } from './saga-store';
+import type { SagaInstance, SagaInstanceWork, SagaPersistence } from './saga-persistence';
 import { SagaWorker } from './saga-worker';
 import { getDurableSagaMetadata } from './durable-saga.decorator';
 
 /** A saga instance with its pending deadlines and commands, as `Sagas` describes it. */
-export interface SagaInstanceDetails<S extends object = Record<string, unknown>> extends SagaInstance<S> {
-  deadlines: { name: string; dueAt: Date }[];
-  /** Commands stored but not yet dispatched. */
-  pendingCommands: number;
-}
+export interface SagaInstanceDetails<S extends object = Record<string, unknown>>
+  extends SagaInstance<S>, SagaInstanceWork {}
 
 /**
  * The durable sagas of the application: finds the `@DurableSaga` providers at bootstrap,
  * runs each as a checkpointed subscriber (see `Subscriptions`), fires their deadlines
  * (once the saga has read every event committed before they fell due) and dispatches
  * their commands. Inject it to look instances up.
+ *
+ * On PostgreSQL every instance of the app may run steps, deadlines and commands (row
+ * locks keep them apart); under `database: 'memory'` they run the same way in process
+ * memory, deadlines on the process clock, and nothing survives a restart.
  */
 @Injectable()
 export class Sagas implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -50,9 +53,10 @@ export class Sagas implements OnModuleInit, OnApplicationBootstrap, BeforeApplic
   private readonly options: ResolvedOptions;
   private readonly definitions = new Map<string, SagaDefinition>();
   private readonly commandClasses = new Map<string, abstract new (...args: never[]) => object>();
-  private readonly store: SagaStore;
-  private readonly engine: SagaEngine;
-  private worker: SagaWorker | undefined;
+  /** PostgreSQL's tables, or process memory under `database: 'memory'`. */
+  private readonly store: SagaPersistence<unknown>;
+  private readonly engine: SagaEngine<unknown>;
+  private worker: SagaWorker<unknown> | undefined;
 
   constructor(
     private readonly discovery: DiscoveryService,
@@ -63,10 +67,12 @@ export class Sagas implements OnModuleInit, OnApplicationBootstrap, BeforeApplic
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(EVENT_SOURCING_OPTIONS) rawOptions: EventSourcingModuleOptions,
     private readonly subscriptions: Subscriptions,
+    private readonly eventStore: EventStore,
     @Optional() private readonly commandBus?: CommandBus,
   ) {
     this.options = resolveOptions(rawOptions);
-    this.store = new SagaStore(dataSource, this.options.schema);
+    this.store =
+      database.kind === 'memory' ? new MemorySagaStore() : new PostgresSagaStore(dataSource, this.options.schema);
     this.engine = new SagaEngine(this.store, registry);
   }
 
@@ -83,16 +89,15 @@ export class Sagas implements OnModuleInit, OnApplicationBootstrap, BeforeApplic
   }
 
   onApplicationBootstrap(): void {
-    if (this.definitions.size === 0 || this.database.kind === 'memory' || !this.options.subscriptions.run) return;
+    if (this.definitions.size === 0 || !this.options.subscriptions.run) return;
     if (!this.commandBus)
       this.logger.warn('No CommandBus: import CqrsModule.forRoot() so sagas can dispatch commands.');
     this.worker = new SagaWorker({
-      dataSource: this.dataSource,
       store: this.store,
       engine: this.engine,
       fence: new DeadlineFence(
-        this.dataSource,
-        new CheckpointStore(this.dataSource, this.options.schema),
+        this.commitHorizon(),
+        { load: (name) => this.subscriptions.checkpoint(name) },
         (name) => this.subscriptions.wake(name),
         this.logger,
       ),
@@ -144,9 +149,17 @@ export class Sagas implements OnModuleInit, OnApplicationBootstrap, BeforeApplic
     return { ...instance, ...(await this.store.details(instance.sagaId)) };
   }
 
+  /** Where the fence of deadlines is taken: PostgreSQL's commit horizon, or the in-memory store's. */
+  private commitHorizon(): () => Promise<Fence> {
+    const store = this.eventStore;
+    if (this.database.kind !== 'memory') return postgresCommitHorizon(this.dataSource);
+    if (!(store instanceof InMemoryEventStore)) {
+      throw new ConfigurationError("database: 'memory' runs sagas on InMemoryEventStore only.");
+    }
+    return async () => ({ transactionId: store.nextTransaction(), at: new Date() });
+  }
+
   private require(sagaType: string): void {
-    if (this.database.kind === 'memory')
-      throw new UnsupportedOperationError("Sagas need PostgreSQL, not database: 'memory'.");
     if (!this.definitions.has(sagaType)) throw new UnknownSubscriberError(sagaType, [...this.definitions.keys()]);
   }
 
@@ -171,8 +184,9 @@ export class Sagas implements OnModuleInit, OnApplicationBootstrap, BeforeApplic
       options: definition.options,
       transactional: true,
       rebuildable: false,
-      // The batch's manager belongs to its query runner: saga steps run in that transaction.
-      handle: (envelope, context) => this.engine.handleEvent(definition, envelope, context.manager!.queryRunner!),
+      // In the page's transaction on PostgreSQL: the step commits with the checkpoint.
+      handle: (envelope, context) =>
+        this.store.inDelivery(context.manager, (tx) => this.engine.handleEvent(definition, envelope, tx)),
       afterCommit: () => this.worker?.kick(),
       afterMove: () => this.worker?.checkpointMoved(),
     });

@@ -10,8 +10,6 @@ import { DomainEvent } from '../events/domain-event.decorator';
 import type { EventEnvelope } from '../events/event-envelope';
 import type { DurableHandlerContext, ProjectionContext } from '../projections/projection-context';
 import { Projection, type ProjectionReset } from '../projections/projection.decorator';
-import { DurableSaga } from '../sagas/durable-saga.decorator';
-import { StartsSaga } from '../sagas/saga-methods.decorator';
 import { EventStore } from '../store/event-store';
 import { DurableEventHandler } from './durable-event-handler.decorator';
 import { On } from './on.decorator';
@@ -322,18 +320,11 @@ class ViewsProjection {
   }
 }
 
-@DurableSaga('contract-saga', { correlationKey: 'counter' })
-@Injectable()
-class CountingSaga {
-  @StartsSaga(Counted)
-  counted(): void {}
-}
-
 describe('durable subscribers under database: memory, beyond the contract', () => {
-  it('names the sagas and TypeORM projections it does not run, and refuses to rebuild such a projection', async () => {
+  it('names the TypeORM projections it does not run, and refuses to rebuild such a projection', async () => {
     const moduleRef = await Test.createTestingModule({
       imports: [EventSourcingModule.forRoot({ database: 'memory' })],
-      providers: [ViewsProjection, CountingSaga],
+      providers: [ViewsProjection],
     }).compile();
     const logs = captureLogs();
     try {
@@ -341,10 +332,9 @@ describe('durable subscribers under database: memory, beyond the contract', () =
       const subscriptions = moduleRef.get(Subscriptions);
       expect(logs.at('warn')).toEqual([
         expect.stringContaining(
-          "database: 'memory' does not run ViewsProjection (projection), CountingSaga (saga): sagas and projections that keep TypeORM read models need PostgreSQL.",
+          "database: 'memory' does not run ViewsProjection (projection): projections that keep TypeORM read models need PostgreSQL.",
         ),
       ]);
-      expect((await subscriptions.statusOf('contract-saga')).state).toBe('stopped');
       // Not run, so its handler never meets the missing manager: an append just works.
       await moduleRef
         .get(EventStore)

@@ -16,7 +16,7 @@ import { AppendSignal } from '../store/append-signal';
 import { EventStore } from '../store/event-store';
 import { InMemoryEventStore } from '../store/in-memory/in-memory-event-store';
 import { DatabaseConnection } from '../store/postgres/database-connection';
-import type { ParkedEvent } from './checkpoint-store';
+import type { Checkpoint, ParkedEvent } from './checkpoint-store';
 import { MemorySubscriptions } from './memory/memory-subscriptions';
 import { PostgresSubscriptions } from './postgres-subscriptions';
 import type { SubscriberDefinition } from './subscriber-definition';
@@ -38,9 +38,10 @@ export interface WaitOptions {
  * them: status, rebuild, parked events, pause and resume, read-your-writes waits.
  * Inject it anywhere; it is started at bootstrap and stopped at shutdown.
  *
- * Under `database: 'memory'` async projections and durable handlers run on the
+ * Under `database: 'memory'` async projections, durable handlers and sagas run on the
  * in-memory store, with the same retries, parking and controls and their checkpoints
- * in memory, but their handlers get no entity manager; sagas need PostgreSQL.
+ * in memory, but their handlers get no entity manager (so projections that keep
+ * TypeORM read models need PostgreSQL).
  */
 @Injectable()
 export class Subscriptions implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -186,6 +187,11 @@ export class Subscriptions implements OnApplicationBootstrap, BeforeApplicationS
   /** Has a subscriber read the store now: here when it runs here, else through NOTIFY. @internal */
   wake(name: string): void {
     this.backend().wake(name);
+  }
+
+  /** A subscriber's checkpoint as stored, on either store (sagas fence their deadlines with it). @internal */
+  checkpoint(name: string): Promise<Checkpoint> {
+    return this.shared().load(name);
   }
 
   /** This instance's view of a subscriber it runs, for tests and logs. @internal */

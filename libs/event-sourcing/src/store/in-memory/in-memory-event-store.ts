@@ -143,6 +143,11 @@ export class InMemoryEventStore extends EventStore {
     return this.open.size ? [...this.open].reduce((a, b) => (a < b ? a : b)) : this.nextTransactionId;
   }
 
+  /** Like `pg_snapshot_xmax`: every transaction committed so far has a lower id. @internal */
+  nextTransaction(): bigint {
+    return this.nextTransactionId;
+  }
+
   /** Committed events in global position order, not copied: for the in-memory subscriptions. @internal */
   committedEvents(): readonly EventEnvelope[] {
     return this.log;

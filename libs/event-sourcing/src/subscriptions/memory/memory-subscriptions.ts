@@ -16,9 +16,9 @@ import { SubscriptionRunner, type SubscriberState } from '../subscription-runner
 import { MemoryCheckpoints } from './memory-checkpoints';
 import { MemoryPageApplier } from './memory-page-applier';
 
-/** Whether a subscriber can run without a database: not a saga, nor a projection with TypeORM read models. @internal */
+/** Whether a subscriber can run without a database: not a projection with TypeORM read models. @internal */
 export function runsInMemory(definition: SubscriberDefinition): boolean {
-  return definition.kind !== 'saga' && !definition.keepsReadModels;
+  return !definition.keepsReadModels;
 }
 
 /** One process is the only instance: it always holds every subscriber. */
@@ -32,7 +32,7 @@ const SOLE_INSTANCE = {
  * `Subscriptions` under `database: 'memory'`: async projections and durable event
  * handlers run on the in-memory store with the PostgreSQL runner's loop (gap-safe reads,
  * retries, parking, rebuilds), their checkpoints and parked events in memory. Handlers
- * get no entity manager. Sagas do not run here: they need PostgreSQL. @internal
+ * get no entity manager. Sagas run here too, on `MemorySagaStore`. @internal
  */
 export class MemorySubscriptions implements SubscriptionBackend {
   /** Also what `Subscriptions` reads and sets for both stores alike (pause, waits, parked). */
@@ -53,7 +53,7 @@ export class MemorySubscriptions implements SubscriptionBackend {
     const skipped = [...definitions, ...inline].filter((d) => !runsInMemory(d)).map((d) => `${d.owner} (${d.kind})`);
     if (skipped.length > 0) {
       this.logger.warn(
-        `database: 'memory' does not run ${skipped.join(', ')}: sagas and projections that keep TypeORM read models need PostgreSQL.`,
+        `database: 'memory' does not run ${skipped.join(', ')}: projections that keep TypeORM read models need PostgreSQL.`,
       );
     }
     const { subscriptions } = this.options;

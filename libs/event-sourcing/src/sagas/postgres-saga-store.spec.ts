@@ -1,17 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { createPostgresSubject } from '../../../../test/support/postgres-store';
-import { SagaStore, type CommandRow } from './saga-store';
+import { PostgresSagaStore } from './postgres-saga-store';
+import type { CommandRow } from './saga-persistence';
 
 // The command outbox on PostgreSQL: a claim is a lease, and only the holder of the
 // current claim may record an outcome.
-describe('SagaStore: the command outbox', () => {
+describe('PostgresSagaStore: the command outbox', () => {
   let subject: Awaited<ReturnType<typeof createPostgresSubject>>;
-  let store: SagaStore;
+  let store: PostgresSagaStore;
   const known = { sagaTypes: ['transfer'], commandTypes: ['Credit'] };
 
   beforeAll(async () => {
     subject = await createPostgresSubject('postgres', 'saga_outbox');
-    store = new SagaStore(subject.dataSource, 'public');
+    store = new PostgresSagaStore(subject.dataSource, 'public');
   });
   afterAll(async () => {
     await subject?.close?.();

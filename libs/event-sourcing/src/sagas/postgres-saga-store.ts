@@ -1,45 +1,19 @@
-import { createHash } from 'node:crypto';
-import type { DataSource, QueryRunner } from 'typeorm';
+import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { ConcurrencyError } from '../errors/concurrency-error';
+import { isDatabaseAway } from '../store/postgres/database-away';
+import { inTransaction } from '../store/postgres/in-transaction';
 import { queryRows } from '../store/postgres/query-rows';
 import { quoteIdentifier } from '../store/postgres/quote-identifier';
 import type { SagaOutcome, SagaStatus } from './saga-context';
-
-/** A saga instance as stored. */
-export interface SagaInstance<S extends object = Record<string, unknown>> {
-  sagaId: string;
-  sagaType: string;
-  correlation: string;
-  state: S;
-  /** Goes up by one with each stored step. */
-  version: number;
-  status: SagaStatus;
-  reason: string | null;
-  createdAt: Date;
-  updatedAt: Date;
-  endedAt: Date | null;
-}
-
-/** A stored command of the outbox. @internal */
-export interface CommandRow {
-  command_id: string;
-  saga_id: string;
-  saga_type: string;
-  command_type: string;
-  payload: Record<string, unknown>;
-  correlation_id: string | null;
-  causation_id: string;
-  attempts: number;
-}
-
-/** A deadline that fell due. @internal */
-export interface DeadlineRow {
-  saga_id: string;
-  saga_type: string;
-  name: string;
-  due_at: Date;
-  payload: Record<string, unknown>;
-}
+import {
+  commandIdOf,
+  type CommandRow,
+  type DeadlineRow,
+  type SagaInstance,
+  type SagaInstanceWork,
+  type SagaPersistence,
+  type StepCause,
+} from './saga-persistence';
 
 interface SagaRow {
   saga_id: string;
@@ -54,14 +28,12 @@ interface SagaRow {
   ended_at: Date | null;
 }
 
-/** What caused a step: its message id (event, deadline or command) and correlation id. @internal */
-export interface StepCause {
-  messageId: string;
-  correlationId: string | undefined;
-}
-
-/** The SQL of saga instances, deadlines and the command outbox. @internal */
-export class SagaStore {
+/**
+ * Saga instances, deadlines and the command outbox in PostgreSQL tables; a transaction is
+ * a query runner, and locks are row locks, so every instance of the app may run steps.
+ * @internal
+ */
+export class PostgresSagaStore implements SagaPersistence<QueryRunner> {
   private readonly s: string;
 
   constructor(
@@ -71,7 +43,23 @@ export class SagaStore {
     this.s = quoteIdentifier(schema);
   }
 
-  async lock(runner: QueryRunner, by: { sagaType: string; correlation: string } | { sagaId: string }) {
+  transaction<T>(work: (runner: QueryRunner) => Promise<T>): Promise<T> {
+    return inTransaction(this.dataSource, work);
+  }
+
+  /** The page's manager belongs to its query runner: the step runs in that transaction. */
+  inDelivery<T>(manager: EntityManager | undefined, work: (runner: QueryRunner) => Promise<T>): Promise<T> {
+    return manager?.queryRunner ? work(manager.queryRunner) : this.transaction(work);
+  }
+
+  isAway(error: unknown): Promise<boolean> {
+    return isDatabaseAway(this.dataSource, error);
+  }
+
+  async lock(
+    runner: QueryRunner,
+    by: { sagaType: string; correlation: string } | { sagaId: string },
+  ): Promise<SagaInstance | undefined> {
     const where = 'sagaId' in by ? 'saga_id = $1' : 'saga_type = $1 AND correlation = $2';
     const params = 'sagaId' in by ? [by.sagaId] : [by.sagaType, by.correlation];
     const rows = await this.run<SagaRow>(runner, `SELECT * FROM ${this.s}.es_sagas WHERE ${where} FOR UPDATE`, params);
@@ -86,7 +74,6 @@ export class SagaStore {
     );
   }
 
-  /** Records that the instance handles a message; false when it did already. */
   async markHandled(runner: QueryRunner, sagaId: string, messageId: string): Promise<boolean> {
     const rows = await this.run(
       runner,
@@ -97,12 +84,6 @@ export class SagaStore {
     return rows.length === 1;
   }
 
-  /**
-   * Stores a step: the new state (if the instance is still at the version it was read
-   * at), the commands to dispatch (ids derived from the cause, so a step stored twice
-   * queues each command once), the deadlines set and cancelled, and the end.
-   * @throws ConcurrencyError when the instance moved since it was read.
-   */
   async saveStep(
     runner: QueryRunner,
     instance: SagaInstance,
@@ -136,7 +117,7 @@ export class SagaStore {
            (command_id, saga_id, saga_type, command_type, payload, correlation_id, causation_id)
          VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7) ON CONFLICT (command_id) DO NOTHING`,
         [
-          derivedId(`${instance.sagaId}:${cause.messageId}:${index}`),
+          commandIdOf(instance.sagaId, cause.messageId, index),
           instance.sagaId,
           instance.sagaType,
           type,
@@ -166,7 +147,6 @@ export class SagaStore {
     }
   }
 
-  /** Deadlines of these saga types that fell due, oldest first, without locks (see `takeDeadline`). */
   dueDeadlines(sagaTypes: string[], limit: number): Promise<DeadlineRow[]> {
     return this.run<DeadlineRow>(
       undefined,
@@ -176,7 +156,6 @@ export class SagaStore {
     );
   }
 
-  /** Moves a deadline whose method failed a little later. */
   async postponeDeadline(sagaId: string, name: string, delayMs: number): Promise<void> {
     await this.run(
       undefined,
@@ -186,11 +165,6 @@ export class SagaStore {
     );
   }
 
-  /**
-   * Locks a due deadline in the caller's transaction, unless it is gone, moved, or being
-   * fired by another instance. Lock the saga first: a step locks its saga and then
-   * changes its deadlines, so the same order here cannot deadlock with it.
-   */
   async takeDeadline(runner: QueryRunner, sagaId: string, name: string): Promise<DeadlineRow | undefined> {
     const rows = await this.run<DeadlineRow>(
       runner,
@@ -205,7 +179,6 @@ export class SagaStore {
     await this.run(runner, `DELETE FROM ${this.s}.es_saga_deadlines WHERE saga_id = $1 AND name = $2`, [sagaId, name]);
   }
 
-  /** When the next deadline of these saga types falls due, if any. */
   async nextDeadline(sagaTypes: string[]): Promise<Date | undefined> {
     const rows = await this.run<{ due: Date | null }>(
       undefined,
@@ -215,18 +188,10 @@ export class SagaStore {
     return rows[0]?.due ?? undefined;
   }
 
-  /**
-   * Takes the oldest command due for dispatch, on a lease: its next try moves `leaseMs`
-   * ahead, in one statement that commits at once. No transaction stays open while the
-   * command runs (an open one would hold every subscriber's horizon back); if this
-   * process dies before it records the outcome, another takes the command when the
-   * lease runs out.
-   */
   async claimCommand(
     leaseMs: number,
     known: { sagaTypes: string[]; commandTypes: string[] },
   ): Promise<CommandRow | undefined> {
-    // Only types this instance knows: in a rolling deploy, newer work waits for a newer instance.
     const rows = await this.run<CommandRow>(
       undefined,
       `UPDATE ${this.s}.es_saga_commands
@@ -242,10 +207,6 @@ export class SagaStore {
     return rows[0];
   }
 
-  /**
-   * Records a claimed command's outcome, if the claim still holds: a worker whose lease
-   * ran out (another took the command over) records nothing. True when it was recorded.
-   */
   async finishCommand(runner: QueryRunner | undefined, claim: CommandRow, error?: string): Promise<boolean> {
     const rows = await this.run(
       runner,
@@ -256,7 +217,6 @@ export class SagaStore {
     return rows.length === 1;
   }
 
-  /** Sets a claimed command's next try, if the claim still holds. */
   async postponeCommand(claim: CommandRow, delayMs: number, error: string): Promise<void> {
     await this.run(
       undefined,
@@ -291,8 +251,7 @@ export class SagaStore {
     return rows.map(toInstance);
   }
 
-  /** The deadlines and command counts of an instance, for its description. */
-  async details(sagaId: string): Promise<{ deadlines: { name: string; dueAt: Date }[]; pendingCommands: number }> {
+  async details(sagaId: string): Promise<SagaInstanceWork> {
     const deadlines = await this.run<{ name: string; due_at: Date }>(
       undefined,
       `SELECT name, due_at FROM ${this.s}.es_saga_deadlines WHERE saga_id = $1 ORDER BY due_at`,
@@ -312,12 +271,6 @@ export class SagaStore {
   private run<T = unknown>(runner: QueryRunner | undefined, sql: string, params: unknown[]): Promise<T[]> {
     return queryRows<T>(this.dataSource, runner, sql, params);
   }
-}
-
-/** A UUID derived from a text, so the same step always queues the same command id. */
-export function derivedId(text: string): string {
-  const hex = createHash('sha256').update(text).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${((parseInt(hex[16]!, 16) & 3) | 8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 function toInstance(row: SagaRow): SagaInstance {
