@@ -6,8 +6,9 @@ export interface ProjectionContext {
    * The TypeORM entity manager of the projection's transaction: the batch's (async) or
    * the append's (inline). Write the read model through it, never through another
    * connection, or the exactly-once guarantee is lost. Under `database: 'memory'` there
-   * is no database: it is `undefined` there (typed as present, so PostgreSQL code needs
-   * no checks), and a projection tested in memory keeps its state in a provider.
+   * is no database: any use of it there throws an `UnsupportedOperationError` (it is
+   * typed as present, so PostgreSQL code needs no checks), and a projection tested in
+   * memory keeps its state in a provider.
    */
   manager: EntityManager;
   /** True while a rebuild replays history into a reset read model. */

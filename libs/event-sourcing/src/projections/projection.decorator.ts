@@ -38,8 +38,8 @@ export interface ProjectionMetadata {
 
 /**
  * A projection may implement this to clear what `readModels` does not cover before a
- * rebuild; it runs in the rebuild's transaction. Under `database: 'memory'` it gets no
- * manager (`undefined`) and clears the state its provider keeps.
+ * rebuild; it runs in the rebuild's transaction. Under `database: 'memory'` its manager
+ * throws on any use (there is no database): clear the state the provider keeps.
  */
 export interface ProjectionReset {
   reset(manager: EntityManager): Promise<void>;
@@ -51,8 +51,9 @@ export interface ProjectionReset {
  * `ProjectionContext` whose `manager` belongs to the projection's transaction: write
  * through it, and the writes commit with the checkpoint (exactly once), or with the
  * append itself in `inline` mode. Under `database: 'memory'` projections run too, on
- * the in-memory store, but with no manager (`undefined`): only those that keep their
- * state in a provider work there; TypeORM read models need PostgreSQL.
+ * the in-memory store, but with no usable manager (any use throws an
+ * `UnsupportedOperationError`): only those that keep their state in a provider work
+ * there; TypeORM read models need PostgreSQL.
  * @throws ConfigurationError for a bad name or options, naming the class.
  * @example
  * @Projection('account-balances', { readModels: [AccountView] })

@@ -320,7 +320,41 @@ class ViewsProjection {
   }
 }
 
+/** Keeps no read models, but writes through the manager: parked in memory, with a reason. */
+@Projection('contract-sql', { maxAttempts: 1, onFailure: 'skip' })
+@Injectable()
+class SqlProjection {
+  @On(Counted)
+  async counted(_event: EventEnvelope<Counted>, { manager }: ProjectionContext): Promise<void> {
+    await manager.query('SELECT 1');
+  }
+}
+
 describe('durable subscribers under database: memory, beyond the contract', () => {
+  it('parks the event of a projection that uses its entity manager, saying there is none', async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [EventSourcingModule.forRoot({ database: 'memory' })],
+      providers: [SqlProjection],
+    }).compile();
+    const logs = captureLogs();
+    try {
+      await moduleRef.init();
+      await moduleRef
+        .get(EventStore)
+        .append('counter-y', [{ type: 'contract.counted', data: { counter: 'y', by: 1 } }]);
+      const subscriptions = moduleRef.get(Subscriptions);
+      await until('parked', async () => (await subscriptions.parked('contract-sql')).length === 1);
+      const [parked] = await subscriptions.parked('contract-sql');
+      expect(parked!.error).toBe(
+        "SqlProjection used its entity manager (manager.query), but database: 'memory' has none: keep the projection's state in a provider to run it in memory, or run it on PostgreSQL.",
+      );
+      expect(logs.at('error')).toEqual([expect.stringContaining('manager.query')]);
+    } finally {
+      await moduleRef.close();
+      logs.restore();
+    }
+  });
+
   it('names the TypeORM projections it does not run, and refuses to rebuild such a projection', async () => {
     const moduleRef = await Test.createTestingModule({
       imports: [EventSourcingModule.forRoot({ database: 'memory' })],

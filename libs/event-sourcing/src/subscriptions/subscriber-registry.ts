@@ -6,6 +6,7 @@ import { UnsupportedOperationError } from '../errors/unsupported-operation-error
 import { requireDomainEventMetadata } from '../events/domain-event.decorator';
 import type { EventEnvelope } from '../events/event-envelope';
 import { EventTypeRegistry } from '../events/event-type-registry';
+import { absentManager } from '../projections/absent-manager';
 import {
   getProjectionMetadata,
   type ProjectionMetadata,
@@ -100,7 +101,10 @@ export class SubscriberRegistry implements OnModuleInit {
       transactional: true,
       rebuildable: metadata.mode === 'async',
       keepsReadModels: metadata.readModels.length > 0,
-      ...this.dispatcher(instance, owner, (context) => ({ manager: context.manager, replaying: context.replaying })),
+      ...this.dispatcher(instance, owner, (context) => ({
+        manager: context.manager ?? absentManager(owner),
+        replaying: context.replaying,
+      })),
       reset: async (manager: EntityManager | undefined) => {
         if (!manager && metadata.readModels.length > 0) {
           throw new UnsupportedOperationError(
@@ -109,7 +113,7 @@ export class SubscriberRegistry implements OnModuleInit {
         }
         for (const entity of metadata.readModels) await manager!.createQueryBuilder().delete().from(entity).execute();
         // Under database: 'memory' there is no manager: a provider's own reset clears its state.
-        if (typeof custom === 'function') await custom.call(instance, manager as EntityManager);
+        if (typeof custom === 'function') await custom.call(instance, manager ?? absentManager(owner));
       },
     };
     if (metadata.mode === 'async') {
