@@ -7,9 +7,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const require = createRequire(import.meta.url);
-const { EmbeddedPostgresServer } = require(
-  join(root, 'libs/event-sourcing/dist/store/postgres/embedded-postgres-server.js'),
-);
+const { EmbeddedPostgresServer } = require(join(root, 'libs/event-sourcing/dist/database/embedded-postgres-server.js'));
 
 const [dataDir, port] = process.argv.slice(2);
 const server = await EmbeddedPostgresServer.start({ dataDir, port: port ? Number(port) : undefined });

@@ -10,7 +10,7 @@ import pg from 'pg';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const require = createRequire(import.meta.url);
-const launcher = join(root, 'libs/event-sourcing/dist/store/postgres/embedded-postgres-server.js');
+const launcher = join(root, 'libs/event-sourcing/dist/database/embedded-postgres-server.js');
 
 export default async function globalSetup() {
   // Under CI a missing server is a failure, found before anything is started.

@@ -7,8 +7,8 @@ import type { DomainEventClass } from './events/domain-event.decorator';
 import { EventTypeRegistry } from './events/event-type-registry';
 import { MessageContext } from './events/message-context';
 import { getUpcasterMetadata, type EventUpcaster, type UpcasterDefinition } from './events/upcaster.decorator';
-import { resolveOptions, type EventSourcingModuleOptions } from './event-sourcing-options';
-import { EVENT_SOURCING_OPTIONS } from './event-sourcing.module-definition';
+import { CommandTries } from './commands/command-tries';
+import { RESOLVED_OPTIONS, type ResolvedOptions } from './options/event-sourcing-options';
 import { EventStore } from './store/event-store';
 import { getProjectionMetadata } from './projections/projection.decorator';
 import { getDurableEventHandlerMetadata } from './subscriptions/durable-event-handler.decorator';
@@ -54,7 +54,8 @@ export function featureModule(module: Type, feature: EventSourcingFeature): Dyna
       SnapshotStore,
       EventTypeRegistry,
       MessageContext,
-      EVENT_SOURCING_OPTIONS,
+      CommandTries,
+      RESOLVED_OPTIONS,
       { token: EventBus, optional: true },
     ],
     useFactory: (
@@ -62,15 +63,16 @@ export function featureModule(module: Type, feature: EventSourcingFeature): Dyna
       snapshots: SnapshotStore,
       registry: EventTypeRegistry,
       context: MessageContext,
-      options: EventSourcingModuleOptions,
+      tries: CommandTries,
+      { unknownEvents, warmAggregates }: ResolvedOptions,
       eventBus: EventBus | undefined,
     ) => {
-      const { unknownEvents, warmAggregates } = resolveOptions(options);
       return new AggregateRepository(aggregateClass, {
         store,
         snapshots,
         registry,
         context,
+        tries,
         eventBus,
         unknownEvents,
         warmAggregates,

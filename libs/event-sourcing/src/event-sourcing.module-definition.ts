@@ -1,5 +1,5 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
-import type { EventSourcingModuleOptions } from './event-sourcing-options';
+import type { EventSourcingModuleOptions } from './options/event-sourcing-options';
 
 /** @internal */
 export const {

@@ -2,7 +2,7 @@ import { Module, type DynamicModule, type OnApplicationShutdown, type Provider }
 import { DiscoveryModule, ModuleRef } from '@nestjs/core';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { resolveOptions, type EventSourcingModuleOptions } from './event-sourcing-options';
+import { RESOLVED_OPTIONS, resolveOptions, type ResolvedOptions } from './options/event-sourcing-options';
 import {
   ASYNC_OPTIONS_TYPE,
   ConfigurableEventSourcingModule,
@@ -10,6 +10,7 @@ import {
   OPTIONS_TYPE,
 } from './event-sourcing.module-definition';
 import { CommandHandlerEnhancer } from './commands/command-handler-enhancer';
+import { CommandTries } from './commands/command-tries';
 import { featureModule, type EventSourcingFeature } from './event-sourcing-feature';
 import { EventTypeRegistry } from './events/event-type-registry';
 import { MessageContext } from './events/message-context';
@@ -17,12 +18,15 @@ import { EventStoreHealthIndicator } from './health/event-store-health-indicator
 import { EventStore } from './store/event-store';
 import { InMemoryEventStore } from './store/in-memory/in-memory-event-store';
 import { InMemorySnapshotStore } from './store/in-memory/in-memory-snapshot-store';
-import { DatabaseConnection } from './store/postgres/database-connection';
+import { DatabaseConnection } from './database/database-connection';
+import { migrateStore } from './schema/migrate-store';
+import { eventStoreMigrations } from './schema/migrations';
 import { PostgresEventStore } from './store/postgres/postgres-event-store';
 import { PostgresSnapshotStore } from './store/postgres/postgres-snapshot-store';
 import { SnapshotStore } from './store/snapshot-store';
 import { AppendSignal } from './store/append-signal';
 import { InlineProjector } from './projections/inline-projector';
+import { ProjectionDiscovery } from './projections/projection-discovery';
 import { SubscriberRegistry } from './subscriptions/subscriber-registry';
 import { Subscriptions } from './subscriptions/subscriptions';
 import { Sagas } from './sagas/sagas';
@@ -99,48 +103,55 @@ export class EventSourcingModule extends ConfigurableEventSourcingModule {
 export class EventSourcingFeatureModule {}
 
 function assemble(base: DynamicModule): DynamicModule {
+  // Resolved once, here; everything else injects them under their own token.
+  const optionsProvider: Provider = {
+    provide: RESOLVED_OPTIONS,
+    inject: [EVENT_SOURCING_OPTIONS],
+    useFactory: resolveOptions,
+  };
   const connectionProvider: Provider = {
     provide: DatabaseConnection,
-    inject: [EVENT_SOURCING_OPTIONS],
-    useFactory: (options: EventSourcingModuleOptions) => DatabaseConnection.open(resolveOptions(options)),
+    inject: [RESOLVED_OPTIONS],
+    useFactory: (options: ResolvedOptions) => DatabaseConnection.open(options),
   };
   const core: DynamicModule = {
     module: EventSourcingCoreModule,
     imports: base.imports ?? [],
     // MessageContext lives here so the data source's logger can name the correlation id.
-    providers: [...(base.providers ?? []), connectionProvider, MessageContext],
-    exports: [EVENT_SOURCING_OPTIONS, DatabaseConnection, MessageContext],
+    providers: [...(base.providers ?? []), optionsProvider, connectionProvider, MessageContext, CommandTries],
+    exports: [EVENT_SOURCING_OPTIONS, RESOLVED_OPTIONS, DatabaseConnection, MessageContext, CommandTries],
   };
   const typeOrm = TypeOrmModule.forRootAsync({
     imports: [core],
-    inject: [DatabaseConnection, MessageContext],
-    useFactory: (connection: DatabaseConnection, context: MessageContext) => connection.typeOrmOptions(context),
+    inject: [RESOLVED_OPTIONS, DatabaseConnection, MessageContext],
+    useFactory: (
+      { schema, correlationIdIndex }: ResolvedOptions,
+      connection: DatabaseConnection,
+      context: MessageContext,
+    ) => connection.typeOrmOptions(eventStoreMigrations(schema, { correlationIdIndex }), context),
   });
   const storeProvider: Provider = {
     provide: EventStore,
-    inject: [EVENT_SOURCING_OPTIONS, DatabaseConnection, getDataSourceToken(), SubscriberRegistry, AppendSignal],
+    inject: [RESOLVED_OPTIONS, DatabaseConnection, getDataSourceToken(), SubscriberRegistry, AppendSignal],
     useFactory: async (
-      raw: EventSourcingModuleOptions,
+      options: ResolvedOptions,
       connection: DatabaseConnection,
       dataSource: DataSource,
       subscribers: SubscriberRegistry,
       signal: AppendSignal,
     ) => {
-      const options = resolveOptions(raw);
       const hooks = { inline: new InlineProjector(subscribers), committed: () => signal.emit() };
       if (connection.kind === 'memory') return new InMemoryEventStore({ ...options, hooks });
-      if (options.runMigrations) await connection.migrate(dataSource);
+      if (options.runMigrations) await migrateStore(dataSource, options);
       return new PostgresEventStore(dataSource, { ...options, hooks });
     },
   };
   const snapshotProvider: Provider = {
     provide: SnapshotStore,
     // After the store: its factory runs the migrations that create the snapshot table.
-    inject: [EVENT_SOURCING_OPTIONS, DatabaseConnection, getDataSourceToken(), EventStore],
-    useFactory: (raw: EventSourcingModuleOptions, connection: DatabaseConnection, dataSource: DataSource) =>
-      connection.kind === 'memory'
-        ? new InMemorySnapshotStore()
-        : new PostgresSnapshotStore(dataSource, resolveOptions(raw).schema),
+    inject: [RESOLVED_OPTIONS, DatabaseConnection, getDataSourceToken(), EventStore],
+    useFactory: ({ schema }: ResolvedOptions, connection: DatabaseConnection, dataSource: DataSource) =>
+      connection.kind === 'memory' ? new InMemorySnapshotStore() : new PostgresSnapshotStore(dataSource, schema),
   };
   const shared = [
     EventStore,
@@ -163,6 +174,7 @@ function assemble(base: DynamicModule): DynamicModule {
       CommandHandlerEnhancer,
       AppendSignal,
       SubscriberRegistry,
+      ProjectionDiscovery,
       Subscriptions,
       SubscriptionsHealthIndicator,
       Sagas,

@@ -8,7 +8,7 @@ export type {
   EventSourcingModuleOptions,
   PostgresConnectionOptions,
   SubscriptionOptions,
-} from './event-sourcing-options';
+} from './options/event-sourcing-options';
 
 // errors
 export { EventSourcingError, type EventSourcingErrorCode } from './errors/event-sourcing-error';
@@ -109,13 +109,9 @@ export { DEFAULT_QUERY_LIMIT, type EventFilter, type EventQuery, type EventQuery
 export { MAX_EVENT_TYPE_LENGTH, MAX_STREAM_ID_LENGTH } from './store/prepared-append';
 export { InMemoryEventStore, type InMemoryEventStoreOptions } from './store/in-memory/in-memory-event-store';
 export { PostgresEventStore, type PostgresEventStoreOptions } from './store/postgres/postgres-event-store';
-export {
-  eventStoreMigrations,
-  type EventStoreMigrationOptions,
-  type MigrationClass,
-} from './store/postgres/store-migrations';
-export { EmbeddedPostgresServer, type EmbeddedPostgresOptions } from './store/postgres/embedded-postgres-server';
-export type { DatabaseKind } from './store/postgres/database-connection';
+export { eventStoreMigrations, type EventStoreMigrationOptions, type MigrationClass } from './schema/migrations';
+export { EmbeddedPostgresServer, type EmbeddedPostgresOptions } from './database/embedded-postgres-server';
+export type { DatabaseKind } from './database/database-connection';
 export { SnapshotStore, type Snapshot } from './store/snapshot-store';
 export { InMemorySnapshotStore } from './store/in-memory/in-memory-snapshot-store';
 export { PostgresSnapshotStore } from './store/postgres/postgres-snapshot-store';

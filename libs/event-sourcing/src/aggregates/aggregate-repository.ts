@@ -9,6 +9,7 @@ import { ConcurrencyError } from '../errors/concurrency-error';
 import { errorMessage, errorStack } from '../errors/error-message';
 import type { EventMetadata } from '../events/event-envelope';
 import type { EventTypeRegistry, UnknownEventPolicy } from '../events/event-type-registry';
+import type { CommandTries } from '../commands/command-tries';
 import type { MessageContext } from '../events/message-context';
 import type { EventStore } from '../store/event-store';
 import type { SnapshotStore } from '../store/snapshot-store';
@@ -58,6 +59,8 @@ export interface AggregateRepositoryDeps {
   snapshots: SnapshotStore;
   registry: EventTypeRegistry;
   context: MessageContext;
+  /** Saves and warm scopes of the command being handled. */
+  tries: CommandTries;
   eventBus: EventBus | undefined;
   unknownEvents: UnknownEventPolicy;
   /** Aggregates kept in memory between commands, at most this many; 0 keeps none. */
@@ -214,7 +217,7 @@ export class AggregateRepository<T extends AggregateRoot> {
     };
     const before = aggregate.version;
     const streamId = this.streamId(aggregate.id);
-    const warmScope = this.deps.context.warmScope();
+    const warmScope = this.deps.tries.warmScope();
     // What the command decided may rest on other aggregates taken warm: they must be current.
     const stale = await warmScope?.closeForWrite(streamId);
     if (stale) throw new ConcurrencyError(stale.streamId, stale.version, stale.actual);
@@ -226,7 +229,7 @@ export class AggregateRepository<T extends AggregateRoot> {
     aggregate.markPersisted(result.streamVersion);
     aggregate.uncommit();
     this.snapshots.remember(streamId, result.streamVersion);
-    this.deps.context.recordSave();
+    this.deps.tries.recordSave();
     const warm = this.warm;
     if (warmScope && warm) warmScope.saved(streamId, () => warm.keep(streamId, aggregate));
     this.publish(events);
@@ -245,7 +248,7 @@ export class AggregateRepository<T extends AggregateRoot> {
    * append of its save, else by the command handler enhancer asking the stream's version.
    */
   private takeWarm(id: string, expectedVersion?: number): T | undefined {
-    const scope = this.deps.context.warmScope();
+    const scope = this.deps.tries.warmScope();
     const warm = this.warm;
     if (!warm || !scope?.open) return undefined;
     const streamId = this.streamId(id);
@@ -283,7 +286,7 @@ export class AggregateRepository<T extends AggregateRoot> {
   private publish(events: object[]): void {
     try {
       // In-process handlers run outside the command's warm scope: their loads read streams.
-      this.deps.context.runDetached(() => {
+      this.deps.tries.runDetached(() => {
         this.deps.eventBus?.publishAll(events);
       });
     } catch (error) {

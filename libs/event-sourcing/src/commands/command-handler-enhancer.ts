@@ -1,14 +1,14 @@
-import { CQRS_COMMAND_HANDLER_METADATA } from './cqrs-metadata';
+import { CQRS_COMMAND_HANDLER_METADATA } from '../events/cqrs-metadata';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
-import type { WarmScope } from '../aggregates/warm-aggregates';
 import { ConcurrencyError } from '../errors/concurrency-error';
 import { TransactionConflictError } from '../errors/transaction-conflict-error';
 import { errorMessage } from '../errors/error-message';
 import { ConfigurationError } from '../errors/configuration-error';
 import { MessageContext } from '../events/message-context';
-import { resolveOptions, type EventSourcingModuleOptions } from '../event-sourcing-options';
-import { EVENT_SOURCING_OPTIONS } from '../event-sourcing.module-definition';
+import { CommandTries } from './command-tries';
+import type { WarmScope } from './warm-scope';
+import { RESOLVED_OPTIONS, type ResolvedOptions } from '../options/event-sourcing-options';
 import { getCommandRetryOptions } from './command-retry.decorator';
 
 /** A command with the optional ids this library reads. */
@@ -35,15 +35,15 @@ export class CommandHandlerEnhancer implements OnModuleInit {
   constructor(
     private readonly discovery: DiscoveryService,
     private readonly context: MessageContext,
-    @Inject(EVENT_SOURCING_OPTIONS) private readonly options: EventSourcingModuleOptions,
+    private readonly tries: CommandTries,
+    @Inject(RESOLVED_OPTIONS) private readonly options: ResolvedOptions,
   ) {}
 
   private warmAggregates = false;
 
   onModuleInit(): void {
-    const resolved = resolveOptions(this.options);
-    const defaults = resolved.commandRetry;
-    this.warmAggregates = resolved.warmAggregates > 0;
+    const defaults = this.options.commandRetry;
+    this.warmAggregates = this.options.warmAggregates > 0;
     for (const wrapper of this.discovery.getProviders()) {
       const metatype = wrapper.metatype;
       const instance = wrapper.instance as unknown;
@@ -64,16 +64,16 @@ export class CommandHandlerEnhancer implements OnModuleInit {
     return async (command) => {
       // A command dispatched by another one's handler writes: whatever that handler took
       // warm must be current first (see WarmScope).
-      const stale = await this.context.warmScope()?.closeForWrite();
+      const stale = await this.tries.warmScope()?.closeForWrite();
       if (stale) throw new ConcurrencyError(stale.streamId, stale.version, stale.actual);
       const ids = (command ?? {}) as CommandIds;
       return this.context.runMessage(ids.commandId, ids.correlationId, async () => {
         for (let attempt = 1; ; attempt++) {
-          const savesBefore = this.context.saveCount();
+          const savesBefore = this.tries.saveCount();
           // Never on the last try: a copy found stale then could not be made good.
-          const scope = this.context.startTry(warm && attempt < attempts);
+          const scope = this.tries.startTry(warm && attempt < attempts);
           // Not again when it cannot help, or when this try already stored something.
-          const mayRetry = (): boolean => attempt < attempts && this.context.saveCount() === savesBefore;
+          const mayRetry = (): boolean => attempt < attempts && this.tries.saveCount() === savesBefore;
           let outcome: { result: unknown } | { error: unknown };
           try {
             outcome = { result: await execute(command) };

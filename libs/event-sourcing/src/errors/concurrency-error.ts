@@ -1,5 +1,13 @@
-import type { ExpectedVersion } from '../store/expected-version';
 import { EventSourcingError } from './event-sourcing-error';
+
+/**
+ * What an append expects of the stream:
+ * - a number: the stream is exactly at that version (0 = it has no events yet);
+ * - `'any'`: no check;
+ * - `'no_stream'`: the stream has no events yet;
+ * - `'stream_exists'`: the stream has at least one event.
+ */
+export type ExpectedVersion = number | 'any' | 'no_stream' | 'stream_exists';
 
 /**
  * An append's expected version did not match the stream. Nothing was written.

@@ -1,4 +1,4 @@
-import { CQRS_EVENTS_HANDLER_METADATA } from '../commands/cqrs-metadata';
+import { CQRS_EVENTS_HANDLER_METADATA } from './cqrs-metadata';
 import { errorMessage } from '../errors/error-message';
 import { Injectable, Logger, Optional, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';

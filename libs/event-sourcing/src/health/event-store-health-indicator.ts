@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { HealthIndicatorResult } from '@nestjs/terminus';
 import { DataSource } from 'typeorm';
-import { DatabaseConnection } from '../store/postgres/database-connection';
+import { DatabaseConnection } from '../database/database-connection';
 
 /**
  * A `@nestjs/terminus` health indicator for the event store's database: up with its

@@ -10,10 +10,9 @@ import {
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { resolveOptions, type EventSourcingModuleOptions } from '../event-sourcing-options';
-import { EVENT_SOURCING_OPTIONS } from '../event-sourcing.module-definition';
+import { RESOLVED_OPTIONS, type ResolvedOptions } from '../options/event-sourcing-options';
 import { EventStore } from '../store/event-store';
-import { DatabaseConnection } from '../store/postgres/database-connection';
+import { DatabaseConnection } from '../database/database-connection';
 import { AdminTokenGuard } from './admin-token.guard';
 import { resolveHttpOptions, type EventSourcingHttpOptions } from './event-sourcing-http-options';
 import {
@@ -98,17 +97,17 @@ function assemble(base: DynamicModule): DynamicModule {
   const idempotencyStore: Provider = {
     provide: IdempotencyStore,
     // EventStore first: its factory runs the migrations that create the table.
-    inject: [EVENT_SOURCING_HTTP_OPTIONS, EVENT_SOURCING_OPTIONS, DatabaseConnection, getDataSourceToken(), EventStore],
+    inject: [EVENT_SOURCING_HTTP_OPTIONS, RESOLVED_OPTIONS, DatabaseConnection, getDataSourceToken(), EventStore],
     useFactory: (
       httpOptions: EventSourcingHttpOptions,
-      storeOptions: EventSourcingModuleOptions,
+      { schema }: ResolvedOptions,
       connection: DatabaseConnection,
       dataSource: DataSource,
     ): IdempotencyStore => {
       const { pendingTimeoutMs, retentionMs } = resolveHttpOptions(httpOptions);
       return connection.kind === 'memory'
         ? new InMemoryIdempotencyStore(pendingTimeoutMs, retentionMs)
-        : new PostgresIdempotencyStore(dataSource, resolveOptions(storeOptions).schema, pendingTimeoutMs, retentionMs);
+        : new PostgresIdempotencyStore(dataSource, schema, pendingTimeoutMs, retentionMs);
     },
   };
   return {

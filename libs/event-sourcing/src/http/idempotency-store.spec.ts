@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
-import { eventStoreMigrations } from '../store/postgres/store-migrations';
+import { eventStoreMigrations } from '../schema/migrations';
 import type { IdempotencyStore, StoredResponse } from './idempotency-store';
 import { InMemoryIdempotencyStore } from './in-memory-idempotency-store';
 import { PostgresIdempotencyStore } from './postgres-idempotency-store';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { quoteIdentifier } from '../store/postgres/quote-identifier';
+import { quoteIdentifier } from '../database/quote-identifier';
 import { IdempotencyStore, type IdempotencyClaim, type StoredResponse } from './idempotency-store';
 
 interface KeyRow {

@@ -1,6 +1,6 @@
 import type { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { queryRows } from '../store/postgres/query-rows';
+import { queryRows } from '../database/query-rows';
 import type { CheckpointStore } from '../subscriptions/checkpoint-store';
 
 /** A point in the store's commit order, and when it was taken (the database's clock). @internal */

@@ -1,9 +1,9 @@
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { ConcurrencyError } from '../errors/concurrency-error';
-import { isDatabaseAway } from '../store/postgres/database-away';
-import { inTransaction } from '../store/postgres/in-transaction';
-import { queryRows } from '../store/postgres/query-rows';
-import { quoteIdentifier } from '../store/postgres/quote-identifier';
+import { isDatabaseAway } from '../database/database-away';
+import { inTransaction } from '../database/in-transaction';
+import { queryRows } from '../database/query-rows';
+import { quoteIdentifier } from '../database/quote-identifier';
 import type { SagaOutcome, SagaStatus } from './saga-context';
 import {
   commandIdOf,

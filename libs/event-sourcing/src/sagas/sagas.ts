@@ -1,4 +1,4 @@
-import { CQRS_COMMAND_HANDLER_METADATA } from '../commands/cqrs-metadata';
+import { CQRS_COMMAND_HANDLER_METADATA } from '../events/cqrs-metadata';
 import {
   Inject,
   Injectable,
@@ -16,11 +16,10 @@ import { ConfigurationError } from '../errors/configuration-error';
 import { UnknownSubscriberError } from '../errors/unknown-subscriber-error';
 import { EventTypeRegistry } from '../events/event-type-registry';
 import { MessageContext } from '../events/message-context';
-import { resolveOptions, type EventSourcingModuleOptions, type ResolvedOptions } from '../event-sourcing-options';
-import { EVENT_SOURCING_OPTIONS } from '../event-sourcing.module-definition';
+import { RESOLVED_OPTIONS, type ResolvedOptions } from '../options/event-sourcing-options';
 import { EventStore } from '../store/event-store';
 import { InMemoryEventStore } from '../store/in-memory/in-memory-event-store';
-import { DatabaseConnection } from '../store/postgres/database-connection';
+import { DatabaseConnection } from '../database/database-connection';
 import { SubscriberRegistry } from '../subscriptions/subscriber-registry';
 import { Subscriptions } from '../subscriptions/subscriptions';
 import { DeadlineFence, postgresCommitHorizon, type Fence } from './deadline-fence';
@@ -50,7 +49,6 @@ export interface SagaInstanceDetails<S extends object = Record<string, unknown>>
 @Injectable()
 export class Sagas implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Sagas');
-  private readonly options: ResolvedOptions;
   private readonly definitions = new Map<string, SagaDefinition>();
   private readonly commandClasses = new Map<string, abstract new (...args: never[]) => object>();
   /** PostgreSQL's tables, or process memory under `database: 'memory'`. */
@@ -65,12 +63,11 @@ export class Sagas implements OnModuleInit, OnApplicationBootstrap, BeforeApplic
     private readonly context: MessageContext,
     private readonly database: DatabaseConnection,
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(EVENT_SOURCING_OPTIONS) rawOptions: EventSourcingModuleOptions,
+    @Inject(RESOLVED_OPTIONS) private readonly options: ResolvedOptions,
     private readonly subscriptions: Subscriptions,
     private readonly eventStore: EventStore,
     @Optional() private readonly commandBus?: CommandBus,
   ) {
-    this.options = resolveOptions(rawOptions);
     this.store =
       database.kind === 'memory' ? new MemorySagaStore() : new PostgresSagaStore(dataSource, this.options.schema);
     this.engine = new SagaEngine(this.store, registry);

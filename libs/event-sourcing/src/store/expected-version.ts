@@ -1,13 +1,8 @@
+import type { ExpectedVersion } from '../errors/concurrency-error';
 import { InvalidExpectedVersionError } from '../errors/invalid-expected-version-error';
 
-/**
- * What an append expects of the stream:
- * - a number: the stream is exactly at that version (0 = it has no events yet);
- * - `'any'`: no check;
- * - `'no_stream'`: the stream has no events yet;
- * - `'stream_exists'`: the stream has at least one event.
- */
-export type ExpectedVersion = number | 'any' | 'no_stream' | 'stream_exists';
+// Declared beside the error that reports it, the lowest layer; stores and callers take it from here.
+export type { ExpectedVersion };
 
 const KEYWORDS: ReadonlySet<unknown> = new Set(['any', 'no_stream', 'stream_exists']);
 

@@ -1,28 +1,22 @@
 import { errorMessage, errorStack } from '../errors/error-message';
 import type { EventEnvelope } from '../events/event-envelope';
 import type { GlobalCursor } from '../store/event-store';
-import { isDatabaseAway } from '../store/postgres/database-away';
-import { inTransaction } from '../store/postgres/in-transaction';
-import { isSqlError } from '../store/postgres/postgres-errors';
+import { isDatabaseAway } from '../database/database-away';
+import { inTransaction } from '../database/in-transaction';
+import { isSqlError } from '../database/postgres-errors';
 import { CheckpointConflictError } from '../errors/checkpoint-conflict-error';
 import { cursorOf } from './global-cursor';
 import type { SubscriberDefinition } from './subscriber-definition';
 import type { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { CheckpointStore } from './checkpoint-store';
-import type { PageApplier } from './subscription-runner';
+import { parkedMessage, type BatchOutcome, type PageApplier } from './page-applier';
 
 /** What a {@link BatchApplier} writes through. @internal */
 export interface BatchApplierDeps {
   checkpoints: CheckpointStore;
   dataSource: DataSource;
   logger: Logger;
-}
-
-/** How far a batch got: the cursor it committed to, and the event that failed, if one did. @internal */
-export interface BatchOutcome {
-  cursor: GlobalCursor;
-  failed?: { event: EventEnvelope; error: unknown };
 }
 
 /**
@@ -144,17 +138,6 @@ export class BatchApplier implements PageApplier {
     });
     this.deps.logger.error(parkedMessage(this.name, event, attempts, skip, message), errorStack(error));
   }
-}
-
-/** What is logged when a subscriber parks an event. @internal */
-export function parkedMessage(
-  name: string,
-  event: EventEnvelope,
-  attempts: number,
-  skip: boolean,
-  error: string,
-): string {
-  return `${name}: parked ${event.type} ${event.eventId} (${event.streamId}@${event.version}) after ${attempts} tries${skip ? ' and skipped it' : '; stopped until it is retried or dismissed'}: ${error}`;
 }
 
 function maxPosition(events: EventEnvelope[]): bigint {

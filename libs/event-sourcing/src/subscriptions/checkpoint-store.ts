@@ -2,8 +2,8 @@ import type { DataSource, QueryRunner } from 'typeorm';
 import { CheckpointConflictError } from '../errors/checkpoint-conflict-error';
 import type { EventEnvelope } from '../events/event-envelope';
 import type { GlobalCursor } from '../store/event-store';
-import { queryRows } from '../store/postgres/query-rows';
-import { quoteIdentifier } from '../store/postgres/quote-identifier';
+import { queryRows } from '../database/query-rows';
+import { quoteIdentifier } from '../database/quote-identifier';
 
 /** What a checkpoint row says of its subscriber. */
 export type CheckpointStatus = 'active' | 'rebuilding' | 'parked' | 'paused';

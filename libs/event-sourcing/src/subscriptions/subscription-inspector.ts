@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { EventEnvelope } from '../events/event-envelope';
 import type { GlobalCursor } from '../store/event-store';
 import { EVENT_COLUMNS, toEnvelope, type EventRow } from '../store/postgres/event-row';
-import { quoteIdentifier } from '../store/postgres/quote-identifier';
+import { quoteIdentifier } from '../database/quote-identifier';
 import { subscriberLockKey } from './subscription-connection';
 import type { HoldingTransaction } from './subscriber-status';
 

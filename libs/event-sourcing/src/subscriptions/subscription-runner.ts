@@ -4,7 +4,7 @@ import { CheckpointConflictError } from '../errors/checkpoint-conflict-error';
 import type { EventEnvelope } from '../events/event-envelope';
 import type { EventStore, GlobalCursor } from '../store/event-store';
 import type { CheckpointStore } from './checkpoint-store';
-import type { BatchOutcome } from './batch-applier';
+import type { BatchOutcome, PageApplier } from './page-applier';
 import { compareCursors, cursorOf } from './global-cursor';
 import type { SubscriberDefinition } from './subscriber-definition';
 
@@ -27,16 +27,6 @@ export interface RunnerSettings {
   pollIntervalMs: number;
   leaseRetryMs: number;
   maxBackoffMs: number;
-}
-
-/**
- * Hands pages of events to one subscriber and moves its checkpoint with them: the
- * PostgreSQL `BatchApplier`, or the in-memory one. @internal
- */
-export interface PageApplier {
-  apply(from: GlobalCursor, events: EventEnvelope[], replaying: boolean, attempt: number): Promise<BatchOutcome>;
-  /** Records the event as parked, and skips it or stops at it, per the subscriber's `onFailure`. */
-  park(cursor: GlobalCursor, event: EventEnvelope, error: unknown, attempts: number): Promise<void>;
 }
 
 /** What the runner needs besides its definition. @internal */

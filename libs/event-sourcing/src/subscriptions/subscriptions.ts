@@ -10,12 +10,11 @@ import { DataSource } from 'typeorm';
 import { ParkedEventNotFoundError } from '../errors/parked-event-not-found-error';
 import { UnknownSubscriberError } from '../errors/unknown-subscriber-error';
 import { UnsupportedOperationError } from '../errors/unsupported-operation-error';
-import { resolveOptions, type EventSourcingModuleOptions, type ResolvedOptions } from '../event-sourcing-options';
-import { EVENT_SOURCING_OPTIONS } from '../event-sourcing.module-definition';
+import { RESOLVED_OPTIONS, type ResolvedOptions } from '../options/event-sourcing-options';
 import { AppendSignal } from '../store/append-signal';
 import { EventStore } from '../store/event-store';
 import { InMemoryEventStore } from '../store/in-memory/in-memory-event-store';
-import { DatabaseConnection } from '../store/postgres/database-connection';
+import { DatabaseConnection } from '../database/database-connection';
 import type { Checkpoint, ParkedEvent } from './checkpoint-store';
 import { MemorySubscriptions } from './memory/memory-subscriptions';
 import { PostgresSubscriptions } from './postgres-subscriptions';
@@ -46,20 +45,17 @@ export interface WaitOptions {
 @Injectable()
 export class Subscriptions implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Subscriptions');
-  private readonly options: ResolvedOptions;
   /** Set at bootstrap: PostgreSQL's, or the in-memory one under `database: 'memory'`. */
   private backendOf: SubscriptionBackend | undefined;
 
   constructor(
     private readonly registry: SubscriberRegistry,
-    @Inject(EVENT_SOURCING_OPTIONS) rawOptions: EventSourcingModuleOptions,
+    @Inject(RESOLVED_OPTIONS) private readonly options: ResolvedOptions,
     private readonly database: DatabaseConnection,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly store: EventStore,
     private readonly signal: AppendSignal,
-  ) {
-    this.options = resolveOptions(rawOptions);
-  }
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     const { store, signal, options, logger } = this;

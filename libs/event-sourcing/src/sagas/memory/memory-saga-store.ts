@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { EntityManager } from 'typeorm';
 import { ConcurrencyError } from '../../errors/concurrency-error';
 import type { SagaOutcome, SagaStatus } from '../saga-context';
@@ -11,11 +10,8 @@ import {
   type SagaPersistence,
   type StepCause,
 } from '../saga-persistence';
-
-/** A transaction of the in-memory saga store: what to undo, newest last, if it fails. @internal */
-export class MemorySagaTransaction {
-  readonly undo: (() => void)[] = [];
-}
+import { MemorySagaOutbox } from './memory-saga-outbox';
+import { type MemorySagaTransaction, SerialTransactions } from './serial-transactions';
 
 interface StoredSaga {
   instance: SagaInstance;
@@ -24,44 +20,23 @@ interface StoredSaga {
   seq: number;
 }
 
-interface StoredCommand extends CommandRow {
-  seq: number;
-  status: 'pending' | 'done' | 'failed';
-  nextAttemptAt: number;
-  error: string | null;
-}
-
 /**
  * Saga instances, handled message ids, deadlines and the command outbox of
  * `database: 'memory'`, in process memory, with the semantics of `PostgresSagaStore`:
- * transactions run one at a time (the process is the only instance, so that is what
- * the row locks come to) and are undone change by change when they throw; reads wait
- * for the transaction in progress, so they never see half a step, except from inside
- * it. Deadlines fall due on the process clock; nothing survives the process. @internal
+ * transactions run one at a time (`SerialTransactions`: the process is the only
+ * instance, so that is what the row locks come to) and are undone when they throw.
+ * Deadlines fall due on the process clock; nothing survives the process. @internal
  */
 export class MemorySagaStore implements SagaPersistence<MemorySagaTransaction> {
   private readonly sagas = new Map<string, StoredSaga>();
   private readonly idsByCorrelation = new Map<string, string>();
   private readonly deadlines = new Map<string, DeadlineRow>();
-  private readonly commands = new Map<string, StoredCommand>();
-  private readonly inside = new AsyncLocalStorage<MemorySagaTransaction>();
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly outbox = new MemorySagaOutbox();
+  private readonly transactions = new SerialTransactions();
   private seq = 0;
 
   transaction<T>(work: (tx: MemorySagaTransaction) => Promise<T>): Promise<T> {
-    const outer = this.inside.getStore();
-    if (outer) return work(outer);
-    return this.serially(() => {
-      const tx = new MemorySagaTransaction();
-      return this.inside.run(tx, async () => {
-        try {
-          return await work(tx);
-        } catch (error) {
-          for (const undo of tx.undo.reverse()) undo();
-          throw error;
-        }
-      });
-    });
+    return this.transactions.transaction(work);
   }
 
   inDelivery<T>(_manager: EntityManager | undefined, work: (tx: MemorySagaTransaction) => Promise<T>): Promise<T> {
@@ -132,8 +107,7 @@ export class MemorySagaStore implements SagaPersistence<MemorySagaTransaction> {
     tx.undo.push(() => (stored.instance = before));
     for (const [index, { type, payload }] of commands.entries()) {
       const commandId = commandIdOf(read.sagaId, cause.messageId, index);
-      if (this.commands.has(commandId)) continue;
-      this.commands.set(commandId, {
+      this.outbox.add(tx, {
         command_id: commandId,
         saga_id: read.sagaId,
         saga_type: read.sagaType,
@@ -141,13 +115,7 @@ export class MemorySagaStore implements SagaPersistence<MemorySagaTransaction> {
         payload: jsonCopy(payload),
         correlation_id: cause.correlationId ?? null,
         causation_id: cause.messageId,
-        attempts: 0,
-        seq: this.seq++,
-        status: 'pending',
-        nextAttemptAt: 0,
-        error: null,
       });
-      tx.undo.push(() => this.commands.delete(commandId));
     }
     if (ended) {
       for (const [key, deadline] of this.deadlines) {
@@ -171,7 +139,7 @@ export class MemorySagaStore implements SagaPersistence<MemorySagaTransaction> {
   }
 
   dueDeadlines(sagaTypes: string[], limit: number): Promise<DeadlineRow[]> {
-    return this.read(() =>
+    return this.transactions.outside(() =>
       this.dueNow()
         .filter((d) => sagaTypes.includes(d.saga_type))
         .sort((a, b) => a.due_at.getTime() - b.due_at.getTime())
@@ -181,7 +149,7 @@ export class MemorySagaStore implements SagaPersistence<MemorySagaTransaction> {
   }
 
   async postponeDeadline(sagaId: string, name: string, delayMs: number): Promise<void> {
-    await this.read(() => {
+    await this.transactions.outside(() => {
       const deadline = this.deadlines.get(deadlineKey(sagaId, name));
       if (deadline) deadline.due_at = new Date(Date.now() + delayMs);
     });
@@ -197,7 +165,7 @@ export class MemorySagaStore implements SagaPersistence<MemorySagaTransaction> {
   }
 
   nextDeadline(sagaTypes: string[]): Promise<Date | undefined> {
-    return this.read(() => {
+    return this.transactions.outside(() => {
       let next: Date | undefined;
       for (const d of this.deadlines.values()) {
         if (sagaTypes.includes(d.saga_type) && (!next || d.due_at < next)) next = d.due_at;
@@ -210,52 +178,28 @@ export class MemorySagaStore implements SagaPersistence<MemorySagaTransaction> {
     leaseMs: number,
     known: { sagaTypes: string[]; commandTypes: string[] },
   ): Promise<CommandRow | undefined> {
-    return this.read(() => {
-      const now = Date.now();
-      // Map order is insertion order: the oldest command first.
-      for (const command of this.commands.values()) {
-        if (command.status !== 'pending' || command.nextAttemptAt > now) continue;
-        if (!known.sagaTypes.includes(command.saga_type) || !known.commandTypes.includes(command.command_type))
-          continue;
-        command.attempts++;
-        command.nextAttemptAt = now + leaseMs;
-        return commandRow(command);
-      }
-      return undefined;
-    });
+    return this.transactions.outside(() => this.outbox.claim(leaseMs, known));
   }
 
   async finishCommand(tx: MemorySagaTransaction | undefined, claim: CommandRow, error?: string): Promise<boolean> {
-    const finish = (): boolean => {
-      const command = this.claimed(claim);
-      if (!command) return false;
-      const before = { status: command.status, error: command.error };
-      command.status = error === undefined ? 'done' : 'failed';
-      command.error = error ?? null;
-      tx?.undo.push(() => Object.assign(command, before));
-      return true;
-    };
-    return tx ? finish() : this.read(finish);
+    return tx
+      ? this.outbox.finish(tx, claim, error)
+      : this.transactions.outside(() => this.outbox.finish(undefined, claim, error));
   }
 
-  async postponeCommand(claim: CommandRow, delayMs: number, error: string): Promise<void> {
-    await this.read(() => {
-      const command = this.claimed(claim);
-      if (!command) return;
-      command.error = error;
-      command.nextAttemptAt = Date.now() + delayMs;
-    });
+  postponeCommand(claim: CommandRow, delayMs: number, error: string): Promise<void> {
+    return this.transactions.outside(() => this.outbox.postpone(claim, delayMs, error));
   }
 
   get(sagaId: string): Promise<SagaInstance | undefined> {
-    return this.read(() => {
+    return this.transactions.outside(() => {
       const stored = this.sagas.get(sagaId);
       return stored && copyInstance(stored.instance);
     });
   }
 
   byCorrelation(sagaType: string, correlation: string): Promise<SagaInstance | undefined> {
-    return this.read(() => {
+    return this.transactions.outside(() => {
       const sagaId = this.idsByCorrelation.get(correlationKey(sagaType, correlation));
       const stored = sagaId === undefined ? undefined : this.sagas.get(sagaId);
       return stored && copyInstance(stored.instance);
@@ -263,7 +207,7 @@ export class MemorySagaStore implements SagaPersistence<MemorySagaTransaction> {
   }
 
   list(sagaType: string, status: SagaStatus | undefined, limit: number): Promise<SagaInstance[]> {
-    return this.read(() =>
+    return this.transactions.outside(() =>
       [...this.sagas.values()]
         .filter(
           ({ instance }) => instance.sagaType === sagaType && (status === undefined || instance.status === status),
@@ -275,25 +219,13 @@ export class MemorySagaStore implements SagaPersistence<MemorySagaTransaction> {
   }
 
   details(sagaId: string): Promise<SagaInstanceWork> {
-    return this.read(() => ({
+    return this.transactions.outside(() => ({
       deadlines: [...this.deadlines.values()]
         .filter((d) => d.saga_id === sagaId)
         .sort((a, b) => a.due_at.getTime() - b.due_at.getTime())
         .map((d) => ({ name: d.name, dueAt: d.due_at })),
-      pendingCommands: [...this.commands.values()].filter((c) => c.saga_id === sagaId && c.status === 'pending').length,
+      pendingCommands: this.outbox.pendingOf(sagaId),
     }));
-  }
-
-  /** Work that must not run beside a transaction: queued behind it, or at once from inside it. */
-  private read<T>(work: () => T): Promise<T> {
-    if (this.inside.getStore()) return Promise.resolve(work());
-    return this.serially(async () => work());
-  }
-
-  private serially<T>(work: () => Promise<T>): Promise<T> {
-    const result = this.queue.then(work);
-    this.queue = result.catch(() => undefined);
-    return result;
   }
 
   private stored(sagaId: string): StoredSaga {
@@ -305,12 +237,6 @@ export class MemorySagaStore implements SagaPersistence<MemorySagaTransaction> {
   private dueNow(): DeadlineRow[] {
     const now = Date.now();
     return [...this.deadlines.values()].filter((d) => d.due_at.getTime() <= now);
-  }
-
-  /** The command, if the claim is still the one it holds. */
-  private claimed(claim: CommandRow): StoredCommand | undefined {
-    const command = this.commands.get(claim.command_id);
-    return command && command.status === 'pending' && command.attempts === claim.attempts ? command : undefined;
   }
 
   private removeDeadline(tx: MemorySagaTransaction, key: string): void {
@@ -327,11 +253,6 @@ function correlationKey(sagaType: string, correlation: string): string {
 
 function deadlineKey(sagaId: string, name: string): string {
   return `${sagaId}\u0000${name}`;
-}
-
-function commandRow(command: StoredCommand): CommandRow {
-  const { seq: _seq, status: _status, nextAttemptAt: _next, error: _error, ...row } = command;
-  return { ...row, payload: jsonCopy(row.payload) };
 }
 
 /** Stored as PostgreSQL stores jsonb: a copy, nothing shared with the caller. */

@@ -1,7 +1,6 @@
-import { ConfigurationError } from '../../errors/configuration-error';
 import type { AppendResult } from '../event-store';
 import type { PreparedAppend } from '../prepared-append';
-import { isConnectionError, isSqlError } from './postgres-errors';
+import { isConnectionError, isSqlError } from '../../database/postgres-errors';
 
 /** Sends appends to the database: one alone, or several single-event ones in one statement. @internal */
 export interface AppendSender {
@@ -17,22 +16,6 @@ interface Waiting {
   prepared: PreparedAppend;
   resolve: (result: AppendResult) => void;
   reject: (error: unknown) => void;
-}
-
-/** Default of the `appendsInFlight` option. @internal */
-export const DEFAULT_APPENDS_IN_FLIGHT = 4;
-
-/**
- * The `appendsInFlight` option, checked: a whole number from 1, or `Infinity`.
- * @throws ConfigurationError otherwise; `owner` names what took the option.
- * @internal
- */
-export function appendsInFlightOption(value: number | undefined, owner: string): number {
-  const limit = value ?? DEFAULT_APPENDS_IN_FLIGHT;
-  if (limit === Number.POSITIVE_INFINITY || (Number.isSafeInteger(limit) && limit >= 1)) return limit;
-  throw new ConfigurationError(
-    `${owner} option appendsInFlight must be a whole number >= 1 or Infinity, not ${String(value)}.`,
-  );
 }
 
 /** The most appends one shared statement carries. */

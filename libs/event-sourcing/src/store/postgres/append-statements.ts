@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { PreparedAppend, PreparedEvent } from '../prepared-append';
-import type { Statement } from './read-statements';
+import type { Statement } from './statement';
 
 /**
  * How the events of a statement travel: as one `jsonb` array of objects (`document`), or

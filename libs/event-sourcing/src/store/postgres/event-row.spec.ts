@@ -1,7 +1,7 @@
 import { Client, types, type PoolClient } from 'pg';
 import { createPostgresSubject } from '../../../../../test/support/postgres-store';
 import { readEvents } from './event-row';
-import { quoteIdentifier } from './quote-identifier';
+import { quoteIdentifier } from '../../database/quote-identifier';
 import { buildReadStatements } from './read-statements';
 import { textRows } from './text-rows';
 

@@ -1,6 +1,6 @@
 import { types, type PoolClient } from 'pg';
 import type { EventEnvelope, EventMetadata } from '../../events/event-envelope';
-import type { Statement } from './read-statements';
+import type { Statement } from './statement';
 import { readsText, textRows, type TextRow } from './text-rows';
 
 /**

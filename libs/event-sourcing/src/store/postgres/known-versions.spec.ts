@@ -3,7 +3,7 @@ import { Client } from 'pg';
 import { createPostgresSubject } from '../../../../../test/support/postgres-store';
 import { KnownVersions } from './known-versions';
 import { PostgresEventStore } from './postgres-event-store';
-import { isConnectionError } from './postgres-errors';
+import { isConnectionError } from '../../database/postgres-errors';
 
 describe('KnownVersions', () => {
   it('keeps the highest version told per stream, and every lower one counts as stored', () => {

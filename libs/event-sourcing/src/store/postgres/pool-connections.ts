@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import { EventSourcingError } from '../../errors/event-sourcing-error';
 import { AppendRaceError } from './append-outcome';
-import { isConnectionError, isSqlError } from './postgres-errors';
+import { isConnectionError, isSqlError } from '../../database/postgres-errors';
 
 /**
  * Connections of TypeORM's pool, checked out one per call. Also tells the store when the

@@ -13,7 +13,7 @@ import {
   type TwoForms,
 } from './append-statements';
 import { KnownVersions } from './known-versions';
-import type { Statement } from './read-statements';
+import type { Statement } from './statement';
 import { pgErrorOf } from '../../errors/pg-error-fields';
 import { textRows, type TextRow } from './text-rows';
 

@@ -21,19 +21,20 @@ import { readEvents } from './event-row';
 import { buildEventQuerySql } from './event-query-sql';
 import { AppendRaceError } from './append-outcome';
 import { PostgresAppend } from './postgres-append';
-import { isRetryableWriteError } from './postgres-errors';
+import { isRetryableWriteError } from '../../database/postgres-errors';
 import {
   runTransaction,
   transactionConflictOf,
   type TransactionScope,
   type TransactionStore,
 } from './postgres-transaction';
-import { quoteIdentifier } from './quote-identifier';
+import { quoteIdentifier } from '../../database/quote-identifier';
 import { PoolConnections } from './pool-connections';
 import { buildReadStatements, type ReadStatements } from './read-statements';
 import { StreamLanes } from './stream-lanes';
 import { textRows } from './text-rows';
-import { AppendBatcher, appendsInFlightOption } from './append-batcher';
+import { appendsInFlightOption } from '../../options/appends-in-flight-option';
+import { AppendBatcher } from './append-batcher';
 import type { StoreHooks } from '../store-hooks';
 
 /** Options of {@link PostgresEventStore}. */

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { SnapshotStore, type Snapshot } from '../snapshot-store';
-import { quoteIdentifier } from './quote-identifier';
+import { quoteIdentifier } from '../../database/quote-identifier';
 
 interface SnapshotRow {
   version: string;

@@ -5,7 +5,7 @@ import type { EventEnvelope } from '../../events/event-envelope';
 import type { AppendResult, ReadStreamOptions } from '../event-store';
 import type { PreparedAppend } from '../prepared-append';
 import type { StoreHooks } from '../store-hooks';
-import { isRetryableWriteError } from './postgres-errors';
+import { isRetryableWriteError } from '../../database/postgres-errors';
 
 /** What a transaction's work may do: append prepared events, read streams. @internal */
 export interface TransactionScope {

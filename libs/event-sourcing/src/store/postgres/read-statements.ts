@@ -1,11 +1,6 @@
 import { EVENT_COLUMNS } from './event-row';
-import { shortTag } from './short-tag';
-
-/** A named statement: `pg` prepares it once per connection. @internal */
-export interface Statement {
-  name: string;
-  text: string;
-}
+import { shortTag } from '../../database/short-tag';
+import type { Statement } from './statement';
 
 /** The store's read statements for one schema. @internal */
 export interface ReadStatements {

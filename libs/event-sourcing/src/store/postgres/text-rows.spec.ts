@@ -1,6 +1,6 @@
 import { Client, type PoolClient } from 'pg';
 import { createTestDatabase, type TestDatabase } from '../../../../../test/support/test-database';
-import type { Statement } from './read-statements';
+import type { Statement } from './statement';
 import { textRows } from './text-rows';
 
 // textRows runs the store's statements on pg's connection without a row description:

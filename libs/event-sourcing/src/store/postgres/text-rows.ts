@@ -1,6 +1,6 @@
 import type { Connection, PoolClient, Submittable } from 'pg';
 import { prepareValue } from 'pg/lib/utils.js';
-import type { Statement } from './read-statements';
+import type { Statement } from './statement';
 
 /** One row as PostgreSQL sent it: each column's text, null for NULL, in the statement's column order. @internal */
 export type TextRow = readonly (string | null)[];

@@ -2,10 +2,9 @@ import type { Logger } from '@nestjs/common';
 import { errorMessage, errorStack } from '../../errors/error-message';
 import type { EventEnvelope } from '../../events/event-envelope';
 import type { GlobalCursor } from '../../store/event-store';
-import { parkedMessage, type BatchOutcome } from '../batch-applier';
 import { cursorOf } from '../global-cursor';
 import type { SubscriberDefinition } from '../subscriber-definition';
-import type { PageApplier } from '../subscription-runner';
+import { parkedMessage, type BatchOutcome, type PageApplier } from '../page-applier';
 import type { MemoryCheckpoints } from './memory-checkpoints';
 
 /**

@@ -2,7 +2,7 @@ import type { Logger } from '@nestjs/common';
 import { errorMessage } from '../../errors/error-message';
 import { ParkedEventNotFoundError } from '../../errors/parked-event-not-found-error';
 import { UnsupportedOperationError } from '../../errors/unsupported-operation-error';
-import type { ResolvedOptions } from '../../event-sourcing-options';
+import type { ResolvedOptions } from '../../options/event-sourcing-options';
 import type { AppendSignal } from '../../store/append-signal';
 import type { GlobalCursor } from '../../store/event-store';
 import type { InMemoryEventStore } from '../../store/in-memory/in-memory-event-store';

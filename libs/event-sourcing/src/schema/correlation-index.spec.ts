@@ -1,8 +1,8 @@
 import { Client } from 'pg';
 import { DataSource, type QueryRunner } from 'typeorm';
-import { createTestDatabase, type TestDatabase } from '../../../../../test/support/test-database';
+import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
 import { reconcileCorrelationIndex } from './correlation-index';
-import { eventStoreMigrations } from './store-migrations';
+import { eventStoreMigrations } from './migrations';
 
 // The module's start-up step for `correlationIdIndex`, against other sessions at work on
 // es_events: an operator's build in progress, a transaction holding the table.

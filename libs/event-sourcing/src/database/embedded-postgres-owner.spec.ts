@@ -2,11 +2,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { EmbeddedDatabaseInUseError } from '../../errors/embedded-database-in-use-error';
+import { EmbeddedDatabaseInUseError } from '../errors/embedded-database-in-use-error';
 import { EmbeddedPostgresOwnership, ownerFile, type EmbeddedPostgresOwnerRecord } from './embedded-postgres-owner';
 
 const urlOf = (port: number): string => `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
-const built = resolve(__dirname, '../../../dist/store/postgres/embedded-postgres-owner.js');
+const built = resolve(__dirname, '../../dist/database/embedded-postgres-owner.js');
 
 /** Start time of a process from /proc (this suite runs on Linux, like the embedded binaries). */
 function startTimeOf(pid: number): string {

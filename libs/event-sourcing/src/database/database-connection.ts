@@ -1,14 +1,22 @@
 import { Logger } from '@nestjs/common';
 import type { ClientConfig } from 'pg';
-import type { DataSource, QueryRunner } from 'typeorm';
-import { ConfigurationError } from '../../errors/configuration-error';
-import type { PostgresConnectionOptions, ResolvedOptions } from '../../event-sourcing-options';
-import { EmbeddedPostgresServer } from './embedded-postgres-server';
-import { reconcileCorrelationIndex } from './correlation-index';
-import { quoteIdentifier } from './quote-identifier';
-import { eventStoreMigrations } from './store-migrations';
-import type { MessageContext } from '../../events/message-context';
-import { StatementLogger } from './statement-logger';
+import type { DataSource, DataSourceOptions, LoggerOptions, MigrationInterface } from 'typeorm';
+import { ConfigurationError } from '../errors/configuration-error';
+import { EmbeddedPostgresServer, type EmbeddedPostgresOptions } from './embedded-postgres-server';
+import { StatementLogger, type CorrelationSource } from './statement-logger';
+
+/** TypeORM's PostgreSQL data-source options. */
+export type PostgresConnectionOptions = Extract<DataSourceOptions, { type: 'postgres' }>;
+
+/** What the connection is made from: the module's resolved options, as far as it reads them. @internal */
+export interface ConnectionSettings {
+  database?: string | Omit<PostgresConnectionOptions, 'type'>;
+  embedded?: Omit<EmbeddedPostgresOptions, 'onLog'>;
+  typeorm?: Partial<Omit<PostgresConnectionOptions, 'type'>>;
+  applicationName: string;
+  poolSize: number;
+  logging?: LoggerOptions;
+}
 
 /** Which kind of database the module ended up on. */
 export type DatabaseKind = 'postgres' | 'embedded' | 'memory';
@@ -23,13 +31,13 @@ export class DatabaseConnection {
 
   private constructor(
     readonly kind: DatabaseKind,
-    private readonly options: ResolvedOptions,
+    private readonly options: ConnectionSettings,
     private readonly connection: Omit<PostgresConnectionOptions, 'type'> | undefined,
     private readonly embedded: EmbeddedPostgresServer | undefined,
   ) {}
 
   /** Resolves `options.database` (see `DatabaseOption`), starting the embedded server if needed. */
-  static async open(options: ResolvedOptions): Promise<DatabaseConnection> {
+  static async open(options: ConnectionSettings): Promise<DatabaseConnection> {
     const database = options.database ?? process.env.DATABASE_URL ?? 'embedded';
     if (database === 'memory') return new DatabaseConnection('memory', options, undefined, undefined);
     if (database === 'embedded') {
@@ -56,11 +64,12 @@ export class DatabaseConnection {
     return new DatabaseConnection('postgres', options, database, undefined);
   }
 
-  /** The TypeORM data-source options: the store's migrations plus the user's additions. */
+  /** The TypeORM data-source options: the store's `migrations` (from the schema) plus the user's. */
   typeOrmOptions(
-    context?: MessageContext,
+    migrations: (new () => MigrationInterface)[],
+    context?: CorrelationSource,
   ): PostgresConnectionOptions & { autoLoadEntities: boolean; manualInitialization: boolean } {
-    const { typeorm = {}, applicationName, poolSize, logging, schema, correlationIdIndex } = this.options;
+    const { typeorm = {}, applicationName, poolSize, logging } = this.options;
     const userMigrations = Array.isArray(typeorm.migrations) ? typeorm.migrations : [];
     return {
       ...this.connection,
@@ -76,7 +85,7 @@ export class DatabaseConnection {
       manualInitialization: this.kind === 'memory',
       synchronize: typeorm.synchronize ?? false,
       migrationsRun: false,
-      migrations: [...eventStoreMigrations(schema, { correlationIdIndex }), ...userMigrations],
+      migrations: [...migrations, ...userMigrations],
     };
   }
 
@@ -102,38 +111,6 @@ export class DatabaseConnection {
       // Its statements are tiny; one that hangs means the connection is gone, not slow.
       query_timeout: 10_000,
     };
-  }
-
-  /** Runs pending migrations, one instance at a time (a session advisory lock on a dedicated connection). */
-  async migrate(dataSource: DataSource): Promise<void> {
-    const runner = dataSource.createQueryRunner();
-    await runner.connect();
-    try {
-      await runner.query(`SELECT pg_advisory_lock(hashtext('event-sourcing.migrations'))`);
-      await dataSource.runMigrations({ transaction: 'each' });
-      await this.reconcileCorrelationIndex(runner);
-    } finally {
-      await runner.query(`SELECT pg_advisory_unlock(hashtext('event-sourcing.migrations'))`).catch(() => undefined);
-      await runner.release();
-    }
-  }
-
-  /** Builds the optional correlation-id index when wanted and missing; says so when it is there unwanted. */
-  private async reconcileCorrelationIndex(runner: QueryRunner): Promise<void> {
-    const { schema, correlationIdIndex } = this.options;
-    const outcome = await reconcileCorrelationIndex(runner, schema, correlationIdIndex);
-    const index = `${quoteIdentifier(schema)}.es_events_correlation_idx`;
-    const log = DatabaseConnection.logger;
-    if (outcome === 'built') log.log(`Built ${index} (correlationIdIndex is on)`);
-    if (outcome === 'building') log.warn(`${index} is being built by another session; left to it`);
-    if (outcome === 'busy') {
-      log.warn(`${index} was not built: es_events stayed locked by others; the next start tries again`);
-    }
-    if (outcome === 'unwanted') {
-      log.warn(
-        `${index} exists but correlationIdIndex is off: every append pays for it. Drop it with DROP INDEX CONCURRENTLY ${index}, or turn the option on.`,
-      );
-    }
   }
 
   /** Closes the data source, then stops the embedded server if there is one. */

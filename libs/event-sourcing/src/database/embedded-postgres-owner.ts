@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { link, mkdir, readFile, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { EmbeddedDatabaseError } from '../../errors/embedded-database-error';
-import { EmbeddedDatabaseInUseError } from '../../errors/embedded-database-in-use-error';
+import { EmbeddedDatabaseError } from '../errors/embedded-database-error';
+import { EmbeddedDatabaseInUseError } from '../errors/embedded-database-in-use-error';
 
 /** The process recorded as the owner of an embedded data folder's server. @internal */
 export interface EmbeddedPostgresOwnerRecord {

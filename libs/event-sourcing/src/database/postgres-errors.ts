@@ -1,4 +1,4 @@
-import { pgErrorOf, sqlStateOf } from '../../errors/pg-error-fields';
+import { pgErrorOf, sqlStateOf } from '../errors/pg-error-fields';
 
 /**
  * SQLSTATEs after which PostgreSQL has rolled the statement's transaction back, so the

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
-import { EmbeddedDatabaseError } from '../../errors/embedded-database-error';
+import { EmbeddedDatabaseError } from '../errors/embedded-database-error';
 import { EmbeddedPostgresLoader } from './embedded-postgres-loader';
 import { EmbeddedPostgresOwnership, isAlive, runningPostmaster } from './embedded-postgres-owner';
 

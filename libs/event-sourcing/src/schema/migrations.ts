@@ -1,8 +1,8 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { dropIdempotencySchemaSql, idempotencySchemaSql } from '../../http/idempotency-schema-sql';
-import { quoteIdentifier } from './quote-identifier';
-import { dropSubscriptionSchemaSql, subscriptionSchemaSql } from '../../subscriptions/subscription-schema-sql';
-import { dropSagaSchemaSql, sagaSchemaSql } from '../../sagas/saga-schema-sql';
+import { dropIdempotencySchemaSql, idempotencySchemaSql } from './idempotency-schema-sql';
+import { quoteIdentifier } from '../database/quote-identifier';
+import { dropSubscriptionSchemaSql, subscriptionSchemaSql } from './subscription-schema-sql';
+import { dropSagaSchemaSql, sagaSchemaSql } from './saga-schema-sql';
 import {
   appendConflictOneSchemaSql,
   appendConflictSchemaSql,

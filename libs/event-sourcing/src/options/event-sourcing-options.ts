@@ -1,10 +1,10 @@
-import type { DataSourceOptions, LoggerOptions } from 'typeorm';
-import { ConfigurationError } from './errors/configuration-error';
-import type { EmbeddedPostgresOptions } from './store/postgres/embedded-postgres-server';
-import { appendsInFlightOption } from './store/postgres/append-batcher';
+import type { LoggerOptions } from 'typeorm';
+import { ConfigurationError } from '../errors/configuration-error';
+import type { EmbeddedPostgresOptions } from '../database/embedded-postgres-server';
+import type { PostgresConnectionOptions } from '../database/database-connection';
+import { appendsInFlightOption } from './appends-in-flight-option';
 
-/** TypeORM's PostgreSQL data-source options. */
-export type PostgresConnectionOptions = Extract<DataSourceOptions, { type: 'postgres' }>;
+export type { PostgresConnectionOptions };
 
 /**
  * Where events live:
@@ -121,6 +121,12 @@ export interface ResolvedOptions extends Omit<EventSourcingModuleOptions, 'comma
   commandRetry: { attempts: number; backoffMs: number };
   subscriptions: Required<SubscriptionOptions>;
 }
+
+/**
+ * The token of the module's options with their defaults filled in: resolved once, by
+ * the module, and injected where they are read. @internal
+ */
+export const RESOLVED_OPTIONS = Symbol('nest-event-sourcing:resolved-options');
 
 /** Fills in defaults. @internal */
 export function resolveOptions(options: EventSourcingModuleOptions): ResolvedOptions {

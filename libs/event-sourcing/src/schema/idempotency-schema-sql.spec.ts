@@ -1,4 +1,4 @@
-import { eventStoreMigrations } from '../store/postgres/store-migrations';
+import { eventStoreMigrations } from './migrations';
 import { dropIdempotencySchemaSql, idempotencySchemaSql } from './idempotency-schema-sql';
 
 // Beside store-schema-sql.spec.ts, with a snapshot file of its own: the table is a

@@ -1,5 +1,5 @@
-import { dropSubscriptionSchemaSql, subscriptionSchemaSql } from '../../subscriptions/subscription-schema-sql';
-import { dropSagaSchemaSql, sagaSchemaSql } from '../../sagas/saga-schema-sql';
+import { dropSubscriptionSchemaSql, subscriptionSchemaSql } from './subscription-schema-sql';
+import { dropSagaSchemaSql, sagaSchemaSql } from './saga-schema-sql';
 import {
   appendConflictOneSchemaSql,
   appendConflictSchemaSql,

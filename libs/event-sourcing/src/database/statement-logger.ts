@@ -1,7 +1,11 @@
 import { Logger as NestLogger } from '@nestjs/common';
 import type { Logger, LoggerOptions, QueryRunner } from 'typeorm';
-import { errorMessage } from '../../errors/error-message';
-import type { MessageContext } from '../../events/message-context';
+import { errorMessage } from '../errors/error-message';
+
+/** Where the current correlation id comes from (the module's `MessageContext`). @internal */
+export interface CorrelationSource {
+  current(): { correlationId: string } | undefined;
+}
 
 /**
  * TypeORM's logger for the module's data source, through Nest's `Logger` (context
@@ -18,7 +22,7 @@ export class StatementLogger implements Logger {
 
   constructor(
     private readonly logging: LoggerOptions,
-    private readonly context?: MessageContext,
+    private readonly context?: CorrelationSource,
   ) {}
 
   logQuery(query: string): void {

@@ -1,6 +1,6 @@
 import type { QueryRunner } from 'typeorm';
-import { pgErrorOf } from '../../errors/pg-error-fields';
-import { quoteIdentifier } from './quote-identifier';
+import { pgErrorOf } from '../errors/pg-error-fields';
+import { quoteIdentifier } from '../database/quote-identifier';
 import { correlationIndexSql, dropCorrelationIndexSql } from './store-schema-sql';
 
 /**

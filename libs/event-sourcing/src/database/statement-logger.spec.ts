@@ -1,8 +1,8 @@
 import { DataSource } from 'typeorm';
-import { captureLogs, type CapturedLogs } from '../../../../../test/support/captured-logs';
-import { createTestDatabase, type TestDatabase } from '../../../../../test/support/test-database';
-import { errorMessage, errorStack } from '../../errors/error-message';
-import { MessageContext } from '../../events/message-context';
+import { captureLogs, type CapturedLogs } from '../../../../test/support/captured-logs';
+import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
+import { errorMessage, errorStack } from '../errors/error-message';
+import { MessageContext } from '../events/message-context';
 import { StatementLogger, statementName } from './statement-logger';
 
 const SECRET = 'ada.lovelace@example.org-secret';

