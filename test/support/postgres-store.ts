@@ -1,4 +1,9 @@
-import { eventStoreMigrations, PostgresEventStore, type EventStoreMigrationOptions } from 'nest-event-sourcing';
+import {
+  eventStoreMigrations,
+  PostgresEventStore,
+  type EventStoreMigrationOptions,
+  type PostgresEventStoreOptions,
+} from 'nest-event-sourcing';
 import type { ContractSubject } from 'nest-event-sourcing/testing';
 import { DataSource } from 'typeorm';
 import { createTestDatabase, type TestServer } from './test-database';
@@ -13,6 +18,7 @@ export async function createPostgresSubject(
   maxEventSize = 64 * 1024,
   migrationOptions: EventStoreMigrationOptions = {},
   settings: Readonly<Record<string, string>> = {},
+  storeOptions: Omit<PostgresEventStoreOptions, 'maxEventSize'> = {},
 ): Promise<ContractSubject & { dataSource: DataSource }> {
   const options = Object.entries(settings).map(([name, value]) => `-c ${name}=${value}`);
   const database = await createTestDatabase(server, label);
@@ -28,7 +34,7 @@ export async function createPostgresSubject(
   await dataSource.runMigrations();
   return {
     dataSource,
-    store: new PostgresEventStore(dataSource, { maxEventSize }),
+    store: new PostgresEventStore(dataSource, { ...storeOptions, maxEventSize }),
     maxEventSize,
     close: async () => {
       await dataSource.destroy();

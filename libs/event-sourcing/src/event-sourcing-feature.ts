@@ -1,6 +1,7 @@
 import type { DynamicModule, FactoryProvider, Provider, Type } from '@nestjs/common';
 import { EventBus } from '@nestjs/cqrs';
-import { AggregateRepository, type AggregateClass } from './aggregates/aggregate-repository';
+import { AggregateRepository } from './aggregates/aggregate-repository';
+import type { AggregateClass } from './aggregates/aggregate-repository-types';
 import { getAggregateRepositoryToken } from './aggregates/inject-aggregate-repository.decorator';
 import { ConfigurationError } from './errors/configuration-error';
 import type { DomainEventClass } from './events/domain-event.decorator';

@@ -9,6 +9,7 @@ export type {
   PostgresConnectionOptions,
   SubscriptionOptions,
 } from './options/event-sourcing-options';
+export type { WritePathOptions } from './options/write-path-options';
 
 // errors
 export { EventSourcingError, type EventSourcingErrorCode } from './errors/event-sourcing-error';
@@ -74,15 +75,15 @@ export {
   type SnapshotPolicy,
 } from './aggregates/aggregate.decorator';
 export { Apply } from './aggregates/apply.decorator';
-export {
-  AggregateRepository,
-  type AggregateClass,
-  type LoadOptions,
-  type SaveOptions,
-  type SaveResult,
-  type Saved,
-  type UpdateOptions,
-} from './aggregates/aggregate-repository';
+export { AggregateRepository } from './aggregates/aggregate-repository';
+export type {
+  AggregateClass,
+  LoadOptions,
+  SaveOptions,
+  SaveResult,
+  Saved,
+  UpdateOptions,
+} from './aggregates/aggregate-repository-types';
 export {
   InjectAggregateRepository,
   getAggregateRepositoryToken,

@@ -11,7 +11,8 @@ import { DomainEvent } from '../events/domain-event.decorator';
 import { EventStore } from '../store/event-store';
 import { Aggregate } from './aggregate.decorator';
 import { AggregateRoot } from './aggregate-root';
-import type { AggregateRepository, Saved } from './aggregate-repository';
+import type { AggregateRepository } from './aggregate-repository';
+import type { Saved } from './aggregate-repository-types';
 import { Apply } from './apply.decorator';
 import { getAggregateRepositoryToken, InjectAggregateRepository } from './inject-aggregate-repository.decorator';
 

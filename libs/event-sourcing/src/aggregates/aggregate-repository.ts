@@ -19,39 +19,14 @@ import { AggregateSnapshots } from './aggregate-snapshots';
 import { getApplyHandlers } from './apply.decorator';
 import { WarmAggregates } from './warm-aggregates';
 
-/** A concrete aggregate class: constructed with its id. */
-export type AggregateClass<T extends AggregateRoot = AggregateRoot> = new (id: string) => T;
-
-/** Options of {@link AggregateRepository.save}. */
-export interface SaveOptions {
-  /** Extra metadata for every saved event (correlation and causation ids are filled in). */
-  metadata?: EventMetadata;
-}
-
-/** Options of {@link AggregateRepository.load}. */
-export interface LoadOptions {
-  /** Fail with `ConcurrencyError` unless the aggregate is at this version (an HTTP `If-Match`). */
-  expectedVersion?: number;
-}
-
-/** What a save stored. */
-export interface SaveResult {
-  /** The aggregate's version after the save. */
-  version: number;
-  /** Global position of the last stored event; undefined when there was nothing to save. */
-  position: bigint | undefined;
-  /** The events stored, as instances. */
-  events: object[];
-}
-
-/** What {@link AggregateRepository.update} and {@link AggregateRepository.create} stored, and the aggregate after it. */
-export interface Saved<T extends AggregateRoot> extends SaveResult {
-  /** The aggregate as saved: its state is what the command answers from. */
-  aggregate: T;
-}
-
-/** Options of {@link AggregateRepository.update}. */
-export interface UpdateOptions extends LoadOptions, SaveOptions {}
+import type {
+  AggregateClass,
+  LoadOptions,
+  SaveOptions,
+  SaveResult,
+  Saved,
+  UpdateOptions,
+} from './aggregate-repository-types';
 
 /** Dependencies of a repository, shared by all of an application's repositories. @internal */
 export interface AggregateRepositoryDeps {
@@ -87,9 +62,10 @@ export class AggregateRepository<T extends AggregateRoot> {
     this.logger = new Logger(`AggregateRepository<${aggregateClass.name}>`);
     this.snapshots = new AggregateSnapshots(aggregateClass.name, this.metadata, deps.snapshots, this.logger);
     this.warm = deps.warmAggregates > 0 ? new WarmAggregates(deps.warmAggregates) : undefined;
-    for (const eventClass of getApplyHandlers(aggregateClass.prototype as object).keys()) {
-      deps.registry.register(eventClass, aggregateClass.name);
-    }
+    // What they keep of streams goes with the store's: a stream's deletion reaches them.
+    for (const cache of [this.snapshots, this.warm]) if (cache) deps.store.caches.add(cache);
+    const handled = getApplyHandlers(aggregateClass.prototype as object).keys();
+    for (const eventClass of handled) deps.registry.register(eventClass, aggregateClass.name);
   }
 
   /**

@@ -6,13 +6,14 @@ import { serializeJson } from '../store/json-check';
 import type { SnapshotStore } from '../store/snapshot-store';
 import type { AggregateMetadata, SnapshotPolicy } from './aggregate.decorator';
 import type { AggregateRoot } from './aggregate-root';
+import type { StreamCache } from '../store/stream-caches';
 
 /**
  * The snapshots of one aggregate class: restores the newest usable one into a fresh
  * aggregate, and takes one after a save when the class's policy says so. A snapshot is
  * an optimisation: any failure falls back to replaying the events. @internal
  */
-export class AggregateSnapshots<T extends AggregateRoot> {
+export class AggregateSnapshots<T extends AggregateRoot> implements StreamCache {
   private unsnapshottable = false;
   /**
    * Stream versions this process saw last. For `{ every: n }` snapshots, a stream known
@@ -27,6 +28,14 @@ export class AggregateSnapshots<T extends AggregateRoot> {
     private readonly store: SnapshotStore,
     private readonly logger: Logger,
   ) {}
+
+  forget(streamId: string): void {
+    this.knownVersions.delete(streamId);
+  }
+
+  clear(): void {
+    this.knownVersions.clear();
+  }
 
   /** Restores the newest snapshot at or below `maxVersion` into `aggregate`; answers its version, 0 for none. */
   async restore(aggregate: T, streamId: string, maxVersion?: number): Promise<number> {

@@ -1,3 +1,4 @@
+import type { StreamCache } from '../store/stream-caches';
 import type { AggregateRoot } from './aggregate-root';
 
 /**
@@ -6,7 +7,7 @@ import type { AggregateRoot } from './aggregate-root';
  * kept go first. An entry is taken out while a command uses it, so no two commands ever
  * share an instance. @internal
  */
-export class WarmAggregates<T extends AggregateRoot> {
+export class WarmAggregates<T extends AggregateRoot> implements StreamCache {
   private readonly entries = new Map<string, { aggregate: T; version: number }>();
 
   constructor(private readonly maxEntries: number) {}
@@ -20,6 +21,14 @@ export class WarmAggregates<T extends AggregateRoot> {
     // Changed since it was kept (events applied but not saved): not the stored state.
     if (aggregate.version !== version || aggregate.getUncommittedEvents().length > 0) return undefined;
     return aggregate;
+  }
+
+  forget(streamId: string): void {
+    this.entries.delete(streamId);
+  }
+
+  clear(): void {
+    this.entries.clear();
   }
 
   /** Keeps `aggregate` at its saved version, unless a newer one of the stream is kept. */

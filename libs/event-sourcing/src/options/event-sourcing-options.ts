@@ -3,6 +3,7 @@ import { ConfigurationError } from '../errors/configuration-error';
 import type { EmbeddedPostgresOptions } from '../database/embedded-postgres-server';
 import type { PostgresConnectionOptions } from '../database/database-connection';
 import { appendsInFlightOption } from './appends-in-flight-option';
+import { resolveWritePath, type WritePathOptions, type WritePathSwitches } from './write-path-options';
 
 export type { PostgresConnectionOptions };
 
@@ -67,6 +68,8 @@ export interface EventSourcingModuleOptions {
    * append alone.
    */
   appendsInFlight?: number;
+  /** The append path's other mechanisms, each on by default: see {@link WritePathOptions}. */
+  writePath?: WritePathOptions;
   /**
    * Keep an index on each event's `metadata.correlationId`, so that
    * `queryEvents({ correlationId })` does not scan the table. Default false: the index
@@ -117,6 +120,7 @@ export interface ResolvedOptions extends Omit<EventSourcingModuleOptions, 'comma
   unknownEvents: 'throw' | 'skip';
   warmAggregates: number;
   appendsInFlight: number;
+  writePath: WritePathSwitches;
   correlationIdIndex: boolean;
   commandRetry: { attempts: number; backoffMs: number };
   subscriptions: Required<SubscriptionOptions>;
@@ -141,6 +145,7 @@ export function resolveOptions(options: EventSourcingModuleOptions): ResolvedOpt
     unknownEvents: options.unknownEvents ?? 'throw',
     warmAggregates: nonNegativeInteger('warmAggregates', options.warmAggregates ?? 0),
     appendsInFlight: appendsInFlightOption(options.appendsInFlight, 'EventSourcingModule'),
+    writePath: resolveWritePath(options.writePath, 'EventSourcingModule'),
     correlationIdIndex: booleanOption('correlationIdIndex', options.correlationIdIndex ?? false),
     commandRetry: { attempts: options.commandRetry?.attempts ?? 10, backoffMs: options.commandRetry?.backoffMs ?? 10 },
     subscriptions: {

@@ -1,6 +1,7 @@
 import type { EventEnvelope, NewEvent } from '../events/event-envelope';
 import type { EventQuery } from './event-query';
 import type { ExpectedVersion } from './expected-version';
+import { StreamCaches } from './stream-caches';
 
 /** Options of {@link EventStore.append}. */
 export interface AppendOptions {
@@ -89,6 +90,13 @@ export interface EventStoreTransaction {
  * before it in its order (see `readAll`).
  */
 export abstract class EventStore {
+  /**
+   * What this process keeps about streams, here and in what is built on the store
+   * (warm aggregates, snapshot versions): one `forget(streamId)` and one `clear()` for all.
+   * @internal
+   */
+  readonly caches = new StreamCaches();
+
   /**
    * Appends events to a stream, atomically.
    * @throws ConcurrencyError when `expectedVersion` does not match; nothing is written.

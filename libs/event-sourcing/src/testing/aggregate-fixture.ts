@@ -1,5 +1,5 @@
 import type { AggregateRoot } from '../aggregates/aggregate-root';
-import type { AggregateClass } from '../aggregates/aggregate-repository';
+import type { AggregateClass } from '../aggregates/aggregate-repository-types';
 import { requireDomainEventMetadata, type DomainEventClass } from '../events/domain-event.decorator';
 import { serializeJson } from '../store/json-check';
 

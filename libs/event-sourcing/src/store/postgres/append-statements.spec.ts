@@ -33,7 +33,7 @@ describe.each([
     await subject?.close?.();
   });
   beforeEach(() => {
-    appender = new PostgresAppend('"public"', documentLimit);
+    appender = new PostgresAppend('"public"', undefined, undefined, documentLimit);
   });
 
   const append = (streamId: string, events: NewEvent[], options?: AppendOptions) =>

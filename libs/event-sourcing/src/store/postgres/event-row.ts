@@ -64,8 +64,10 @@ export async function readEvents(
   client: PoolClient,
   statement: Statement,
   values: readonly unknown[],
+  /** False: through `pg`'s own query and row objects (`writePath.textRows` off). */
+  asText = true,
 ): Promise<EventEnvelope[]> {
-  if (!readsText(client))
+  if (!asText || !readsText(client))
     return (await client.query<EventRow>({ ...statement, values: [...values] })).rows.map(toEnvelope);
   return envelopesOf(await textRows(client, statement, values));
 }

@@ -8,8 +8,8 @@
  * Bounded: past `capacity` streams the least recently told is forgotten, which only
  * costs its next append that check again. The store forgets everything when a connection
  * breaks: a database that comes back from a failover to an asynchronous replica, or from
- * a restore, may have lost committed events. A stream deletion, if one is added, must
- * make every instance forget the stream before it removes events. @internal
+ * a restore, may have lost committed events; a stream deletion must make every instance
+ * forget the stream (`WriteCaches.forget`) before it removes events. @internal
  */
 export class KnownVersions {
   private readonly versions = new Map<string, number>();
@@ -23,6 +23,11 @@ export class KnownVersions {
     if (known !== undefined) this.versions.delete(streamId);
     else if (this.versions.size >= this.capacity) this.versions.delete(this.versions.keys().next().value!);
     this.versions.set(streamId, Math.max(version, known ?? 0));
+  }
+
+  /** Forgets one stream. */
+  forget(streamId: string): void {
+    this.versions.delete(streamId);
   }
 
   /** Forgets every stream. */

@@ -12,7 +12,9 @@ import {
   type AppendStatements,
   type TwoForms,
 } from './append-statements';
-import { KnownVersions } from './known-versions';
+import { DEFAULT_WRITE_PATH, type WritePathSwitches } from '../../options/write-path-options';
+import { planAppend, type AppendPlan } from './plan-append';
+import { WriteCaches } from './write-caches';
 import type { Statement } from './statement';
 import { pgErrorOf } from '../../errors/pg-error-fields';
 import { textRows, type TextRow } from './text-rows';
@@ -39,11 +41,12 @@ const enum InsertedOfMany {
 
 /**
  * An append is one statement (named, so prepared once per connection), and the unique
- * (stream_id, version) key does the concurrency control, as in the plainest SQL:
+ * (stream_id, version) key does the concurrency control, as in the plainest SQL; which
+ * statement runs is `planAppend`'s decision:
  *
  * - expected version n > 0: insert versions n+1… if version n exists. A stream that is
  *   ahead fails on the unique key; one that is behind inserts nothing. When version n is
- *   known to be stored (`known`), the check is left out.
+ *   known to be stored (`WriteCaches.known`), the check is left out.
  * - expected 0 / 'no_stream': insert versions 1…, and the stream's es_streams row.
  * - 'any' / 'stream_exists': insert after the highest stored version.
  *
@@ -54,18 +57,18 @@ const enum InsertedOfMany {
  */
 export class PostgresAppend {
   private readonly sql: AppendStatements;
-  /** Versions known to be stored: an append expecting one of them skips that check. */
-  readonly known = new KnownVersions();
-  /** Streams that saw a conflict lately, with when: their single-event appends use `nextOneContended`. */
-  private readonly contended = new Map<string, number>();
 
   /**
    * @param s the quoted schema.
+   * @param caches what the write path knows of streams: versions known stored, contended streams.
+   * @param switches which of the write path's mechanisms are on.
    * @param documentLimit characters of JSON up to which events go as one document
    *   (see `EventsForm`); tests lower it to run the arrays form.
    */
   constructor(
     s: string,
+    private readonly caches: WriteCaches = new WriteCaches(),
+    private readonly switches: WritePathSwitches = DEFAULT_WRITE_PATH,
     private readonly documentLimit = DOCUMENT_LIMIT,
   ) {
     this.sql = buildAppendStatements(s);
@@ -80,14 +83,14 @@ export class PostgresAppend {
    */
   async run(client: PoolClient, prepared: PreparedAppend, inTransaction: boolean): Promise<AppendResult> {
     if (!inTransaction) {
-      const result = await this.attempt(client, prepared);
-      this.known.learn(prepared.streamId, result.streamVersion);
+      const result = await this.attempt(client, prepared, false);
+      this.caches.known.learn(prepared.streamId, result.streamVersion);
       return result;
     }
     // In a caller's transaction a failed statement would abort it: a savepoint keeps it usable.
     await client.query('SAVEPOINT es_append');
     try {
-      const result = await this.attempt(client, prepared, () => client.query('ROLLBACK TO SAVEPOINT es_append'));
+      const result = await this.attempt(client, prepared, true, () => client.query('ROLLBACK TO SAVEPOINT es_append'));
       await client.query('RELEASE SAVEPOINT es_append');
       return result;
     } catch (error) {
@@ -101,8 +104,7 @@ export class PostgresAppend {
    * would go alone by the uncontended single-event statement, one event after a number.
    */
   joinable(prepared: PreparedAppend): boolean {
-    const { statement } = this.statementFor(prepared);
-    return statement === this.sql.nextOne || statement === this.sql.nextOneKnown;
+    return this.planFor(prepared, false).joinable;
   }
 
   /**
@@ -114,14 +116,14 @@ export class PostgresAppend {
    */
   async runMany(client: PoolClient, prepared: readonly PreparedAppend[]): Promise<(AppendResult | undefined)[]> {
     const form = formForMany(prepared, this.documentLimit);
-    const rows = await textRows(client, this.sql.nextOfMany[form], manyValues(form, prepared));
+    const rows = await textRows(client, this.sql.nextOfMany[form], manyValues(form, prepared), this.switches.textRows);
     // By stream (each appears once): another append of the batch may carry the same event id.
     const byStream = new Map(rows.map((row) => [row[InsertedOfMany.StreamId], row]));
     return prepared.map((p) => {
       const row = byStream.get(p.streamId);
       if (row?.[InsertedOfMany.EventId] !== p.events[0]!.eventId) return undefined;
       const streamVersion = Number(row[InsertedOfMany.Version]);
-      this.known.learn(p.streamId, streamVersion);
+      this.caches.known.learn(p.streamId, streamVersion);
       return { streamVersion, position: BigInt(row[InsertedOfMany.Position]!), written: true };
     });
   }
@@ -129,19 +131,20 @@ export class PostgresAppend {
   private async attempt(
     client: PoolClient,
     prepared: PreparedAppend,
+    inTransaction: boolean,
     afterFailure?: () => Promise<unknown>,
   ): Promise<AppendResult> {
     const { streamId, streamType, events } = prepared;
-    const { statement, expected } = this.statementFor(prepared);
+    const { sql, expected } = this.planFor(prepared, inTransaction);
     const values: unknown[] = [streamId, streamType, expected];
-    if (isTwoForms(statement)) {
+    if (isTwoForms(sql)) {
       const form = formFor(events, this.documentLimit);
       values.push(...eventValues(form, events));
-      return this.settle(client, prepared, statement[form], values, afterFailure);
+      return this.settle(client, prepared, sql[form], values, afterFailure);
     }
     const [only] = events as [PreparedEvent];
     values.push(only.eventId, only.type, only.revision, only.dataJson, only.metadataJson);
-    return this.settle(client, prepared, statement, values, afterFailure);
+    return this.settle(client, prepared, sql, values, afterFailure);
   }
 
   /** Runs the chosen statement and reads what it answers. */
@@ -155,56 +158,36 @@ export class PostgresAppend {
     const { streamId, events } = prepared;
     let row: TextRow | undefined;
     try {
-      [row] = await textRows(client, statement, values);
+      [row] = await textRows(client, statement, values, this.switches.textRows);
     } catch (error) {
       if (pgErrorOf(error)?.code !== '23505') throw error;
-      this.sawConflict(streamId);
+      this.caches.sawConflict(streamId);
       await afterFailure?.();
       return this.replayOrThrow(client, prepared, error);
     }
     if (row && Number(row[Inserted.Count]) === events.length) {
       return { streamVersion: Number(row[Inserted.Version]), position: BigInt(row[Inserted.Position]!), written: true };
     }
-    this.sawConflict(streamId);
+    this.caches.sawConflict(streamId);
     return row?.[Inserted.Conflict] != null
       ? settleAppend(prepared, [replayRowAt(row, Inserted.Conflict)])
       : this.replayOrThrow(client, prepared);
   }
 
-  private isContended(streamId: string): boolean {
-    const since = this.contended.get(streamId);
-    if (since === undefined) return false;
-    if (Date.now() - since < CONTENDED_FOR_MS) return true;
-    this.contended.delete(streamId);
-    return false;
-  }
-
-  private sawConflict(streamId: string): void {
-    // Bounded: forgetting a stream only costs its next lost race a second round trip.
-    if (this.contended.size >= 1_000 && !this.contended.has(streamId)) this.contended.clear();
-    this.contended.set(streamId, Date.now());
-  }
-
-  /**
-   * The statement for `prepared` (in both forms when it takes several events as arrays
-   * or a document), and the expected version it takes.
-   */
-  private statementFor({ streamId, expectedVersion, events }: PreparedAppend): {
-    statement: Statement | TwoForms;
-    expected: number | null;
-  } {
-    if (expectedVersion === 0 || expectedVersion === 'no_stream') return { statement: this.sql.first, expected: 0 };
-    if (typeof expectedVersion !== 'number') {
-      return { statement: this.sql.atEnd, expected: expectedVersion === 'any' ? null : 1 };
-    }
-    const known = this.known.has(streamId, expectedVersion);
-    if (events.length > 1) return { statement: known ? this.sql.nextKnown : this.sql.next, expected: expectedVersion };
-    const statement = this.isContended(streamId)
-      ? this.sql.nextOneContended
-      : known
-        ? this.sql.nextOneKnown
-        : this.sql.nextOne;
-    return { statement, expected: expectedVersion };
+  /** The plan for `prepared` (see `planAppend`), with its statement (in both forms when it takes several events). */
+  planFor(prepared: PreparedAppend, inTransaction: boolean): AppendPlan & { sql: Statement | TwoForms } {
+    const { streamId, expectedVersion, events } = prepared;
+    const plan = planAppend(
+      {
+        expectedVersion,
+        eventCount: events.length,
+        known: typeof expectedVersion === 'number' && this.caches.known.has(streamId, expectedVersion),
+        contended: this.caches.isContended(streamId),
+        inTransaction,
+      },
+      this.switches,
+    );
+    return { ...plan, sql: this.sql[plan.statement] };
   }
 
   /**
@@ -215,7 +198,7 @@ export class PostgresAppend {
     const { streamId, events } = prepared;
     const [only] = events;
     if (events.length === 1 && only) {
-      const [row] = await textRows(client, this.sql.replayOne, [only.eventId, streamId]);
+      const [row] = await textRows(client, this.sql.replayOne, [only.eventId, streamId], this.switches.textRows);
       return settleAppend(prepared, [replayRowAt(row!, 0)], cause);
     }
     const { rows } = await client.query<{ found: ReplayRow[] }>({
@@ -225,9 +208,6 @@ export class PostgresAppend {
     return settleAppend(prepared, rows[0]!.found, cause);
   }
 }
-
-/** How long a stream counts as contended after its last conflict. */
-const CONTENDED_FOR_MS = 10_000;
 
 /** Whether `statement` comes in both forms (it takes several events). */
 function isTwoForms(statement: Statement | TwoForms): statement is TwoForms {

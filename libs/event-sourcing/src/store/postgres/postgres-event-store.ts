@@ -31,7 +31,8 @@ import {
 import { quoteIdentifier } from '../../database/quote-identifier';
 import { PoolConnections } from './pool-connections';
 import { buildReadStatements, type ReadStatements } from './read-statements';
-import { StreamLanes } from './stream-lanes';
+import { resolveWritePath, type WritePathOptions, type WritePathSwitches } from '../../options/write-path-options';
+import { WriteCaches } from './write-caches';
 import { textRows } from './text-rows';
 import { appendsInFlightOption } from '../../options/appends-in-flight-option';
 import { AppendBatcher } from './append-batcher';
@@ -54,6 +55,8 @@ export interface PostgresEventStoreOptions {
    * every append alone.
    */
   appendsInFlight?: number;
+  /** The write path's mechanisms, each on by default (see {@link WritePathOptions}). */
+  writePath?: WritePathOptions;
   /** Set by the module: inline projections and the wake-up of subscribers. @internal */
   hooks?: StoreHooks;
 }
@@ -75,7 +78,7 @@ const RACE_BUDGET_MS = 5_000;
 export class PostgresEventStore extends EventStore {
   private readonly sql: ReadStatements;
   private readonly appender: PostgresAppend;
-  private readonly lanes = new StreamLanes();
+  private readonly writes = new WriteCaches();
   private readonly batcher: AppendBatcher;
   private readonly connections: PoolConnections;
   private readonly maxEventSize: number;
@@ -83,6 +86,7 @@ export class PostgresEventStore extends EventStore {
   private readonly writeAttempts: number;
   private readonly hooks: StoreHooks;
   private readonly transactions: TransactionStore;
+  private readonly switches: WritePathSwitches;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -91,13 +95,15 @@ export class PostgresEventStore extends EventStore {
     super();
     const schema = quoteIdentifier(options.schema ?? 'public');
     this.sql = buildReadStatements(schema);
-    this.appender = new PostgresAppend(schema);
+    this.switches = resolveWritePath(options.writePath, 'PostgresEventStore');
+    this.appender = new PostgresAppend(schema, this.writes, this.switches);
+    this.caches.add(this.writes);
     this.maxEventSize = options.maxEventSize ?? 1024 * 1024;
     this.batchSize = options.batchSize ?? 500;
     this.writeAttempts = options.writeAttempts ?? 5;
     this.hooks = options.hooks ?? {};
     // The database may come back from elsewhere (a failover, a restore) without events it had.
-    this.connections = new PoolConnections(dataSource, () => this.appender.known.clear());
+    this.connections = new PoolConnections(dataSource, () => this.caches.clear());
     this.batcher = new AppendBatcher(
       {
         one: (prepared) => this.connections.use((client) => this.appendWithRetries(client, prepared, false)),
@@ -126,7 +132,8 @@ export class PostgresEventStore extends EventStore {
         }
       }
     }
-    const result = await this.lanes.run(prepared, () => this.batcher.append(prepared));
+    const send = (): Promise<AppendResult> => this.batcher.append(prepared);
+    const result = await (this.appender.planFor(prepared, false).lane ? this.writes.lanes.run(prepared, send) : send());
     if (result.written) this.hooks.committed?.();
     return result;
   }
@@ -174,7 +181,7 @@ export class PostgresEventStore extends EventStore {
     const events = await this.connections.use((client) => this.readStreamWith(client, streamId, options));
     // Outside a transaction, what was read is committed: the stream has these versions.
     const highest = events.reduce((max, e) => Math.max(max, e.version), 0);
-    this.appender.known.learn(streamId, highest);
+    this.writes.known.learn(streamId, highest);
     return events;
   }
 
@@ -207,7 +214,7 @@ export class PostgresEventStore extends EventStore {
     const values: unknown[] = [after.transactionId.toString(), after.position.toString(), limit];
     if (types) values.push(types);
     const events = await this.connections.use((client) =>
-      readEvents(client, types ? this.sql.readAllOfTypes : this.sql.readAll, values),
+      readEvents(client, types ? this.sql.readAllOfTypes : this.sql.readAll, values, this.switches.textRows),
     );
     const last = events.at(-1);
     return { events, cursor: last ? { transactionId: last.transactionId, position: last.position } : after };
@@ -216,19 +223,19 @@ export class PostgresEventStore extends EventStore {
   override async queryEvents(eventQuery?: EventQuery): Promise<EventEnvelope[]> {
     const { text, params } = buildEventQuerySql(this.sql.schema, normalizeQuery(eventQuery));
     // Built per query, so not prepared: an unnamed statement.
-    return this.connections.use((client) => readEvents(client, { name: '', text }, params));
+    return this.connections.use((client) => readEvents(client, { name: '', text }, params, this.switches.textRows));
   }
 
   override async streamVersion(streamId: string): Promise<number> {
     assertStreamId(streamId);
     const version = await this.connections.use((client) => this.versionOn(client, streamId));
-    this.appender.known.learn(streamId, version);
+    this.writes.known.learn(streamId, version);
     return version;
   }
 
   /** The stream's version (0 when it has no events), read on `client`. */
   private async versionOn(client: PoolClient, streamId: string): Promise<number> {
-    const [row] = await textRows(client, this.sql.streamVersion, [streamId]);
+    const [row] = await textRows(client, this.sql.streamVersion, [streamId], this.switches.textRows);
     return Number(row![0]);
   }
 
@@ -252,11 +259,11 @@ export class PostgresEventStore extends EventStore {
     assertStreamId(streamId);
     const { fromVersion, toVersion, backwards, limit } = resolveStreamRange(options);
     const [lower, upper] = backwards ? [toVersion, fromVersion] : [fromVersion, toVersion];
-    return readEvents(client, backwards ? this.sql.readStreamBackwards : this.sql.readStream, [
-      streamId,
-      lower ?? 0,
-      upper ?? Number.MAX_SAFE_INTEGER,
-      limit ?? null,
-    ]);
+    return readEvents(
+      client,
+      backwards ? this.sql.readStreamBackwards : this.sql.readStream,
+      [streamId, lower ?? 0, upper ?? Number.MAX_SAFE_INTEGER, limit ?? null],
+      this.switches.textRows,
+    );
   }
 }

@@ -28,8 +28,8 @@ interface Lane {
  * no append of the stream is queued: versions written by other processes, or a retry of
  * an earlier append, go to the database as before. Appends inside a transaction do not
  * take a lane (their commit is not known here). It relies on a committed event never
- * leaving its version: a stream deletion, if one is added, must not run while the
- * stream's lane holds what it wrote. @internal
+ * leaving its version: a stream deletion must make the lane forget what it wrote
+ * (`WriteCaches.forget`). @internal
  */
 export class StreamLanes {
   private readonly lanes = new Map<string, Lane>();
@@ -57,6 +57,17 @@ export class StreamLanes {
       if (--lane.queued === 0) this.lanes.delete(streamId);
       done();
     }
+  }
+
+  /** Drops what the lane of the stream knows of its last append (the appends queued on it still run in order). */
+  forget(streamId: string): void {
+    const lane = this.lanes.get(streamId);
+    if (lane) lane.written = undefined;
+  }
+
+  /** Drops what every lane knows. */
+  clear(): void {
+    for (const lane of this.lanes.values()) lane.written = undefined;
   }
 
   private open(streamId: string): Lane {

@@ -1,7 +1,7 @@
 import { Client, type PoolClient } from 'pg';
 import { createTestDatabase, type TestDatabase } from '../../../../../test/support/test-database';
 import type { Statement } from './statement';
-import { textRows } from './text-rows';
+import { readsText, textRows } from './text-rows';
 
 // textRows runs the store's statements on pg's connection without a row description:
 // the same rows as an ordinary query, the same errors, and a connection that stays
@@ -56,6 +56,16 @@ describe('textRows', () => {
     const unnamed: Statement = { name: '', text: 'SELECT id, doc FROM items WHERE id = $1' };
     expect(await textRows(asPoolClient(client), unnamed, [2])).toEqual([['2', '{"n": 1.5, "s": "é"}']]);
     expect(await preparedNames()).toEqual([insert.name, selectAll.name].sort());
+  });
+
+  it("finds pg's private bookkeeping where it reads it (fails when a pg release moves it)", () => {
+    // textRows reads the statements prepared on a connection from two fields pg keeps but
+    // does not type. A pg that renames them makes readsText false: the store then reads
+    // through pg's own query (slower, still correct), and this test says why.
+    const connection = (client as unknown as { connection: Record<string, unknown> }).connection;
+    expect(connection.parsedStatements).toEqual(expect.any(Object));
+    expect(connection.submittedNamedStatements).toEqual(expect.any(Object));
+    expect(readsText(asPoolClient(client))).toBe(true);
   });
 
   it('prepares a statement once per connection, in the bookkeeping pg queries share', async () => {

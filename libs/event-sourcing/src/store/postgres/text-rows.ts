@@ -34,8 +34,10 @@ export async function textRows(
   client: PoolClient,
   statement: Statement,
   values: readonly unknown[],
+  /** False: through `pg`'s own query (`writePath.textRows` off). */
+  direct = true,
 ): Promise<TextRow[]> {
-  if (!statement.name || !readsText(client) || (client as { pipeline?: boolean }).pipeline) {
+  if (!direct || !statement.name || !readsText(client) || (client as { pipeline?: boolean }).pipeline) {
     return viaQuery(client, statement, values);
   }
   const query = new TextRowsQuery(statement, values);

@@ -1,0 +1,36 @@
+import type { EventMetadata } from '../events/event-envelope';
+import type { AggregateRoot } from './aggregate-root';
+
+/** A concrete aggregate class: constructed with its id. */
+export type AggregateClass<T extends AggregateRoot = AggregateRoot> = new (id: string) => T;
+
+/** Options of {@link AggregateRepository.save}. */
+export interface SaveOptions {
+  /** Extra metadata for every saved event (correlation and causation ids are filled in). */
+  metadata?: EventMetadata;
+}
+
+/** Options of {@link AggregateRepository.load}. */
+export interface LoadOptions {
+  /** Fail with `ConcurrencyError` unless the aggregate is at this version (an HTTP `If-Match`). */
+  expectedVersion?: number;
+}
+
+/** What a save stored. */
+export interface SaveResult {
+  /** The aggregate's version after the save. */
+  version: number;
+  /** Global position of the last stored event; undefined when there was nothing to save. */
+  position: bigint | undefined;
+  /** The events stored, as instances. */
+  events: object[];
+}
+
+/** What {@link AggregateRepository.update} and {@link AggregateRepository.create} stored, and the aggregate after it. */
+export interface Saved<T extends AggregateRoot> extends SaveResult {
+  /** The aggregate as saved: its state is what the command answers from. */
+  aggregate: T;
+}
+
+/** Options of {@link AggregateRepository.update}. */
+export interface UpdateOptions extends LoadOptions, SaveOptions {}
