@@ -85,13 +85,15 @@ export class SubscriptionInspector {
       application_name: string | null;
       xact_start: Date | null;
     }>(
-      `WITH horizon AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin)
-       SELECT h.xmin::text AS xmin, a.pid, a.datname, a.application_name, a.xact_start
-         FROM horizon h
-         LEFT JOIN pg_stat_activity a ON a.backend_xid::text = (h.xmin::text::numeric % 4294967296)::text
-        WHERE EXISTS (SELECT 1 FROM ${this.s}.es_events e
-                       WHERE e.transaction_id >= h.xmin AND (e.transaction_id, e.position) > ($1::text::xid8, $2::bigint)
-                         AND e.type = ANY($3::text[]))
+      // The first hidden event is looked up in (transaction id, position) order, so the
+      // planner walks the global index from the cursor, as in CheckpointStore.horizon.
+      `SELECT h.horizon::text AS xmin, a.pid, a.datname, a.application_name, a.xact_start
+         FROM pg_snapshot_xmin(pg_current_snapshot()) AS h(horizon)
+         LEFT JOIN pg_stat_activity a ON a.backend_xid::text = (h.horizon::text::numeric % 4294967296)::text
+        WHERE (SELECT e.position FROM ${this.s}.es_events e
+                WHERE e.transaction_id >= h.horizon AND (e.transaction_id, e.position) > ($1::text::xid8, $2::bigint)
+                  AND e.type = ANY($3::text[])
+                ORDER BY e.transaction_id, e.position LIMIT 1) IS NOT NULL
         LIMIT 1`,
       [cursor.transactionId.toString(), cursor.position.toString(), [...types]],
     );
