@@ -1,35 +1,12 @@
-/** The sizes of one benchmark run; both sides run every workload with the same ones. */
+import { parseVariant, storeSectionConfig, type StoreSectionConfig, type StoreVariant } from './store-config';
+
+/** Sizes the aggregate and projection sections share. */
 export interface BenchParams {
   /** Times each side runs each workload, in ABBA order; the figures cover all rounds. */
   rounds: number;
-  /**
-   * The same for the store's six workloads, which are short (a batch round takes well
-   * under a second): more rounds, so that a checkpoint or an autovacuum landing in one
-   * of them moves the ratio less.
-   */
-  storeRounds: number;
-  /** Untimed single-event appends per side before anything is measured. */
-  warmupAppends: number;
-  /** Workload 1: single-event appends to one stream, one after another. */
-  sequentialAppends: number;
-  /** Workload 2: streams written concurrently, each with this many single-event appends. */
-  concurrentStreams: number;
-  appendsPerStream: number;
-  /** Workloads 2 and 5: async workers running at once. */
+  /** Async workers running at once. */
   concurrency: number;
-  /** Workload 3: appends of `batchSize` events, all to one stream. */
-  batchAppends: number;
-  batchSize: number;
-  /** Workload 4: events of the stream read whole, `readRepeats` times. */
-  readStreamEvents: number;
-  readRepeats: number;
-  /** Workload 5: single-event appends per writer, all writers on one stream. */
-  appendsPerWriter: number;
-  /** Workload 6: events read in global order, `globalPageSize` per page, `globalPasses` times. */
-  globalEvents: number;
-  globalPageSize: number;
-  globalPasses: number;
-  /** Events per append when seeding the read workloads (untimed). */
+  /** Events per append when seeding histories (untimed). */
   seedBatchSize: number;
 }
 
@@ -42,55 +19,46 @@ export interface BenchConfig {
   quick: boolean;
   /** The sections to run: all by default, or those `--only=a,b` names. */
   sections: ReadonlySet<BenchSection>;
-  /** The server's admin URL; the run creates and drops a database of its own on it. */
+  /** The server's admin URL; the run creates and drops databases of its own on it. */
   adminUrl: string;
-  /** Pool size of both sides. */
+  /** Pool size of the aggregate section's applications. */
   poolSize: number;
   params: BenchParams;
+  store: StoreSectionConfig;
 }
 
-const FULL: BenchParams = {
-  rounds: 4,
-  storeRounds: 16,
-  warmupAppends: 300,
-  sequentialAppends: 2_000,
-  concurrentStreams: 1_000,
-  appendsPerStream: 10,
-  concurrency: 16,
-  batchAppends: 100,
-  batchSize: 100,
-  readStreamEvents: 10_000,
-  readRepeats: 10,
-  appendsPerWriter: 50,
-  globalEvents: 50_000,
-  globalPageSize: 1_000,
-  globalPasses: 3,
-  seedBatchSize: 1_000,
-};
-
-/** Counts of events and operations shrink by 10 in quick mode; shapes (batch, page, workers) stay. */
-const SCALED: readonly (keyof BenchParams)[] = [
-  'sequentialAppends',
-  'concurrentStreams',
-  'batchAppends',
-  'readStreamEvents',
-  'appendsPerWriter',
-  'globalEvents',
-];
+const PARAMS: BenchParams = { rounds: 4, concurrency: 16, seedBatchSize: 1_000 };
 
 const DEFAULT_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
-/** Reads `--quick` (or `BENCH_QUICK=1`), `--only=<sections>` and `DATABASE_URL`. */
+const USAGE = "the options are --quick, --only=<sections> and --variant 'name={options JSON}' (repeatable)";
+
+/**
+ * Reads `--quick` (or `BENCH_QUICK=1`), `--only=<sections>`, `--variant name=<json>` (or
+ * `--variant=name=<json>`; given any, they replace the default store variants) and `DATABASE_URL`.
+ */
 export function loadBenchConfig(argv: readonly string[], env: NodeJS.ProcessEnv): BenchConfig {
-  const unknown = argv.filter((arg) => arg !== '--quick' && !arg.startsWith('--only='));
-  if (unknown.length > 0) {
-    throw new Error(`Unknown argument ${unknown.join(' ')}; the options are --quick and --only=<sections>.`);
+  let quick = env.BENCH_QUICK === '1';
+  let only: string | undefined;
+  const variants: StoreVariant[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--quick') quick = true;
+    else if (arg.startsWith('--only=')) only = arg.slice('--only='.length);
+    else if (arg.startsWith('--variant=')) variants.push(parseVariant(arg.slice('--variant='.length)));
+    else if (arg === '--variant' && argv[i + 1] !== undefined) variants.push(parseVariant(argv[++i]!));
+    else throw new Error(`Unknown argument ${arg}; ${USAGE}.`);
   }
-  const quick = argv.includes('--quick') || env.BENCH_QUICK === '1';
-  const sections = readSections(argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length));
-  const params = { ...FULL };
-  if (quick) for (const key of SCALED) params[key] = Math.max(1, Math.round(params[key] / 10));
-  return { quick, sections, adminUrl: env.DATABASE_URL || DEFAULT_ADMIN_URL, poolSize: 20, params };
+  const duplicate = variants.find((v, i) => variants.findIndex((w) => w.name === v.name) !== i);
+  if (duplicate) throw new Error(`--variant ${duplicate.name} is given twice.`);
+  return {
+    quick,
+    sections: readSections(only),
+    adminUrl: env.DATABASE_URL || DEFAULT_ADMIN_URL,
+    poolSize: 20,
+    params: PARAMS,
+    store: storeSectionConfig(quick, variants),
+  };
 }
 
 function readSections(list: string | undefined): ReadonlySet<BenchSection> {

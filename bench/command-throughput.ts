@@ -5,7 +5,7 @@ import type { AggregateParams } from './aggregate-config';
 import { DEPOSITED_TYPE } from './bench-account';
 import { DepositToBenchAccount, OpenBenchAccount } from './bench-account-commands';
 import { OperationTimer, type WorkloadStats } from './stats';
-import { runWorkers } from './workloads';
+import { runWorkers } from './run-workers';
 
 /** One way of adding a deposit to one of `p.aggregates` streams, measured in workload 3. */
 interface ThroughputSide {

@@ -2,7 +2,8 @@ import type { BenchDatabase } from './bench-database';
 import { httpParams, type HttpParams } from './http-config';
 import { openAccounts, sendDeposits, type DepositLoad } from './http-load';
 import { HttpSide, type HttpSideName, type Settled } from './http-side';
-import { percentile } from './stats';
+import type { ProjectionLag } from './projection-lag-probe';
+import { median, percentile } from './stats';
 
 /** One side's figures over all its timed rounds. */
 export interface HttpSideResult {
@@ -25,10 +26,8 @@ export interface HttpSideResult {
   warmupRate: number;
   /** CPU time of the app's process per deposit (user + system, all threads); undefined without /proc. */
   appCpuMsPerDeposit: number | undefined;
-  /** The most events the app's reads were behind when a round's last deposit was answered. */
-  maxLag: number;
-  /** The longest wait, after a round, until the app's reads showed all its deposits. */
-  maxSettleMs: number;
+  /** The accounts projection's lag sampled during the timed rounds (bank only): the most, and the longest catch-up. */
+  projection: { maxLag: number; maxCatchUpMs: number; medianCatchUpMs: number } | undefined;
   /** Deposits/s with each round's time running until the reads showed all its deposits. */
   readsCurrentPerSecond: number;
   /** Deposits answered 2xx in all (warm-up included), and the sum of the balances at the end. */
@@ -52,6 +51,7 @@ interface Tally {
   cpuMs: number[];
   /** After each timed round. */
   settled: Settled[];
+  lags: ProjectionLag[];
   acknowledged: number;
   unanswered: number;
   total: number;
@@ -94,15 +94,15 @@ export async function runHttpBenchmarks(
       const pair: HttpSideName[] = round % 2 === 0 ? ['bank', 'crud'] : ['crud', 'bank'];
       for (const name of pair) {
         const tally = tallies.get(name)!;
-        const { outcome, settled, cpuMs } = await load(tally, params, tally.requestsPerRound);
+        const { outcome, settled, cpuMs, lag } = await load(tally, params, tally.requestsPerRound);
         tally.loads.push(outcome);
         tally.settled.push(settled);
+        if (lag) tally.lags.push(lag);
         if (cpuMs !== undefined) tally.cpuMs.push(cpuMs);
         order.push(name);
-        const behind =
-          settled.lag > 0
-            ? `; reads ${settled.lag} events behind, current after ${settled.waitedMs.toFixed(0)} ms`
-            : '';
+        const behind = lag
+          ? `; projection up to ${lag.maxLag} events behind during the load, caught up ${lag.catchUpMs.toFixed(0)} ms after it`
+          : '';
         log(`HTTP round ${round + 1}, ${name}: ${describeLoad(outcome)}${behind}`);
         // Untimed and server-wide: the next side should not pay for flushing this one's writes.
         await databases.bank.checkpoint();
@@ -125,6 +125,7 @@ function newTally(side: HttpSide): Tally {
     loads: [],
     cpuMs: [],
     settled: [],
+    lags: [],
     acknowledged: 0,
     unanswered: 0,
     total: 0,
@@ -144,10 +145,18 @@ async function load(
   tally: Tally,
   params: HttpParams,
   requests: number,
-): Promise<{ outcome: DepositLoad; settled: Settled; cpuMs: number | undefined }> {
+): Promise<{ outcome: DepositLoad; settled: Settled; cpuMs: number | undefined; lag: ProjectionLag | undefined }> {
   const { side } = tally;
   const cpuBefore = side.app.cpuMs();
-  const outcome = await sendDeposits(side.app.baseUrl, side.accountIds, requests, params.connections);
+  const probe = side.watchProjection();
+  // The catch-up is timed from the last answer, not from autocannon's end (up to a second later).
+  let caughtUp: Promise<ProjectionLag> | undefined;
+  const outcome = await sendDeposits(side.app.baseUrl, side.accountIds, requests, params.connections, () => {
+    caughtUp = probe?.finish();
+    // Awaited below, once autocannon is done; until then a failure must not count as unhandled.
+    caughtUp?.catch(() => undefined);
+  });
+  const lag = await (caughtUp ?? probe?.finish());
   tally.acknowledged += outcome.ok;
   tally.unanswered += outcome.errors;
   const settled = await side.settle();
@@ -160,7 +169,7 @@ async function load(
     );
   }
   const cpuMs = cpuBefore !== undefined && cpuAfter !== undefined ? cpuAfter - cpuBefore : undefined;
-  return { outcome, settled, cpuMs };
+  return { outcome, settled, cpuMs, lag };
 }
 
 function summarize(tally: Tally): HttpSideResult {
@@ -185,9 +194,17 @@ function summarize(tally: Tally): HttpSideResult {
     requestsPerRound: tally.requestsPerRound,
     warmupRate: tally.warmupRate,
     appCpuMsPerDeposit: tally.cpuMs.length === loads.length ? sumOf(tally.cpuMs) / deposits : undefined,
-    maxLag: Math.max(...tally.settled.map((s) => s.lag)),
-    maxSettleMs: Math.max(...tally.settled.map((s) => s.waitedMs)),
-    readsCurrentPerSecond: deposits / ((wallMs + sumOf(tally.settled.map((s) => s.waitedMs))) / 1000),
+    projection:
+      tally.lags.length > 0
+        ? {
+            maxLag: Math.max(...tally.lags.map((l) => l.maxLag)),
+            maxCatchUpMs: Math.max(...tally.lags.map((l) => l.catchUpMs)),
+            medianCatchUpMs: median(tally.lags.map((l) => l.catchUpMs)),
+          }
+        : undefined,
+    readsCurrentPerSecond:
+      deposits /
+      ((wallMs + sumOf(tally.lags.map((l) => l.catchUpMs)) + sumOf(tally.settled.map((s) => s.waitedMs))) / 1000),
     acknowledged: tally.acknowledged,
     finalTotal: tally.total,
   };

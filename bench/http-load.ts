@@ -54,12 +54,14 @@ async function openAccount(baseUrl: string, index: number): Promise<string> {
  * accounts taken round-robin from `accountIds`, and waits for every answer. A fixed
  * count rather than a duration: a run cut off at a deadline would leave requests in
  * flight that the app still applies, and the balances could not be checked exactly.
+ * `onLastAnswer` runs as the last request is answered (or fails).
  */
 export async function sendDeposits(
   baseUrl: string,
   accountIds: readonly string[],
   requests: number,
   connections: number,
+  onLastAnswer?: () => void,
 ): Promise<DepositLoad> {
   let next = 0;
   const latenciesMs: number[] = [];
@@ -83,13 +85,16 @@ export async function sendDeposits(
   // autocannon notices that every request is answered only at its next sample tick (each
   // second), so the run ends at the last answer, not when its promise resolves.
   let lastAnswer = begin;
-  run.on('response', (_client, statusCode, _bytes, responseTime) => {
+  let answered = 0;
+  const answer = (): void => {
     lastAnswer = process.hrtime.bigint();
+    if (++answered === requests) onLastAnswer?.();
+  };
+  run.on('response', (_client, statusCode, _bytes, responseTime) => {
+    answer();
     if (statusCode >= 200 && statusCode < 300) latenciesMs.push(responseTime);
   });
-  run.on('reqError', () => {
-    lastAnswer = process.hrtime.bigint();
-  });
+  run.on('reqError', answer);
   const result = await run;
   const wallMs = Number(lastAnswer - begin) / 1e6;
   const non2xx = Object.fromEntries(

@@ -1,5 +1,5 @@
 import type { HttpResults, HttpSideResult } from './http-benchmark';
-import { count, formatMs, formatSeconds, markdownTable, ratioOf } from './markdown-format';
+import { count, formatMs, markdownTable, ratioOf } from './markdown-format';
 
 /** Bank deposits/s ÷ CRUD baseline deposits/s that the HTTP figure must reach. */
 export const TARGET_HTTP_RATIO = 0.5;
@@ -17,9 +17,9 @@ export function renderHttpTables(results: HttpResults): string {
   return `${renderTable(results)}
 
 Bank ÷ CRUD = **${ratioOf(bank.depositsPerSecond, crud.depositsPerSecond)}** ${verdict} (deposits/s over all rounds of each side;
-✓ when at least ${TARGET_HTTP_RATIO}). The bank answers a deposit once its event is stored; its read model follows:
-when a round's last deposit was answered it was up to ${count(bank.maxLag)} events behind, and showed every deposit
-${formatSeconds(bank.maxSettleMs)} later at most. Counting that time in, the bank makes ${count(bank.readsCurrentPerSecond)} deposits/s.
+✓ when at least ${TARGET_HTTP_RATIO}). The bank answers a deposit once its event is stored; its accounts projection follows:
+during the loads it was up to ${count(bank.projection?.maxLag ?? 0)} events behind, and caught up ${count(bank.projection?.maxCatchUpMs ?? 0)} ms after a load's last answer at most.
+Counting that time in, the bank makes ${count(bank.readsCurrentPerSecond)} deposits/s.
 ${renderBalances(results)}`;
 }
 
@@ -63,10 +63,14 @@ ${renderHttpTables(results)}
   Deposits/s is 2xx answers ÷ wall time of the side's rounds; latency (p50, p99, mean) is per 2xx answer,
   from the request written to the response read, taken from autocannon's \`response\` events (its own
   histogram keeps whole milliseconds).
-- After every load (untimed, but shown in the last column): the benchmark waits until the side's reads show
+- After every load (untimed, but counted in "Deposits/s, reads current"): the benchmark waits until the side's reads show
   every deposit (the bank: \`GET /accounts?minPosition=\` with the store's last position, until the projection
   has reached it), checks the sum of the balances against the deposits answered 2xx so far, then takes a
   CHECKPOINT.
+- Projection lag: while each load runs, the benchmark asks the bank's \`GET /admin/subscriptions\` (with the
+  \`ADMIN_TOKEN\` it starts the app with) every 250 ms for the accounts projection's \`lag\` (events not applied
+  yet) and keeps the most; from the load's last answer it asks every 50 ms until the lag is 0: the catch-up
+  (median and longest of the timed rounds). These requests are part of the bank's load.
 - App CPU per deposit: user + system time of the app's process (all threads, from /proc) over the round
   and the wait after it, ÷ deposits. PostgreSQL's share is not in it. With \`BENCH_HTTP_CPU_PROF=<dir>\`, both
   apps run under \`--cpu-prof\` and leave their profiles there.
@@ -85,6 +89,8 @@ function renderTable({ bank, crud }: HttpResults): string {
     'Errors',
     'App CPU ms per deposit',
     'Deposits/s, reads current',
+    'Projection lag during load, max events',
+    'Projection catch-up after load, median / max',
   ];
   const row = (side: HttpSideResult): string[] => [
     LABELS[side.name],
@@ -97,6 +103,8 @@ function renderTable({ bank, crud }: HttpResults): string {
     side.errors === 0 ? '0' : `${side.errors} (${side.timeouts} timeouts)`,
     side.appCpuMsPerDeposit === undefined ? 'n/a' : side.appCpuMsPerDeposit.toFixed(2),
     count(side.readsCurrentPerSecond),
+    side.projection ? count(side.projection.maxLag) : 'n/a',
+    side.projection ? `${count(side.projection.medianCatchUpMs)} / ${count(side.projection.maxCatchUpMs)} ms` : 'n/a',
   ];
   return markdownTable(header, [row(bank), row(crud)]);
 }

@@ -2,7 +2,7 @@ import { getDomainEventMetadata, type EventStore, type NewEvent } from 'nest-eve
 import type { DataSource } from 'typeorm';
 import { BenchAccountOpened, DEPOSITED_TYPE } from './bench-account';
 import type { ProjectionParams } from './projection-config';
-import { runWorkers } from './workloads';
+import { runWorkers } from './run-workers';
 
 /** The stored type name of the openings (deposits are `DEPOSITED_TYPE`). */
 export const OPENED_TYPE = getDomainEventMetadata(BenchAccountOpened)!.type;

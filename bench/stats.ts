@@ -65,3 +65,11 @@ export function percentile(sorted: readonly number[], p: number): number {
 function nanosToMs(nanos: bigint): number {
   return Number(nanos) / 1e6;
 }
+
+/** The median of `values` (the mean of the middle two when their number is even); NaN when there are none. */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}

@@ -1,27 +1,26 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { runAggregateBenchmarks } from './aggregate-benchmark';
 import { renderAggregateSection, renderAggregateTables } from './aggregate-report';
-import { loadBenchConfig, type BenchConfig, type BenchParams } from './bench-config';
+import { loadBenchConfig } from './bench-config';
 import { createBenchDatabase, type BenchDatabase } from './bench-database';
-import type { BenchTarget } from './bench-target';
 import { runHttpBenchmarks } from './http-benchmark';
 import { renderHttpSection, renderHttpTables } from './http-report';
 import { runProjectionBenchmarks } from './projection-benchmark';
 import { renderProjectionSection, renderProjectionTables } from './projection-report';
-import { RawPgStore } from './raw-pg-store';
-import { renderResultsFile, renderTable, type WorkloadResult } from './report';
-import { OperationTimer, type WorkloadStats } from './stats';
-import { StoreTarget } from './store-target';
-import { isPaired, seedReadWorkloads, warmUp, WORKLOADS, type Workload } from './workloads';
+import { renderResultsFile, type RunContext } from './report';
+import { renderStoreSection, renderStoreTables, replaceStoreSection } from './store-report';
+import { runStoreSection } from './store-section';
 
-// `npm run bench [-- --quick]`: the event store against a raw `pg` baseline, then the
-// aggregates (loads with and without snapshots, command throughput), in a database of its
-// own; then the projections (catch-up against a hand-written loop, append-to-read-model
-// latency), in a second one; last deposits over HTTP, the bank app against a CRUD
-// baseline, in a third and a fourth. All are dropped at the end, also when the run fails.
-// `--only=store,http` runs some sections; only a full run of all writes bench/results.md.
+// `npm run bench [-- --quick]`: the event store against a raw `pg` baseline, each
+// measurement in a fresh process (store-section.ts), then the aggregates (loads with and
+// without snapshots, command throughput), on the same database; then the projections
+// (catch-up against a hand-written loop, append-to-read-model latency), in a second one;
+// last deposits over HTTP, the bank app against a CRUD baseline, in a third and a fourth.
+// All are dropped at the end, also when the run fails. `--only=store,http` runs some
+// sections. A full run rewrites bench/results.md; a full-size `--only=store` rewrites its
+// store section alone; quick and other partial runs leave it as it is.
 
 const RESULTS_FILE = path.resolve(__dirname, '../../bench/results.md');
 
@@ -42,10 +41,8 @@ async function main(): Promise<void> {
   const stopOnSignal = dropOnSignal(databases);
   try {
     const only = config.sections;
-    const results = only.has('store')
-      ? await withTargets(database.url, config, (store, raw) => runAll(store, raw, config, database))
-      : [];
-    if (only.has('store')) log(`\n${renderTable(results)}\n`);
+    const store = only.has('store') ? await runStoreSection(database, config.store, log) : undefined;
+    if (store) log(`\n${renderStoreTables(store)}\n`);
     const aggregates = only.has('aggregates') ? await runAggregateBenchmarks(database, config, log) : undefined;
     if (aggregates) log(`\n${renderAggregateTables(aggregates)}\n`);
     const projections = only.has('projections')
@@ -58,12 +55,12 @@ async function main(): Promise<void> {
     if (http) log(`\n${renderHttpTables(http)}\n`);
     const durationMs = Number(process.hrtime.bigint() - startedAt) / 1e6;
     log(`Whole run: ${(durationMs / 1000).toFixed(1)} s`);
-    if (config.quick || !aggregates || !projections || !http || results.length === 0) {
-      log('Quick or partial run: bench/results.md left as it is.');
+    if (config.quick || !store) {
+      log('Quick run, or no store section: bench/results.md left as it is.');
       return;
     }
     const cpus = os.cpus();
-    const context = {
+    const context: RunContext = {
       date,
       quick: config.quick,
       nodeVersion: process.version,
@@ -71,20 +68,20 @@ async function main(): Promise<void> {
       cores: cpus.length,
       cpuModel: cpus[0]?.model.trim() ?? 'unknown CPU',
       totalMemoryBytes: os.totalmem(),
-      poolSize: config.poolSize,
       durationMs,
-      params: config.params,
     };
-    const aggregateSection = renderAggregateSection(aggregates, config.params.concurrency, config.params.rounds);
-    await writeFile(
-      RESULTS_FILE,
-      renderResultsFile(context, results, [
-        aggregateSection,
-        renderProjectionSection(projections),
-        renderHttpSection(http),
-      ]),
-    );
-    log(`Wrote ${path.relative(process.cwd(), RESULTS_FILE)}`);
+    const storeSection = renderStoreSection(store, context);
+    if (aggregates && projections && http) {
+      const aggregateSection = renderAggregateSection(aggregates, config.params.concurrency, config.params.rounds);
+      const sections = [storeSection, aggregateSection, renderProjectionSection(projections), renderHttpSection(http)];
+      await writeFile(RESULTS_FILE, renderResultsFile(context, sections));
+      log(`Wrote ${path.relative(process.cwd(), RESULTS_FILE)}`);
+    } else if (only.size === 1) {
+      await writeFile(RESULTS_FILE, replaceStoreSection(await readFile(RESULTS_FILE, 'utf8'), storeSection));
+      log(`Wrote the store section of ${path.relative(process.cwd(), RESULTS_FILE)}`);
+    } else {
+      log('Partial run: bench/results.md left as it is.');
+    }
   } finally {
     stopOnSignal();
     for (const d of databases) {
@@ -124,108 +121,6 @@ function dropOnSignal(databases: readonly BenchDatabase[]): () => void {
     process.off('SIGINT', handler);
     process.off('SIGTERM', handler);
   };
-}
-
-/** Opens both sides on `url`, runs `work`, and closes both whatever happens. */
-async function withTargets<T>(
-  url: string,
-  config: BenchConfig,
-  work: (store: BenchTarget, raw: BenchTarget) => Promise<T>,
-): Promise<T> {
-  const store = await StoreTarget.open(url, config.poolSize);
-  try {
-    const raw = await RawPgStore.open(url, config.poolSize);
-    try {
-      return await work(store, raw);
-    } finally {
-      await raw.close();
-    }
-  } finally {
-    await store.close();
-  }
-}
-
-async function runAll(
-  store: BenchTarget,
-  raw: BenchTarget,
-  config: BenchConfig,
-  database: BenchDatabase,
-): Promise<WorkloadResult[]> {
-  for (const target of [store, raw]) {
-    log(`Seeding and warming up ${target.name}…`);
-    await seedReadWorkloads(target, config.params);
-    await warmUp(target, config.params);
-  }
-  if (!(await database.checkpoint())) log('CHECKPOINT not permitted for this user; going on without it.');
-  const results: WorkloadResult[] = [];
-  for (const [index, workload] of WORKLOADS.entries()) {
-    const result = await runWorkload(workload, index % 2 === 0 ? [store, raw] : [raw, store], config.params);
-    log(`${workload.title}: ${summary(store.name, result.store)}; ${summary(raw.name, result.raw)}`);
-    results.push(result);
-  }
-  return results;
-}
-
-/**
- * Runs a workload `storeRounds` times per side in ABBA order (A = `sides[0]`; the caller swaps
- * A and B from one workload to the next), so that neither side always meets a warmer or a
- * busier server. Within a round, the sides of a paired workload take turns block by block
- * instead (see `Workload`). Each side's figures cover all its rounds.
- */
-async function runWorkload(
-  workload: Workload,
-  sides: readonly [BenchTarget, BenchTarget],
-  params: BenchParams,
-): Promise<WorkloadResult> {
-  const turns = (index: number): readonly BenchTarget[] => (index % 2 === 0 ? sides : [...sides].reverse());
-  const tally = new Map(sides.map((target) => [target.name, { timer: new OperationTimer(), events: 0, retries: 0 }]));
-  const side = (target: BenchTarget) => tally.get(target.name)!;
-  for (let round = 0; round < params.storeRounds; round++) {
-    if (isPaired(workload)) {
-      const { count, eventsEach, block } = workload.operations(params);
-      for (let first = 0; first < count; first += block) {
-        for (const target of turns(round + first / block)) {
-          const { timer } = side(target);
-          for (let index = first; index < Math.min(first + block, count); index++) {
-            const run = workload.operation(target, params, round, index);
-            timer.start();
-            await timer.time(run);
-            timer.stop();
-          }
-        }
-      }
-      for (const target of sides) side(target).events += count * eventsEach;
-    } else {
-      for (const target of turns(round)) {
-        const { timer } = side(target);
-        timer.start();
-        const outcome = await workload.run(target, timer, params, round);
-        timer.stop();
-        side(target).events += outcome.events;
-        side(target).retries += outcome.retries ?? 0;
-      }
-    }
-    for (const target of turns(round)) await workload.check?.(target, params, round);
-  }
-  const store = tally.get('store')!;
-  const raw = tally.get('raw')!;
-  const [first, second] = sides.map((target) => target.name);
-  return {
-    workload,
-    store: store.timer.stats(store.events),
-    raw: raw.timer.stats(raw.events),
-    storeRetries: workload.countsRetries ? store.retries : undefined,
-    rawRetries: workload.countsRetries ? raw.retries : undefined,
-    order: isPaired(workload)
-      ? `paired in blocks of ${workload.operations(params).block}: ${first} ${second}, ${second} ${first}, … (from ${second} in odd rounds)`
-      : Array.from({ length: params.storeRounds }, (_, round) => turns(round).map((target) => target.name))
-          .flat()
-          .join(', '),
-  };
-}
-
-function summary(name: string, stats: WorkloadStats): string {
-  return `${name} ${Math.round(stats.eventsPerSecond)} ev/s, p50 ${stats.p50Ms.toFixed(2)} ms, p99 ${stats.p99Ms.toFixed(2)} ms`;
 }
 
 function log(line: string): void {
