@@ -130,6 +130,7 @@ export type { DurableHandlerContext, ProjectionContext } from './projections/pro
 
 // subscriptions
 export { On, getOnHandlers, type OnHandlers } from './subscriptions/on.decorator';
+export { OnPage } from './projections/on-page.decorator';
 export {
   DurableEventHandler,
   getDurableEventHandlerMetadata,

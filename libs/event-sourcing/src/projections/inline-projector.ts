@@ -21,11 +21,11 @@ export class InlineProjector implements InlineAppendHook {
     for (const projection of this.registry.inlineProjections()) {
       // In memory there is no manager to write read models with (a warning at boot said so).
       if (!manager && projection.keepsReadModels) continue;
-      for (const event of events) {
-        if (projection.types.includes(event.type)) {
-          await projection.handle(event, { manager, replaying: false, attempt: 1 });
-        }
-      }
+      const wanted = events.filter((event) => projection.types.includes(event.type));
+      const context = { manager, replaying: false, attempt: 1 };
+      if (wanted.length === 0) continue;
+      if (projection.handlePage) await projection.handlePage(wanted, context);
+      else for (const event of wanted) await projection.handle(event, context);
     }
   }
 }

@@ -6,7 +6,14 @@ import { UnsupportedOperationError } from '../errors/unsupported-operation-error
 import { EventTypeRegistry } from '../events/event-type-registry';
 import { getDurableEventHandlerMetadata } from '../subscriptions/durable-event-handler.decorator';
 import { onMethodsDispatcher } from '../subscriptions/on-dispatcher';
-import type { SubscriberDefinition } from '../subscriptions/subscriber-definition';
+import type { DeliveryContext, SubscriberDefinition } from '../subscriptions/subscriber-definition';
+import { getOnHandlers } from '../subscriptions/on.decorator';
+import { requireDomainEventMetadata } from '../events/domain-event.decorator';
+import type { EventEnvelope } from '../events/event-envelope';
+import { getPageHandler } from './on-page.decorator';
+import type { ProjectionContext } from './projection-context';
+
+type PageMethod = (events: EventEnvelope[], context: ProjectionContext) => unknown;
 import { SubscriberRegistry } from '../subscriptions/subscriber-registry';
 import { absentManager } from './absent-manager';
 import { getProjectionMetadata, type ProjectionMetadata, type ProjectionReset } from './projection.decorator';
@@ -39,6 +46,30 @@ export class ProjectionDiscovery implements OnModuleInit {
     }
   }
 
+  /** Its `@OnPage` method as `handle` and `handlePage`, or its `@On` methods as `handle`. */
+  private dispatcher(instance: object, owner: string): Pick<SubscriberDefinition, 'types' | 'handle' | 'handlePage'> {
+    const contextFor = (context: DeliveryContext): ProjectionContext => ({
+      manager: context.manager ?? absentManager(owner),
+      replaying: context.replaying,
+    });
+    const prototype = Object.getPrototypeOf(instance) as object;
+    const page = getPageHandler(prototype);
+    if (!page) return onMethodsDispatcher(instance, owner, this.registry, contextFor);
+    if (getOnHandlers(prototype).size > 0) {
+      throw new ConfigurationError(`${owner} has both @OnPage and @On methods: take every event in the @OnPage one.`);
+    }
+    const method = (instance as Record<string | symbol, unknown>)[page.method] as PageMethod;
+    const types = page.eventClasses.map((eventClass) => {
+      this.registry.register(eventClass, owner);
+      return requireDomainEventMetadata(eventClass, owner).type;
+    });
+    const handlePage = async (envelopes: EventEnvelope[], context: DeliveryContext): Promise<void> => {
+      const events = envelopes.map((envelope) => ({ ...envelope, data: this.registry.toInstance(envelope, 'throw') }));
+      await method.call(instance, events, contextFor(context));
+    };
+    return { types, handlePage, handle: (envelope, context) => handlePage([envelope], context) };
+  }
+
   private definition(instance: object, metadata: ProjectionMetadata): SubscriberDefinition {
     const owner = instance.constructor.name;
     const custom = (instance as Partial<ProjectionReset>).reset;
@@ -50,10 +81,7 @@ export class ProjectionDiscovery implements OnModuleInit {
       transactional: true,
       rebuildable: metadata.mode === 'async',
       keepsReadModels: metadata.readModels.length > 0,
-      ...onMethodsDispatcher(instance, owner, this.registry, (context) => ({
-        manager: context.manager ?? absentManager(owner),
-        replaying: context.replaying,
-      })),
+      ...this.dispatcher(instance, owner),
       reset: async (manager: EntityManager | undefined) => {
         if (!manager && metadata.readModels.length > 0) {
           throw new UnsupportedOperationError(

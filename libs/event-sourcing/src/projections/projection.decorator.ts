@@ -46,8 +46,9 @@ export interface ProjectionReset {
 }
 
 /**
- * Declares a projection: a provider whose `@On` methods keep read models (your own
- * TypeORM entities) up to date. Each handler gets the event's envelope and a
+ * Declares a projection: a provider whose `@On` methods (or one `@OnPage` method, which
+ * takes a whole page of events at once) keep read models (your own TypeORM entities) up
+ * to date. Each handler gets the event's envelope and a
  * `ProjectionContext` whose `manager` belongs to the projection's transaction: write
  * through it, and the writes commit with the checkpoint (exactly once), or with the
  * append itself in `inline` mode. Under `database: 'memory'` projections run too, on

@@ -58,9 +58,9 @@ export class BatchApplier implements PageApplier {
       // handlers run, and a rebuild (which locks it too, then clears the read model) waits its turn.
       await this.deps.checkpoints.lockAt(this.name, from, runner);
       try {
-        for (; index < events.length; index++) {
-          await this.definition.handle(events[index]!, { manager: runner.manager, replaying, attempt });
-        }
+        const context = { manager: runner.manager, replaying, attempt };
+        if (this.definition.handlePage) await this.definition.handlePage(events, context);
+        else for (; index < events.length; index++) await this.definition.handle(events[index]!, context);
       } catch (error) {
         if (await isDatabaseAway(this.deps.dataSource, error)) throw error;
         failed = error;
@@ -91,19 +91,33 @@ export class BatchApplier implements PageApplier {
       this.deps.logger.warn(
         `${this.name}: a handler swallowed a database error (wrap such statements in a savepoint); finding it event by event`,
       );
-      let cursor = from;
-      for (const event of events) {
-        const one = await this.applyInTransaction(cursor, [event], replaying, attempt);
-        if (one.failed) return one;
-        cursor = one.cursor;
-      }
-      return { cursor };
+      return this.oneByOneInTransactions(from, events, replaying, attempt);
+    }
+    // A page handler failed: which event made it fail, pages of one tell.
+    if (this.definition.handlePage && events.length > 1) {
+      return this.oneByOneInTransactions(from, events, replaying, attempt);
     }
     // The events before the failing one succeeded: commit them on their own.
     const before =
       index > 0 ? await this.applyInTransaction(from, events.slice(0, index), replaying, attempt) : undefined;
     if (before?.failed) return before;
     return { cursor: before?.cursor ?? from, failed: { event: events[index]!, error: failed } };
+  }
+
+  /** Each event in a transaction of its own with its checkpoint move, up to the first that fails. */
+  private async oneByOneInTransactions(
+    from: GlobalCursor,
+    events: EventEnvelope[],
+    replaying: boolean,
+    attempt: number,
+  ): Promise<BatchOutcome> {
+    let cursor = from;
+    for (const event of events) {
+      const one = await this.applyInTransaction(cursor, [event], replaying, attempt);
+      if (one.failed) return one;
+      cursor = one.cursor;
+    }
+    return { cursor };
   }
 
   /** Side effects: each event, then its checkpoint. A crash in between delivers it again. */

@@ -36,6 +36,11 @@ export interface SubscriberDefinition {
    */
   keepsReadModels?: boolean;
   handle(envelope: EventEnvelope, context: DeliveryContext): Promise<void>;
+  /**
+   * Handles a whole page at once (a projection's `@OnPage`), in the page's transaction;
+   * without it, the page goes to `handle` event by event.
+   */
+  handlePage?(envelopes: EventEnvelope[], context: DeliveryContext): Promise<void>;
   /** Called after a batch of it commits: sagas dispatch the commands it stored. */
   afterCommit?(): void;
   /**

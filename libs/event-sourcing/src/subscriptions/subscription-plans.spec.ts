@@ -12,7 +12,7 @@ import {
 import type { EventEnvelope } from '../events/event-envelope';
 import { postgresCommitHorizon } from '../sagas/deadline-fence';
 import { START_OF_STORE, type EventStore, type GlobalCursor } from '../store/event-store';
-import { inTransaction } from '../store/postgres/in-transaction';
+import { inTransaction } from '../database/in-transaction';
 import { CheckpointStore } from './checkpoint-store';
 import { SubscriptionConnection } from './subscription-connection';
 import { SubscriptionInspector } from './subscription-inspector';
