@@ -44,6 +44,9 @@ export interface StoreVariant {
 export const DEFAULT_VARIANTS: readonly StoreVariant[] = [
   { name: 'default', options: {} },
   { name: 'no-group-commit', options: { appendsInFlight: Number.POSITIVE_INFINITY } },
+  { name: 'no-known-versions', options: { writePath: { knownVersions: false } } },
+  { name: 'no-stream-lanes', options: { writePath: { streamLanes: false } } },
+  { name: 'no-text-rows', options: { writePath: { textRows: false } } },
 ];
 
 /** What the store section runs: how often, which sides, what sizes. */

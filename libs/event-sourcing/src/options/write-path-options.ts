@@ -13,11 +13,6 @@ export interface WritePathOptions {
    */
   knownVersions?: boolean;
   /**
-   * For a stream that lost a race in the last 10 s, the single-event statement that
-   * answers a loss in the same round trip instead of a second query.
-   */
-  contendedStatement?: boolean;
-  /**
    * Appends of one stream from this process go out one at a time; one the previous
    * append provably overtook fails at once, without a round trip.
    */
@@ -32,7 +27,6 @@ export type WritePathSwitches = Required<WritePathOptions>;
 /** Defaults of {@link WritePathOptions}. @internal */
 export const DEFAULT_WRITE_PATH: WritePathSwitches = {
   knownVersions: true,
-  contendedStatement: true,
   streamLanes: true,
   textRows: true,
 };

@@ -34,8 +34,6 @@ export interface AppendStatements {
   /** One event after a number, with plain parameters; and without the check. */
   nextOne: Statement;
   nextOneKnown: Statement;
-  /** `nextOne` that answers a lost race in the same round trip. */
-  nextOneContended: Statement;
   /** The first events of a stream, and its es_streams row. */
   first: TwoForms;
   /** Events after the stream's highest version ('any', 'stream_exists'). */
@@ -91,21 +89,6 @@ export function buildAppendStatements(s: string): AppendStatements {
     nextKnown: bothForms(after('')),
     nextOne: named(`${one} RETURNING 1 AS inserted, position, version`),
     nextOneKnown: named(`${oneAfter('')} RETURNING 1 AS inserted, position, version`),
-    // On a stream that saw a conflict lately: a lost race inserts nothing rather than
-    // failing (no error to raise, log and catch, no dead row), and the same round trip
-    // asks es_append_conflict_one what stands instead. A little slower when nothing
-    // conflicts. Only for one event: of several, some could go in where others conflict.
-    nextOneContended: named(`WITH inserted AS (
-        ${one}
-        ON CONFLICT (stream_id, version) DO NOTHING
-        RETURNING position, version
-      )
-      SELECT 1 AS inserted, position, version, NULL::bigint AS current_version, NULL::text AS stored_stream_id,
-             NULL::bigint AS stored_version, NULL::bigint AS stored_position
-        FROM inserted
-      UNION ALL
-      SELECT 0, NULL, NULL, c.* FROM ${s}.es_append_conflict_one($1::text, $4::uuid) c
-       WHERE NOT EXISTS (SELECT 1 FROM inserted)`),
     first: bothForms(
       (rows) => `WITH inserted AS (
         ${insert} SELECT ${columns('0')} FROM ${rows} WHERE $2::text IS NOT NULL AND $3::bigint = 0

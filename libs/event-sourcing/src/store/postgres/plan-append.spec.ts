@@ -7,7 +7,6 @@ const facts = (overrides: Partial<AppendFacts>): AppendFacts => ({
   expectedVersion: 3,
   eventCount: 1,
   known: false,
-  contended: false,
   inTransaction: false,
   ...overrides,
 });
@@ -49,24 +48,11 @@ const CASES: Case[] = [
     { statement: 'nextOneKnown', expected: 3, joinable: true, lane: true },
   ],
   [
-    'one event, contended',
-    { contended: true, known: true },
-    ALL_ON,
-    { statement: 'nextOneContended', expected: 3, joinable: false, lane: true },
-  ],
-  [
     'one event in a transaction',
     { inTransaction: true, known: true },
     ALL_ON,
     { statement: 'nextOneKnown', expected: 3, joinable: false, lane: false },
   ],
-  [
-    'one event, contended, in a transaction',
-    { inTransaction: true, contended: true },
-    ALL_ON,
-    { statement: 'nextOneContended', expected: 3, joinable: false, lane: false },
-  ],
-  // Several events after a number.
   [
     'several events, version unknown',
     { eventCount: 100 },
@@ -78,12 +64,6 @@ const CASES: Case[] = [
     { eventCount: 2, known: true },
     ALL_ON,
     { statement: 'nextKnown', expected: 3, joinable: false, lane: true },
-  ],
-  [
-    'several events, contended',
-    { eventCount: 2, contended: true },
-    ALL_ON,
-    { statement: 'next', expected: 3, joinable: false, lane: true },
   ],
   [
     'several events in a transaction',
@@ -103,12 +83,6 @@ const CASES: Case[] = [
     { known: true, eventCount: 3 },
     off('knownVersions'),
     { statement: 'next', expected: 3, joinable: false, lane: true },
-  ],
-  [
-    'contended statement off',
-    { contended: true },
-    off('contendedStatement'),
-    { statement: 'nextOne', expected: 3, joinable: true, lane: true },
   ],
   ['stream lanes off', {}, off('streamLanes'), { statement: 'nextOne', expected: 3, joinable: true, lane: false }],
   [
@@ -132,14 +106,6 @@ describe('planAppend', () => {
 
   it('covers every statement of the single append', () => {
     const planned = new Set(CASES.map(([, given, switches]) => planAppend(facts(given), switches).statement));
-    expect([...planned].sort()).toEqual([
-      'atEnd',
-      'first',
-      'next',
-      'nextKnown',
-      'nextOne',
-      'nextOneContended',
-      'nextOneKnown',
-    ]);
+    expect([...planned].sort()).toEqual(['atEnd', 'first', 'next', 'nextKnown', 'nextOne', 'nextOneKnown']);
   });
 });

@@ -2,8 +2,7 @@ import type { WritePathSwitches } from '../../options/write-path-options';
 import type { ExpectedVersion } from '../expected-version';
 
 /** The append statements, by what they do (see `AppendStatements`). @internal */
-export type AppendStatementName =
-  'first' | 'atEnd' | 'next' | 'nextKnown' | 'nextOne' | 'nextOneKnown' | 'nextOneContended';
+export type AppendStatementName = 'first' | 'atEnd' | 'next' | 'nextKnown' | 'nextOne' | 'nextOneKnown';
 
 /** What the process knows when an append is about to go out. @internal */
 export interface AppendFacts {
@@ -11,8 +10,6 @@ export interface AppendFacts {
   eventCount: number;
   /** The expected version is known to be stored (written or read committed by this process). */
   known: boolean;
-  /** The stream lost a race lately. */
-  contended: boolean;
   /** In a caller's transaction: its commit is not known here. */
   inTransaction: boolean;
 }
@@ -35,11 +32,10 @@ export interface AppendPlan {
  *
  * - expected 0 / 'no_stream': the first events of a stream (and its es_streams row);
  * - 'any' / 'stream_exists': after the highest stored version (1 is the least there);
- * - a number n: after version n, checking that n exists unless it is known to be stored;
- *   a single event on a contended stream uses the statement that answers a loss at once.
+ * - a number n: after version n, checking that n exists unless it is known to be stored.
  *
- * Only a single event after a number, outside a transaction, on a stream that is not
- * contended, may share a statement; every append outside a transaction takes its lane.
+ * Only a single event after a number, outside a transaction, may share a statement;
+ * every append outside a transaction takes its lane.
  * @internal
  */
 export function planAppend(facts: AppendFacts, switches: WritePathSwitches): AppendPlan {
@@ -54,9 +50,6 @@ export function planAppend(facts: AppendFacts, switches: WritePathSwitches): App
   const known = switches.knownVersions && facts.known;
   if (eventCount > 1) {
     return { statement: known ? 'nextKnown' : 'next', expected: expectedVersion, joinable: false, lane };
-  }
-  if (switches.contendedStatement && facts.contended) {
-    return { statement: 'nextOneContended', expected: expectedVersion, joinable: false, lane };
   }
   return {
     statement: known ? 'nextOneKnown' : 'nextOne',

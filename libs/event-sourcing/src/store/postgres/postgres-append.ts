@@ -19,16 +19,11 @@ import type { Statement } from './statement';
 import { pgErrorOf } from '../../errors/pg-error-fields';
 import { textRows, type TextRow } from './text-rows';
 
-/**
- * What an append statement answers, by column: how many events it inserted, and the last
- * one's position and version; then, from the contended single-event statement when it
- * inserted nothing, what `es_append_conflict_one` found (its columns from `Conflict` on).
- */
+/** What an append statement answers, by column: how many events it inserted, and the last one's position and version. */
 const enum Inserted {
   Count,
   Position,
   Version,
-  Conflict,
 }
 
 /** What `nextOfMany` answers for each event it inserted, by column. */
@@ -52,15 +47,14 @@ const enum InsertedOfMany {
  *
  * Nothing takes a lock, and a losing append writes nothing. Only when nothing was
  * inserted is a retry of an earlier append (same ids at the same versions: done, nothing
- * written) told from a conflict: by a second query, or, for a single event on a stream
- * that saw conflicts lately, in the same statement (`es_append_conflict_one`). @internal
+ * written) told from a conflict, by a second query. @internal
  */
 export class PostgresAppend {
   private readonly sql: AppendStatements;
 
   /**
    * @param s the quoted schema.
-   * @param caches what the write path knows of streams: versions known stored, contended streams.
+   * @param caches what the write path knows of streams: versions known stored, the lanes.
    * @param switches which of the write path's mechanisms are on.
    * @param documentLimit characters of JSON up to which events go as one document
    *   (see `EventsForm`); tests lower it to run the arrays form.
@@ -101,7 +95,7 @@ export class PostgresAppend {
 
   /**
    * Whether `prepared` may share a statement with others (see {@link runMany}): what
-   * would go alone by the uncontended single-event statement, one event after a number.
+   * would go alone by the single-event statement, one event after a number.
    */
   joinable(prepared: PreparedAppend): boolean {
     return this.planFor(prepared, false).joinable;
@@ -155,23 +149,19 @@ export class PostgresAppend {
     values: unknown[],
     afterFailure?: () => Promise<unknown>,
   ): Promise<AppendResult> {
-    const { streamId, events } = prepared;
+    const { events } = prepared;
     let row: TextRow | undefined;
     try {
       [row] = await textRows(client, statement, values, this.switches.textRows);
     } catch (error) {
       if (pgErrorOf(error)?.code !== '23505') throw error;
-      this.caches.sawConflict(streamId);
       await afterFailure?.();
       return this.replayOrThrow(client, prepared, error);
     }
     if (row && Number(row[Inserted.Count]) === events.length) {
       return { streamVersion: Number(row[Inserted.Version]), position: BigInt(row[Inserted.Position]!), written: true };
     }
-    this.caches.sawConflict(streamId);
-    return row?.[Inserted.Conflict] != null
-      ? settleAppend(prepared, [replayRowAt(row, Inserted.Conflict)])
-      : this.replayOrThrow(client, prepared);
+    return this.replayOrThrow(client, prepared);
   }
 
   /** The plan for `prepared` (see `planAppend`), with its statement (in both forms when it takes several events). */
@@ -182,7 +172,6 @@ export class PostgresAppend {
         expectedVersion,
         eventCount: events.length,
         known: typeof expectedVersion === 'number' && this.caches.known.has(streamId, expectedVersion),
-        contended: this.caches.isContended(streamId),
         inTransaction,
       },
       this.switches,

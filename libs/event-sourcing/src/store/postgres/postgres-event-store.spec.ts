@@ -5,8 +5,7 @@ import { describeEventStoreContract } from '../../testing/event-store-contract';
 describeEventStoreContract('PostgreSQL', () => createPostgresSubject('postgres', 'contract'));
 
 // The same guarantees with every mechanism of the write path off (as `npm run bench` runs
-// them, to measure what each wins): group commit, known versions, the contended-stream
-// statement, stream lanes and text rows.
+// them, to measure what each wins): group commit, known versions, stream lanes and text rows.
 describeEventStoreContract('PostgreSQL, write-path mechanisms off', () =>
   createPostgresSubject(
     'postgres',
@@ -16,7 +15,7 @@ describeEventStoreContract('PostgreSQL, write-path mechanisms off', () =>
     {},
     {
       appendsInFlight: Number.POSITIVE_INFINITY,
-      writePath: { knownVersions: false, contendedStatement: false, streamLanes: false, textRows: false },
+      writePath: { knownVersions: false, streamLanes: false, textRows: false },
     },
   ),
 );
