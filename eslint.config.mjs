@@ -13,7 +13,16 @@ const noDeepImports = {
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'node_modules/**', '.data/**', 'coverage/**', 'libs/*/dist/**', '*.js', '**/*.mjs'],
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      '.data/**',
+      'coverage/**',
+      'libs/*/dist/**',
+      '*.js',
+      '**/*.mjs',
+      'libs/event-sourcing/static/**',
+    ],
   },
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -23,6 +23,7 @@ const LAYERS = [
   ['projections'],
   ['sagas'],
   ['health', 'http'],
+  ['operator'],
   ['config'],
   ['schema'],
   // The entry points: the package's (index.ts, the module), its testing one, and the CLI.

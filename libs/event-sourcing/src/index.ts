@@ -201,5 +201,9 @@ export { IdempotencyStore, type IdempotencyClaim, type StoredResponse } from './
 export { AdminTokenGuard } from './http/admin-token.guard';
 export { AdminOnly } from './http/admin-only.decorator';
 
+// operator
+export { EventSourcingOperatorModule } from './operator/event-sourcing-operator.module';
+export type { EventView, StreamView } from './operator/operator-views';
+
 // health
 export { EventStoreHealthIndicator } from './health/event-store-health-indicator';
