@@ -130,6 +130,23 @@ describe('operator module in the bank: the routes beside the bank contract', () 
   });
 });
 
+describe('operator module without an admin token', () => {
+  let bank: BankTestApp;
+
+  beforeAll(async () => {
+    bank = await startBankApp('operator_off', null);
+  });
+  afterAll(() => bank?.close());
+
+  it.each(['/admin', '/admin/admin.js', '/admin/admin.css', '/admin/streams/account-1', '/admin/subscriptions'])(
+    'answers 404 for %s, as if it did not exist',
+    async (path) => {
+      const response = await bank.http().get(path).set('Authorization', 'Bearer anything').expect(404);
+      expect(response.body).toMatchObject({ code: 'NOT_FOUND' });
+    },
+  );
+});
+
 describe('operator module in the todo app', () => {
   let todo: TodoTestApp;
 
