@@ -4,7 +4,12 @@ import tseslint from 'typescript-eslint';
 const noDeepImports = {
   patterns: [
     {
-      group: ['**/libs/event-sourcing/**', 'nest-event-sourcing/*', '!nest-event-sourcing/testing'],
+      group: [
+        '**/libs/event-sourcing/**',
+        'nest-event-sourcing/*',
+        '!nest-event-sourcing/testing',
+        '!nest-event-sourcing/cli',
+      ],
       message: 'Import the library by its package name, nest-event-sourcing (or nest-event-sourcing/testing).',
     },
     { group: ['@nestjs/*/dist/**', '@nestjs/core/injector/**'], message: 'Use the public Nest API.' },
@@ -20,7 +25,16 @@ const pgInternals = {
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'node_modules/**', '.data/**', 'coverage/**', 'libs/*/dist/**', '*.js', '**/*.mjs'],
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      '.data/**',
+      'coverage/**',
+      'libs/*/dist/**',
+      '*.js',
+      '**/*.mjs',
+      'libs/event-sourcing/static/**',
+    ],
   },
   ...tseslint.configs.recommendedTypeChecked,
   {

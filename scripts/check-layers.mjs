@@ -23,10 +23,12 @@ const LAYERS = [
   ['projections'],
   ['sagas'],
   ['health', 'http'],
+  ['operator'],
   ['config'],
   ['schema'],
-  // The entry points: the package's (index.ts, the module), its testing one, and the CLI.
-  ['(root)', 'testing', 'bin'],
+  // The entry points: the package's (index.ts, the module), its testing one, the event
+  // schema tool (bin) and the operator CLI (cli).
+  ['(root)', 'testing', 'bin', 'cli'],
 ];
 const MAX_LINES = 300;
 

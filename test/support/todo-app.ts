@@ -24,10 +24,10 @@ export interface TodoTestApp extends HttpFixture {
   close(): Promise<void>;
 }
 
-/** Starts the todo app as main.ts does, on a new database named after `label`. */
-export async function startTodoApp(label: string): Promise<TodoTestApp> {
+/** Starts the todo app as main.ts does, on a new database named after `label`, with more environment in `env`. */
+export async function startTodoApp(label: string, env: Record<string, string> = {}): Promise<TodoTestApp> {
   const database: TestDatabase = await createTestDatabase('postgres', label);
-  const fixture = await startHttpFixture(TodoModule, setUpTodoApp, database.url).catch(async (error: unknown) => {
+  const fixture = await startHttpFixture(TodoModule, setUpTodoApp, database.url, env).catch(async (error: unknown) => {
     await database.drop();
     throw error;
   });

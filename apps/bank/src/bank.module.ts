@@ -2,14 +2,18 @@ import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common
 import { ConfigModule } from '@nestjs/config';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
-import { CorrelationIdMiddleware, EventSourcingHttpModule, EventSourcingModule } from 'nest-event-sourcing';
+import {
+  CorrelationIdMiddleware,
+  EventSourcingHttpModule,
+  EventSourcingModule,
+  EventSourcingOperatorModule,
+} from 'nest-event-sourcing';
 import { AccountsModule } from './accounts/accounts.module';
 import { bankEnvironment, type BankEnvironmentValues } from './bank-environment';
 import { describeBankError } from './domain-error-messages';
 import { TransfersModule } from './transfers/transfers.module';
 import { AccountReadModel1764300000000 } from './accounts/projections/account-read-model.migration';
 import { HealthController } from './health/health.controller';
-import { OperatorModule } from './operator/operator.module';
 
 @Module({
   imports: [
@@ -45,7 +49,8 @@ import { OperatorModule } from './operator/operator.module';
     TerminusModule,
     AccountsModule,
     TransfersModule,
-    OperatorModule,
+    // GET /events, /admin/streams, /admin/subscriptions and the /admin page, behind ADMIN_TOKEN.
+    EventSourcingOperatorModule,
   ],
   controllers: [HealthController],
 })

@@ -1,8 +1,15 @@
 import { registerAs, type ConfigType } from '@nestjs/config';
+import { IsNotEmpty, IsOptional, IsString } from 'class-validator';
 import { AppEnvironment, validateEnvironment } from 'nest-event-sourcing';
 
 /** What the todo app reads from its environment; a bad value stops the start with one line. */
-export class TodoEnvironment extends AppEnvironment {}
+export class TodoEnvironment extends AppEnvironment {
+  /** The bearer token of the operator routes and the /admin page; unset, they are off (404). */
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty({ message: 'ADMIN_TOKEN must not be empty (unset it to turn the operator routes off)' })
+  ADMIN_TOKEN?: string;
+}
 
 /**
  * The todo app's environment, validated when the app starts, before the database is

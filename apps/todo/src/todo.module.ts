@@ -2,7 +2,12 @@ import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common
 import { ConfigModule } from '@nestjs/config';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
-import { CorrelationIdMiddleware, EventSourcingHttpModule, EventSourcingModule } from 'nest-event-sourcing';
+import {
+  CorrelationIdMiddleware,
+  EventSourcingHttpModule,
+  EventSourcingModule,
+  EventSourcingOperatorModule,
+} from 'nest-event-sourcing';
 import { HealthController } from './health/health.controller';
 import { todoEnvironment, type TodoEnvironmentValues } from './todo-environment';
 import { ListsModule } from './lists/lists.module';
@@ -26,8 +31,13 @@ import { TodoReadModel1764400000000 } from './lists/projections/todo-read-model.
         typeorm: { migrations: [TodoReadModel1764400000000] },
       }),
     }),
-    // Problem+json errors and Idempotency-Key.
-    EventSourcingHttpModule.forRoot(),
+    // Problem+json errors, Idempotency-Key, and the admin token of the operator routes.
+    EventSourcingHttpModule.forRootAsync({
+      inject: [todoEnvironment.KEY],
+      useFactory: (env: TodoEnvironmentValues) => ({ adminToken: env.ADMIN_TOKEN }),
+    }),
+    // GET /events, /admin/streams, /admin/subscriptions and the /admin page, behind ADMIN_TOKEN.
+    EventSourcingOperatorModule,
     TerminusModule,
     ListsModule,
   ],

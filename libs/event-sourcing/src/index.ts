@@ -31,6 +31,7 @@ export { MissingEventHandlerError } from './errors/missing-event-handler-error';
 export { DomainError, type DomainErrorDetail, type DomainErrorOptions } from './errors/domain-error';
 export { CheckpointConflictError } from './errors/checkpoint-conflict-error';
 export { UnknownSubscriberError } from './errors/unknown-subscriber-error';
+export { StreamNotFoundError } from './errors/stream-not-found-error';
 export { UnsupportedOperationError } from './errors/unsupported-operation-error';
 export { ParkedEventNotFoundError } from './errors/parked-event-not-found-error';
 export { WaitTimeoutError } from './errors/wait-timeout-error';
@@ -104,6 +105,7 @@ export {
   type ReadAllOptions,
   type ReadAllResult,
   type ReadStreamOptions,
+  type StreamDescription,
 } from './store/event-store';
 export type { ExpectedVersion } from './store/expected-version';
 export { DEFAULT_QUERY_LIMIT, type EventFilter, type EventQuery, type EventQueryPaging } from './store/event-query';
@@ -200,6 +202,10 @@ export {
 export { IdempotencyStore, type IdempotencyClaim, type StoredResponse } from './http/idempotency-store';
 export { AdminTokenGuard } from './http/admin-token.guard';
 export { AdminOnly } from './http/admin-only.decorator';
+
+// operator
+export { EventSourcingOperatorModule } from './operator/event-sourcing-operator.module';
+export type { EventView, StreamView } from './operator/operator-views';
 
 // health
 export { EventStoreHealthIndicator } from './health/event-store-health-indicator';

@@ -24,6 +24,8 @@ export type EventSourcingErrorCode =
   | 'ES_UNKNOWN_SUBSCRIBER'
   | 'ES_UNSUPPORTED_OPERATION'
   | 'ES_PARKED_EVENT_NOT_FOUND'
+  | 'ES_STREAM_NOT_FOUND'
+  | 'ES_CLI_USAGE'
   | 'ES_WAIT_TIMEOUT';
 
 /**

@@ -123,7 +123,11 @@ function problemForLibraryError(error: EventSourcingError): ProblemDescription {
   if (error.code === 'ES_WAIT_TIMEOUT') {
     return describe(503, error.code, error.message, { headers: { 'Retry-After': '1' }, log: 'warn' });
   }
-  if (error.code === 'ES_UNKNOWN_SUBSCRIBER' || error.code === 'ES_PARKED_EVENT_NOT_FOUND') {
+  if (
+    error.code === 'ES_UNKNOWN_SUBSCRIBER' ||
+    error.code === 'ES_PARKED_EVENT_NOT_FOUND' ||
+    error.code === 'ES_STREAM_NOT_FOUND'
+  ) {
     return describe(404, error.code, error.message);
   }
   // Rebuilding a saga, say: understood, but not something that subscriber allows.

@@ -71,6 +71,19 @@ export interface ReadAllResult {
   cursor: GlobalCursor;
 }
 
+/** What the store knows of one stream, as {@link EventStore.describeStream} answers it. */
+export interface StreamDescription {
+  streamId: string;
+  /** Its category, stored when it was created (`account` for `account-42` unless given). */
+  streamType: string;
+  /** Its current version: the version of its last event (0 when it has none). */
+  version: number;
+  /** True once the stream is soft-deleted. */
+  deleted: boolean;
+  /** When its first event was stored. */
+  createdAt: Date;
+}
+
 /**
  * A unit of work on the store: appends made through it commit or roll back together.
  * @see EventStore.transaction
@@ -146,6 +159,13 @@ export abstract class EventStore {
 
   /** The stream's current version, or 0 when it has no events. */
   abstract streamVersion(streamId: string): Promise<number>;
+
+  /**
+   * What the store knows of a stream (type, version, deleted flag, creation time), for
+   * operators; `undefined` for a stream never written.
+   * @throws InvalidStreamIdError for an id no stream can have.
+   */
+  abstract describeStream(streamId: string): Promise<StreamDescription | undefined>;
 
   /**
    * Runs `work` in one transaction: its appends commit together when it resolves and

@@ -110,6 +110,20 @@ export class Subscriptions implements OnApplicationBootstrap, BeforeApplicationS
     return this.statusOf(name);
   }
 
+  /**
+   * Rebuilds every async projection (see {@link Subscriptions.rebuild}); durable handlers
+   * and sagas are left as they are.
+   * @returns the statuses of those rebuilding.
+   * @throws UnsupportedOperationError when one of them is paused (those before it rebuild).
+   */
+  async rebuildAll(): Promise<SubscriberStatus[]> {
+    const statuses: SubscriberStatus[] = [];
+    for (const definition of this.registry.all()) {
+      if (definition.rebuildable && definition.reset) statuses.push(await this.rebuild(definition.name));
+    }
+    return statuses;
+  }
+
   /** Parked events, oldest first: of one subscriber, or of all. */
   parked(name?: string): Promise<ParkedEvent[]> {
     if (name !== undefined) this.definition(name);

@@ -13,6 +13,7 @@ import {
   type ReadAllOptions,
   type ReadAllResult,
   type ReadStreamOptions,
+  type StreamDescription,
 } from '../event-store';
 import { expectedVersionMatches } from '../expected-version';
 import { assertStreamId, prepareAppend, type PreparedAppend } from '../prepared-append';
@@ -165,6 +166,15 @@ export class InMemoryEventStore extends EventStore {
   override async streamVersion(streamId: string): Promise<number> {
     assertStreamId(streamId);
     return this.streams.get(streamId)?.version ?? 0;
+  }
+
+  override async describeStream(streamId: string): Promise<StreamDescription | undefined> {
+    assertStreamId(streamId);
+    const state = this.streams.get(streamId);
+    const first = state?.events[0];
+    if (!state || !first) return undefined;
+    // Soft deletion is the PostgreSQL store's only: a stream here is never deleted.
+    return { streamId, streamType: state.type, version: state.version, deleted: false, createdAt: first.createdAt };
   }
 
   private async appendIn(

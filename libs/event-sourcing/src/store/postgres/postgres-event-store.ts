@@ -14,6 +14,7 @@ import {
   type ReadAllOptions,
   type ReadAllResult,
   type ReadStreamOptions,
+  type StreamDescription,
 } from '../event-store';
 import { assertStreamId, prepareAppend, type PreparedAppend } from '../prepared-append';
 import { resolvePageSize, resolveStreamRange } from '../read-options';
@@ -231,6 +232,20 @@ export class PostgresEventStore extends EventStore {
     const version = await this.connections.use((client) => this.versionOn(client, streamId));
     this.writes.known.learn(streamId, version);
     return version;
+  }
+
+  override async describeStream(streamId: string): Promise<StreamDescription | undefined> {
+    assertStreamId(streamId);
+    const [row] = await this.connections.use((client) => textRows(client, this.sql.describeStream, [streamId]));
+    if (!row) return undefined;
+    const [streamType, deleted, createdAt, version] = row;
+    return {
+      streamId,
+      streamType: streamType ?? '',
+      version: Number(version),
+      deleted: deleted === 'true',
+      createdAt: new Date(createdAt!),
+    };
   }
 
   /** The stream's version (0 when it has no events), read on `client`. */

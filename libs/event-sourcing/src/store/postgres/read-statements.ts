@@ -10,6 +10,7 @@ export interface ReadStatements {
   readAll: Statement;
   readAllOfTypes: Statement;
   streamVersion: Statement;
+  describeStream: Statement;
 }
 
 /** Builds {@link ReadStatements} for the quoted schema `s`; their names carry the schema. @internal */
@@ -30,6 +31,13 @@ export function buildReadStatements(s: string): ReadStatements {
     streamVersion: statement(
       'version',
       `SELECT coalesce(max(version), 0) AS version FROM ${s}.es_events WHERE stream_id = $1`,
+    ),
+    // created_at as ISO 8601 text (to_json), which Date reads whatever the session's DateStyle.
+    describeStream: statement(
+      'describe_stream',
+      `SELECT st.stream_type, st.deleted::text, to_json(st.created_at) #>> '{}',
+        (SELECT coalesce(max(version), 0) FROM ${s}.es_events e WHERE e.stream_id = st.stream_id)
+      FROM ${s}.es_streams st WHERE st.stream_id = $1`,
     ),
   };
 }

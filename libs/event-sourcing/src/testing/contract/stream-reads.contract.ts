@@ -25,6 +25,23 @@ export function describeStreamReadsContract(ctx: ContractContext): void {
     it('reads an unknown stream as empty, at version 0', async () => {
       expect(await ctx.store.readStream(stream())).toEqual([]);
       expect(await ctx.store.streamVersion(stream())).toBe(0);
+      expect(await ctx.store.describeStream(stream())).toBeUndefined();
+    });
+
+    it('describes a stream: its type, version, deleted flag and creation time', async () => {
+      const other = stream();
+      const before = Date.now();
+      await ctx.store.append(other, events(2), { streamType: 'ledger' });
+      await ctx.store.append(other, events(1));
+      const description = await ctx.store.describeStream(other);
+      expect(description).toEqual({
+        streamId: other,
+        streamType: 'ledger',
+        version: 3,
+        deleted: false,
+        createdAt: expect.any(Date),
+      });
+      expect(Math.abs(description!.createdAt.getTime() - before)).toBeLessThan(60_000);
     });
 
     it.each([
@@ -33,6 +50,7 @@ export function describeStreamReadsContract(ctx: ContractContext): void {
     ])('refuses a stream id with %s on reads with ES_INVALID_STREAM_ID', async (_title, streamId) => {
       await expect(ctx.store.readStream(streamId)).rejects.toMatchObject({ code: 'ES_INVALID_STREAM_ID' });
       await expect(ctx.store.streamVersion(streamId)).rejects.toMatchObject({ code: 'ES_INVALID_STREAM_ID' });
+      await expect(ctx.store.describeStream(streamId)).rejects.toMatchObject({ code: 'ES_INVALID_STREAM_ID' });
     });
 
     it('iterates a stream page by page, in both directions', async () => {
