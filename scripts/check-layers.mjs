@@ -44,7 +44,7 @@ function walk(dir, files = []) {
   return files;
 }
 
-const isSpec = (file) => /\.spec\.ts$/.test(file);
+const isSpec = (file) => /[.-]spec\.ts$/.test(file);
 const folderOf = (file) => {
   const parts = relative(src, file).split('/');
   return parts.length === 1 ? '(root)' : parts[0];
