@@ -76,7 +76,13 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.spec.ts', '**/*.e2e-spec.ts', '**/*.alone-spec.ts', 'test/**/*.ts', 'libs/event-sourcing/src/testing/**/*.ts'],
+    files: [
+      '**/*.spec.ts',
+      '**/*.e2e-spec.ts',
+      '**/*.alone-spec.ts',
+      'test/**/*.ts',
+      'libs/event-sourcing/src/testing/**/*.ts',
+    ],
     rules: {
       '@typescript-eslint/no-unsafe-member-access': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',
