@@ -65,8 +65,13 @@ async function sessionCount(client: Client, database: string): Promise<number> {
   return rows[0]?.count ?? 0;
 }
 
-async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url, application_name: 'bench-admin' });
+/** Runs `work` on a connection of its own to `url`, closed afterwards. */
+export async function withClient<T>(
+  url: string,
+  work: (client: Client) => Promise<T>,
+  applicationName = 'bench-admin',
+): Promise<T> {
+  const client = new Client({ connectionString: url, application_name: applicationName });
   // The error also fails the pending query; without a listener it would crash the process.
   client.on('error', () => undefined);
   await client.connect();

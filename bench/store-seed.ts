@@ -1,9 +1,13 @@
-import { Client } from 'pg';
+import type { Client } from 'pg';
+import { withClient } from './bench-database';
 import { benchEvents } from './bench-event';
 import { depositTotalStream } from './deposit-total';
 import type { StoreParams } from './store-config';
 import { StoreAppSide } from './store-app-side';
 import { GLOBAL_SEED_PREFIX, REHYDRATED_TOTAL } from './store-workloads';
+
+/** The seed's connections, as pg_stat_activity names them. */
+const SEED_CLIENT = 'bench-seed';
 
 /** One relation's share of the bytes on disk. */
 export interface RelationSize {
@@ -64,12 +68,12 @@ export async function seedStoreSection(url: string, p: StoreParams): Promise<Sto
     for (let n = 0; n < p.globalStreams; n++) {
       await store.append(`${GLOBAL_SEED_PREFIX}${n}`, 0, benchEvents(p.globalEventsPerStream));
     }
-    const storage = await withClient(url, measureStorage);
+    const storage = await withClient(url, measureStorage, SEED_CLIENT);
     for (let version = 0; version < p.rehydrateEvents; version += p.seedBatchSize) {
       const events = benchEvents(Math.min(p.seedBatchSize, p.rehydrateEvents - version));
       await store.append(depositTotalStream(REHYDRATED_TOTAL), version, events);
     }
-    await withClient(url, (client) => client.query('VACUUM ANALYZE es_events, es_streams'));
+    await withClient(url, (client) => client.query('VACUUM ANALYZE es_events, es_streams'), SEED_CLIENT);
     return storage;
   } finally {
     await store.close();
@@ -112,15 +116,4 @@ async function schemaSize(client: Client, schema: string, tables: string[], even
   const bytes = Number(totals[0]!.bytes);
   const relations = rows.map((r) => ({ name: r.name, bytes: Number(r.bytes) }));
   return { relations, bytes, bytesPerEvent: bytes / events };
-}
-
-async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url, application_name: 'bench-seed' });
-  client.on('error', () => undefined);
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
 }

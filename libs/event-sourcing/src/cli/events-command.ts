@@ -5,18 +5,11 @@ import { toEventQuery, type OperatorEventQuery } from '../operator/operator-even
 import { eventView } from '../operator/operator-views';
 import { CliCommand, CliGroup, collect, cut, integerOption, table } from './cli-command';
 
-interface EventsQueryOptions {
-  type?: string[];
-  stream?: string[];
-  streamType?: string[];
-  since?: string;
-  until?: string;
-  correlationId?: string;
-  any?: string;
-  limit?: number;
-  order?: 'newest-first' | 'oldest-first';
-  json?: boolean;
-}
+/** The filters the CLI takes, as `GET /events` names them, and `--json`. */
+type EventsQueryOptions = Pick<
+  OperatorEventQuery,
+  'type' | 'stream' | 'streamType' | 'since' | 'until' | 'correlationId' | 'any' | 'limit' | 'order'
+> & { json?: boolean };
 
 /** `events query …`: the store's `queryEvents`, with the filters of `GET /events`. @internal */
 @SubCommand({ name: 'query', description: 'Find events by type, stream, stream type, time and correlation id.' })
