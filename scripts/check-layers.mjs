@@ -27,8 +27,8 @@ const LAYERS = [
   ['config'],
   ['schema'],
   // The entry points: the package's (index.ts, the module), its testing one, the event
-  // schema tool (bin) and the operator CLI (cli).
-  ['(root)', 'testing', 'bin', 'cli'],
+  // schema tool (bin), the operator CLI (cli) and the pino request logs (logging).
+  ['(root)', 'testing', 'bin', 'cli', 'logging'],
 ];
 const MAX_LINES = 300;
 

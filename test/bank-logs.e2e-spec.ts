@@ -60,4 +60,27 @@ describe('bank app: logs hold no request bodies', () => {
     expect(bank.output()).toContain('"level":"debug"');
     expect(bank.output()).not.toContain(marker);
   });
+
+  it('writes one JSON line per request with its correlation id, and no header or query string', async () => {
+    const correlationId = `logs-${randomUUID()}`;
+    const response = await fetch(url(`/accounts?owner=${marker}`), {
+      headers: { 'X-Correlation-Id': correlationId, Authorization: `Bearer ${marker}` },
+    });
+    // Whatever it answers (an unknown query parameter is a 400), the line is the same shape.
+    const status = response.status;
+    const lineOf = () =>
+      bank
+        .output()
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+        .find((line) => line.correlationId === correlationId && line.msg === `GET /accounts ${status}`);
+    await waitForCondition(
+      async () => lineOf() !== undefined,
+      10_000,
+      () => bank.output(),
+    );
+    expect(lineOf()).toMatchObject({ req: { method: 'GET', path: '/accounts' }, res: { statusCode: status } });
+    expect(bank.output()).not.toContain(marker);
+  });
 });

@@ -33,7 +33,7 @@ describe.each(['bank', 'todo'] as const)('%s app: environment validated at boot'
       { DATABASE_URL: 'localhost:5432/bank' },
       /DATABASE_URL must be a PostgreSQL URL such as postgres:\/\/user:password@host:5432\/database \(got "localhost:5432\/bank"\)/,
     ],
-    ['LOG_FORMAT=xml', { LOG_FORMAT: 'xml' }, /LOG_FORMAT must be json or text/],
+    ['LOG_FORMAT=xml', { LOG_FORMAT: 'xml' }, /LOG_FORMAT must be json or pretty/],
   ])('refuses %s with one line, before the database is opened', async (_title, env, message) => {
     const { code, stderr, stdout } = await start(env);
     expect(code).toBe(1);

@@ -174,7 +174,6 @@ export { AppEnvironment, IsDatabaseUrl } from './config/app-environment';
 
 // http
 export { CorrelationIdMiddleware, CORRELATION_ID_HEADER } from './http/correlation-id.middleware';
-export { CorrelationLogger } from './http/correlation-logger';
 export { EventSourcingHttpModule } from './http/event-sourcing-http.module';
 export type {
   DomainErrorDescription,

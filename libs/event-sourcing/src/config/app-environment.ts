@@ -1,6 +1,9 @@
 import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, ValidateBy } from 'class-validator';
 import { IntegerParam } from '../http/integer-param.decorator';
 
+/** The levels `LOG_LEVEL` takes, most severe first. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
+
 /**
  * A `postgres://` (or `postgresql://`) URL with a host, as `DATABASE_URL` and the module's
  * `database` option take it. The message never repeats the value (it may hold a password).
@@ -51,8 +54,17 @@ export class AppEnvironment {
   @Matches(/^[\x20-\x7e]{1,63}$/, { message: 'PG_APPLICATION_NAME must be 1 to 63 printable ASCII characters' })
   PG_APPLICATION_NAME?: string;
 
-  /** `json`: one JSON object per log line; `text` (the default): Nest's format. */
+  /**
+   * `json`: one JSON object per log line, for a log collector; `pretty`: readable lines.
+   * Unset: `json` when `NODE_ENV` is `production`, else `pretty`. (`text`, the name of
+   * `pretty` before request logging moved to pino, is still read as `pretty`.)
+   */
   @IsOptional()
-  @IsIn(['json', 'text'], { message: 'LOG_FORMAT must be json or text' })
-  LOG_FORMAT?: 'json' | 'text';
+  @IsIn(['json', 'pretty', 'text'], { message: 'LOG_FORMAT must be json or pretty' })
+  LOG_FORMAT?: 'json' | 'pretty' | 'text';
+
+  /** The lowest level logged; unset, `info`. */
+  @IsOptional()
+  @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
+  LOG_LEVEL?: (typeof LOG_LEVELS)[number];
 }

@@ -8,10 +8,20 @@ export const CORRELATION_ID_HEADER = 'x-correlation-id';
 
 const ACCEPTED = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** A request's correlation id: its header when that is a plain token, else a new UUID. @internal */
+/** The id given to each request, so the request logger and the middleware agree on it. */
+const assigned = new WeakMap<IncomingMessage, string>();
+
+/**
+ * A request's correlation id: its header when that is a plain token, else a new UUID.
+ * The same request always gets the same id, whoever asks first. @internal
+ */
 export function correlationIdOf(request: IncomingMessage): string {
+  const known = assigned.get(request);
+  if (known !== undefined) return known;
   const given = request.headers[CORRELATION_ID_HEADER];
-  return typeof given === 'string' && ACCEPTED.test(given) ? given : randomUUID();
+  const id = typeof given === 'string' && ACCEPTED.test(given) ? given : randomUUID();
+  assigned.set(request, id);
+  return id;
 }
 
 /**
