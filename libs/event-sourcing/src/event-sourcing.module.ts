@@ -25,6 +25,7 @@ import { PostgresEventStore } from './store/postgres/postgres-event-store';
 import { PostgresSnapshotStore } from './store/postgres/postgres-snapshot-store';
 import { SnapshotStore } from './store/snapshot-store';
 import { AppendSignal } from './store/append-signal';
+import { EventQueryCache } from './store/event-query-cache';
 import { InlineProjector } from './projections/inline-projector';
 import { ProjectionDiscovery } from './projections/projection-discovery';
 import { SubscriberRegistry } from './subscriptions/subscriber-registry';
@@ -140,11 +141,20 @@ function assemble(base: DynamicModule): DynamicModule {
       subscribers: SubscriberRegistry,
       signal: AppendSignal,
     ) => {
-      const hooks = { inline: new InlineProjector(subscribers), committed: () => signal.emit() };
+      const hooks = {
+        inline: new InlineProjector(subscribers),
+        committed: (types: ReadonlySet<string>) => signal.emit(types),
+      };
       if (connection.kind === 'memory') return new InMemoryEventStore({ ...options, hooks });
       if (options.runMigrations) await migrateStore(dataSource, options);
       return new PostgresEventStore(dataSource, { ...options, hooks });
     },
+  };
+  const queryCacheProvider: Provider = {
+    provide: EventQueryCache,
+    inject: [RESOLVED_OPTIONS, EventStore, AppendSignal],
+    useFactory: ({ queryCache }: ResolvedOptions, store: EventStore, signal: AppendSignal) =>
+      new EventQueryCache(store, signal, queryCache),
   };
   const snapshotProvider: Provider = {
     provide: SnapshotStore,
@@ -155,6 +165,7 @@ function assemble(base: DynamicModule): DynamicModule {
   };
   const shared = [
     EventStore,
+    EventQueryCache,
     SnapshotStore,
     EventTypeRegistry,
     EventStoreHealthIndicator,
@@ -168,6 +179,7 @@ function assemble(base: DynamicModule): DynamicModule {
     imports: [core, typeOrm, DiscoveryModule],
     providers: [
       storeProvider,
+      queryCacheProvider,
       snapshotProvider,
       EventTypeRegistry,
       EventStoreHealthIndicator,

@@ -109,6 +109,8 @@ export {
 } from './store/event-store';
 export type { ExpectedVersion } from './store/expected-version';
 export { DEFAULT_QUERY_LIMIT, type EventFilter, type EventQuery, type EventQueryPaging } from './store/event-query';
+export { EventQueryCache, type QueryCacheStats } from './store/event-query-cache';
+export type { QueryCacheOptions } from './options/query-cache-option';
 export { MAX_EVENT_TYPE_LENGTH, MAX_STREAM_ID_LENGTH } from './store/prepared-append';
 export { InMemoryEventStore, type InMemoryEventStoreOptions } from './store/in-memory/in-memory-event-store';
 export { PostgresEventStore, type PostgresEventStoreOptions } from './store/postgres/postgres-event-store';

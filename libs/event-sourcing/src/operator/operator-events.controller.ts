@@ -1,14 +1,15 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { AdminOnly } from '../http/admin-only.decorator';
-import { EventStore } from '../store/event-store';
+import { EventQueryCache } from '../store/event-query-cache';
 import { EventsQueryDto } from './events-query.dto';
 import { JsonAnswer, OperatorRoutes, ProblemAnswer } from './openapi-docs';
 import { toEventQuery } from './operator-event-query';
 import { eventView, type EventView } from './operator-views';
 
 /**
- * `GET /events`: the store's `queryEvents` for operators. Events hold personal data, so
- * it needs the admin token, and is off (404) without one. @internal
+ * `GET /events`: the store's `queryEvents` for operators, through the module's query cache
+ * (on with the `queryCache` option). Events hold personal data, so it needs the admin
+ * token, and is off (404) without one. @internal
  */
 @OperatorRoutes('The admin token is unset: the operator routes are off.')
 @ProblemAnswer(
@@ -18,7 +19,7 @@ import { eventView, type EventView } from './operator-views';
 @Controller('events')
 @AdminOnly()
 export class OperatorEventsController {
-  constructor(private readonly store: EventStore) {}
+  constructor(private readonly queries: EventQueryCache) {}
 
   /** The matching events: filters AND, `any` groups OR, newest first unless asked otherwise. */
   @Get()
@@ -27,7 +28,7 @@ export class OperatorEventsController {
     properties: { events: { type: 'array', items: { type: 'object' } } },
   })
   async query(@Query() query: EventsQueryDto): Promise<{ events: EventView[] }> {
-    const events = await this.store.queryEvents(toEventQuery(query));
+    const events = await this.queries.queryEvents(toEventQuery(query));
     return { events: events.map(eventView) };
   }
 }

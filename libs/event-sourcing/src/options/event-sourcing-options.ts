@@ -4,6 +4,7 @@ import type { EmbeddedPostgresOptions } from '../database/embedded-postgres-serv
 import type { PostgresConnectionOptions } from '../database/database-connection';
 import { appendsInFlightOption } from './appends-in-flight-option';
 import { resolveWritePath, type WritePathOptions, type WritePathSwitches } from './write-path-options';
+import { resolveQueryCache, type QueryCacheOptions, type QueryCacheSettings } from './query-cache-option';
 
 export type { PostgresConnectionOptions };
 
@@ -78,6 +79,13 @@ export interface EventSourcingModuleOptions {
    * and each start logs a warning. docs/operations.md has the details.
    */
   correlationIdIndex?: boolean;
+  /**
+   * Keep `queryEvents` answers of the injectable `EventQueryCache` (which the operator
+   * routes and the `/admin` page use) for a while: `true` for 5 s and 100 answers, or
+   * `{ ttl, maxEntries }`. Dropped as soon as this process appends an event of a type
+   * they may hold; appends of other processes show after `ttl` at most. Default off.
+   */
+  queryCache?: QueryCacheOptions | boolean;
   /** What reading a stored event whose type has no class does: throw (default) or skip it. */
   unknownEvents?: 'throw' | 'skip';
   /** Run the store's (and your) migrations at startup, under an advisory lock. Default true. */
@@ -110,7 +118,8 @@ export interface SubscriptionOptions {
 }
 
 /** Options with their defaults filled in. @internal */
-export interface ResolvedOptions extends Omit<EventSourcingModuleOptions, 'commandRetry' | 'subscriptions'> {
+export interface ResolvedOptions
+  extends Omit<EventSourcingModuleOptions, 'commandRetry' | 'subscriptions' | 'queryCache'> {
   schema: string;
   poolSize: number;
   maxEventSize: number;
@@ -122,6 +131,7 @@ export interface ResolvedOptions extends Omit<EventSourcingModuleOptions, 'comma
   appendsInFlight: number;
   writePath: WritePathSwitches;
   correlationIdIndex: boolean;
+  queryCache: QueryCacheSettings;
   commandRetry: { attempts: number; backoffMs: number };
   subscriptions: Required<SubscriptionOptions>;
 }
@@ -147,6 +157,7 @@ export function resolveOptions(options: EventSourcingModuleOptions): ResolvedOpt
     appendsInFlight: appendsInFlightOption(options.appendsInFlight, 'EventSourcingModule'),
     writePath: resolveWritePath(options.writePath, 'EventSourcingModule'),
     correlationIdIndex: booleanOption('correlationIdIndex', options.correlationIdIndex ?? false),
+    queryCache: resolveQueryCache(options.queryCache),
     commandRetry: { attempts: options.commandRetry?.attempts ?? 10, backoffMs: options.commandRetry?.backoffMs ?? 10 },
     subscriptions: {
       run: options.subscriptions?.run ?? true,

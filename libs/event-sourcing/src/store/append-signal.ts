@@ -4,14 +4,15 @@
  * @internal
  */
 export class AppendSignal {
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new Set<(types: ReadonlySet<string>) => void>();
 
-  on(listener: () => void): () => void {
+  /** Calls `listener` with the event types of each committed append. */
+  on(listener: (types: ReadonlySet<string>) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
-  emit(): void {
-    for (const listener of this.listeners) listener();
+  emit(types: ReadonlySet<string>): void {
+    for (const listener of this.listeners) listener(types);
   }
 }

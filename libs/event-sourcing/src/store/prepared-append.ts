@@ -155,3 +155,8 @@ function isUuid(text: string): boolean {
   }
   return true;
 }
+
+/** The event types an append writes, as the store's `committed` hook reports them. @internal */
+export function typesOf(prepared: PreparedAppend): ReadonlySet<string> {
+  return new Set(prepared.events.map((event) => event.type));
+}

@@ -13,7 +13,7 @@ export interface InlineAppendHook {
 
 /** What the module plugs into the store (PostgreSQL or in-memory). @internal */
 export interface StoreHooks {
-  /** Called after a transaction that wrote events commits. */
-  committed?: () => void;
+  /** Called after a transaction that wrote events commits, with the types it wrote. */
+  committed?: (types: ReadonlySet<string>) => void;
   inline?: InlineAppendHook;
 }

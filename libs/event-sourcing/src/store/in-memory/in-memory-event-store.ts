@@ -88,7 +88,7 @@ export class InMemoryEventStore extends EventStore {
       appending: new Map(),
     };
     this.open.add(tx.id);
-    let committed = false;
+    let committed: ReadonlySet<string> | undefined;
     try {
       const result = await work({
         append: (streamId, events, options) => this.appendIn(tx, streamId, events, options),
@@ -104,11 +104,11 @@ export class InMemoryEventStore extends EventStore {
         usable(tx);
       }
       this.commit(tx);
-      committed = tx.pending.length > 0;
+      if (tx.pending.length > 0) committed = new Set(tx.pending.map((event) => event.type));
       return result;
     } finally {
       this.end(tx);
-      if (committed) this.hooks.committed?.();
+      if (committed) this.hooks.committed?.(committed);
     }
   }
 

@@ -16,7 +16,7 @@ import {
   type ReadStreamOptions,
   type StreamDescription,
 } from '../event-store';
-import { assertStreamId, prepareAppend, type PreparedAppend } from '../prepared-append';
+import { assertStreamId, prepareAppend, typesOf, type PreparedAppend } from '../prepared-append';
 import { resolvePageSize, resolveStreamRange } from '../read-options';
 import { readEvents } from './event-row';
 import { buildEventQuerySql } from './event-query-sql';
@@ -135,7 +135,7 @@ export class PostgresEventStore extends EventStore {
     }
     const send = (): Promise<AppendResult> => this.batcher.append(prepared);
     const result = await (this.appender.planFor(prepared, false).lane ? this.writes.lanes.run(prepared, send) : send());
-    if (result.written) this.hooks.committed?.();
+    if (result.written) this.hooks.committed?.(typesOf(prepared));
     return result;
   }
 

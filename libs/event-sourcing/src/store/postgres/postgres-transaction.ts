@@ -66,12 +66,12 @@ export async function runTransaction<T>(
   };
   try {
     await runner.startTransaction();
-    let written = false;
+    const written = new Set<string>();
     const result = await work({
       append: (prepared) =>
         step(async () => {
           const appended = await appendWithInline(store, runner, client, prepared);
-          written ||= appended.written;
+          if (appended.written) for (const event of prepared.events) written.add(event.type);
           return appended;
         }),
       readStream: (streamId, options) => step(() => store.readStream(client, streamId, options)),
@@ -82,7 +82,7 @@ export async function runTransaction<T>(
     } catch (error) {
       throw transactionConflictOf(error) ?? error;
     }
-    if (written) store.hooks.committed?.();
+    if (written.size > 0) store.hooks.committed?.(written);
     return result;
   } catch (error) {
     if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
