@@ -11,7 +11,8 @@ const noDeepImports = {
         '!nest-event-sourcing/cli',
         '!nest-event-sourcing/logging',
       ],
-      message: 'Import the library by its package name, nest-event-sourcing, or one of its entry points (testing, cli, logging).',
+      message:
+        'Import the library by its package name, nest-event-sourcing, or one of its entry points (testing, cli, logging).',
     },
     { group: ['@nestjs/*/dist/**', '@nestjs/core/injector/**'], message: 'Use the public Nest API.' },
   ],

@@ -118,8 +118,10 @@ export interface SubscriptionOptions {
 }
 
 /** Options with their defaults filled in. @internal */
-export interface ResolvedOptions
-  extends Omit<EventSourcingModuleOptions, 'commandRetry' | 'subscriptions' | 'queryCache'> {
+export interface ResolvedOptions extends Omit<
+  EventSourcingModuleOptions,
+  'commandRetry' | 'subscriptions' | 'queryCache'
+> {
   schema: string;
   poolSize: number;
   maxEventSize: number;
