@@ -31,6 +31,7 @@ import { SubscriberRegistry } from './subscriptions/subscriber-registry';
 import { Subscriptions } from './subscriptions/subscriptions';
 import { Sagas } from './sagas/sagas';
 import { SubscriptionsHealthIndicator } from './subscriptions/subscriptions-health-indicator';
+import { instrumentEventStore } from './store/instrument-event-store';
 
 /** Holds the options and the resolved database, so TypeORM's async setup can inject them. @internal */
 @Module({})
@@ -141,9 +142,10 @@ function assemble(base: DynamicModule): DynamicModule {
       signal: AppendSignal,
     ) => {
       const hooks = { inline: new InlineProjector(subscribers), committed: () => signal.emit() };
-      if (connection.kind === 'memory') return new InMemoryEventStore({ ...options, hooks });
+      // Traced and counted when @opentelemetry/api is installed (docs/observability.md).
+      if (connection.kind === 'memory') return instrumentEventStore(new InMemoryEventStore({ ...options, hooks }));
       if (options.runMigrations) await migrateStore(dataSource, options);
-      return new PostgresEventStore(dataSource, { ...options, hooks });
+      return instrumentEventStore(new PostgresEventStore(dataSource, { ...options, hooks }));
     },
   };
   const snapshotProvider: Provider = {
