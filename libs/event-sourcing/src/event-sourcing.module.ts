@@ -31,6 +31,7 @@ import { SubscriberRegistry } from './subscriptions/subscriber-registry';
 import { Subscriptions } from './subscriptions/subscriptions';
 import { Sagas } from './sagas/sagas';
 import { SubscriptionsHealthIndicator } from './subscriptions/subscriptions-health-indicator';
+import { SubscriberMetrics } from './subscriptions/subscriber-metrics';
 import { instrumentEventStore } from './store/instrument-event-store';
 
 /** Holds the options and the resolved database, so TypeORM's async setup can inject them. @internal */
@@ -179,6 +180,7 @@ function assemble(base: DynamicModule): DynamicModule {
       ProjectionDiscovery,
       Subscriptions,
       SubscriptionsHealthIndicator,
+      SubscriberMetrics,
       Sagas,
     ],
     exports: [...shared, core, typeOrm],
