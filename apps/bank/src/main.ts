@@ -4,6 +4,10 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { BankModule } from './bank.module';
 import { setUpBankApp } from './set-up-bank-app';
 import { bankEnvironment, type BankEnvironmentValues } from './bank-environment';
+import { startTracing } from './tracing';
+
+// Before the app exists, so that its first request is traced (OTEL_TRACES_EXPORTER=console).
+startTracing();
 
 async function bootstrap(): Promise<void> {
   // Read before the app exists; a PORT that is no port stops the start in the environment's validation.
