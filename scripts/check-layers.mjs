@@ -16,6 +16,7 @@ const LAYERS = [
   ['database'],
   ['options'],
   ['events'],
+  ['observability'],
   ['store'],
   ['commands'],
   ['aggregates'],

@@ -5,6 +5,10 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { BankModule } from './bank.module';
 import { setUpBankApp } from './set-up-bank-app';
 import { bankEnvironment, type BankEnvironmentValues } from './bank-environment';
+import { startTracing } from './tracing';
+
+// Before the app exists, so that its first request is traced (OTEL_TRACES_EXPORTER=console).
+startTracing();
 
 /**
  * The bank app as a process runs it: its module, and a log line per request with the correlation id

@@ -32,6 +32,8 @@ import { SubscriberRegistry } from './subscriptions/subscriber-registry';
 import { Subscriptions } from './subscriptions/subscriptions';
 import { Sagas } from './sagas/sagas';
 import { SubscriptionsHealthIndicator } from './subscriptions/subscriptions-health-indicator';
+import { SubscriberMetrics } from './subscriptions/subscriber-metrics';
+import { instrumentEventStore } from './store/instrument-event-store';
 
 /** Holds the options and the resolved database, so TypeORM's async setup can inject them. @internal */
 @Module({})
@@ -145,9 +147,10 @@ function assemble(base: DynamicModule): DynamicModule {
         inline: new InlineProjector(subscribers),
         committed: (types: ReadonlySet<string>) => signal.emit(types),
       };
-      if (connection.kind === 'memory') return new InMemoryEventStore({ ...options, hooks });
+      // Traced and counted when @opentelemetry/api is installed (docs/observability.md).
+      if (connection.kind === 'memory') return instrumentEventStore(new InMemoryEventStore({ ...options, hooks }));
       if (options.runMigrations) await migrateStore(dataSource, options);
-      return new PostgresEventStore(dataSource, { ...options, hooks });
+      return instrumentEventStore(new PostgresEventStore(dataSource, { ...options, hooks }));
     },
   };
   const queryCacheProvider: Provider = {
@@ -189,6 +192,7 @@ function assemble(base: DynamicModule): DynamicModule {
       ProjectionDiscovery,
       Subscriptions,
       SubscriptionsHealthIndicator,
+      SubscriberMetrics,
       Sagas,
     ],
     exports: [...shared, core, typeOrm],

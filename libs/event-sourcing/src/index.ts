@@ -67,6 +67,10 @@ export {
 export { EventTypeRegistry, DATE_PATHS_KEY, type UnknownEventPolicy } from './events/event-type-registry';
 export { MessageContext, type MessageIds } from './events/message-context';
 
+// observability
+export { TELEMETRY_SCOPE, TelemetryAttributes, TelemetryMetrics } from './observability/telemetry-names';
+export type { StoredTraceContext } from './observability/stored-trace-context';
+
 // aggregates
 export { AggregateRoot } from './aggregates/aggregate-root';
 export {

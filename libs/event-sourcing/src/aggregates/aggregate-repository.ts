@@ -18,6 +18,7 @@ import type { AggregateRoot } from './aggregate-root';
 import { AggregateSnapshots } from './aggregate-snapshots';
 import { getApplyHandlers } from './apply.decorator';
 import { WarmAggregates } from './warm-aggregates';
+import { traceLoad } from './trace-load';
 
 import type {
   AggregateClass,
@@ -215,7 +216,11 @@ export class AggregateRepository<T extends AggregateRoot> {
 
   /** The aggregate as of its latest event: warm when it may be (at `expectedVersion` if given), else rebuilt. */
   private async latest(id: string, expectedVersion?: number): Promise<T | null> {
-    return this.takeWarm(id, expectedVersion) ?? this.rebuild(id, {});
+    return traceLoad(
+      this.aggregateClass.name,
+      this.streamId(id),
+      () => this.takeWarm(id, expectedVersion) ?? this.rebuild(id, {}),
+    );
   }
 
   /**

@@ -10,6 +10,7 @@ import { CommandTries } from './command-tries';
 import type { WarmScope } from './warm-scope';
 import { RESOLVED_OPTIONS, type ResolvedOptions } from '../options/event-sourcing-options';
 import { getCommandRetryOptions } from './command-retry.decorator';
+import { commandRetried, traceTries } from './command-telemetry';
 
 /** A command with the optional ids this library reads. */
 interface CommandIds {
@@ -54,7 +55,8 @@ export class CommandHandlerEnhancer implements OnModuleInit {
       if (!Number.isInteger(attempts) || attempts < 1) {
         throw new ConfigurationError(`@CommandRetry on ${metatype.name}: attempts must be a positive integer.`);
       }
-      handler.execute = this.enhance(handler.execute.bind(handler), attempts, defaults.backoffMs, metatype.name);
+      const execute = traceTries(handler.execute.bind(handler), metatype.name, this.context);
+      handler.execute = this.enhance(execute, attempts, defaults.backoffMs, metatype.name);
     }
   }
 
@@ -83,6 +85,7 @@ export class CommandHandlerEnhancer implements OnModuleInit {
               (error instanceof ConcurrencyError && error.retryable) || error instanceof TransactionConflictError;
             if (conflict && mayRetry()) {
               this.logger.debug(`${name}: ${error.message} Try ${attempt + 1} of ${attempts}.`);
+              commandRetried(command, name);
               // Full jitter over an exponentially growing window spreads the contenders out.
               const window = Math.min(backoffMs * 2 ** (attempt - 1), 1000);
               await new Promise((resolve) => setTimeout(resolve, Math.random() * window));

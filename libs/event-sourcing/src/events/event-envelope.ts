@@ -6,6 +6,13 @@
 export interface EventMetadata {
   correlationId?: string;
   causationId?: string;
+  /**
+   * The W3C trace context of the append, written when the event was appended inside a
+   * valid OpenTelemetry span (see docs/observability.md); subscribers continue it.
+   */
+  traceparent?: string;
+  /** The W3C `tracestate` that went with {@link EventMetadata.traceparent}, when there was one. */
+  tracestate?: string;
   [key: string]: unknown;
 }
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Injectable, type NestMiddleware } from '@nestjs/common';
 import { MessageContext } from '../events/message-context';
+import { traceRequest } from './trace-request';
 
 /** The header that carries a correlation id in and out. */
 export const CORRELATION_ID_HEADER = 'x-correlation-id';
@@ -28,7 +29,9 @@ export function correlationIdOf(request: IncomingMessage): string {
  * Gives every HTTP request a correlation id: the caller's `X-Correlation-Id` when it is a
  * plain token of up to 128 characters, else a new UUID. The id is echoed in the response
  * header and is the current one (`MessageContext`) while the request is handled, so the
- * commands it dispatches write it into every event's metadata.
+ * commands it dispatches write it into every event's metadata. With OpenTelemetry, the
+ * request also gets a server span (unless an HTTP instrumentation made one), parent of
+ * the commands it dispatches (see docs/observability.md).
  * @example
  * export class AppModule implements NestModule {
  *   configure(consumer: MiddlewareConsumer) {
@@ -43,6 +46,6 @@ export class CorrelationIdMiddleware implements NestMiddleware<IncomingMessage, 
   use(request: IncomingMessage, response: ServerResponse, next: () => void): void {
     const correlationId = correlationIdOf(request);
     response.setHeader(CORRELATION_ID_HEADER, correlationId);
-    this.context.run({ correlationId }, next);
+    this.context.run({ correlationId }, () => traceRequest(request, response, correlationId, next));
   }
 }

@@ -7,6 +7,16 @@ import { DATE_PATHS_KEY, type EventTypeRegistry } from '../events/event-type-reg
 import { SagaContext, sagaCommandFailure, type SagaDeadline } from './saga-context';
 import type { SagaDefinition } from './saga-definition';
 import type { CommandRow, DeadlineRow, SagaInstance, SagaPersistence, StepCause } from './saga-persistence';
+import { currentTraceContext } from '../observability/trace-context';
+import type { StoredTraceContext } from '../observability/stored-trace-context';
+
+/** Where a stored command's payload keeps the trace context of the step that decided it. @internal */
+export const TRACE_KEY = '$trace';
+
+/** The trace context stored with a command of the outbox, if any. @internal */
+export function traceOfCommand(row: CommandRow): unknown {
+  return row.payload[TRACE_KEY];
+}
 
 /**
  * Runs saga steps, each in the caller's transaction (`Tx`, PostgreSQL's or memory's): finds (or starts)
@@ -85,16 +95,20 @@ export class SagaEngine<Tx> {
     );
   }
 
-  /** A command as stored in the outbox: its class name and data (Dates kept). */
-  serialize(command: object): { type: string; payload: Record<string, unknown> } {
+  /**
+   * A command as stored in the outbox: its class name and data (Dates kept), and the
+   * trace context of the step that decided it, if any, for its dispatch to continue.
+   */
+  serialize(command: object, trace?: StoredTraceContext): { type: string; payload: Record<string, unknown> } {
     const data = { ...command } as Record<string, unknown>;
     const dates = findDatePaths(data);
-    return { type: command.constructor.name, payload: dates.length ? { ...data, [DATE_PATHS_KEY]: dates } : data };
+    const payload = dates.length ? { ...data, [DATE_PATHS_KEY]: dates } : data;
+    return { type: command.constructor.name, payload: trace ? { ...payload, [TRACE_KEY]: trace } : payload };
   }
 
   /** A stored command as an instance of its class. */
   deserialize(row: CommandRow, commandClass: abstract new (...args: never[]) => object): object {
-    const { [DATE_PATHS_KEY]: dates, ...data } = row.payload;
+    const { [DATE_PATHS_KEY]: dates, [TRACE_KEY]: _trace, ...data } = row.payload;
     return Object.assign(Object.create(commandClass.prototype as object) as object, restoreDates(data, dates));
   }
 
@@ -113,7 +127,10 @@ export class SagaEngine<Tx> {
       structuredState(instance.state),
     );
     await invoke(saga);
-    await this.store.saveStep(tx, instance, saga.state, saga.outcome, stepCause, (command) => this.serialize(command));
+    const trace = currentTraceContext();
+    await this.store.saveStep(tx, instance, saga.state, saga.outcome, stepCause, (command) =>
+      this.serialize(command, trace),
+    );
   }
 }
 

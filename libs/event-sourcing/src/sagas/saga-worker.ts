@@ -6,7 +6,8 @@ import { EventSourcingError } from '../errors/event-sourcing-error';
 import type { MessageContext } from '../events/message-context';
 import type { DeadlineFence } from './deadline-fence';
 import type { SagaDefinition } from './saga-definition';
-import type { SagaEngine } from './saga-engine';
+import { traceOfCommand, type SagaEngine } from './saga-engine';
+import { continueTrace } from '../observability/trace-context';
 import type { DeadlineRow, SagaPersistence } from './saga-persistence';
 
 /** What the worker needs. @internal */
@@ -161,9 +162,11 @@ export class SagaWorker<Tx> {
     // decided it); not enumerable, so it stays out of the command's data.
     Object.defineProperty(command, 'commandId', { value: row.causation_id, enumerable: false });
     try {
-      await this.deps.context.run(
-        { correlationId: row.correlation_id ?? row.saga_id, causationId: row.causation_id },
-        () => this.deps.commandBus!.execute(command as never),
+      // The command continues the trace of the step that decided it.
+      await continueTrace(traceOfCommand(row), () =>
+        this.deps.context.run({ correlationId: row.correlation_id ?? row.saga_id, causationId: row.causation_id }, () =>
+          this.deps.commandBus!.execute(command as never),
+        ),
       );
     } catch (error) {
       if (await this.deps.store.isAway(error)) throw error;

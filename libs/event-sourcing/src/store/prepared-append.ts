@@ -90,7 +90,8 @@ export function assertStreamId(streamId: unknown): asserts streamId is string {
   if (problem) throw new InvalidStreamIdError(streamId, `it ${problem}`);
 }
 
-function defaultStreamType(streamId: string): string {
+/** A stream's category when the append names none: its id's prefix before the first `-`. @internal */
+export function defaultStreamType(streamId: string): string {
   const dash = streamId.indexOf('-');
   return dash > 0 ? streamId.slice(0, dash) : '';
 }

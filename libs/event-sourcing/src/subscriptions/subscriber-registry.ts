@@ -5,6 +5,7 @@ import { EventTypeRegistry } from '../events/event-type-registry';
 import { getDurableEventHandlerMetadata } from './durable-event-handler.decorator';
 import { onMethodsDispatcher } from './on-dispatcher';
 import type { SubscriberDefinition } from './subscriber-definition';
+import { traceDeliveries } from './trace-deliveries';
 
 /**
  * Every durable subscriber of the application: the `@DurableEventHandler` providers,
@@ -60,7 +61,7 @@ export class SubscriberRegistry implements OnModuleInit {
     if (definition.kind === 'projection' && !definition.transactional) {
       throw new ConfigurationError(`Projection ${definition.owner} must be transactional.`);
     }
-    this.subscribers.set(definition.name, definition);
+    this.subscribers.set(definition.name, traceDeliveries(definition));
   }
 
   /** The checkpointed subscribers, in the order of the providers that declared them. */
@@ -87,6 +88,6 @@ export class SubscriberRegistry implements OnModuleInit {
     const known = this.subscribers.get(definition.name) ?? this.inline.find((d) => d.name === definition.name);
     if (known)
       throw new ConfigurationError(`Projection name "${definition.name}" is used twice (${definition.owner}).`);
-    this.inline.push(definition);
+    this.inline.push(traceDeliveries(definition));
   }
 }
