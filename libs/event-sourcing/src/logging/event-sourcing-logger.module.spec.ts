@@ -16,7 +16,10 @@ import { EventSourcingModule } from '../event-sourcing.module';
 import { MessageContext } from '../events/message-context';
 import { CorrelationIdMiddleware } from '../http/correlation-id.middleware';
 import { EventSourcingLoggerModule, useRequestLogger } from './event-sourcing-logger.module';
-import { logDestination, resolveFormat } from './request-log-options';
+import { trace } from '@opentelemetry/api';
+import pino from 'pino';
+import { startInMemoryTelemetry } from '../../../../test/support/in-memory-telemetry';
+import { logDestination, requestLogOptions, resolveFormat } from './request-log-options';
 
 /** Collects the JSON lines pino writes. */
 class Lines extends Writable {
@@ -137,5 +140,28 @@ describe('log format', () => {
     expect(warn).toHaveBeenCalledWith(expect.stringContaining('pino-pretty'));
     warn.mockRestore();
     expect(logDestination('pretty')).toBeDefined();
+  });
+});
+
+describe('log lines in a trace', () => {
+  it('carry the trace and span ids of the active span when OpenTelemetry records, and none otherwise', async () => {
+    const out = new Lines();
+    const logger = pino(requestLogOptions(new MessageContext(), {}), out);
+    logger.info('before');
+    const telemetry = startInMemoryTelemetry();
+    try {
+      const ids = trace.getTracer('spec').startActiveSpan('work', (span) => {
+        logger.info('inside');
+        span.end();
+        return span.spanContext();
+      });
+      expect(out.lines.find((line) => line.msg === 'inside')).toMatchObject({
+        traceId: ids.traceId,
+        spanId: ids.spanId,
+      });
+    } finally {
+      await telemetry.shutdown();
+    }
+    expect(out.lines.find((line) => line.msg === 'before')).not.toHaveProperty('traceId');
   });
 });
