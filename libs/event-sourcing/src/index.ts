@@ -21,6 +21,8 @@ export { InvalidEventError } from './errors/invalid-event-error';
 export { EventTooLargeError } from './errors/event-too-large-error';
 export { InvalidExpectedVersionError } from './errors/invalid-expected-version-error';
 export { InvalidQueryError } from './errors/invalid-query-error';
+export { InvalidTagError } from './errors/invalid-tag-error';
+export { AppendConditionError } from './errors/append-condition-error';
 export { ConfigurationError } from './errors/configuration-error';
 export { EmbeddedDatabaseError } from './errors/embedded-database-error';
 export { EmbeddedDatabaseInUseError } from './errors/embedded-database-in-use-error';
@@ -64,6 +66,7 @@ export {
   type EventSchemaComparison,
   type EventSchemaFileOptions,
 } from './events/event-schema-file';
+export { Tag } from './events/tag.decorator';
 export { EventTypeRegistry, DATE_PATHS_KEY, type UnknownEventPolicy } from './events/event-type-registry';
 export { MessageContext, type MessageIds } from './events/message-context';
 
@@ -97,9 +100,11 @@ export { CommandRetry, type CommandRetryOptions } from './commands/command-retry
 export {
   EventStore,
   START_OF_STORE,
+  type AppendManyOptions,
   type AppendOptions,
   type AppendResult,
   type EventStoreTransaction,
+  type StreamAppend,
   type GlobalCursor,
   type IterateStreamOptions,
   type ReadAllOptions,
@@ -110,6 +115,14 @@ export {
 export type { ExpectedVersion } from './store/expected-version';
 export { DEFAULT_QUERY_LIMIT, type EventFilter, type EventQuery, type EventQueryPaging } from './store/event-query';
 export { MAX_EVENT_TYPE_LENGTH, MAX_STREAM_ID_LENGTH } from './store/prepared-append';
+export { MAX_TAG_LENGTH, MAX_TAGS_PER_EVENT } from './store/tags';
+export type {
+  AppendCondition,
+  DecisionQuery,
+  DecisionQueryItem,
+  ReadMatchingResult,
+  ReadPoint,
+} from './store/decision-query';
 export { InMemoryEventStore, type InMemoryEventStoreOptions } from './store/in-memory/in-memory-event-store';
 export { PostgresEventStore, type PostgresEventStoreOptions } from './store/postgres/postgres-event-store';
 export { eventStoreMigrations, type EventStoreMigrationOptions, type MigrationClass } from './schema/migrations';

@@ -199,7 +199,7 @@ export class AggregateRepository<T extends AggregateRoot> {
     if (stale) throw new ConcurrencyError(stale.streamId, stale.version, stale.actual);
     const result = await this.deps.store.append(
       streamId,
-      events.map((event) => this.deps.registry.toNewEvent(event, metadata)),
+      events.map((event) => this.deps.registry.toNewEvent(event, metadata, undefined, aggregate.eventTags(event))),
       { expectedVersion: before, streamType: this.metadata.streamType },
     );
     aggregate.markPersisted(result.streamVersion);

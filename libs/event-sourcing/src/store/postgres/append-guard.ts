@@ -1,0 +1,74 @@
+import type { PoolClient } from 'pg';
+import { AppendConditionError } from '../../errors/append-condition-error';
+import { pgErrorOf } from '../../errors/pg-error-fields';
+import type { PreparedCondition } from '../decision-query';
+import type { PreparedEvent } from '../prepared-append';
+import type { Statement } from './statement';
+
+/** The SQLSTATE `es_append_guard` raises when the condition fails. @internal */
+export const CONDITION_FAILED = 'ESC01';
+
+/** How a condition is guarded: see `AppendFacts.condition`. @internal */
+export function conditionKind(condition: PreparedCondition | undefined): 'none' | 'tags' | 'table' {
+  if (!condition) return 'none';
+  return condition.items.some((item) => item.tags.length === 0) ? 'table' : 'tags';
+}
+
+/**
+ * The guard's parameters, in `es_append_guard`'s order after the table flag: the tags
+ * to lock exclusively (the condition's), those to lock shared (the events'), the
+ * condition's items as JSON (null: nothing to check), its snapshot and its position,
+ * and the append's event ids (its own events, stored by an earlier try, do not count).
+ * @internal
+ */
+export function guardValues(condition: PreparedCondition | undefined, events: readonly PreparedEvent[]): unknown[] {
+  const shared = [...new Set(events.flatMap((e) => e.tags))];
+  const own = events.map((e) => e.eventId);
+  if (!condition) return [[], shared, null, null, null, own];
+  const exclusive = [...new Set(condition.items.flatMap((item) => item.tags))];
+  const items = condition.items.map((item) =>
+    item.types ? { types: item.types, tags: item.tags } : { tags: item.tags },
+  );
+  return [
+    exclusive,
+    shared,
+    JSON.stringify(items),
+    condition.snapshot ?? null,
+    condition.position?.toString() ?? null,
+    own,
+  ];
+}
+
+/** The guard as a statement of its own, taking the table lock first (`lockTable`). @internal */
+export function guardStatement(s: string): Statement {
+  return {
+    name: `es_guard_${Buffer.from(s).toString('hex').slice(0, 24)}`,
+    text: `SELECT ${s}.es_append_guard($1::text[], $2::text[], $3::boolean, $4::jsonb, $5::text, $6::bigint, $7::uuid[])`,
+  };
+}
+
+/** Runs the guard alone on `client` (in the caller's transaction). @internal */
+export async function runGuard(
+  client: PoolClient,
+  statement: Statement,
+  condition: PreparedCondition | undefined,
+  events: readonly PreparedEvent[],
+  streamIds: readonly string[],
+): Promise<void> {
+  const [exclusive, shared, ...check] = guardValues(condition, events);
+  try {
+    await client.query({ ...statement, values: [exclusive, shared, conditionKind(condition) === 'table', ...check] });
+  } catch (error) {
+    throw conditionErrorOf(error, streamIds, condition) ?? error;
+  }
+}
+
+/** The AppendConditionError an error of the guard stands for, else undefined. @internal */
+export function conditionErrorOf(
+  error: unknown,
+  streamIds: readonly string[],
+  condition: PreparedCondition | undefined,
+): AppendConditionError | undefined {
+  if (pgErrorOf(error)?.code !== CONDITION_FAILED) return undefined;
+  return new AppendConditionError(streamIds, condition?.readAt, { cause: error });
+}
