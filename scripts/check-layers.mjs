@@ -19,6 +19,7 @@ const LAYERS = [
   ['store'],
   ['commands'],
   ['aggregates'],
+  ['decisions'],
   ['subscriptions'],
   ['projections'],
   ['sagas'],

@@ -93,6 +93,10 @@ export {
   getAggregateRepositoryToken,
 } from './aggregates/inject-aggregate-repository.decorator';
 
+// decisions
+export { DecisionModel, Evolve, type DecisionModelInstance } from './decisions/decision-model.decorator';
+export { DecisionRepository, type Decision, type DecisionEvents } from './decisions/decision-repository';
+
 // commands
 export { CommandRetry, type CommandRetryOptions } from './commands/command-retry.decorator';
 

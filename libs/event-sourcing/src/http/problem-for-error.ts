@@ -113,7 +113,7 @@ function problemForLibraryError(error: EventSourcingError): ProblemDescription {
   }
   if (error instanceof DomainError) {
     const details = error.details.length ? { details: error.details.map((detail) => ({ ...detail })) } : {};
-    return describe(422, error.code, error.message, {
+    return describe(error.conflict ? 409 : 422, error.code, error.message, {
       extensions: { ...domainErrorValues(error), rule: error.rule, ...details },
     });
   }
