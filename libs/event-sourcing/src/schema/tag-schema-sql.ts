@@ -33,71 +33,83 @@ const TAG_LOCK_SEED = 1_163_150_401;
  * flight and holds every other back until it commits.
  *
  * The check: an event matching an item (its type among the item's types when given,
- * and all the item's tags) that the reader's snapshot `p_snapshot` did not see (any
- * such event: its transaction is at or after the snapshot's xmin, so the global index
- * finds the candidates), or, with a bare position, one after `p_after`; the append's
+ * and all the item's tags) that the reader's snapshot `p_snapshot` did not see, or,
+ * with a bare position, one after `p_after`. An item with tags is found by the tag
+ * index alone, so it costs what reading the decision's events cost: bounded by the
+ * snapshot's xmin too, the planner took the global index for the newest transactions
+ * (their ids past its statistics, estimated as none) and filtered every event since
+ * the read (2,400 rows, 0.77 ms, measured). An item of types alone is bounded by the
+ * xmin on the global index (any event the snapshot did not see is at or after it).
+ * The append's
  * own events (`p_own`, stored by an earlier try of it) and its own transaction's do
  * not count. A match raises
- * SQLSTATE ESC01, which the store reports as AppendConditionError. @internal
+ * SQLSTATE ESC01, which the store reports as AppendConditionError.
+ *
+ * Its statements run on generic plans: the check executes in about 20 µs, and planning
+ * it for each call's values, which PL/pgSQL kept doing (the generic plan looked dearer),
+ * took ten times that. The position bound is no index condition, so that the generic
+ * plan never ANDs the tag index with a scan of the primary key. @internal
  */
 export function appendGuardSchemaSql(s: string): string[] {
+  const unseen = `(v_snapshot IS NULL OR NOT pg_visible_in_snapshot(e.transaction_id, v_snapshot))
+                  AND (p_after IS NULL OR e.position > p_after) AND e.event_id <> ALL (v_own)
+                  AND e.transaction_id IS DISTINCT FROM v_self`;
   return [
     `CREATE FUNCTION ${s}.es_append_guard(p_exclusive text[], p_shared text[], p_lock_table boolean,
-        p_query jsonb, p_snapshot text, p_after bigint, p_own uuid[]) RETURNS boolean
-      LANGUAGE plpgsql VOLATILE AS $fn$
+        p_item_types text[], p_item_tags text[], p_snapshot text, p_after bigint, p_own uuid[]) RETURNS boolean
+      LANGUAGE plpgsql VOLATILE SET plan_cache_mode = force_generic_plan AS $fn$
       DECLARE
         v_key record;
-        v_item jsonb;
         v_types text[];
         v_tags text[];
         v_snapshot pg_snapshot := p_snapshot::pg_snapshot;
         v_xmin xid8 := coalesce(pg_snapshot_xmin(p_snapshot::pg_snapshot), '0'::xid8);
-        v_after bigint := coalesce(p_after, 0);
         v_own uuid[] := coalesce(p_own, '{}');
         v_self xid8 := pg_current_xact_id_if_assigned();
         v_found boolean;
+        v_pass integer;
       BEGIN
-        IF p_lock_table THEN
-          LOCK TABLE ${s}.es_events IN SHARE ROW EXCLUSIVE MODE;
-        END IF;
-        FOR v_key IN
-          SELECT k.key, bool_or(k.exclusive) AS exclusive
-            FROM (SELECT hashtextextended(t, ${TAG_LOCK_SEED}) AS key, true AS exclusive FROM unnest(p_exclusive) t
-                  UNION ALL
-                  SELECT hashtextextended(t, ${TAG_LOCK_SEED}), false FROM unnest(p_shared) t) k
-           GROUP BY k.key ORDER BY k.key
-        LOOP
-          IF v_key.exclusive THEN
-            PERFORM pg_advisory_xact_lock(v_key.key);
-          ELSE
-            PERFORM pg_advisory_xact_lock_shared(v_key.key);
+        -- Pass 1 checks before any lock, so that a decision already overtaken fails at once
+        -- instead of queueing for the lock behind the one that overtook it; pass 2 takes the
+        -- locks and checks again, now with every matching writer in flight finished.
+        FOR v_pass IN 1..2 LOOP
+          IF v_pass = 2 THEN
+            IF p_lock_table THEN
+              LOCK TABLE ${s}.es_events IN SHARE ROW EXCLUSIVE MODE;
+            END IF;
+            FOR v_key IN
+              SELECT k.key, bool_or(k.exclusive) AS exclusive
+                FROM (SELECT hashtextextended(t, ${TAG_LOCK_SEED}) AS key, true AS exclusive FROM unnest(p_exclusive) t
+                      UNION ALL
+                      SELECT hashtextextended(t, ${TAG_LOCK_SEED}), false FROM unnest(p_shared) t) k
+               GROUP BY k.key ORDER BY k.key
+            LOOP
+              IF v_key.exclusive THEN
+                PERFORM pg_advisory_xact_lock(v_key.key);
+              ELSE
+                PERFORM pg_advisory_xact_lock_shared(v_key.key);
+              END IF;
+            END LOOP;
           END IF;
-        END LOOP;
-        IF p_query IS NULL THEN
-          RETURN true;
-        END IF;
-        FOR v_item IN SELECT * FROM jsonb_array_elements(p_query) LOOP
-          v_types := CASE WHEN v_item ? 'types' THEN ARRAY(SELECT jsonb_array_elements_text(v_item->'types')) END;
-          v_tags := ARRAY(SELECT jsonb_array_elements_text(coalesce(v_item->'tags', '[]')));
-          IF cardinality(v_tags) > 0 THEN
-            SELECT EXISTS (SELECT 1 FROM ${s}.es_events e
-                WHERE e.tags @> v_tags AND e.tags <> '{}'
-                  AND (v_types IS NULL OR e.type = ANY (v_types))
-                  AND e.transaction_id >= v_xmin
-                  AND (v_snapshot IS NULL OR NOT pg_visible_in_snapshot(e.transaction_id, v_snapshot))
-                  AND e.position > v_after AND e.event_id <> ALL (v_own)
-                  AND e.transaction_id IS DISTINCT FROM v_self) INTO v_found;
-          ELSE
-            SELECT EXISTS (SELECT 1 FROM ${s}.es_events e
-                WHERE (v_types IS NULL OR e.type = ANY (v_types))
-                  AND e.transaction_id >= v_xmin
-                  AND (v_snapshot IS NULL OR NOT pg_visible_in_snapshot(e.transaction_id, v_snapshot))
-                  AND e.position > v_after AND e.event_id <> ALL (v_own)
-                  AND e.transaction_id IS DISTINCT FROM v_self) INTO v_found;
-          END IF;
-          IF v_found THEN
-            RAISE EXCEPTION USING ERRCODE = 'ESC01', MESSAGE = 'es_append_guard: the append condition failed';
-          END IF;
+          -- Item i: types p_item_types[i] (null: any), tags p_item_tags[i], each an array literal.
+          FOR i IN 1..coalesce(cardinality(p_item_tags), 0) LOOP
+            v_types := p_item_types[i]::text[];
+            v_tags := p_item_tags[i]::text[];
+            IF cardinality(v_tags) > 0 THEN
+              SELECT EXISTS (SELECT 1 FROM ${s}.es_events e
+                  WHERE e.tags @> v_tags AND e.tags <> '{}'
+                    AND (v_types IS NULL OR e.type = ANY (v_types))
+                    AND ${unseen}) INTO v_found;
+            ELSE
+              SELECT EXISTS (SELECT 1 FROM ${s}.es_events e
+                  WHERE (v_types IS NULL OR e.type = ANY (v_types))
+                    AND e.transaction_id >= v_xmin
+                    AND ${unseen}) INTO v_found;
+            END IF;
+            IF v_found THEN
+              RAISE EXCEPTION USING ERRCODE = 'ESC01', MESSAGE = 'es_append_guard: the append condition failed';
+            END IF;
+          END LOOP;
         END LOOP;
         RETURN true;
       END
@@ -107,5 +119,7 @@ export function appendGuardSchemaSql(s: string): string[] {
 
 /** Drops what {@link appendGuardSchemaSql} creates. @internal */
 export function dropAppendGuardSchemaSql(s: string): string[] {
-  return [`DROP FUNCTION IF EXISTS ${s}.es_append_guard(text[], text[], boolean, jsonb, text, bigint, uuid[])`];
+  return [
+    `DROP FUNCTION IF EXISTS ${s}.es_append_guard(text[], text[], boolean, text[], text[], text, bigint, uuid[])`,
+  ];
 }

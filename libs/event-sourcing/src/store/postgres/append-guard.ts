@@ -17,33 +17,32 @@ export function conditionKind(condition: PreparedCondition | undefined): 'none' 
 /**
  * The guard's parameters, in `es_append_guard`'s order after the table flag: the tags
  * to lock exclusively (the condition's), those to lock shared (the events'), the
- * condition's items as JSON (null: nothing to check), its snapshot and its position,
+ * condition's items as two lists, of types (null: any) and of tags (null: nothing to
+ * check), its snapshot and its position,
  * and the append's event ids (its own events, stored by an earlier try, do not count).
  * @internal
  */
 export function guardValues(condition: PreparedCondition | undefined, events: readonly PreparedEvent[]): unknown[] {
   const shared = [...new Set(events.flatMap((e) => e.tags))];
   const own = events.map((e) => e.eventId);
-  if (!condition) return [[], shared, null, null, null, own];
+  if (!condition) return [[], shared, null, null, null, null, own];
   const exclusive = [...new Set(condition.items.flatMap((item) => item.tags))];
-  const items = condition.items.map((item) =>
-    item.types ? { types: item.types, tags: item.tags } : { tags: item.tags },
-  );
-  return [
-    exclusive,
-    shared,
-    JSON.stringify(items),
-    condition.snapshot ?? null,
-    condition.position?.toString() ?? null,
-    own,
-  ];
+  // Each item's lists as one array literal, which PL/pgSQL casts back without a query.
+  const types = condition.items.map((item) => (item.types ? arrayLiteral(item.types) : null));
+  const tags = condition.items.map((item) => arrayLiteral(item.tags));
+  return [exclusive, shared, types, tags, condition.snapshot ?? null, condition.position?.toString() ?? null, own];
+}
+
+/** `values` as a PostgreSQL array literal, each element quoted. */
+function arrayLiteral(values: readonly string[]): string {
+  return `{${values.map((v) => `"${v.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`;
 }
 
 /** The guard as a statement of its own, taking the table lock first (`lockTable`). @internal */
 export function guardStatement(s: string): Statement {
   return {
     name: `es_guard_${Buffer.from(s).toString('hex').slice(0, 24)}`,
-    text: `SELECT ${s}.es_append_guard($1::text[], $2::text[], $3::boolean, $4::jsonb, $5::text, $6::bigint, $7::uuid[])`,
+    text: `SELECT ${s}.es_append_guard($1::text[], $2::text[], $3::boolean, $4::text[], $5::text[], $6::text, $7::bigint, $8::uuid[])`,
   };
 }
 

@@ -49,10 +49,10 @@ export interface AppendStatements {
  * The statements for tagged events and conditional appends: as `first`, `atEnd`, `next`
  * and `nextKnown`, with each event's tags, gated by `es_append_guard` (run once, before
  * any row goes in: it takes the condition's and the tags' advisory locks and checks the
- * condition). $4 the tags to lock exclusively, $5 those to lock shared, $6 the
- * condition's items (JSON, null for none), $7 its snapshot, $8 its position, $9 the
- * event ids of the append (its own events, stored by an earlier try, do not count);
- * the events from $10.
+ * condition). $4 the tags to lock exclusively, $5 those to lock shared, $6 and $7 the
+ * condition's items (their types and their tags, null for no condition), $8 its
+ * snapshot, $9 its position, $10 the event ids of the append (its own events, stored by
+ * an earlier try, do not count); the events from $11.
  * @internal
  */
 export interface TaggedAppendStatements {
@@ -60,11 +60,14 @@ export interface TaggedAppendStatements {
   atEnd: TwoForms;
   next: TwoForms;
   nextKnown: TwoForms;
+  /** One event after a number, with plain parameters (the event from $11, its tags $16). */
+  nextOne: Statement;
+  nextOneKnown: Statement;
 }
 
 /** @internal */
 export function buildAppendStatements(s: string): AppendStatements & { tagged: TaggedAppendStatements } {
-  // $1 stream id, $2 stream type, $3 expected version, $4… the events (tagged: $10…).
+  // $1 stream id, $2 stream type, $3 expected version, $4… the events (tagged: $11…).
   const eventRows = (p: number, tagged: boolean): Record<EventsForm, string> => ({
     document: `(SELECT (x.e->>'id')::uuid AS id, x.e->>'type' AS type, (x.e->>'revision')::integer AS revision,
                 x.e->'data' AS data, x.e->'metadata' AS metadata${tagged ? ", x.e->'tags' AS tags" : ''}, x.n
@@ -88,12 +91,12 @@ export function buildAppendStatements(s: string): AppendStatements & { tagged: T
     arrays: named(text(rows.arrays)),
   });
   /** The statements that take several events, plain or tagged (then gated by the guard). */
-  const family = (tagged: boolean): TaggedAppendStatements => {
-    const rows = tagged ? eventRows(10, true) : events;
+  const family = (tagged: boolean): Omit<TaggedAppendStatements, 'nextOne' | 'nextOneKnown'> => {
+    const rows = tagged ? eventRows(11, true) : events;
     const ins = insertOf(tagged);
     const columns = columnsOf(tagged);
     const gate = tagged
-      ? ` AND (SELECT ${s}.es_append_guard($4::text[], $5::text[], false, $6::jsonb, $7::text, $8::bigint, $9::uuid[]))`
+      ? ` AND (SELECT ${s}.es_append_guard($4::text[], $5::text[], false, $6::text[], $7::text[], $8::text, $9::bigint, $10::uuid[]))`
       : '';
     const after =
       (guard: string) =>
@@ -135,6 +138,11 @@ export function buildAppendStatements(s: string): AppendStatements & { tagged: T
         SELECT $4::uuid, $1::text, $3::bigint + 1, $5::text, $6::integer, $7::jsonb, $8::jsonb
          WHERE $2::text IS NOT NULL${guard}`;
   const one = oneAfter(` AND ${versionExists}`);
+  const taggedOneAfter = (guard: string): string => `${insertOf(true)}
+        SELECT $11::uuid, $1::text, $3::bigint + 1, $12::text, $13::integer, $14::jsonb, $15::jsonb, $16::text[]
+         WHERE $2::text IS NOT NULL${guard}
+           AND (SELECT ${s}.es_append_guard($4::text[], $5::text[], false, $6::text[], $7::text[], $8::text, $9::bigint, $10::uuid[]))
+        RETURNING 1 AS inserted, position, version`;
   // Single events of distinct streams: $1 the events, each with its stream and expected version.
   const many: Record<EventsForm, string> = {
     document: `(SELECT x.e->>'stream' AS stream_id, (x.e->>'expected')::bigint AS expected, (x.e->>'id')::uuid AS id,
@@ -147,7 +155,11 @@ export function buildAppendStatements(s: string): AppendStatements & { tagged: T
     ...plain,
     nextOne: named(`${one} RETURNING 1 AS inserted, position, version`),
     nextOneKnown: named(`${oneAfter('')} RETURNING 1 AS inserted, position, version`),
-    tagged: family(true),
+    tagged: {
+      ...family(true),
+      nextOne: named(taggedOneAfter(` AND ${versionExists}`)),
+      nextOneKnown: named(taggedOneAfter('')),
+    },
     // A row whose version is taken or missing goes in as nothing.
     nextOfMany: bothForms(
       (rows) => `${insert}
@@ -193,7 +205,7 @@ export function formForMany(prepared: readonly PreparedAppend[], limit: number):
 
 /**
  * The values after $1 stream id, $2 stream type and $3 expected version (tagged: and the
- * guard's $4…$9): the events, in `form`, with their tags when `tagged`. @internal
+ * guard's $4…$10): the events, in `form`, with their tags when `tagged`. @internal
  */
 export function eventValues(form: EventsForm, events: readonly PreparedEvent[], tagged = false): unknown[] {
   if (form === 'document') return [jsonArray(events, (e) => eventObject(e, '', tagged))];

@@ -117,13 +117,13 @@ const CASES: Case[] = [
     'one tagged event, version unknown',
     { tagged: true },
     ALL_ON,
-    { statement: 'next', expected: 3, joinable: false, lane: true, guard: 'inline', transaction: false },
+    { statement: 'nextOne', expected: 3, joinable: false, lane: true, guard: 'inline', transaction: false },
   ],
   [
     'one tagged event, version known',
     { tagged: true, known: true },
     ALL_ON,
-    { statement: 'nextKnown', expected: 3, joinable: false, lane: true, guard: 'inline', transaction: false },
+    { statement: 'nextOneKnown', expected: 3, joinable: false, lane: true, guard: 'inline', transaction: false },
   ],
   [
     'tagged events of a new stream',
@@ -141,19 +141,19 @@ const CASES: Case[] = [
     'a condition on tags, untagged events',
     { condition: 'tags' },
     ALL_ON,
-    { statement: 'next', expected: 3, joinable: false, lane: true, guard: 'inline', transaction: false },
+    { statement: 'nextOne', expected: 3, joinable: false, lane: true, guard: 'inline', transaction: false },
   ],
   [
     'a condition on types alone: the guard before, in a transaction of its own',
     { condition: 'table', tagged: true },
     ALL_ON,
-    { statement: 'next', expected: 3, joinable: false, lane: true, guard: 'before', transaction: true },
+    { statement: 'nextOne', expected: 3, joinable: false, lane: true, guard: 'before', transaction: true },
   ],
   [
     "a condition on types alone in a caller's transaction",
     { condition: 'table', inTransaction: true },
     ALL_ON,
-    { statement: 'next', expected: 3, joinable: false, lane: false, guard: 'before', transaction: false },
+    { statement: 'nextOne', expected: 3, joinable: false, lane: false, guard: 'before', transaction: false },
   ],
   [
     'untagged, no condition: the plain statement, unchanged',

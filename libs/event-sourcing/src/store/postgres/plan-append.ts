@@ -66,10 +66,8 @@ export function planAppend(facts: AppendFacts, switches: WritePathSwitches): App
     condition === 'table' ? 'before' : condition === 'tags' || facts.tagged ? 'inline' : 'none';
   const plan = planStatement(facts, switches);
   if (guard === 'none') return { ...plan, guard, transaction: false };
-  // The tagged statements take any number of events: one goes as several do.
-  const statement =
-    plan.statement === 'nextOne' ? 'next' : plan.statement === 'nextOneKnown' ? 'nextKnown' : plan.statement;
-  return { ...plan, statement, joinable: false, guard, transaction: guard === 'before' && !facts.inTransaction };
+  // The same statements in their tagged form, never shared with other appends.
+  return { ...plan, joinable: false, guard, transaction: guard === 'before' && !facts.inTransaction };
 }
 
 /** The statement of an unguarded append, and whether it joins others and takes its lane. */

@@ -10,7 +10,6 @@ import {
   formFor,
   formForMany,
   manyValues,
-  type TaggedAppendStatements,
   type TwoForms,
 } from './append-statements';
 import { DEFAULT_WRITE_PATH, type WritePathSwitches } from '../../options/write-path-options';
@@ -156,11 +155,16 @@ export class PostgresAppend {
     const { streamId, streamType, events, condition } = prepared;
     const { sql, expected, guard } = this.planFor(prepared, inTransaction);
     const values: unknown[] = [streamId, streamType, expected];
-    if (guard !== 'none' && isTwoForms(sql)) {
+    if (guard !== 'none') {
       // A guard of its own first (the table lock), then the insert with its shared locks alone.
       if (guard === 'before') await runGuard(client, this.guard, condition, events, [streamId]);
-      const form = formFor(events, this.documentLimit);
       values.push(...guardValues(guard === 'before' ? undefined : condition, events));
+      if (!isTwoForms(sql)) {
+        const [only] = events as [PreparedEvent];
+        values.push(only.eventId, only.type, only.revision, only.dataJson, only.metadataJson, only.tags);
+        return this.settle(client, prepared, sql, values, afterFailure);
+      }
+      const form = formFor(events, this.documentLimit);
       values.push(...eventValues(form, events, true));
       return this.settle(client, prepared, sql[form], values, afterFailure);
     }
@@ -213,7 +217,7 @@ export class PostgresAppend {
       this.switches,
     );
     if (plan.guard === 'none') return { ...plan, sql: this.sql[plan.statement] };
-    return { ...plan, sql: this.sql.tagged[plan.statement as keyof TaggedAppendStatements] };
+    return { ...plan, sql: this.sql.tagged[plan.statement] };
   }
 
   /**
