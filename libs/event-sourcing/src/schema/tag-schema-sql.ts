@@ -17,15 +17,12 @@ export function dropTagsSchemaSql(s: string): string[] {
   return [`DROP INDEX IF EXISTS ${s}.es_events_tags_idx`, `ALTER TABLE ${s}.es_events DROP COLUMN IF EXISTS tags`];
 }
 
-/** The seed of the advisory lock keys of tags, so that they stay apart from other users of 64-bit keys. */
-const TAG_LOCK_SEED = 1_163_150_401;
-
 /**
  * The tenth migration: `es_append_guard`, what makes conditional appends race-free at
  * READ COMMITTED. In one sorted pass (so that two guards never wait for each other in
- * opposite orders) it takes transaction-level advisory locks on a key per tag:
- * exclusive on the condition's tags, shared on the appended events' (a key in both:
- * exclusive). Every tagged append holds its shared locks until it commits, so a
+ * opposite orders) it takes transaction-level advisory locks on a key per tag (`p_keys`,
+ * sorted, each once, made by the store from a hash of the tag): exclusive on the
+ * condition's tags, shared on the appended events' (a key in both: exclusive). Every tagged append holds its shared locks until it commits, so a
  * conditional append on one of its tags waits for it, then checks the condition with a
  * fresh snapshot (PL/pgSQL takes one per statement): every matching event committed by
  * then is seen. With `p_lock_table` (an item of types alone, which no tag lock covers)
@@ -55,11 +52,10 @@ export function appendGuardSchemaSql(s: string): string[] {
                   AND (p_after IS NULL OR e.position > p_after) AND e.event_id <> ALL (v_own)
                   AND e.transaction_id IS DISTINCT FROM v_self`;
   return [
-    `CREATE FUNCTION ${s}.es_append_guard(p_exclusive text[], p_shared text[], p_lock_table boolean,
+    `CREATE FUNCTION ${s}.es_append_guard(p_keys bigint[], p_exclusive boolean[], p_lock_table boolean,
         p_item_types text[], p_item_tags text[], p_snapshot text, p_after bigint, p_own uuid[]) RETURNS boolean
       LANGUAGE plpgsql VOLATILE SET plan_cache_mode = force_generic_plan AS $fn$
       DECLARE
-        v_key record;
         v_types text[];
         v_tags text[];
         v_snapshot pg_snapshot := p_snapshot::pg_snapshot;
@@ -77,17 +73,12 @@ export function appendGuardSchemaSql(s: string): string[] {
             IF p_lock_table THEN
               LOCK TABLE ${s}.es_events IN SHARE ROW EXCLUSIVE MODE;
             END IF;
-            FOR v_key IN
-              SELECT k.key, bool_or(k.exclusive) AS exclusive
-                FROM (SELECT hashtextextended(t, ${TAG_LOCK_SEED}) AS key, true AS exclusive FROM unnest(p_exclusive) t
-                      UNION ALL
-                      SELECT hashtextextended(t, ${TAG_LOCK_SEED}), false FROM unnest(p_shared) t) k
-               GROUP BY k.key ORDER BY k.key
-            LOOP
-              IF v_key.exclusive THEN
-                PERFORM pg_advisory_xact_lock(v_key.key);
+            -- The keys come sorted, each once, exclusive where a condition names the tag.
+            FOR i IN 1..coalesce(cardinality(p_keys), 0) LOOP
+              IF p_exclusive[i] THEN
+                PERFORM pg_advisory_xact_lock(p_keys[i]);
               ELSE
-                PERFORM pg_advisory_xact_lock_shared(v_key.key);
+                PERFORM pg_advisory_xact_lock_shared(p_keys[i]);
               END IF;
             END LOOP;
           END IF;
@@ -120,6 +111,6 @@ export function appendGuardSchemaSql(s: string): string[] {
 /** Drops what {@link appendGuardSchemaSql} creates. @internal */
 export function dropAppendGuardSchemaSql(s: string): string[] {
   return [
-    `DROP FUNCTION IF EXISTS ${s}.es_append_guard(text[], text[], boolean, text[], text[], text, bigint, uuid[])`,
+    `DROP FUNCTION IF EXISTS ${s}.es_append_guard(bigint[], boolean[], boolean, text[], text[], text, bigint, uuid[])`,
   ];
 }

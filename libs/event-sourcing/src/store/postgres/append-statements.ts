@@ -49,7 +49,7 @@ export interface AppendStatements {
  * The statements for tagged events and conditional appends: as `first`, `atEnd`, `next`
  * and `nextKnown`, with each event's tags, gated by `es_append_guard` (run once, before
  * any row goes in: it takes the condition's and the tags' advisory locks and checks the
- * condition). $4 the tags to lock exclusively, $5 those to lock shared, $6 and $7 the
+ * condition). $4 the lock keys of the tags, $5 which are exclusive, $6 and $7 the
  * condition's items (their types and their tags, null for no condition), $8 its
  * snapshot, $9 its position, $10 the event ids of the append (its own events, stored by
  * an earlier try, do not count); the events from $11.
@@ -96,7 +96,7 @@ export function buildAppendStatements(s: string): AppendStatements & { tagged: T
     const ins = insertOf(tagged);
     const columns = columnsOf(tagged);
     const gate = tagged
-      ? ` AND (SELECT ${s}.es_append_guard($4::text[], $5::text[], false, $6::text[], $7::text[], $8::text, $9::bigint, $10::uuid[]))`
+      ? ` AND (SELECT ${s}.es_append_guard($4::bigint[], $5::boolean[], false, $6::text[], $7::text[], $8::text, $9::bigint, $10::uuid[]))`
       : '';
     const after =
       (guard: string) =>
@@ -141,7 +141,7 @@ export function buildAppendStatements(s: string): AppendStatements & { tagged: T
   const taggedOneAfter = (guard: string): string => `${insertOf(true)}
         SELECT $11::uuid, $1::text, $3::bigint + 1, $12::text, $13::integer, $14::jsonb, $15::jsonb, $16::text[]
          WHERE $2::text IS NOT NULL${guard}
-           AND (SELECT ${s}.es_append_guard($4::text[], $5::text[], false, $6::text[], $7::text[], $8::text, $9::bigint, $10::uuid[]))
+           AND (SELECT ${s}.es_append_guard($4::bigint[], $5::boolean[], false, $6::text[], $7::text[], $8::text, $9::bigint, $10::uuid[]))
         RETURNING 1 AS inserted, position, version`;
   // Single events of distinct streams: $1 the events, each with its stream and expected version.
   const many: Record<EventsForm, string> = {
