@@ -12,12 +12,15 @@ import { renderProjectionSection, renderProjectionTables } from './projection-re
 import { renderResultsFile, type RunContext } from './report';
 import { renderStoreSection, renderStoreTables, replaceStoreSection } from './store-report';
 import { runStoreSection } from './store-section';
+import { renderDcbSection, renderDcbTables, runDcbSection } from './dcb-section';
 
 // `npm run bench [-- --quick]`: the event store against a raw `pg` baseline, each
 // measurement in a fresh process (store-section.ts), then the aggregates (loads with and
 // without snapshots, command throughput), on the same database; then the projections
 // (catch-up against a hand-written loop, append-to-read-model latency), in a second one;
-// last deposits over HTTP, the bank app against a CRUD baseline, in a third and a fourth.
+// then deposits over HTTP, the bank app against a CRUD baseline, in a third and a fourth;
+// last the decisions (DCB: conditional appends, readMatching over 1,000,000 tagged
+// events, contended conditions), in a fifth.
 // All are dropped at the end, also when the run fails. `--only=store,http` runs some
 // sections. A full run rewrites bench/results.md; a full-size `--only=store` rewrites its
 // store section alone; quick and other partial runs leave it as it is.
@@ -28,8 +31,9 @@ async function main(): Promise<void> {
   const config = loadBenchConfig(process.argv.slice(2), process.env);
   const date = new Date();
   const startedAt = process.hrtime.bigint();
-  const databases = await createDatabases(config.adminUrl, 4);
-  const [database, projectionDatabase, bankDatabase, crudDatabase] = databases as [
+  const databases = await createDatabases(config.adminUrl, 5);
+  const [database, projectionDatabase, bankDatabase, crudDatabase, dcbDatabase] = databases as [
+    BenchDatabase,
     BenchDatabase,
     BenchDatabase,
     BenchDatabase,
@@ -53,6 +57,8 @@ async function main(): Promise<void> {
       ? await runHttpBenchmarks({ bank: bankDatabase, crud: crudDatabase }, config.quick, log)
       : undefined;
     if (http) log(`\n${renderHttpTables(http)}\n`);
+    const dcb = only.has('dcb') ? await runDcbSection(dcbDatabase, config.quick, log) : undefined;
+    if (dcb) log(`\n${renderDcbTables(dcb)}\n`);
     const durationMs = Number(process.hrtime.bigint() - startedAt) / 1e6;
     log(`Whole run: ${(durationMs / 1000).toFixed(1)} s`);
     if (config.quick || !store) {
@@ -71,9 +77,15 @@ async function main(): Promise<void> {
       durationMs,
     };
     const storeSection = renderStoreSection(store, context);
-    if (aggregates && projections && http) {
+    if (aggregates && projections && http && dcb) {
       const aggregateSection = renderAggregateSection(aggregates, config.params.concurrency, config.params.rounds);
-      const sections = [storeSection, aggregateSection, renderProjectionSection(projections), renderHttpSection(http)];
+      const sections = [
+        storeSection,
+        aggregateSection,
+        renderProjectionSection(projections),
+        renderHttpSection(http),
+        renderDcbSection(dcb),
+      ];
       await writeFile(RESULTS_FILE, renderResultsFile(context, sections));
       log(`Wrote ${path.relative(process.cwd(), RESULTS_FILE)}`);
     } else if (only.size === 1) {

@@ -43,8 +43,17 @@ export function readCellSpec(argv: readonly string[]): CellSpec {
  * Runs `spec` in `node dist/bench/store-cell.js <spec JSON>` and returns what it printed
  * last on stdout; throws, with the end of its output, when it fails.
  */
-export async function runCell(spec: CellSpec): Promise<CellResult> {
-  const child = spawn(process.execPath, [CELL_MAIN, stringifyOptionsJson(spec)], {
+export function runCell(spec: CellSpec): Promise<CellResult> {
+  return runCellProcess<CellResult>(CELL_MAIN, spec, spec.cellId);
+}
+
+/**
+ * Runs `node <main> <spec JSON>`, a cell of any section in a fresh process, and returns
+ * the `result` of the last `{"result":…}` line it printed on stdout; throws, with the end
+ * of its output, when it fails.
+ */
+export async function runCellProcess<R>(main: string, spec: object, cellId: string): Promise<R> {
+  const child = spawn(process.execPath, [main, stringifyOptionsJson(spec)], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   // Should the benchmark exit first (a signal, a crash), the cell goes too.
@@ -63,7 +72,7 @@ export async function runCell(spec: CellSpec): Promise<CellResult> {
   }).finally(() => process.off('exit', killOnExit));
   const result = lines.findLast((line) => line.startsWith('{"result":'));
   if (code !== 0 || result === undefined) {
-    throw new Error(`Store cell ${spec.cellId} exited with ${code}:\n${lines.join('\n')}`);
+    throw new Error(`Cell ${cellId} exited with ${code}:\n${lines.join('\n')}`);
   }
-  return (JSON.parse(result) as { result: CellResult }).result;
+  return (JSON.parse(result) as { result: R }).result;
 }

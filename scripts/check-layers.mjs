@@ -20,6 +20,7 @@ const LAYERS = [
   ['store'],
   ['commands'],
   ['aggregates'],
+  ['decisions'],
   ['subscriptions'],
   ['projections'],
   ['sagas'],

@@ -118,7 +118,11 @@ describe('todo app: list commands over HTTP', () => {
 
   it('honours If-Match: the current ETag runs, a stale one answers 412, a malformed one 400', async () => {
     const id = await createList();
-    const renamed = await http().patch(`/lists/${id}`).set('If-Match', '"1"').send({ title: 'Food' }).expect(200);
+    const renamed = await http()
+      .patch(`/lists/${id}`)
+      .set('If-Match', '"1"')
+      .send({ title: 'Food for the week' })
+      .expect(200);
     const stale = await http().post(`/lists/${id}/items`).set('If-Match', '"1"').send({ text: 'Milk' }).expect(412);
     expect(stale.body).toMatchObject({ code: 'PRECONDITION_FAILED', expectedVersion: 1, actualVersion: 2 });
     await http().post(`/lists/${id}/items`).set('If-Match', renamed.headers.etag!).send({ text: 'Milk' }).expect(201);

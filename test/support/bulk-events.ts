@@ -8,6 +8,8 @@ export interface BulkLog {
   transactions: number;
   /** Stored types and the share of the log each takes; the last takes the rest. */
   types: readonly { type: string; share: number }[];
+  /** Each event's tags, as an SQL `text[]` expression of its number `i`; none when absent. */
+  tags?: string;
 }
 
 /**
@@ -61,7 +63,7 @@ export async function bulkLoadEvents(client: Client, log: BulkLog): Promise<void
     const to = Math.min(log.events, from + chunk) - 1;
     // Transaction ids follow positions, a few events each, up to 7 positions out of order.
     await client.query(
-      `INSERT INTO es_events (transaction_id, event_id, stream_id, version, type, data, metadata)
+      `INSERT INTO es_events (transaction_id, event_id, stream_id, version, type, data, metadata${log.tags ? ', tags' : ''})
        SELECT (${first} + least(${span - 1}, ((i + (i * 7919) % 8) * ${span}) / ${log.events}))::text::xid8,
               lpad(to_hex(i), 32, '0')::uuid,
               'account-' || (i % ${log.streams}),
@@ -69,6 +71,7 @@ export async function bulkLoadEvents(client: Client, log: BulkLog): Promise<void
               CASE ${typeCase} ELSE '${log.types.at(-1)!.type}' END,
               '{"accountId":"account-1234","amount":100}',
               '{"correlationId":"3f2c1a9e-6b1d-4c41-9f5e-2a7d0c9b8e11","causationId":"3f2c1a9e-6b1d-4c41-9f5e-2a7d0c9b8e11"}'
+              ${log.tags ? `, ${log.tags}` : ''}
          FROM generate_series(${from}::bigint, ${to}::bigint) AS i`,
     );
   }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { EventStore } from 'nest-event-sourcing';
 import type { HttpFixture } from 'nest-event-sourcing/testing';
 import { setUpTodoApp } from '../../apps/todo/src/set-up-todo-app';
@@ -15,7 +16,7 @@ export interface ListWritten {
 
 /** A todo app over HTTP on a database of its own, with helpers for its tests. */
 export interface TodoTestApp extends HttpFixture {
-  /** Creates a list (201 expected) and answers the command's result. */
+  /** Creates a list (201 expected; by default with a title of its own, titles being unique) and answers the command's result. */
   createList(title?: string): Promise<ListWritten & { position: string }>;
   /** Adds an item (201 expected) and answers the command's result with the item's id. */
   addItem(listId: string, text?: string): Promise<ListWritten & { position: string; itemId: string }>;
@@ -34,7 +35,7 @@ export async function startTodoApp(label: string, env: Record<string, string> = 
   const { app, http } = fixture;
   return {
     ...fixture,
-    createList: async (title = 'Groceries') =>
+    createList: async (title = `Groceries ${randomUUID().slice(0, 8)}`) =>
       (await http().post('/lists').send({ title }).expect(201)).body as ListWritten & { position: string },
     addItem: async (listId, text = 'Milk') =>
       (await http().post(`/lists/${listId}/items`).send({ text }).expect(201)).body as ListWritten & {

@@ -11,6 +11,7 @@ import {
 } from './event-sourcing.module-definition';
 import { CommandHandlerEnhancer } from './commands/command-handler-enhancer';
 import { CommandTries } from './commands/command-tries';
+import { DecisionRepository } from './decisions/decision-repository';
 import { featureModule, type EventSourcingFeature } from './event-sourcing-feature';
 import { EventTypeRegistry } from './events/event-type-registry';
 import { MessageContext } from './events/message-context';
@@ -175,6 +176,7 @@ function assemble(base: DynamicModule): DynamicModule {
     Subscriptions,
     SubscriptionsHealthIndicator,
     Sagas,
+    DecisionRepository,
   ];
   return {
     module: base.module,
@@ -187,6 +189,7 @@ function assemble(base: DynamicModule): DynamicModule {
       EventTypeRegistry,
       EventStoreHealthIndicator,
       CommandHandlerEnhancer,
+      DecisionRepository,
       AppendSignal,
       SubscriberRegistry,
       ProjectionDiscovery,

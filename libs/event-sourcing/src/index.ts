@@ -21,6 +21,8 @@ export { InvalidEventError } from './errors/invalid-event-error';
 export { EventTooLargeError } from './errors/event-too-large-error';
 export { InvalidExpectedVersionError } from './errors/invalid-expected-version-error';
 export { InvalidQueryError } from './errors/invalid-query-error';
+export { InvalidTagError } from './errors/invalid-tag-error';
+export { AppendConditionError } from './errors/append-condition-error';
 export { ConfigurationError } from './errors/configuration-error';
 export { EmbeddedDatabaseError } from './errors/embedded-database-error';
 export { EmbeddedDatabaseInUseError } from './errors/embedded-database-in-use-error';
@@ -64,6 +66,7 @@ export {
   type EventSchemaComparison,
   type EventSchemaFileOptions,
 } from './events/event-schema-file';
+export { Tag } from './events/tag.decorator';
 export { EventTypeRegistry, DATE_PATHS_KEY, type UnknownEventPolicy } from './events/event-type-registry';
 export { MessageContext, type MessageIds } from './events/message-context';
 
@@ -94,6 +97,10 @@ export {
   getAggregateRepositoryToken,
 } from './aggregates/inject-aggregate-repository.decorator';
 
+// decisions
+export { DecisionModel, Evolve, type DecisionModelInstance } from './decisions/decision-model.decorator';
+export { DecisionRepository, type Decision, type DecisionEvents } from './decisions/decision-repository';
+
 // commands
 export { CommandRetry, type CommandRetryOptions } from './commands/command-retry.decorator';
 
@@ -101,9 +108,11 @@ export { CommandRetry, type CommandRetryOptions } from './commands/command-retry
 export {
   EventStore,
   START_OF_STORE,
+  type AppendManyOptions,
   type AppendOptions,
   type AppendResult,
   type EventStoreTransaction,
+  type StreamAppend,
   type GlobalCursor,
   type IterateStreamOptions,
   type ReadAllOptions,
@@ -116,6 +125,14 @@ export { DEFAULT_QUERY_LIMIT, type EventFilter, type EventQuery, type EventQuery
 export { EventQueryCache, type QueryCacheStats } from './store/event-query-cache';
 export type { QueryCacheOptions } from './options/query-cache-option';
 export { MAX_EVENT_TYPE_LENGTH, MAX_STREAM_ID_LENGTH } from './store/prepared-append';
+export { MAX_TAG_LENGTH, MAX_TAGS_PER_EVENT } from './store/tags';
+export type {
+  AppendCondition,
+  DecisionQuery,
+  DecisionQueryItem,
+  ReadMatchingResult,
+  ReadPoint,
+} from './store/decision-query';
 export { InMemoryEventStore, type InMemoryEventStoreOptions } from './store/in-memory/in-memory-event-store';
 export { PostgresEventStore, type PostgresEventStoreOptions } from './store/postgres/postgres-event-store';
 export { eventStoreMigrations, type EventStoreMigrationOptions, type MigrationClass } from './schema/migrations';

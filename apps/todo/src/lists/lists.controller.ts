@@ -13,6 +13,7 @@ import {
 } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import {
+  ApiConflictResponse,
   ApiCreatedResponse,
   ApiHeader,
   ApiNotFoundResponse,
@@ -34,6 +35,9 @@ import { ItemAddedResponse, ListStateResponse } from './dto/list-responses';
 import { ItemTextDto, ListTitleDto } from './dto/text.dto';
 import { TodoItemNotFoundError } from './errors/todo-item-not-found.error';
 
+const TITLE_TAKEN =
+  'Another active list has this title, trimmed and in any case (ES_DOMAIN_RULE, rule list-title-taken).';
+
 /** A command on an existing list: its state, If-Match honoured. */
 function ListCommand(status = 200): MethodDecorator {
   return applyDecorators(
@@ -47,6 +51,7 @@ function ListCommand(status = 200): MethodDecorator {
     ApiUnprocessableEntityResponse({
       description: 'The list is archived, or not archived to restore (ES_DOMAIN_RULE).',
     }),
+    ApiConflictResponse({ description: TITLE_TAKEN }),
   );
 }
 
@@ -66,6 +71,7 @@ export class ListsController {
   @Post()
   @LocationHeader('/lists/:id')
   @ApiCreatedResponse({ type: ListStateResponse, description: 'Location: /lists/<id>; ETag: "<version>".' })
+  @ApiConflictResponse({ description: TITLE_TAKEN })
   create(@Body() { title }: ListTitleDto): Promise<ListCommandResult> {
     return this.commands.execute(new CreateList(randomUUID(), title));
   }

@@ -11,6 +11,7 @@ import { TodoListArchived } from './events/todo-list-archived.event';
 import { TodoListCreated } from './events/todo-list-created.event';
 import { TodoListRenamed } from './events/todo-list-renamed.event';
 import { TodoListRestored } from './events/todo-list-restored.event';
+import { titleTag } from './list-title';
 
 /**
  * The most items one list holds. It bounds what loading a list costs and keeps its
@@ -30,16 +31,18 @@ export class TodoList extends AggregateRoot {
   archived = false;
   created = false;
   items: Record<string, TodoItem> = {};
+  /** The title tags of events applied here: a rename frees one title and claims another. */
+  readonly #titleTags = new WeakMap<object, string[]>();
 
   create(title: string): void {
     if (this.created) throw new InvalidTodoStateError(`List ${this.id} exists already.`);
-    this.apply(new TodoListCreated(this.id, assertText(title)));
+    this.applyWithTitles(new TodoListCreated(this.id, assertText(title)), [title]);
   }
 
   rename(title: string): void {
     this.assertActive();
     if (title === this.title) return;
-    this.apply(new TodoListRenamed(this.id, assertText(title)));
+    this.applyWithTitles(new TodoListRenamed(this.id, assertText(title)), [this.title, title]);
   }
 
   addItem(itemId: string, text: string): void {
@@ -67,12 +70,12 @@ export class TodoList extends AggregateRoot {
 
   archive(): void {
     this.assertActive();
-    this.apply(new TodoListArchived(this.id));
+    this.applyWithTitles(new TodoListArchived(this.id), [this.title]);
   }
 
   restore(): void {
     if (!this.archived) throw new InvalidTodoStateError(`List ${this.id} is not archived.`);
-    this.apply(new TodoListRestored(this.id));
+    this.applyWithTitles(new TodoListRestored(this.id), [this.title]);
   }
 
   @Apply(TodoListCreated)
@@ -114,6 +117,19 @@ export class TodoList extends AggregateRoot {
   @Apply(TodoListRestored)
   protected onRestored(): void {
     this.archived = false;
+  }
+
+  /**
+   * Every event of the list carries `list:<id>`; those that claim, move or free a title
+   * carry that title's tag too, which the title rule (`ListTitleClaims`) reads.
+   */
+  override eventTags(event: object): string[] {
+    return [`list:${this.id}`, ...(this.#titleTags.get(event) ?? [])];
+  }
+
+  private applyWithTitles(event: object, titles: string[]): void {
+    this.#titleTags.set(event, titles.map(titleTag));
+    this.apply(event);
   }
 
   private item(itemId: string): TodoItem {

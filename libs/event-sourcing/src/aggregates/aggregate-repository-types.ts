@@ -1,4 +1,5 @@
 import type { EventMetadata } from '../events/event-envelope';
+import type { AppendCondition } from '../store/decision-query';
 import type { AggregateRoot } from './aggregate-root';
 
 /** A concrete aggregate class: constructed with its id. */
@@ -8,6 +9,12 @@ export type AggregateClass<T extends AggregateRoot = AggregateRoot> = new (id: s
 export interface SaveOptions {
   /** Extra metadata for every saved event (correlation and causation ids are filled in). */
   metadata?: EventMetadata;
+  /**
+   * Save only if this condition holds (see `EventStore.readMatching`): a decision
+   * model's (`DecisionRepository.load(...).condition`), to keep a rule that spans
+   * streams, such as a unique name, with the aggregate's own events.
+   */
+  condition?: AppendCondition;
 }
 
 /** Options of {@link AggregateRepository.load}. */

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import type { EventBus } from '@nestjs/cqrs';
 import { AggregateNotFoundError } from '../errors/aggregate-not-found-error';
@@ -6,8 +5,8 @@ import { InvalidQueryError } from '../errors/invalid-query-error';
 import { InvalidStreamIdError } from '../errors/invalid-stream-id-error';
 import { assertStreamId } from '../store/prepared-append';
 import { ConcurrencyError } from '../errors/concurrency-error';
-import { errorMessage, errorStack } from '../errors/error-message';
-import type { EventMetadata } from '../events/event-envelope';
+import { messageMetadata } from '../events/message-metadata';
+import { publishCommitted } from '../commands/publish-committed';
 import type { EventTypeRegistry, UnknownEventPolicy } from '../events/event-type-registry';
 import type { CommandTries } from '../commands/command-tries';
 import type { MessageContext } from '../events/message-context';
@@ -115,7 +114,7 @@ export class AggregateRepository<T extends AggregateRoot> {
   ): Promise<Saved<T>> {
     const aggregate = await this.load(id, { expectedVersion: options.expectedVersion });
     await decide(aggregate);
-    return { ...(await this.save(aggregate, { metadata: options.metadata })), aggregate };
+    return { ...(await this.save(aggregate, { metadata: options.metadata, condition: options.condition })), aggregate };
   }
 
   /**
@@ -179,19 +178,14 @@ export class AggregateRepository<T extends AggregateRoot> {
    * (0 for a new one: saving a new aggregate whose stream exists fails), then publishes
    * them and takes a snapshot if the policy says so.
    * @throws ConcurrencyError when the stream moved since the load; nothing is written.
+   * @throws AppendConditionError when `options.condition` (a decision's) fails; nothing is written.
    * @throws ConfigurationError for an event class without `@DomainEvent`.
    * @throws InvalidEventError, EventTooLargeError, DuplicateEventIdError as `EventStore.append`.
    */
   async save(aggregate: T, options: SaveOptions = {}): Promise<SaveResult> {
     const events = [...aggregate.getUncommittedEvents()];
     if (events.length === 0) return { version: aggregate.version, position: undefined, events };
-    const ids = this.deps.context.current();
-    const metadata: EventMetadata = {
-      correlationId: ids?.correlationId ?? randomUUID(),
-      ...(ids?.causationId ? { causationId: ids.causationId } : {}),
-      ...(ids?.userId ? { userId: ids.userId } : {}),
-      ...options.metadata,
-    };
+    const metadata = messageMetadata(this.deps.context, options.metadata);
     const before = aggregate.version;
     const streamId = this.streamId(aggregate.id);
     const warmScope = this.deps.tries.warmScope();
@@ -200,8 +194,8 @@ export class AggregateRepository<T extends AggregateRoot> {
     if (stale) throw new ConcurrencyError(stale.streamId, stale.version, stale.actual);
     const result = await this.deps.store.append(
       streamId,
-      events.map((event) => this.deps.registry.toNewEvent(event, metadata)),
-      { expectedVersion: before, streamType: this.metadata.streamType },
+      events.map((event) => this.deps.registry.toNewEvent(event, metadata, undefined, aggregate.eventTags(event))),
+      { expectedVersion: before, streamType: this.metadata.streamType, condition: options.condition },
     );
     aggregate.markPersisted(result.streamVersion);
     aggregate.uncommit();
@@ -265,17 +259,6 @@ export class AggregateRepository<T extends AggregateRoot> {
   }
 
   private publish(events: object[]): void {
-    try {
-      // In-process handlers run outside the command's warm scope: their loads read streams.
-      this.deps.tries.runDetached(() => {
-        this.deps.eventBus?.publishAll(events);
-      });
-    } catch (error) {
-      // The events are stored: a failing in-process subscriber must not fail the save.
-      this.logger.error(
-        `Publishing ${events.length} committed event(s) failed`,
-        errorStack(error) ?? errorMessage(error),
-      );
-    }
+    publishCommitted(this.deps.tries, this.deps.eventBus, events, this.logger);
   }
 }

@@ -67,6 +67,19 @@ export abstract class AggregateRoot extends CqrsAggregateRoot<object> {
   }
 
   /**
+   * Tags to add to an event this aggregate applies, beside the event class's own
+   * (`@Tag` fields, `eventTags()`); none by default. Override to make all the
+   * aggregate's events findable by a tag (`list:<id>`), or usable in decisions.
+   * @example
+   * override eventTags(): string[] {
+   *   return [`list:${this.id}`];
+   * }
+   */
+  eventTags(_event: object): readonly string[] {
+    return [];
+  }
+
+  /**
    * The state a snapshot stores; by default every own field but the id. Override with
    * `restoreSnapshot` when the state holds class instances or Maps.
    */

@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { ConcurrencyError } from '../errors/concurrency-error';
 import { TransactionConflictError } from '../errors/transaction-conflict-error';
+import { AppendConditionError } from '../errors/append-condition-error';
 import { errorMessage } from '../errors/error-message';
 import { ConfigurationError } from '../errors/configuration-error';
 import { MessageContext } from '../events/message-context';
@@ -26,7 +27,7 @@ type Execute = (command: unknown) => Promise<unknown>;
  * Wraps every `@CommandHandler`'s `execute` at startup, so that handlers written the
  * usual `@nestjs/cqrs` way (1) run with the command's correlation and causation ids,
  * which the aggregate repository writes into every event, and (2) run again, a bounded
- * number of times, when they fail with a `ConcurrencyError`, or when what they decided
+ * number of times, when they fail with a `ConcurrencyError` or an `AppendConditionError`, or when what they decided
  * rested on a warm aggregate (see `warmAggregates`) that proves stale. @internal
  */
 @Injectable()
@@ -81,8 +82,11 @@ export class CommandHandlerEnhancer implements OnModuleInit {
             outcome = { result: await execute(command) };
           } catch (error) {
             // A transaction rolled back whole as a deadlock victim wrote nothing: run it again too.
+            // So does a decision whose events changed after it read them (AppendConditionError).
             const conflict =
-              (error instanceof ConcurrencyError && error.retryable) || error instanceof TransactionConflictError;
+              (error instanceof ConcurrencyError && error.retryable) ||
+              error instanceof TransactionConflictError ||
+              error instanceof AppendConditionError;
             if (conflict && mayRetry()) {
               this.logger.debug(`${name}: ${error.message} Try ${attempt + 1} of ${attempts}.`);
               commandRetried(command, name);

@@ -27,6 +27,12 @@ export interface NewEvent<TData = unknown> {
   /** Schema revision of `data`, a positive integer; 1 when absent. */
   revision?: number;
   metadata?: EventMetadata;
+  /**
+   * `key:value` strings that make the event findable across streams (`list:42`), by
+   * `readMatching`, `queryEvents` and `readAll`, and usable in append conditions. At
+   * most 32, each at most 200 characters.
+   */
+  tags?: readonly string[];
 }
 
 /** A stored event as it is read back. */
@@ -47,5 +53,7 @@ export interface EventEnvelope<TData = unknown> {
   revision: number;
   data: TData;
   metadata: EventMetadata;
+  /** Its tags, sorted, without repeats; empty when it has none. */
+  tags: string[];
   createdAt: Date;
 }

@@ -9,6 +9,7 @@ import { findDatePaths, restoreDates } from './date-paths';
 import { getDomainEventMetadata, requireDomainEventMetadata, type DomainEventClass } from './domain-event.decorator';
 import type { EventEnvelope, EventMetadata, NewEvent } from './event-envelope';
 import type { UpcasterDefinition } from './upcaster.decorator';
+import { tagsOfEvent } from './tag.decorator';
 
 /** Metadata key holding the paths of the Dates in an event's data. */
 export const DATE_PATHS_KEY = '$dates';
@@ -108,10 +109,16 @@ export class EventTypeRegistry implements OnModuleInit, OnApplicationBootstrap {
 
   /**
    * An event instance as a storable event: its class's type and revision, its own
-   * fields as data, and the paths of its Dates in the metadata.
+   * fields as data, the paths of its Dates in the metadata, and its tags (its `@Tag`
+   * fields and `eventTags()`, then `extraTags`, an aggregate's).
    * @throws ConfigurationError when the event's class has no `@DomainEvent`.
    */
-  toNewEvent(event: object, metadata: EventMetadata = {}, eventId?: string): NewEvent {
+  toNewEvent(
+    event: object,
+    metadata: EventMetadata = {},
+    eventId?: string,
+    extraTags: readonly string[] = [],
+  ): NewEvent {
     const cls = event.constructor as DomainEventClass;
     const described = getDomainEventMetadata(cls);
     if (!described) {
@@ -119,12 +126,14 @@ export class EventTypeRegistry implements OnModuleInit, OnApplicationBootstrap {
     }
     const data = { ...event };
     const dates = findDatePaths(data);
+    const tags = [...tagsOfEvent(event), ...extraTags];
     return {
       type: described.type,
       revision: described.revision,
       data,
       eventId,
       metadata: dates.length ? { ...metadata, [DATE_PATHS_KEY]: dates } : metadata,
+      ...(tags.length ? { tags } : {}),
     };
   }
 

@@ -1,7 +1,7 @@
 import type { DomainError } from '../errors/domain-error';
 
 /** Fields every DomainError has; the problem body carries them under their own names. */
-const OWN = new Set(['name', 'message', 'stack', 'cause', 'code', 'rule', 'details']);
+const OWN = new Set(['name', 'message', 'stack', 'cause', 'code', 'rule', 'details', 'conflict']);
 
 /**
  * The fields a `DomainError` subclass declares (the values it names), as JSON members

@@ -33,6 +33,7 @@ const BAD_INPUT: ReadonlySet<EventSourcingErrorCode> = new Set([
   'ES_EVENT_TOO_LARGE',
   'ES_INVALID_EXPECTED_VERSION',
   'ES_INVALID_QUERY',
+  'ES_INVALID_TAG',
 ]);
 
 const CODE_OF_STATUS: Readonly<Record<number, ProblemCode>> = {
@@ -62,6 +63,8 @@ const TITLES: Partial<Readonly<Record<ProblemCode, string>>> = {
   ES_EVENT_TOO_LARGE: 'Event too large',
   ES_INVALID_EXPECTED_VERSION: 'Invalid expected version',
   ES_INVALID_QUERY: 'Invalid query',
+  ES_INVALID_TAG: 'Invalid tag',
+  ES_APPEND_CONDITION: 'Decision conflict',
   ES_WAIT_TIMEOUT: 'Read model not caught up',
   VALIDATION_FAILED: 'Invalid request',
   MALFORMED_JSON: 'Malformed JSON',
@@ -110,13 +113,15 @@ function problemForLibraryError(error: EventSourcingError): ProblemDescription {
   }
   if (error instanceof DomainError) {
     const details = error.details.length ? { details: error.details.map((detail) => ({ ...detail })) } : {};
-    return describe(422, error.code, error.message, {
+    return describe(error.conflict ? 409 : 422, error.code, error.message, {
       extensions: { ...domainErrorValues(error), rule: error.rule, ...details },
     });
   }
   if (error.code === 'ES_AGGREGATE_NOT_FOUND') return describe(404, error.code, error.message);
   if (BAD_INPUT.has(error.code)) return describe(400, error.code, error.message);
   if (error.code === 'ES_DUPLICATE_EVENT_ID') return describe(409, error.code, error.message);
+  // What the decision read changed before its append: deciding again may succeed.
+  if (error.code === 'ES_APPEND_CONDITION') return describe(409, error.code, error.message);
   // A deadlock victim, rolled back whole: running the request again is safe.
   if (error.code === 'ES_TRANSACTION_CONFLICT') return describe(409, error.code, error.message);
   // A read model that has not caught up with the caller's position in time (read-your-writes).

@@ -15,6 +15,7 @@ import {
   initialSchemaSql,
   snapshotSchemaSql,
 } from './store-schema-sql';
+import { appendGuardSchemaSql, dropAppendGuardSchemaSql, dropTagsSchemaSql, tagsSchemaSql } from './tag-schema-sql';
 
 /** A TypeORM migration class, as the `migrations` option takes it. */
 export type MigrationClass = new () => MigrationInterface;
@@ -71,6 +72,8 @@ export function eventStoreMigrations(schema = 'public', options: EventStoreMigra
       options.correlationIdIndex === true ? [] : dropCorrelationIndexSql(s),
       correlationIndexSql(s),
     ),
+    migration(`EventStoreTags_${suffix}_1764800000000`, tagsSchemaSql(s), dropTagsSchemaSql(s)),
+    migration(`EventStoreAppendGuard_${suffix}_1764900000000`, appendGuardSchemaSql(s), dropAppendGuardSchemaSql(s)),
   ];
 }
 

@@ -29,7 +29,7 @@ describe('timeBound', () => {
 describe('normalizeQuery', () => {
   it('defaults to newest first and 100 events', () => {
     expect(normalizeQuery()).toEqual({
-      filters: [{ types: [], streams: [], streamTypes: [] }],
+      filters: [{ types: [], streams: [], streamTypes: [], tags: [] }],
       limit: 100,
       order: 'newest-first',
     });
@@ -39,8 +39,8 @@ describe('normalizeQuery', () => {
     const query = normalizeQuery({ any: [{ types: ['a'] }, { streams: ['s-1'], fromVersion: 2 }], limit: null });
     expect(query.limit).toBeNull();
     expect(query.filters).toEqual([
-      { types: ['a'], streams: [], streamTypes: [] },
-      { types: [], streams: ['s-1'], streamTypes: [], fromVersion: 2 },
+      { types: ['a'], streams: [], streamTypes: [], tags: [] },
+      { types: [], streams: ['s-1'], streamTypes: [], tags: [], fromVersion: 2 },
     ]);
   });
 

@@ -1,6 +1,7 @@
 import parseDuration from 'parse-duration';
 import { InvalidQueryError } from '../errors/invalid-query-error';
 import { textProblem } from './text-problem';
+import { queryTags } from './tags';
 
 /** The largest global position: PostgreSQL's `bigint` holds nothing above it. */
 const MAX_POSITION = 2n ** 63n - 1n;
@@ -31,6 +32,8 @@ export interface EventFilter {
   until?: Date | string;
   /** Events with this correlation id in their metadata. */
   correlationId?: string;
+  /** Events carrying every one of these tags. */
+  tags?: readonly string[];
 }
 
 /** Limit and order of a query. */
@@ -59,6 +62,7 @@ export interface NormalizedFilter {
   since?: TimeBound;
   until?: TimeBound;
   correlationId?: string;
+  tags: string[];
 }
 
 /** A query after validation. @internal */
@@ -82,6 +86,7 @@ const FILTER_KEYS: ReadonlySet<string> = new Set([
   'since',
   'until',
   'correlationId',
+  'tags',
 ]);
 const PAGING_KEYS: ReadonlySet<string> = new Set(['limit', 'order']);
 
@@ -116,6 +121,7 @@ function normalizeFilter(filter: EventFilter, allowPaging: boolean): NormalizedF
     types: stringList('types', filter.types),
     streams: stringList('streams', filter.streams),
     streamTypes: stringList('streamTypes', filter.streamTypes),
+    tags: filter.tags === undefined ? [] : queryTags('tags', filter.tags),
   };
   if (filter.fromVersion !== undefined) normalized.fromVersion = version('fromVersion', filter.fromVersion);
   if (filter.toVersion !== undefined) normalized.toVersion = version('toVersion', filter.toVersion);

@@ -1,5 +1,6 @@
 import type { EventEnvelope, NewEvent } from '../events/event-envelope';
 import type { EventQuery } from './event-query';
+import type { AppendCondition, DecisionQuery, ReadMatchingResult } from './decision-query';
 import type { ExpectedVersion } from './expected-version';
 import { StreamCaches } from './stream-caches';
 
@@ -12,6 +13,26 @@ export interface AppendOptions {
    * stream id's prefix before the first `-` (`account-42` → `account`).
    */
   streamType?: string;
+  /**
+   * Fail with `AppendConditionError`, writing nothing, when an event matching
+   * `condition.query` was committed after `condition.after` (see {@link EventStore.readMatching}).
+   */
+  condition?: AppendCondition;
+}
+
+/** One stream's part of {@link EventStore.appendMany}. */
+export interface StreamAppend {
+  streamId: string;
+  events: readonly NewEvent[];
+  /** Defaults to `'any'`, as in {@link AppendOptions}. */
+  expectedVersion?: AppendOptions['expectedVersion'];
+  streamType?: string;
+}
+
+/** Options of {@link EventStore.appendMany}. */
+export interface AppendManyOptions {
+  /** As {@link AppendOptions.condition}, for all the streams together. */
+  condition?: AppendCondition;
 }
 
 /** What an append did. */
@@ -62,6 +83,8 @@ export interface ReadAllOptions {
   limit?: number;
   /** Only events of these types; all types when absent or empty. */
   types?: readonly string[];
+  /** Only events carrying every one of these tags; any when absent or empty. */
+  tags?: readonly string[];
 }
 
 /** A page of {@link EventStore.readAll}. */
@@ -117,14 +140,43 @@ export abstract class EventStore {
    *   An id that an open transaction holds is decided when that transaction ends.
    * @throws TransactionConflictError when it lost a deadlock with transactions on every
    *   try (they are retried a few times); nothing was written.
-   * @throws InvalidStreamIdError, InvalidEventError, EventTooLargeError, InvalidExpectedVersionError
-   *   for bad input; nothing is written.
+   * @throws AppendConditionError when `condition` fails (see {@link readMatching}); nothing is written.
+   * @throws InvalidStreamIdError, InvalidEventError, EventTooLargeError, InvalidExpectedVersionError,
+   *   InvalidTagError, InvalidQueryError (a bad condition) for bad input; nothing is written.
    * @example
    * const { streamVersion } = await store.append('account-42', [
    *   { type: 'bank.money-deposited', data: { amount: 500 } },
    * ], { expectedVersion: 3 });
    */
   abstract append(streamId: string, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult>;
+
+  /**
+   * Appends to several streams in one transaction: all of it lands, or none. Each
+   * stream's `expectedVersion` holds as in {@link append}; `condition` holds for the
+   * whole (see {@link readMatching}). Streams are written in the order given.
+   * @throws AppendConditionError when the condition fails; nothing is written.
+   * @throws ConcurrencyError, DuplicateEventIdError, TransactionConflictError and bad
+   *   input errors as {@link append}, and InvalidEventError for an empty list or a stream given twice.
+   * @example
+   * await store.appendMany(
+   *   [{ streamId: 'course-7', events: [enrolled] }, { streamId: 'student-3', events: [enrolled] }],
+   *   { condition: { query, after } },
+   * );
+   */
+  abstract appendMany(appends: readonly StreamAppend[], options?: AppendManyOptions): Promise<AppendResult[]>;
+
+  /**
+   * Reads the events a decision rests on: every event matching `query` (an item's
+   * types AND all its tags, any item), by position, and the read point to give as
+   * the condition's `after` when the decision is appended. The read point holds the
+   * reader's snapshot, so an event of a transaction still open at the read counts as
+   * "after" it whatever its position. The empty query reads every event.
+   * @throws InvalidQueryError for an empty item, or bad types or tags.
+   * @example
+   * const { events, after } = await store.readMatching([{ types: ['todo.list-created'], tags: ['title:42'] }]);
+   * if (events.length === 0) await store.append('list-1', [created], { condition: { query, after } });
+   */
+  abstract readMatching(query: DecisionQuery): Promise<ReadMatchingResult>;
 
   /**
    * Reads a stream's events in version order (or reversed). An unknown stream reads as empty.

@@ -7,6 +7,8 @@ import type { AppendOptions } from './event-store';
 import { assertExpectedVersion, type ExpectedVersion } from './expected-version';
 import { serializeJson } from './json-check';
 import { textProblem } from './text-problem';
+import { prepareTags } from './tags';
+import { prepareCondition, type PreparedCondition } from './decision-query';
 
 /** Longest accepted stream id, in characters. */
 export const MAX_STREAM_ID_LENGTH = 255;
@@ -23,6 +25,8 @@ export interface PreparedEvent {
   revision: number;
   dataJson: string;
   metadataJson: string;
+  /** Checked, sorted, without repeats. */
+  tags: string[];
 }
 
 /** An append checked and serialised: what both stores write. @internal */
@@ -31,12 +35,17 @@ export interface PreparedAppend {
   streamType: string;
   expectedVersion: ExpectedVersion;
   events: PreparedEvent[];
+  /** Whether any event carries a tag. */
+  tagged: boolean;
+  /** The append's condition, checked, when it has one. */
+  condition?: PreparedCondition;
 }
 
 /**
  * Checks every input of an append and serialises the events, so that a bad input is
  * rejected before anything reaches the database.
- * @throws InvalidStreamIdError, InvalidExpectedVersionError, InvalidEventError, EventTooLargeError
+ * @throws InvalidStreamIdError, InvalidExpectedVersionError, InvalidEventError, EventTooLargeError,
+ *   InvalidTagError, InvalidQueryError (a bad condition)
  * @internal
  */
 export function prepareAppend(
@@ -72,7 +81,9 @@ export function prepareAppend(
       seen.add(event.eventId);
     });
   }
-  return { streamId, streamType, expectedVersion, events: prepared };
+  const tagged = prepared.some((event) => event.tags.length > 0);
+  const condition = options?.condition === undefined ? undefined : prepareCondition(options.condition);
+  return { streamId, streamType, expectedVersion, events: prepared, tagged, ...(condition ? { condition } : {}) };
 }
 
 /**
@@ -98,7 +109,7 @@ export function defaultStreamType(streamId: string): string {
 
 function prepareEvent(event: unknown, index: number, maxEventSize: number): PreparedEvent {
   if (event === null || typeof event !== 'object') throw new InvalidEventError(index, 'it is not an object');
-  const { type, data, eventId, revision, metadata } = event as NewEvent;
+  const { type, data, eventId, revision, metadata, tags } = event as NewEvent;
   if (typeof type !== 'string' || type.trim() === '' || type.length > MAX_EVENT_TYPE_LENGTH) {
     throw new InvalidEventError(
       index,
@@ -140,6 +151,7 @@ function prepareEvent(event: unknown, index: number, maxEventSize: number): Prep
     revision: rev,
     dataJson: dataJson.json,
     metadataJson: metadataJson.json,
+    tags: prepareTags(tags, index),
   };
 }
 

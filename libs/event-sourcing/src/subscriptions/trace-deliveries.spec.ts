@@ -20,6 +20,7 @@ function envelope(position: number, metadata: Record<string, unknown>): EventEnv
     revision: 1,
     data: {},
     metadata,
+    tags: [],
     createdAt: new Date(),
   };
 }

@@ -1,9 +1,6 @@
 import type { AggregateRoot } from '../aggregates/aggregate-root';
 import type { AggregateClass } from '../aggregates/aggregate-repository-types';
-import { requireDomainEventMetadata, type DomainEventClass } from '../events/domain-event.decorator';
-import { serializeJson } from '../store/json-check';
-
-type ErrorClass = abstract new (...args: never[]) => Error;
+import { expectEventsStorable, expectThrown, type ErrorClass } from './fixture-checks';
 
 /**
  * Given/when/then tests of an aggregate, with no database: `given` events are applied as
@@ -71,21 +68,18 @@ export class WhenStage<T extends AggregateRoot> {
       throw new Error('aggregateFixture: a stage is not a promise; call .then(...events) without await.');
     }
     if (this.error !== undefined) throw this.error as Error;
-    const applied = this.aggregate.getUncommittedEvents();
-    expect(applied).toStrictEqual(expected);
-    // What the repository would refuse to store fails here too, not first in production.
-    for (const event of applied) {
-      requireDomainEventMetadata(event.constructor as DomainEventClass, this.aggregate.constructor.name);
-      const serialized = serializeJson({ ...event }, event.constructor.name);
-      if ('problem' in serialized) throw new Error(`aggregateFixture: ${serialized.problem}; it cannot be stored.`);
-    }
+    expectEventsStorable(
+      'aggregateFixture',
+      this.aggregate.constructor.name,
+      this.aggregate.getUncommittedEvents(),
+      expected,
+    );
     return this.aggregate;
   }
 
   /** Asserts that the command threw this error class (and message, if given) and applied nothing. */
   thenThrows(errorClass: ErrorClass, message?: string | RegExp): void {
-    expect(this.error).toBeInstanceOf(errorClass);
-    if (message !== undefined) expect((this.error as Error).message).toMatch(message);
+    expectThrown(this.error, errorClass, message);
     expect(this.aggregate.getUncommittedEvents()).toEqual([]);
   }
 }

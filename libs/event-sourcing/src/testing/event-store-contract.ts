@@ -1,6 +1,8 @@
 import { describeAppendContract } from './contract/append.contract';
 import { describeBadInputContract } from './contract/bad-input.contract';
 import { describeConcurrentTransactionsContract } from './contract/concurrent-transactions.contract';
+import { describeDecisionConcurrencyContract } from './contract/decision-concurrency.contract';
+import { describeDecisionContract } from './contract/decision.contract';
 import { createContractContext, type ContractSubject } from './contract/contract-context';
 import { describeExpectedVersionContract } from './contract/expected-version.contract';
 import { describeIdempotencyContract } from './contract/idempotency.contract';
@@ -13,8 +15,9 @@ export type { ContractSubject } from './contract/contract-context';
 /**
  * The behaviour every `EventStore` must have, as a jest suite: atomic batches, every
  * expected-version mode, concurrent appenders, idempotent event ids, gap-safe global
- * reads, query filters, bad input, and concurrent transactions (deadlocks, event ids
- * pending in an open transaction). Run it against your own store to check it.
+ * reads, query filters, bad input, concurrent transactions (deadlocks, event ids
+ * pending in an open transaction), and tags with decision queries and conditional
+ * appends (the DCB spec's semantics, one append to several streams, concurrency). Run it against your own store to check it.
  * @example
  * describeEventStoreContract('my store', async () => ({ store: new MyStore(), maxEventSize: 1024 * 1024 }));
  */
@@ -42,5 +45,7 @@ export function describeEventStoreContract(name: string, createSubject: () => Pr
     describeQueryContract(ctx);
     describeBadInputContract(ctx);
     describeConcurrentTransactionsContract(ctx);
+    describeDecisionContract(ctx);
+    describeDecisionConcurrencyContract(ctx);
   });
 }

@@ -141,6 +141,7 @@ export class SagaFixture {
       revision,
       data: event,
       metadata: { correlationId: 'fixture' },
+      tags: [],
       createdAt: new Date(),
     };
     return this.step(this.instance, (saga) => this.definition.call(method, envelope, saga));

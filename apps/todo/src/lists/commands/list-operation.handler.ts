@@ -1,4 +1,4 @@
-import { AggregateRepository, InjectAggregateRepository } from 'nest-event-sourcing';
+import { AggregateRepository, DecisionRepository, InjectAggregateRepository } from 'nest-event-sourcing';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { TodoList } from '../todo-list.aggregate';
 import { AddItem } from './add-item.command';
@@ -7,6 +7,7 @@ import { ChangeItem } from './change-item.command';
 import type { ListCommandResult } from './list-command-result';
 import { RenameList } from './rename-list.command';
 import { RestoreList } from './restore-list.command';
+import { ListTitleClaims } from '../list-title-claims.decision';
 import { resultOf } from './result-of';
 
 // Each command on an existing list is load, decide, save (`update`), at the If-Match
@@ -17,10 +18,41 @@ abstract class ListHandler {
   constructor(@InjectAggregateRepository(TodoList) protected readonly lists: AggregateRepository<TodoList>) {}
 }
 
+/** A handler that takes a title: it must be free of other active lists (see `ListTitleClaims`). */
+abstract class TitleHandler extends ListHandler {
+  constructor(
+    @InjectAggregateRepository(TodoList) lists: AggregateRepository<TodoList>,
+    private readonly decisions: DecisionRepository,
+  ) {
+    super(lists);
+  }
+
+  /** Loads the list, checks that `titleOf(list)` is free for it, decides and saves on that condition. */
+  protected async withTitle(
+    listId: string,
+    expectedVersion: number | undefined,
+    titleOf: (list: TodoList) => string,
+    decide: (list: TodoList) => void,
+  ): Promise<ListCommandResult> {
+    const list = await this.lists.load(listId, { expectedVersion });
+    const claims = new ListTitleClaims(titleOf(list));
+    const { condition } = await this.decisions.load(claims);
+    decide(list);
+    // A change that takes no title (a rename to the same one, say) needs no check.
+    if (list.getUncommittedEvents().length > 0) claims.assertFreeFor(listId);
+    return resultOf({ ...(await this.lists.save(list, { condition })), aggregate: list });
+  }
+}
+
 @CommandHandler(RenameList)
-export class RenameListHandler extends ListHandler implements ICommandHandler<RenameList> {
+export class RenameListHandler extends TitleHandler implements ICommandHandler<RenameList> {
   async execute({ listId, title, expectedVersion }: RenameList): Promise<ListCommandResult> {
-    return resultOf(await this.lists.update(listId, (list) => list.rename(title), { expectedVersion }));
+    return this.withTitle(
+      listId,
+      expectedVersion,
+      () => title,
+      (list) => list.rename(title),
+    );
   }
 }
 
@@ -50,9 +82,15 @@ export class ArchiveListHandler extends ListHandler implements ICommandHandler<A
   }
 }
 
+/** Restoring a list takes its title back: refused while another active list holds it. */
 @CommandHandler(RestoreList)
-export class RestoreListHandler extends ListHandler implements ICommandHandler<RestoreList> {
+export class RestoreListHandler extends TitleHandler implements ICommandHandler<RestoreList> {
   async execute({ listId, expectedVersion }: RestoreList): Promise<ListCommandResult> {
-    return resultOf(await this.lists.update(listId, (list) => list.restore(), { expectedVersion }));
+    return this.withTitle(
+      listId,
+      expectedVersion,
+      (list) => list.title,
+      (list) => list.restore(),
+    );
   }
 }

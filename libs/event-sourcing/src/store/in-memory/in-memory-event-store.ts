@@ -1,13 +1,16 @@
 import { ConcurrencyError } from '../../errors/concurrency-error';
 import { DuplicateEventIdError } from '../../errors/duplicate-event-id-error';
 import { TransactionConflictError } from '../../errors/transaction-conflict-error';
-import type { EventEnvelope, EventMetadata, NewEvent } from '../../events/event-envelope';
+import type { EventEnvelope, NewEvent } from '../../events/event-envelope';
+import { againOnConflict } from '../again-on-conflict';
 import { normalizeQuery, type EventQuery } from '../event-query';
 import {
   EventStore,
   START_OF_STORE,
+  type AppendManyOptions,
   type AppendOptions,
   type AppendResult,
+  type StreamAppend,
   type EventStoreTransaction,
   type IterateStreamOptions,
   type ReadAllOptions,
@@ -19,9 +22,19 @@ import { expectedVersionMatches } from '../expected-version';
 import { assertStreamId, prepareAppend, type PreparedAppend } from '../prepared-append';
 import { readStreamRange, resolvePageSize } from '../read-options';
 import type { StoreHooks } from '../store-hooks';
-import { compareGlobal, copy, isAfter, matchesFilter, orderForQuery } from './in-memory-query';
-import { replayOf, usable, type StreamState, type Transaction } from './in-memory-transaction';
-import { lockOwner, TransactionLocks } from './transaction-locks';
+import { copy, matchesFilter, orderForQuery, readAllFrom } from './in-memory-query';
+import {
+  envelopesOf,
+  openTransaction,
+  replayOf,
+  usable,
+  type StreamState,
+  type Transaction,
+} from './in-memory-transaction';
+import { TransactionLocks } from './transaction-locks';
+import { checkCondition, holderOf, readMatchingIn } from './in-memory-conditions';
+import type { DecisionQuery, ReadMatchingResult } from '../decision-query';
+import { prepareMany } from '../prepared-many';
 
 /** Options of {@link InMemoryEventStore}. */
 export interface InMemoryEventStoreOptions {
@@ -63,15 +76,27 @@ export class InMemoryEventStore extends EventStore {
     this.hooks = options.hooks ?? {};
   }
 
-  override async append(streamId: string, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult> {
+  override append(streamId: string, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult> {
     // Like the PostgreSQL store's appends outside a transaction: a lost deadlock wrote nothing, so try again.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.transaction((tx) => tx.append(streamId, events, options));
-      } catch (error) {
-        if (!(error instanceof TransactionConflictError) || attempt >= WRITE_ATTEMPTS) throw error;
+    return againOnConflict(() => this.transaction((tx) => tx.append(streamId, events, options)), WRITE_ATTEMPTS);
+  }
+
+  override async appendMany(appends: readonly StreamAppend[], options?: AppendManyOptions): Promise<AppendResult[]> {
+    const { appends: prepared } = prepareMany(appends, options, this.maxEventSize);
+    const appendAll = async (tx: EventStoreTransaction): Promise<AppendResult[]> => {
+      const results: AppendResult[] = [];
+      // The condition goes with the first part, checked again at commit with every part's events.
+      for (const [i, { streamId, expectedVersion, streamType }] of prepared.entries()) {
+        const condition = i === 0 ? options?.condition : undefined;
+        results.push(await tx.append(streamId, appends[i]!.events, { expectedVersion, streamType, condition }));
       }
-    }
+      return results;
+    };
+    return againOnConflict(() => this.transaction(appendAll), WRITE_ATTEMPTS);
+  }
+
+  override async readMatching(query: DecisionQuery): Promise<ReadMatchingResult> {
+    return readMatchingIn(this.log, query, { open: this.open, next: this.nextTransactionId });
   }
 
   /**
@@ -80,13 +105,7 @@ export class InMemoryEventStore extends EventStore {
    *   caught the error; nothing of it is committed.
    */
   override async transaction<T>(work: (tx: EventStoreTransaction) => Promise<T>): Promise<T> {
-    const tx: Transaction = {
-      id: this.nextTransactionId++,
-      pending: [],
-      streams: new Map(),
-      locks: lockOwner(),
-      appending: new Map(),
-    };
+    const tx = openTransaction(this.nextTransactionId++);
     this.open.add(tx.id);
     let committed: ReadonlySet<string> | undefined;
     try {
@@ -126,12 +145,7 @@ export class InMemoryEventStore extends EventStore {
   override async readAll(options: ReadAllOptions = {}): Promise<ReadAllResult> {
     const after = options.after ?? START_OF_STORE;
     const limit = resolvePageSize('limit', options.limit, this.batchSize);
-    const types = options.types?.length ? new Set(options.types) : undefined;
-    const horizon = this.horizon();
-    const events = this.log
-      .filter((e) => e.transactionId < horizon && isAfter(e, after) && (!types || types.has(e.type)))
-      .sort(compareGlobal)
-      .slice(0, limit);
+    const events = readAllFrom(this.log, this.horizon(), after, options).slice(0, limit);
     const last = events.at(-1);
     return {
       events: events.map(copy),
@@ -201,6 +215,7 @@ export class InMemoryEventStore extends EventStore {
   /** The append, with the stream's lock held. */
   private async appendLocked(tx: Transaction, prepared: PreparedAppend): Promise<AppendResult> {
     const { streamId } = prepared;
+    for (const e of prepared.events) tx.appended.add(e.eventId);
     const current = tx.streams.get(streamId) ?? this.streams.get(streamId);
     const version = current?.version ?? 0;
     if (!expectedVersionMatches(prepared.expectedVersion, version, current !== undefined)) {
@@ -210,7 +225,12 @@ export class InMemoryEventStore extends EventStore {
     }
     // An id pending in another open transaction is decided when that one ends, as
     // PostgreSQL's unique index makes the second writer wait: written if it rolled back.
-    for (let holder = this.holderOf(prepared, tx); holder; holder = this.holderOf(prepared, tx)) {
+    // A condition waits for the writers of matching events in flight.
+    for (
+      let holder = holderOf(this.pendingIds, prepared, tx);
+      holder;
+      holder = holderOf(this.pendingIds, prepared, tx)
+    ) {
       const { locks } = holder;
       await this.waitFor(tx, () => this.locks.awaitEnd(tx.locks, locks));
     }
@@ -220,19 +240,11 @@ export class InMemoryEventStore extends EventStore {
       if (replay) return replay;
       throw new DuplicateEventIdError(streamId, stored[0]!.eventId);
     }
-    const createdAt = new Date();
-    const envelopes = prepared.events.map<EventEnvelope>((e, i) => ({
-      eventId: e.eventId,
-      streamId,
-      version: version + i + 1,
-      position: this.nextPosition++,
-      transactionId: tx.id,
-      type: e.type,
-      revision: e.revision,
-      data: JSON.parse(e.dataJson) as unknown,
-      metadata: JSON.parse(e.metadataJson) as EventMetadata,
-      createdAt,
-    }));
+    if (prepared.condition) {
+      checkCondition(this.log, prepared.condition, tx.appended, [streamId]);
+      tx.conditions.push(prepared.condition);
+    }
+    const envelopes = envelopesOf(prepared, tx, version, () => this.nextPosition++);
     tx.pending.push(...envelopes);
     for (const envelope of envelopes) this.pendingIds.set(envelope.eventId, tx);
     tx.streams.set(streamId, {
@@ -242,15 +254,6 @@ export class InMemoryEventStore extends EventStore {
     });
     const last = envelopes.at(-1)!;
     return { streamVersion: last.version, position: last.position, written: true };
-  }
-
-  /** Another open transaction holding one of the append's event ids pending. */
-  private holderOf(prepared: PreparedAppend, tx: Transaction): Transaction | undefined {
-    for (const e of prepared.events) {
-      const holder = this.pendingIds.get(e.eventId);
-      if (holder && holder !== tx) return holder;
-    }
-    return undefined;
   }
 
   /**
@@ -285,6 +288,8 @@ export class InMemoryEventStore extends EventStore {
   }
 
   private commit(tx: Transaction): void {
+    // Synchronous from here on: no other transaction commits between the check and the write.
+    for (const condition of tx.conditions) checkCondition(this.log, condition, tx.appended, [...tx.streams.keys()]);
     for (const [streamId, state] of tx.streams) this.streams.set(streamId, state);
     for (const event of tx.pending) {
       this.byId.set(event.eventId, event);

@@ -1,5 +1,7 @@
 import type { EventEnvelope, EventMetadata } from '../../events/event-envelope';
 import type { NormalizedFilter, TimeBound } from '../event-query';
+import { carriesAll, queryTags } from '../tags';
+import type { GlobalCursor, ReadAllOptions } from '../event-store';
 
 /** Whether an event satisfies every condition of one filter. @internal */
 export function matchesFilter(e: EventEnvelope, streamType: string, f: NormalizedFilter, now: number): boolean {
@@ -13,7 +15,7 @@ export function matchesFilter(e: EventEnvelope, streamType: string, f: Normalize
   if (f.since && e.createdAt.getTime() < instant(f.since, now)) return false;
   if (f.until && e.createdAt.getTime() >= instant(f.until, now)) return false;
   if (f.correlationId !== undefined && e.metadata.correlationId !== f.correlationId) return false;
-  return true;
+  return carriesAll(e.tags, f.tags);
 }
 
 /** Sorts a copy by global position, newest or oldest first. @internal */
@@ -49,6 +51,27 @@ export function copy(event: EventEnvelope): EventEnvelope {
     ...event,
     data: JSON.parse(JSON.stringify(event.data)) as unknown,
     metadata: JSON.parse(JSON.stringify(event.metadata)) as EventMetadata,
+    tags: [...event.tags],
     createdAt: new Date(event.createdAt),
   };
+}
+
+/**
+ * The committed events `readAll` may return, in its order: below `horizon`, after
+ * `after`, of the types and carrying the tags asked for. Not copied. @internal
+ */
+export function readAllFrom(
+  log: readonly EventEnvelope[],
+  horizon: bigint,
+  after: GlobalCursor,
+  options: ReadAllOptions,
+): EventEnvelope[] {
+  const types = options.types?.length ? new Set(options.types) : undefined;
+  const tags = options.tags?.length ? queryTags('tags', options.tags) : [];
+  return log
+    .filter(
+      (e) =>
+        e.transactionId < horizon && isAfter(e, after) && (!types || types.has(e.type)) && carriesAll(e.tags, tags),
+    )
+    .sort(compareGlobal);
 }

@@ -1,9 +1,10 @@
 import { TransactionConflictError } from '../../errors/transaction-conflict-error';
-import type { EventEnvelope } from '../../events/event-envelope';
+import type { EventEnvelope, EventMetadata } from '../../events/event-envelope';
+import type { PreparedCondition } from '../decision-query';
 import type { AppendResult } from '../event-store';
 import { replayBaseMatches } from '../expected-version';
 import type { PreparedAppend } from '../prepared-append';
-import type { LockOwner } from './transaction-locks';
+import { lockOwner, type LockOwner } from './transaction-locks';
 
 /** A stream as the store holds it. @internal */
 export interface StreamState {
@@ -23,6 +24,46 @@ export interface Transaction {
   appending: Map<string, number>;
   /** Set when it lost a deadlock: it is rolled back, and every later call fails. */
   conflict?: TransactionConflictError;
+  /** The conditions of its appends, checked again when it commits. */
+  conditions: PreparedCondition[];
+  /** The ids of every event it appended (or found stored by an earlier try). */
+  appended: Set<string>;
+}
+
+/** A new open transaction with id `id`. @internal */
+export function openTransaction(id: bigint): Transaction {
+  return {
+    id,
+    pending: [],
+    streams: new Map(),
+    locks: lockOwner(),
+    appending: new Map(),
+    conditions: [],
+    appended: new Set(),
+  };
+}
+
+/** The envelopes of `prepared`'s events, written by `tx` after `version`, from position `next` on. @internal */
+export function envelopesOf(
+  prepared: PreparedAppend,
+  tx: Transaction,
+  version: number,
+  next: () => bigint,
+): EventEnvelope[] {
+  const createdAt = new Date();
+  return prepared.events.map<EventEnvelope>((e, i) => ({
+    eventId: e.eventId,
+    streamId: prepared.streamId,
+    version: version + i + 1,
+    position: next(),
+    transactionId: tx.id,
+    type: e.type,
+    revision: e.revision,
+    data: JSON.parse(e.dataJson) as unknown,
+    metadata: JSON.parse(e.metadataJson) as EventMetadata,
+    tags: [...e.tags],
+    createdAt,
+  }));
 }
 
 /**

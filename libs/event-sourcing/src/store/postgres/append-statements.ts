@@ -45,17 +45,43 @@ export interface AppendStatements {
   replayOne: Statement;
 }
 
+/**
+ * The statements for tagged events and conditional appends: as `first`, `atEnd`, `next`
+ * and `nextKnown`, with each event's tags, gated by `es_append_guard` (run once, before
+ * any row goes in: it takes the condition's and the tags' advisory locks and checks the
+ * condition). $4 the lock keys of the tags, $5 which are exclusive, $6 and $7 the
+ * condition's items (their types and their tags, null for no condition), $8 its
+ * snapshot, $9 its position, $10 the event ids of the append (its own events, stored by
+ * an earlier try, do not count); the events from $11.
+ * @internal
+ */
+export interface TaggedAppendStatements {
+  first: TwoForms;
+  atEnd: TwoForms;
+  next: TwoForms;
+  nextKnown: TwoForms;
+  /** One event after a number, with plain parameters (the event from $11, its tags $16). */
+  nextOne: Statement;
+  nextOneKnown: Statement;
+}
+
 /** @internal */
-export function buildAppendStatements(s: string): AppendStatements {
-  // $1 stream id, $2 stream type, $3 expected version, $4… the events.
-  const events: Record<EventsForm, string> = {
+export function buildAppendStatements(s: string): AppendStatements & { tagged: TaggedAppendStatements } {
+  // $1 stream id, $2 stream type, $3 expected version, $4… the events (tagged: $11…).
+  const eventRows = (p: number, tagged: boolean): Record<EventsForm, string> => ({
     document: `(SELECT (x.e->>'id')::uuid AS id, x.e->>'type' AS type, (x.e->>'revision')::integer AS revision,
-                x.e->'data' AS data, x.e->'metadata' AS metadata, x.n
-           FROM jsonb_array_elements($4::jsonb) WITH ORDINALITY AS x(e, n)) e`,
-    arrays: `unnest($4::uuid[], $5::text[], $6::integer[], $7::jsonb[], $8::jsonb[]) WITH ORDINALITY AS e(id, type, revision, data, metadata, n)`,
-  };
-  const insert = `INSERT INTO ${s}.es_events (event_id, stream_id, version, type, revision, data, metadata)`;
-  const columns = (base: string): string => `e.id, $1::text, ${base} + e.n, e.type, e.revision, e.data, e.metadata`;
+                x.e->'data' AS data, x.e->'metadata' AS metadata${tagged ? ", x.e->'tags' AS tags" : ''}, x.n
+           FROM jsonb_array_elements($${p}::jsonb) WITH ORDINALITY AS x(e, n)) e`,
+    arrays: `unnest($${p}::uuid[], $${p + 1}::text[], $${p + 2}::integer[], $${p + 3}::jsonb[], $${p + 4}::jsonb[]${tagged ? `, $${p + 5}::jsonb[]` : ''}) WITH ORDINALITY AS e(id, type, revision, data, metadata${tagged ? ', tags' : ''}, n)`,
+  });
+  const events = eventRows(4, false);
+  const insertOf = (tagged: boolean): string =>
+    `INSERT INTO ${s}.es_events (event_id, stream_id, version, type, revision, data, metadata${tagged ? ', tags' : ''})`;
+  const insert = insertOf(false);
+  const columnsOf =
+    (tagged: boolean) =>
+    (base: string): string =>
+      `e.id, $1::text, ${base} + e.n, e.type, e.revision, e.data, e.metadata${tagged ? ', ARRAY(SELECT jsonb_array_elements_text(e.tags))' : ''}`;
   const streamRow = `INSERT INTO ${s}.es_streams (stream_id, stream_type)`;
   const versionExists = `EXISTS (SELECT 1 FROM ${s}.es_events WHERE stream_id = $1::text AND version = $3::bigint)`;
   // One row back however many events went in: the count and the last one's place.
@@ -64,18 +90,59 @@ export function buildAppendStatements(s: string): AppendStatements {
     document: named(text(rows.document)),
     arrays: named(text(rows.arrays)),
   });
-  const after =
-    (guard: string) =>
-    (rows: string): string => `WITH inserted AS (
-        ${insert} SELECT ${columns('$3::bigint')} FROM ${rows}
-         WHERE $2::text IS NOT NULL${guard}
+  /** The statements that take several events, plain or tagged (then gated by the guard). */
+  const family = (tagged: boolean): Omit<TaggedAppendStatements, 'nextOne' | 'nextOneKnown'> => {
+    const rows = tagged ? eventRows(11, true) : events;
+    const ins = insertOf(tagged);
+    const columns = columnsOf(tagged);
+    const gate = tagged
+      ? ` AND (SELECT ${s}.es_append_guard($4::bigint[], $5::boolean[], false, $6::text[], $7::text[], $8::text, $9::bigint, $10::uuid[]))`
+      : '';
+    const after =
+      (guard: string) =>
+      (source: string): string => `WITH inserted AS (
+        ${ins} SELECT ${columns('$3::bigint')} FROM ${source}
+         WHERE $2::text IS NOT NULL${guard}${gate}
         RETURNING position, version
       ) ${summary}`;
+    return {
+      next: bothForms(after(` AND ${versionExists}`), rows),
+      nextKnown: bothForms(after(''), rows),
+      first: bothForms(
+        (source) => `WITH inserted AS (
+        ${ins} SELECT ${columns('0')} FROM ${source} WHERE $2::text IS NOT NULL AND $3::bigint = 0${gate}
+        RETURNING position, version
+      ), stream AS (
+        ${streamRow} SELECT $1::text, $2::text FROM inserted LIMIT 1 ON CONFLICT (stream_id) DO NOTHING
+      ) ${summary}`,
+        rows,
+      ),
+      atEnd: bothForms(
+        (source) => `WITH current AS (
+        SELECT coalesce(max(version), 0) AS v FROM ${s}.es_events WHERE stream_id = $1::text
+      ), inserted AS (
+        ${ins} SELECT ${columns('c.v')} FROM current c, ${source}
+         WHERE ${tagged ? `($3::bigint IS NULL OR c.v > 0)${gate}` : '$3::bigint IS NULL OR c.v > 0'}
+        RETURNING position, version
+      ), stream AS (
+        ${streamRow} SELECT $1::text, $2::text FROM current c WHERE c.v = 0 AND EXISTS (SELECT 1 FROM inserted)
+        ON CONFLICT (stream_id) DO NOTHING
+      ) ${summary}`,
+        rows,
+      ),
+    };
+  };
+  const plain = family(false);
   // The hot path, one event after a given version, with plain parameters.
   const oneAfter = (guard: string): string => `${insert}
         SELECT $4::uuid, $1::text, $3::bigint + 1, $5::text, $6::integer, $7::jsonb, $8::jsonb
          WHERE $2::text IS NOT NULL${guard}`;
   const one = oneAfter(` AND ${versionExists}`);
+  const taggedOneAfter = (guard: string): string => `${insertOf(true)}
+        SELECT $11::uuid, $1::text, $3::bigint + 1, $12::text, $13::integer, $14::jsonb, $15::jsonb, $16::text[]
+         WHERE $2::text IS NOT NULL${guard}
+           AND (SELECT ${s}.es_append_guard($4::bigint[], $5::boolean[], false, $6::text[], $7::text[], $8::text, $9::bigint, $10::uuid[]))
+        RETURNING 1 AS inserted, position, version`;
   // Single events of distinct streams: $1 the events, each with its stream and expected version.
   const many: Record<EventsForm, string> = {
     document: `(SELECT x.e->>'stream' AS stream_id, (x.e->>'expected')::bigint AS expected, (x.e->>'id')::uuid AS id,
@@ -85,30 +152,14 @@ export function buildAppendStatements(s: string): AppendStatements {
                AS i(stream_id, expected, id, type, revision, data, metadata)`,
   };
   return {
-    next: bothForms(after(` AND ${versionExists}`)),
-    nextKnown: bothForms(after('')),
+    ...plain,
     nextOne: named(`${one} RETURNING 1 AS inserted, position, version`),
     nextOneKnown: named(`${oneAfter('')} RETURNING 1 AS inserted, position, version`),
-    first: bothForms(
-      (rows) => `WITH inserted AS (
-        ${insert} SELECT ${columns('0')} FROM ${rows} WHERE $2::text IS NOT NULL AND $3::bigint = 0
-        RETURNING position, version
-      ), stream AS (
-        ${streamRow} SELECT $1::text, $2::text FROM inserted LIMIT 1 ON CONFLICT (stream_id) DO NOTHING
-      ) ${summary}`,
-    ),
-    atEnd: bothForms(
-      (rows) => `WITH current AS (
-        SELECT coalesce(max(version), 0) AS v FROM ${s}.es_events WHERE stream_id = $1::text
-      ), inserted AS (
-        ${insert} SELECT ${columns('c.v')} FROM current c, ${rows}
-         WHERE $3::bigint IS NULL OR c.v > 0
-        RETURNING position, version
-      ), stream AS (
-        ${streamRow} SELECT $1::text, $2::text FROM current c WHERE c.v = 0 AND EXISTS (SELECT 1 FROM inserted)
-        ON CONFLICT (stream_id) DO NOTHING
-      ) ${summary}`,
-    ),
+    tagged: {
+      ...family(true),
+      nextOne: named(taggedOneAfter(` AND ${versionExists}`)),
+      nextOneKnown: named(taggedOneAfter('')),
+    },
     // A row whose version is taken or missing goes in as nothing.
     nextOfMany: bothForms(
       (rows) => `${insert}
@@ -136,6 +187,7 @@ export function formFor(events: readonly PreparedEvent[], limit: number, extra =
   let length = 2 + extra;
   for (const e of events) {
     length += e.dataJson.length + e.metadataJson.length + 6 * e.type.length + 100;
+    for (const tag of e.tags) length += 6 * tag.length + 3;
     if (length > limit) return 'arrays';
   }
   return 'document';
@@ -151,9 +203,12 @@ export function formForMany(prepared: readonly PreparedAppend[], limit: number):
   );
 }
 
-/** The values after $1 stream id, $2 stream type and $3 expected version: the events, in `form`. @internal */
-export function eventValues(form: EventsForm, events: readonly PreparedEvent[]): unknown[] {
-  if (form === 'document') return [jsonArray(events, (e) => eventObject(e, ''))];
+/**
+ * The values after $1 stream id, $2 stream type and $3 expected version (tagged: and the
+ * guard's $4…$10): the events, in `form`, with their tags when `tagged`. @internal
+ */
+export function eventValues(form: EventsForm, events: readonly PreparedEvent[], tagged = false): unknown[] {
+  if (form === 'document') return [jsonArray(events, (e) => eventObject(e, '', tagged))];
   const column = <T>(pick: (e: PreparedEvent) => T): T[] => events.map(pick);
   return [
     column((e) => e.eventId),
@@ -161,6 +216,7 @@ export function eventValues(form: EventsForm, events: readonly PreparedEvent[]):
     column((e) => e.revision),
     column((e) => e.dataJson),
     column((e) => e.metadataJson),
+    ...(tagged ? [column((e) => JSON.stringify(e.tags))] : []),
   ];
 }
 
@@ -188,8 +244,9 @@ export function manyValues(form: EventsForm, prepared: readonly PreparedAppend[]
  * One event as a JSON object, from parts that are JSON already (data and metadata were
  * serialised by `prepareAppend`, the id is a checked UUID, the revision an integer).
  */
-function eventObject(e: PreparedEvent, extra: string): string {
-  return `{${extra}"id":"${e.eventId}","type":${JSON.stringify(e.type)},"revision":${e.revision},"data":${e.dataJson},"metadata":${e.metadataJson}}`;
+function eventObject(e: PreparedEvent, extra: string, tagged = false): string {
+  const tags = tagged ? `,"tags":${JSON.stringify(e.tags)}` : '';
+  return `{${extra}"id":"${e.eventId}","type":${JSON.stringify(e.type)},"revision":${e.revision},"data":${e.dataJson},"metadata":${e.metadataJson}${tags}}`;
 }
 
 function jsonArray<T>(items: readonly T[], render: (item: T) => string): string {

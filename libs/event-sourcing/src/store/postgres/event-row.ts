@@ -8,7 +8,7 @@ import { readsText, textRows, type TextRow } from './text-rows';
  * become bigints once, in {@link toEnvelope}. @internal
  */
 export const EVENT_COLUMNS =
-  'position, transaction_id, event_id, stream_id, version, type, revision, data, metadata, created_at';
+  'position, transaction_id, event_id, stream_id, version, type, revision, data, metadata, created_at, tags';
 
 /** A row of {@link EVENT_COLUMNS}, as `pg` returns it. @internal */
 export interface EventRow {
@@ -22,6 +22,7 @@ export interface EventRow {
   data: unknown;
   metadata: EventMetadata;
   created_at: Date;
+  tags: string[];
 }
 
 /** Turns a row into an envelope. @internal */
@@ -36,9 +37,13 @@ export function toEnvelope(row: EventRow): EventEnvelope {
     revision: row.revision,
     data: row.data,
     metadata: row.metadata,
+    tags: row.tags,
     createdAt: row.created_at,
   };
 }
+
+/** The type oid of `text[]`, which `pg`'s builtins do not name. */
+const TEXT_ARRAY = 1009;
 
 /** The place of each of {@link EVENT_COLUMNS} in a {@link TextRow}. */
 const enum Column {
@@ -52,6 +57,7 @@ const enum Column {
   Data,
   Metadata,
   CreatedAt,
+  Tags,
 }
 
 /**
@@ -82,6 +88,7 @@ export async function readEvents(
 function envelopesOf(rows: readonly TextRow[]): EventEnvelope[] {
   const parseTimestamp = types.getTypeParser(types.builtins.TIMESTAMPTZ) as (text: string) => Date;
   const parseJson = types.getTypeParser(types.builtins.JSONB) as (text: string) => unknown;
+  const parseTags = (types.getTypeParser as (oid: number) => (text: string) => string[])(TEXT_ARRAY);
   return rows.map((row) => ({
     eventId: row[Column.EventId]!,
     streamId: row[Column.StreamId]!,
@@ -92,6 +99,7 @@ function envelopesOf(rows: readonly TextRow[]): EventEnvelope[] {
     revision: Number(row[Column.Revision]),
     data: parseJson(row[Column.Data]!),
     metadata: parseJson(row[Column.Metadata]!) as EventMetadata,
+    tags: row[Column.Tags] === '{}' ? [] : parseTags(row[Column.Tags]!),
     createdAt: parseTimestamp(row[Column.CreatedAt]!),
   }));
 }

@@ -1,6 +1,7 @@
 import type { PoolClient } from 'pg';
 import type { AppendResult } from '../event-store';
 import type { PreparedAppend, PreparedEvent } from '../prepared-append';
+import type { PreparedCondition } from '../decision-query';
 import { replayRowAt, settleAppend, type ReplayRow } from './append-outcome';
 import {
   buildAppendStatements,
@@ -9,7 +10,6 @@ import {
   formFor,
   formForMany,
   manyValues,
-  type AppendStatements,
   type TwoForms,
 } from './append-statements';
 import { DEFAULT_WRITE_PATH, type WritePathSwitches } from '../../options/write-path-options';
@@ -18,6 +18,7 @@ import { WriteCaches } from './write-caches';
 import type { Statement } from './statement';
 import { pgErrorOf } from '../../errors/pg-error-fields';
 import { textRows, type TextRow } from './text-rows';
+import { conditionErrorOf, conditionKind, guardStatement, guardValues, runGuard } from './append-guard';
 
 /** What an append statement answers, by column: how many events it inserted, and the last one's position and version. */
 const enum Inserted {
@@ -50,7 +51,8 @@ const enum InsertedOfMany {
  * written) told from a conflict, by a second query. @internal
  */
 export class PostgresAppend {
-  private readonly sql: AppendStatements;
+  private readonly sql: ReturnType<typeof buildAppendStatements>;
+  private readonly guard: Statement;
 
   /**
    * @param s the quoted schema.
@@ -66,6 +68,7 @@ export class PostgresAppend {
     private readonly documentLimit = DOCUMENT_LIMIT,
   ) {
     this.sql = buildAppendStatements(s);
+    this.guard = guardStatement(s);
   }
 
   /**
@@ -91,6 +94,27 @@ export class PostgresAppend {
       await client.query('ROLLBACK TO SAVEPOINT es_append').catch(() => undefined);
       throw error;
     }
+  }
+
+  /**
+   * Runs `es_append_guard` alone on `client`, in a transaction: the locks of the
+   * condition and of every event of `appends`, then the condition's check.
+   * @throws AppendConditionError when the condition fails.
+   */
+  async guardAll(
+    client: PoolClient,
+    condition: PreparedCondition | undefined,
+    appends: readonly PreparedAppend[],
+  ): Promise<void> {
+    const events = appends.flatMap((p) => p.events);
+    if (!condition && !events.some((e) => e.tags.length > 0)) return;
+    await runGuard(
+      client,
+      this.guard,
+      condition,
+      events,
+      appends.map((p) => p.streamId),
+    );
   }
 
   /**
@@ -128,9 +152,22 @@ export class PostgresAppend {
     inTransaction: boolean,
     afterFailure?: () => Promise<unknown>,
   ): Promise<AppendResult> {
-    const { streamId, streamType, events } = prepared;
-    const { sql, expected } = this.planFor(prepared, inTransaction);
+    const { streamId, streamType, events, condition } = prepared;
+    const { sql, expected, guard } = this.planFor(prepared, inTransaction);
     const values: unknown[] = [streamId, streamType, expected];
+    if (guard !== 'none') {
+      // A guard of its own first (the table lock), then the insert with its shared locks alone.
+      if (guard === 'before') await runGuard(client, this.guard, condition, events, [streamId]);
+      values.push(...guardValues(guard === 'before' ? undefined : condition, events));
+      if (!isTwoForms(sql)) {
+        const [only] = events as [PreparedEvent];
+        values.push(only.eventId, only.type, only.revision, only.dataJson, only.metadataJson, only.tags);
+        return this.settle(client, prepared, sql, values, afterFailure);
+      }
+      const form = formFor(events, this.documentLimit);
+      values.push(...eventValues(form, events, true));
+      return this.settle(client, prepared, sql[form], values, afterFailure);
+    }
     if (isTwoForms(sql)) {
       const form = formFor(events, this.documentLimit);
       values.push(...eventValues(form, events));
@@ -154,7 +191,8 @@ export class PostgresAppend {
     try {
       [row] = await textRows(client, statement, values, this.switches.textRows);
     } catch (error) {
-      if (pgErrorOf(error)?.code !== '23505') throw error;
+      if (pgErrorOf(error)?.code !== '23505')
+        throw conditionErrorOf(error, [prepared.streamId], prepared.condition) ?? error;
       await afterFailure?.();
       return this.replayOrThrow(client, prepared, error);
     }
@@ -173,10 +211,13 @@ export class PostgresAppend {
         eventCount: events.length,
         known: typeof expectedVersion === 'number' && this.caches.known.has(streamId, expectedVersion),
         inTransaction,
+        tagged: prepared.tagged,
+        condition: conditionKind(prepared.condition),
       },
       this.switches,
     );
-    return { ...plan, sql: this.sql[plan.statement] };
+    if (plan.guard === 'none') return { ...plan, sql: this.sql[plan.statement] };
+    return { ...plan, sql: this.sql.tagged[plan.statement] };
   }
 
   /**

@@ -1,14 +1,15 @@
 import type { PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
 import { ConcurrencyError } from '../../errors/concurrency-error';
-import { TransactionConflictError } from '../../errors/transaction-conflict-error';
 import type { EventEnvelope, NewEvent } from '../../events/event-envelope';
 import { normalizeQuery, type EventQuery } from '../event-query';
 import {
   EventStore,
   START_OF_STORE,
+  type AppendManyOptions,
   type AppendOptions,
   type AppendResult,
+  type StreamAppend,
   type EventStoreTransaction,
   type IterateStreamOptions,
   type ReadAllOptions,
@@ -23,6 +24,7 @@ import { buildEventQuerySql } from './event-query-sql';
 import { AppendRaceError } from './append-outcome';
 import { PostgresAppend } from './postgres-append';
 import { isRetryableWriteError } from '../../database/postgres-errors';
+import { againOnConflict } from '../again-on-conflict';
 import {
   runTransaction,
   transactionConflictOf,
@@ -31,13 +33,16 @@ import {
 } from './postgres-transaction';
 import { quoteIdentifier } from '../../database/quote-identifier';
 import { PoolConnections } from './pool-connections';
-import { buildReadStatements, type ReadStatements } from './read-statements';
+import { buildReadStatements, readAllQuery, type ReadStatements } from './read-statements';
 import { resolveWritePath, type WritePathOptions, type WritePathSwitches } from '../../options/write-path-options';
 import { WriteCaches } from './write-caches';
 import { textRows } from './text-rows';
 import { appendsInFlightOption } from '../../options/appends-in-flight-option';
 import { AppendBatcher } from './append-batcher';
 import type { StoreHooks } from '../store-hooks';
+import type { DecisionQuery, ReadMatchingResult } from '../decision-query';
+import { prepareMany } from '../prepared-many';
+import { readMatchingOn } from './read-matching';
 
 /** Options of {@link PostgresEventStore}. */
 export interface PostgresEventStoreOptions {
@@ -117,26 +122,38 @@ export class PostgresEventStore extends EventStore {
       dataSource,
       hooks: this.hooks,
       append: (client, prepared) => this.appendWithRetries(client, prepared, true),
+      guard: (client, condition, appends) => this.appender.guardAll(client, condition, appends),
       readStream: (client, streamId, readOptions) => this.readStreamWith(client, streamId, readOptions),
     };
   }
 
   override async append(streamId: string, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult> {
     const prepared = prepareAppend(streamId, events, options, this.maxEventSize);
-    if (this.hooks.inline?.wants(prepared.events.map((e) => e.type))) {
-      // Inline projections run in the append's transaction, tried again, as a whole, when it loses a deadlock.
-      for (let attempt = 1; ; attempt++) {
-        try {
-          return await this.inTransaction((scope) => scope.append(prepared));
-        } catch (error) {
-          if (!(error instanceof TransactionConflictError) || attempt >= this.writeAttempts) throw error;
-        }
-      }
+    const plan = this.appender.planFor(prepared, false);
+    if (plan.transaction || this.hooks.inline?.wants(prepared.events.map((e) => e.type))) {
+      // Inline projections, and a guard of its own, run in the append's transaction.
+      return againOnConflict(() => this.inTransaction((scope) => scope.append(prepared)), this.writeAttempts);
     }
     const send = (): Promise<AppendResult> => this.batcher.append(prepared);
-    const result = await (this.appender.planFor(prepared, false).lane ? this.writes.lanes.run(prepared, send) : send());
+    const result = await (plan.lane ? this.writes.lanes.run(prepared, send) : send());
     if (result.written) this.hooks.committed?.(typesOf(prepared));
     return result;
+  }
+
+  override async appendMany(appends: readonly StreamAppend[], options?: AppendManyOptions): Promise<AppendResult[]> {
+    const { appends: prepared, condition } = prepareMany(appends, options, this.maxEventSize);
+    const appendAll = (scope: TransactionScope): Promise<AppendResult[]> =>
+      scope.guard(condition, prepared).then(async () => {
+        const results: AppendResult[] = [];
+        for (const part of prepared) results.push(await scope.append(part));
+        return results;
+      });
+    // A deadlock (streams in opposite orders) rolled it back whole: run it again.
+    return againOnConflict(() => this.inTransaction(appendAll), this.writeAttempts);
+  }
+
+  override readMatching(query: DecisionQuery): Promise<ReadMatchingResult> {
+    return this.connections.use((client) => readMatchingOn(client, this.sql.schema, query));
   }
 
   override transaction<T>(work: (tx: EventStoreTransaction) => Promise<T>): Promise<T> {
@@ -211,11 +228,9 @@ export class PostgresEventStore extends EventStore {
   override async readAll(options: ReadAllOptions = {}): Promise<ReadAllResult> {
     const after = options.after ?? START_OF_STORE;
     const limit = resolvePageSize('limit', options.limit, this.batchSize);
-    const types = options.types?.length ? [...options.types] : undefined;
-    const values: unknown[] = [after.transactionId.toString(), after.position.toString(), limit];
-    if (types) values.push(types);
+    const { statement, values } = readAllQuery(this.sql, after, limit, options);
     const events = await this.connections.use((client) =>
-      readEvents(client, types ? this.sql.readAllOfTypes : this.sql.readAll, values, this.switches.textRows),
+      readEvents(client, statement, values, this.switches.textRows),
     );
     const last = events.at(-1);
     return { events, cursor: last ? { transactionId: last.transactionId, position: last.position } : after };

@@ -44,7 +44,7 @@ function fakeStore(append: () => Promise<AppendResult>) {
   const dataSource = { createQueryRunner: () => runner } as unknown as DataSource;
   const appends = jest.fn(append);
   const reads = jest.fn(async () => []);
-  const store: TransactionStore = { dataSource, hooks: {}, append: appends, readStream: reads };
+  const store: TransactionStore = { dataSource, hooks: {}, append: appends, guard: async () => {}, readStream: reads };
   return { store, runner, appends, reads };
 }
 

@@ -4,12 +4,15 @@ import { TransactionConflictError } from '../../errors/transaction-conflict-erro
 import type { EventEnvelope } from '../../events/event-envelope';
 import type { AppendResult, ReadStreamOptions } from '../event-store';
 import type { PreparedAppend } from '../prepared-append';
+import type { PreparedCondition } from '../decision-query';
 import type { StoreHooks } from '../store-hooks';
 import { isRetryableWriteError } from '../../database/postgres-errors';
 
 /** What a transaction's work may do: append prepared events, read streams. @internal */
 export interface TransactionScope {
   append(prepared: PreparedAppend): Promise<AppendResult>;
+  /** Runs `es_append_guard` alone: the condition's and the events' locks, then the check. */
+  guard(condition: PreparedCondition | undefined, appends: readonly PreparedAppend[]): Promise<void>;
   readStream(streamId: string, options?: ReadStreamOptions): Promise<EventEnvelope[]>;
 }
 
@@ -19,6 +22,11 @@ export interface TransactionStore {
   hooks: StoreHooks;
   /** One append on the transaction's connection, without its inline projections. */
   append(client: PoolClient, prepared: PreparedAppend): Promise<AppendResult>;
+  guard(
+    client: PoolClient,
+    condition: PreparedCondition | undefined,
+    appends: readonly PreparedAppend[],
+  ): Promise<void>;
   readStream(client: PoolClient, streamId: string, options?: ReadStreamOptions): Promise<EventEnvelope[]>;
 }
 
@@ -74,6 +82,7 @@ export async function runTransaction<T>(
           if (appended.written) for (const event of prepared.events) written.add(event.type);
           return appended;
         }),
+      guard: (condition, appends) => step(() => store.guard(client, condition, appends)),
       readStream: (streamId, options) => step(() => store.readStream(client, streamId, options)),
     });
     if (conflict) throw new TransactionConflictError({ cause: conflict.cause });

@@ -1,6 +1,8 @@
 import { EVENT_COLUMNS } from './event-row';
 import { shortTag } from '../../database/short-tag';
 import type { Statement } from './statement';
+import type { GlobalCursor, ReadAllOptions } from '../event-store';
+import { queryTags } from '../tags';
 
 /** The store's read statements for one schema. @internal */
 export interface ReadStatements {
@@ -9,6 +11,9 @@ export interface ReadStatements {
   readStreamBackwards: Statement;
   readAll: Statement;
   readAllOfTypes: Statement;
+  /** `readAll` and `readAllOfTypes` for events carrying all of `$4` (then `$5`) tags. */
+  readAllOfTags: Statement;
+  readAllOfTypesTags: Statement;
   streamVersion: Statement;
   describeStream: Statement;
 }
@@ -28,6 +33,13 @@ export function buildReadStatements(s: string): ReadStatements {
     readStreamBackwards: statement('read_stream_back', `${streamRange} ORDER BY version DESC LIMIT $4`),
     readAll: statement('read_all', readAll('')),
     readAllOfTypes: statement('read_all_types', readAll(' AND type = ANY($4::text[])')),
+    // Unnamed, so planned for each call's tags: a generic plan, not knowing how rare a
+    // tag is, walked the global index over a million events (387 ms against 0.07).
+    readAllOfTags: { name: '', text: readAll(` AND tags @> $4::text[] AND tags <> '{}'`) },
+    readAllOfTypesTags: {
+      name: '',
+      text: readAll(` AND type = ANY($4::text[]) AND tags @> $5::text[] AND tags <> '{}'`),
+    },
     streamVersion: statement(
       'version',
       `SELECT coalesce(max(version), 0) AS version FROM ${s}.es_events WHERE stream_id = $1`,
@@ -40,4 +52,30 @@ export function buildReadStatements(s: string): ReadStatements {
       FROM ${s}.es_streams st WHERE st.stream_id = $1`,
     ),
   };
+}
+
+/**
+ * The `readAll` statement for a filter by types, by tags, by both or by neither, and its values.
+ * @throws InvalidQueryError for bad tags.
+ * @internal
+ */
+export function readAllQuery(
+  sql: ReadStatements,
+  after: GlobalCursor,
+  limit: number,
+  options: ReadAllOptions,
+): { statement: Statement; values: unknown[] } {
+  const types = options.types?.length ? [...options.types] : undefined;
+  const tags = options.tags?.length ? queryTags('tags', options.tags) : undefined;
+  const values: unknown[] = [after.transactionId.toString(), after.position.toString(), limit];
+  if (types) values.push(types);
+  if (tags) values.push(tags);
+  const statement = tags
+    ? types
+      ? sql.readAllOfTypesTags
+      : sql.readAllOfTags
+    : types
+      ? sql.readAllOfTypes
+      : sql.readAll;
+  return { statement, values };
 }
