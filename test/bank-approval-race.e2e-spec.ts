@@ -66,9 +66,9 @@ describe('bank app: an approval racing its deadline', () => {
     await soon(async () => {
       const view = await transferView(id);
       return view.status !== 'pending' || (view.step !== undefined && view.step !== 'debiting');
-    }, 10_000);
+    }, 30_000);
     if (offsetMs === 'expired') {
-      await soon(async () => (await storedTypes(id)).includes('bank.transfer-approval-expired'), 10_000);
+      await soon(async () => (await storedTypes(id)).includes('bank.transfer-approval-expired'), 30_000);
     } else {
       await at(offsetMs);
     }
