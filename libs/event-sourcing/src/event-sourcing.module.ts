@@ -161,6 +161,8 @@ function assemble(base: DynamicModule): DynamicModule {
     Subscriptions,
     SubscriptionsHealthIndicator,
     Sagas,
+    // For nest-event-sourcing/brokers, whose publishers are subscribers too.
+    SubscriberRegistry,
   ];
   return {
     module: base.module,

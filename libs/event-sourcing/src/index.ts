@@ -35,6 +35,8 @@ export { StreamNotFoundError } from './errors/stream-not-found-error';
 export { UnsupportedOperationError } from './errors/unsupported-operation-error';
 export { ParkedEventNotFoundError } from './errors/parked-event-not-found-error';
 export { WaitTimeoutError } from './errors/wait-timeout-error';
+export { BrokerUnavailableError } from './errors/broker-unavailable-error';
+export { InvalidIntegrationMessageError } from './errors/invalid-integration-message-error';
 
 // events
 export type { EventEnvelope, EventMetadata, NewEvent } from './events/event-envelope';
