@@ -1,5 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { dropIdempotencySchemaSql, idempotencySchemaSql } from './idempotency-schema-sql';
+import { dropInboxSchemaSql, inboxSchemaSql } from './inbox-schema-sql';
 import { quoteIdentifier } from '../database/quote-identifier';
 import { dropSubscriptionSchemaSql, subscriptionSchemaSql } from './subscription-schema-sql';
 import { dropSagaSchemaSql, sagaSchemaSql } from './saga-schema-sql';
@@ -71,6 +72,8 @@ export function eventStoreMigrations(schema = 'public', options: EventStoreMigra
       options.correlationIdIndex === true ? [] : dropCorrelationIndexSql(s),
       correlationIndexSql(s),
     ),
+    // The inbox of inbound integration messages (nest-event-sourcing/brokers).
+    migration(`EventStoreInbox_${suffix}_1764800000000`, inboxSchemaSql(s), dropInboxSchemaSql(s)),
   ];
 }
 
