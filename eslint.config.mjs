@@ -9,6 +9,7 @@ const noDeepImports = {
         'nest-event-sourcing/*',
         '!nest-event-sourcing/testing',
         '!nest-event-sourcing/cli',
+        '!nest-event-sourcing/brokers',
       ],
       message: 'Import the library by its package name, nest-event-sourcing (or nest-event-sourcing/testing).',
     },
