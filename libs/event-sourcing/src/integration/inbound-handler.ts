@@ -112,7 +112,8 @@ export class InboundHandler {
       broker: this.metadata.broker,
       source: this.source,
     };
-    const correlationId = message.headers['Es-Correlation-Id'];
+    // The sender's correlation id when it gave one (this library's publishers do), else the message's id.
+    const correlationId = message.headers['Es-Correlation-Id'] || message.id;
     await this.deps.context.runMessage(message.id, correlationId, () =>
       method.call(this.instance, integration, { manager, messageId: message.id, attempt }),
     );
