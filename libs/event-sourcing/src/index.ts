@@ -133,7 +133,8 @@ export {
 export type { DurableHandlerContext, ProjectionContext } from './projections/projection-context';
 
 // subscriptions
-export { On, getOnHandlers, type OnHandlers } from './subscriptions/on.decorator';
+export { On, getOnHandlers, getOnPatterns, type OnHandlers, type OnPatterns } from './subscriptions/on.decorator';
+export type { TypePattern } from './subscriptions/type-pattern';
 export { OnPage } from './projections/on-page.decorator';
 export {
   DurableEventHandler,

@@ -11,7 +11,7 @@ import { EXTERNAL_DEPOSITS } from './external-deposits.handler';
  */
 export function bankBrokers(env: BankEnvironmentValues): EventSourcingBrokersOptions {
   const prefix = env.BANK_EVENTS_SUBJECT ?? 'bank-events';
-  const events = { prefix: 'bank.' };
+  const events = { types: ['bank.*' as const] };
   const publishers: EventPublisherOptions[] = [];
   if (env.NATS_URL) {
     publishers.push({

@@ -28,7 +28,7 @@ export interface RabbitMqBrokerOptions {
  * choose by type name, `filter` by anything in the envelope. None: every event.
  */
 export interface EventSelection {
-  /** Type names (or `@DomainEvent` classes). */
+  /** Type names, `@DomainEvent` classes, or patterns (`'*'`, `'bank.*'`). */
   types?: (string | DomainEventClass)[];
   /** Types whose name starts with this, e.g. `'bank.'`. */
   prefix?: string;

@@ -3,6 +3,7 @@ import type { EventEnvelope } from '../events/event-envelope';
 import type { EventTypeRegistry } from '../events/event-type-registry';
 import type { SubscriberDefinition } from '../subscriptions/subscriber-definition';
 import { assertSubscriberName, resolveSubscriberOptions } from '../subscriptions/subscriber-options';
+import { isTypePattern } from '../subscriptions/type-pattern';
 import type { BrokerPublisher } from './broker-client';
 import type { EventPublisherOptions } from './brokers-options';
 import { outboundMessage, selectedTypes, selects } from './outbound-message';
@@ -24,8 +25,10 @@ export function publisherDefinition(
   if (options.broker !== 'nats' && options.broker !== 'rabbitmq') {
     throw new ConfigurationError(`${owner}: broker must be 'nats' or 'rabbitmq', got ${String(options.broker)}.`);
   }
-  const types = selectedTypes(owner, options.events);
-  const wanted = new Set(types);
+  const named = selectedTypes(owner, options.events);
+  const wanted = new Set(named);
+  // A pattern ('bank.*') reads every type, and picks its own.
+  const types = options.events?.types?.some(isTypePattern) ? [] : named;
   const publishPage = async (events: EventEnvelope[]): Promise<void> => {
     const selected = events.filter((e) => selects(options.events, e, wanted));
     if (selected.length > 0) await publisher.publish(selected.map((e) => outboundMessage(e, options, registry)));

@@ -2,6 +2,7 @@ import { ConfigurationError } from '../errors/configuration-error';
 import { getDomainEventMetadata } from '../events/domain-event.decorator';
 import type { EventEnvelope } from '../events/event-envelope';
 import type { EventTypeRegistry } from '../events/event-type-registry';
+import { isTypePattern } from '../subscriptions/type-pattern';
 import type { EventPublisherOptions, EventSelection } from './brokers-options';
 
 /** One event as a broker message: the same on NATS and RabbitMQ. @internal */
@@ -40,17 +41,20 @@ const SUBJECT_UNSAFE = /[\s*>\u0000]/g;
 /** Whether an event is among those selected (see {@link EventSelection}). @internal */
 export function selects(selection: EventSelection | undefined, envelope: EventEnvelope, types: Set<string>): boolean {
   if (!selection) return true;
-  if (types.size > 0 && !types.has(envelope.type)) return false;
+  const patterns = (selection.types ?? []).filter(isTypePattern).map((p) => p.slice(0, -1));
+  const named = types.has(envelope.type) || patterns.some((prefix) => envelope.type.startsWith(prefix));
+  if ((types.size > 0 || patterns.length > 0) && !named) return false;
   if (selection.prefix !== undefined && !envelope.type.startsWith(selection.prefix)) return false;
   return selection.filter ? selection.filter(envelope) : true;
 }
 
 /**
- * The type names a selection names, for the store's read (empty: every type).
+ * The type names a selection names (its patterns aside).
  * @throws ConfigurationError for a class without `@DomainEvent`. @internal
  */
 export function selectedTypes(owner: string, selection: EventSelection | undefined): string[] {
-  return (selection?.types ?? []).map((t) => {
+  const types = (selection?.types ?? []).filter((t) => !isTypePattern(t));
+  return types.map((t) => {
     if (typeof t === 'string') return t;
     const metadata = getDomainEventMetadata(t);
     if (!metadata) throw new ConfigurationError(`${owner}: ${t.name} in events.types has no @DomainEvent.`);
