@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, headers, nanos, type NatsConnection } from '@nats-io/transport-node';
-import { connect as amqpConnect, type Channel } from 'amqplib';
+import { connect as amqpConnect, type Channel, type ChannelModel } from 'amqplib';
 
 /** The brokers' URLs, as the global setup found them (undefined: away, outside CI). */
 export const NATS_URL = process.env.ES_TEST_NATS_URL;
@@ -95,6 +95,7 @@ export async function openJetStream(): Promise<TestJetStream> {
 
 /** A channel on the test RabbitMQ; `close` deletes the queues and exchanges named to it. */
 export interface TestRabbitMq {
+  connection: ChannelModel;
   channel: Channel;
   cleanUp(kind: 'queue' | 'exchange', ...names: string[]): void;
   close(): Promise<void>;
@@ -102,10 +103,12 @@ export interface TestRabbitMq {
 
 export async function openRabbitMq(): Promise<TestRabbitMq> {
   const connection = await amqpConnect(AMQP_URL!);
+  connection.on('error', () => undefined);
   const channel = await connection.createChannel();
   const queues = new Set<string>();
   const exchanges = new Set<string>();
   return {
+    connection,
     channel,
     cleanUp: (kind, ...names) => names.forEach((n) => (kind === 'queue' ? queues : exchanges).add(n)),
     close: async () => {
