@@ -175,7 +175,7 @@ describeWithNats('bank events published to JetStream', () => {
     }
   }, 180_000);
 
-  it('keeps serving while NATS is away, shows it in /health, and publishes the backlog once it is back', async () => {
+  it('keeps serving while NATS is away, shows it in /health, then publishes the backlog and consumes again', async () => {
     const names = brokerNames();
     jetStream.cleanUp(names.BANK_EVENTS_STREAM!, names.BANK_INBOUND_STREAM!);
     const nats = new URL(NATS_URL!);
@@ -211,6 +211,15 @@ describeWithNats('bank events published to JetStream', () => {
       await proxy.restore();
       await waitForCondition(async () => (await bank.http().get('/health')).status === 200, 30_000);
       await waitForCondition(async () => (await jetStream.count(names.BANK_EVENTS_STREAM!)) >= 5, 10_000);
+      // The inbound consumer is back too: an external deposit sent now goes in.
+      const reference = uniqueName('after-outage');
+      await jetStream.publish(
+        names.BANK_INBOUND_SUBJECT!,
+        JSON.stringify({ accountId: id, amount: 5, reference }),
+        reference,
+      );
+      await waitForCondition(async () => (await bank.balances(id))[0] === 135, 20_000);
+      await waitForCondition(async () => (await jetStream.count(names.BANK_EVENTS_STREAM!)) >= 6, 10_000);
       const ids = (await jetStream.messages(names.BANK_EVENTS_STREAM!)).map((m) => m.headers['Nats-Msg-Id']);
       expect(ids.sort()).toEqual(await storedEventIds(bank.database));
     } finally {
