@@ -1,5 +1,6 @@
 import { jetstream, jetstreamManager, JetStreamApiError, type JetStreamClient } from '@nats-io/jetstream';
 import { headers as natsHeaders, nanos } from '@nats-io/transport-node';
+import { BrokerUnavailableError } from '../../errors/broker-unavailable-error';
 import { ConfigurationError } from '../../errors/configuration-error';
 import type { BrokerPublisher } from '../broker-client';
 import type { JetStreamStreamOptions } from '../brokers-options';
@@ -45,6 +46,13 @@ export class JetStreamPublisher implements BrokerPublisher {
     } catch (error) {
       // A stream deleted behind its back is made again at the next try.
       if (error instanceof JetStreamApiError) this.ready = undefined;
+      if (error instanceof Error && error.name === 'JetStreamNotEnabled') {
+        throw new BrokerUnavailableError(
+          'nats',
+          `no JetStream stream answered for ${messages[0]?.subject ?? 'the subject'} (is JetStream on, and does stream ${this.stream.name} take that subject?)`,
+          { cause: error },
+        );
+      }
       throw this.connector.outage(error);
     }
   }
