@@ -112,8 +112,15 @@ export async function openRabbitMq(): Promise<TestRabbitMq> {
     channel,
     cleanUp: (kind, ...names) => names.forEach((n) => (kind === 'queue' ? queues : exchanges).add(n)),
     close: async () => {
-      for (const queue of queues) await channel.deleteQueue(queue).catch(() => undefined);
-      for (const exchange of exchanges) await channel.deleteExchange(exchange).catch(() => undefined);
+      // A channel of its own for each: a refused delete closes the channel it ran on.
+      const remove = async (work: (c: Channel) => Promise<unknown>): Promise<void> => {
+        const own = await connection.createChannel();
+        own.on('error', () => undefined);
+        await work(own).catch(() => undefined);
+        await own.close().catch(() => undefined);
+      };
+      for (const queue of queues) await remove((c) => c.deleteQueue(queue));
+      for (const exchange of exchanges) await remove((c) => c.deleteExchange(exchange));
       await connection.close();
     },
   };
