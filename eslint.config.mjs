@@ -10,6 +10,7 @@ const noDeepImports = {
         '!nest-event-sourcing/testing',
         '!nest-event-sourcing/cli',
         '!nest-event-sourcing/logging',
+        '!nest-event-sourcing/brokers',
       ],
       message:
         'Import the library by its package name, nest-event-sourcing, or one of its entry points (testing, cli, logging).',

@@ -24,6 +24,8 @@ const LAYERS = [
   ['subscriptions'],
   ['projections'],
   ['sagas'],
+  // Brokers in and out: publishers are subscribers; nest-event-sourcing/brokers is its index.
+  ['integration'],
   ['health', 'http'],
   ['operator'],
   ['config'],

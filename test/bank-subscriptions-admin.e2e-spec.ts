@@ -60,7 +60,9 @@ describe('bank app: /admin/subscriptions for operators', () => {
       '/admin/subscriptions/bank-accounts/parked/7f1b0c2e-0000-4000-8000-000000000000/retry',
     ).expect(404);
     expect(parked.body).toMatchObject({ code: 'ES_PARKED_EVENT_NOT_FOUND' });
-    await admin('post', '/admin/subscriptions/bank-accounts/parked/not-a-uuid/retry').expect(400);
+    // Parked inbound messages have the ids their senders chose: any id up to 512 characters is looked up.
+    await admin('post', '/admin/subscriptions/bank-accounts/parked/not-a-uuid/retry').expect(404);
+    await admin('post', `/admin/subscriptions/bank-accounts/parked/${'x'.repeat(513)}/retry`).expect(400);
     expect((await admin('get', '/admin/subscriptions/parked').expect(200)).body).toEqual({ parked: [] });
   });
 });

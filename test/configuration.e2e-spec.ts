@@ -49,3 +49,30 @@ describe.each(['bank', 'todo'] as const)('%s app: environment validated at boot'
     expect(stderr).not.toMatch(/s3|cr@t/);
   });
 });
+
+describe('bank app: broker variables validated at boot', () => {
+  it.each([
+    ['a NATS_URL that is no NATS URL', { NATS_URL: 'http://127.0.0.1:4222' }, /NATS_URL must be a URL such as nats:/],
+    ['an AMQP_URL that is no AMQP URL', { AMQP_URL: 'rabbit:5672' }, /AMQP_URL must be a URL such as amqp:/],
+    ['a stream name with a dot', { BANK_EVENTS_STREAM: 'BANK.EVENTS' }, /BANK_EVENTS_STREAM must be 1 to 64/],
+    [
+      'a subject with a wildcard',
+      { BANK_INBOUND_SUBJECT: 'bank-inbound.*' },
+      /BANK_INBOUND_SUBJECT must be dot-separated/,
+    ],
+  ])('refuses %s with one line', async (_title, env, message) => {
+    const folder = mkdtempSync(join(tmpdir(), 'env-bank-brokers-'));
+    try {
+      const { code, stderr } = await runUntilExit(
+        builtApp('bank'),
+        { PATH: process.env.PATH, EMBEDDED_PG_DIR: join(folder, 'data'), ...env },
+        { inheritEnv: false },
+      );
+      expect(code).toBe(1);
+      expect(stderr.trim().split('\n')).toEqual([expect.stringMatching(message)]);
+      expect(existsSync(join(folder, 'data'))).toBe(false);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+});

@@ -3,6 +3,7 @@
 // CommonJS runtime cannot load; jest imports this file natively.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { connect } from 'node:net';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,6 +51,35 @@ export default async function globalSetup() {
     );
   }
   process.env.ES_TEST_POSTGRES_URL = problem ? embedded.url : serverUrl;
+
+  // The brokers (.ci/run starts them): their suites skip outside CI when one is away.
+  await findBroker('nats', process.env.NATS_TEST_URL ?? 'nats://127.0.0.1:4222', 'ES_TEST_NATS_URL');
+  await findBroker('rabbitmq', process.env.AMQP_TEST_URL ?? 'amqp://guest:guest@127.0.0.1:5672', 'ES_TEST_AMQP_URL');
+}
+
+/** Hands a broker's URL to the workers when its port answers; under CI, fails when it does not. */
+async function findBroker(name, url, variable) {
+  const { hostname, port } = new URL(url);
+  const problem = await new Promise((resolve) => {
+    const socket = connect({ host: hostname, port: Number(port), timeout: 3000 });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(undefined);
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve('no answer within 3 s');
+    });
+    socket.once('error', (error) => resolve(error.message));
+  });
+  if (!problem) {
+    process.env[variable] = url;
+    return;
+  }
+  const where = url.replace(/:[^:@/]*@/, ':***@');
+  if (process.env.CI)
+    throw new Error(`${name} at ${where} is unreachable (${problem}); CI needs it (.ci/run starts it).`);
+  console.warn(`\n${name} at ${where} is unreachable (${problem}); its suites are skipped.`);
 }
 
 async function unreachable(url) {

@@ -1,7 +1,10 @@
 import { registerAs, type ConfigType } from '@nestjs/config';
 import { AppEnvironment, IntegerParam, validateEnvironment } from 'nest-event-sourcing';
-import { IsIn, IsNotEmpty, IsOptional, IsString } from 'class-validator';
+import { IsIn, IsNotEmpty, IsOptional, IsString, IsUrl, Matches } from 'class-validator';
 import { MAX_BALANCE } from './accounts/money';
+
+const STREAM_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+const SUBJECT = /^[A-Za-z0-9_-]{1,64}(\.[A-Za-z0-9_-]{1,64}){0,7}$/;
 
 /** What the bank reads from its environment; a bad value stops the start with one line. */
 export class BankEnvironment extends AppEnvironment {
@@ -25,6 +28,42 @@ export class BankEnvironment extends AppEnvironment {
   @IsOptional()
   @IntegerParam({ min: 1, max: 7 * 24 * 3600 * 1000 })
   TRANSFER_APPROVAL_TIMEOUT_MS?: number;
+
+  /** NATS with JetStream, e.g. `nats://127.0.0.1:4222`: bank events out, external deposits in. */
+  @IsOptional()
+  @IsUrl(
+    { protocols: ['nats', 'tls'], require_tld: false, require_protocol: true },
+    { message: 'NATS_URL must be a URL such as nats://127.0.0.1:4222' },
+  )
+  NATS_URL?: string;
+
+  /** RabbitMQ, e.g. `amqp://guest:guest@127.0.0.1:5672`: bank events out. */
+  @IsOptional()
+  @IsUrl(
+    { protocols: ['amqp', 'amqps'], require_tld: false, require_protocol: true },
+    { message: 'AMQP_URL must be a URL such as amqp://user:password@127.0.0.1:5672' },
+  )
+  AMQP_URL?: string;
+
+  /** The JetStream stream of the bank's events. Default `BANK_EVENTS`. */
+  @IsOptional()
+  @Matches(STREAM_NAME, { message: 'BANK_EVENTS_STREAM must be 1 to 64 letters, digits, _ or -' })
+  BANK_EVENTS_STREAM?: string;
+
+  /** The first token(s) of the events' subjects and routing keys, and the RabbitMQ exchange. Default `bank-events`. */
+  @IsOptional()
+  @Matches(SUBJECT, { message: 'BANK_EVENTS_SUBJECT must be dot-separated tokens of letters, digits, _ or -' })
+  BANK_EVENTS_SUBJECT?: string;
+
+  /** The JetStream stream external deposits arrive on. Default `BANK_INBOUND`. */
+  @IsOptional()
+  @Matches(STREAM_NAME, { message: 'BANK_INBOUND_STREAM must be 1 to 64 letters, digits, _ or -' })
+  BANK_INBOUND_STREAM?: string;
+
+  /** Their subject. Default `bank-inbound.deposits`. */
+  @IsOptional()
+  @Matches(SUBJECT, { message: 'BANK_INBOUND_SUBJECT must be dot-separated tokens of letters, digits, _ or -' })
+  BANK_INBOUND_SUBJECT?: string;
 }
 
 /**

@@ -8,12 +8,15 @@ import {
   EventSourcingModule,
   EventSourcingOperatorModule,
 } from 'nest-event-sourcing';
+import { EventSourcingBrokersModule } from 'nest-event-sourcing/brokers';
 import { AccountsModule } from './accounts/accounts.module';
 import { bankEnvironment, type BankEnvironmentValues } from './bank-environment';
 import { describeBankError } from './domain-error-messages';
 import { TransfersModule } from './transfers/transfers.module';
 import { AccountReadModel1764300000000 } from './accounts/projections/account-read-model.migration';
 import { HealthController } from './health/health.controller';
+import { bankBrokers } from './integration/bank-brokers';
+import { IntegrationModule } from './integration/integration.module';
 
 @Module({
   imports: [
@@ -48,9 +51,15 @@ import { HealthController } from './health/health.controller';
         describeDomainError: describeBankError,
       }),
     }),
+    // With NATS_URL / AMQP_URL: bank events out to JetStream / RabbitMQ, external deposits in (docs in the README).
+    EventSourcingBrokersModule.forRootAsync({
+      inject: [bankEnvironment.KEY],
+      useFactory: (env: BankEnvironmentValues) => bankBrokers(env),
+    }),
     TerminusModule,
     AccountsModule,
     TransfersModule,
+    IntegrationModule,
     // GET /events, /admin/streams, /admin/subscriptions and the /admin page, behind ADMIN_TOKEN.
     EventSourcingOperatorModule,
   ],

@@ -177,6 +177,8 @@ function assemble(base: DynamicModule): DynamicModule {
     SubscriptionsHealthIndicator,
     Sagas,
     DecisionRepository,
+    // For nest-event-sourcing/brokers, whose publishers are subscribers too.
+    SubscriberRegistry,
   ];
   return {
     module: base.module,

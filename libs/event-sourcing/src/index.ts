@@ -37,6 +37,8 @@ export { StreamNotFoundError } from './errors/stream-not-found-error';
 export { UnsupportedOperationError } from './errors/unsupported-operation-error';
 export { ParkedEventNotFoundError } from './errors/parked-event-not-found-error';
 export { WaitTimeoutError } from './errors/wait-timeout-error';
+export { BrokerUnavailableError } from './errors/broker-unavailable-error';
+export { InvalidIntegrationMessageError } from './errors/invalid-integration-message-error';
 
 // events
 export type { EventEnvelope, EventMetadata, NewEvent } from './events/event-envelope';
@@ -154,7 +156,8 @@ export {
 export type { DurableHandlerContext, ProjectionContext } from './projections/projection-context';
 
 // subscriptions
-export { On, getOnHandlers, type OnHandlers } from './subscriptions/on.decorator';
+export { On, getOnHandlers, getOnPatterns, type OnHandlers, type OnPatterns } from './subscriptions/on.decorator';
+export type { TypePattern } from './subscriptions/type-pattern';
 export { OnPage } from './projections/on-page.decorator';
 export {
   DurableEventHandler,

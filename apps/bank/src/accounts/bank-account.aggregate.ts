@@ -25,8 +25,8 @@ import { MAX_BALANCE } from './money';
  * must be able to return. A debit stops counting when it is refunded or settled (its
  * transfer reached the target). So the balance stays within the limit on every path.
  */
-// Snapshot revision 3: the state gained `openDebits`.
-@Aggregate('account', { snapshots: { every: 100 }, snapshotRevision: 3 })
+// Snapshot revision 4: the state gained `references`.
+@Aggregate('account', { snapshots: { every: 100 }, snapshotRevision: 4 })
 export class BankAccount extends AggregateRoot {
   owner = '';
   balance = 0;
@@ -36,6 +36,8 @@ export class BankAccount extends AggregateRoot {
   transferMoves: string[] = [];
   /** The amount of each transfer debited and neither refunded nor settled yet. */
   openDebits: Record<string, number> = {};
+  /** The references of the external deposits applied. */
+  references: string[] = [];
 
   open(owner: string, initialDeposit = 0, at = new Date()): void {
     if (this.status !== 'new') throw new AccountAlreadyOpenedError(this.id);
@@ -48,6 +50,14 @@ export class BankAccount extends AggregateRoot {
     this.assertOpen();
     this.assertRoomFor(amount);
     this.apply(new MoneyDeposited(this.id, amount, this.balance + amount));
+  }
+
+  /** An external deposit (from the broker); a second one with the same reference does nothing. */
+  depositExternal(reference: string, amount: number): void {
+    if (this.references.includes(reference)) return;
+    this.assertOpen();
+    this.assertRoomFor(amount);
+    this.apply(new MoneyDeposited(this.id, amount, this.balance + amount, undefined, undefined, reference));
   }
 
   withdraw(amount: number): void {
@@ -114,6 +124,7 @@ export class BankAccount extends AggregateRoot {
     this.balance += event.amount;
     if (event.transferId) this.transferMoves.push(`${event.transferId}:${event.refund ? 'refund' : 'credit'}`);
     if (event.transferId && event.refund) delete this.openDebits[event.transferId];
+    if (event.reference) this.references.push(event.reference);
   }
 
   @Apply(MoneyWithdrawn)

@@ -28,7 +28,9 @@ export type EventSourcingErrorCode =
   | 'ES_PARKED_EVENT_NOT_FOUND'
   | 'ES_STREAM_NOT_FOUND'
   | 'ES_CLI_USAGE'
-  | 'ES_WAIT_TIMEOUT';
+  | 'ES_WAIT_TIMEOUT'
+  | 'ES_BROKER_UNAVAILABLE'
+  | 'ES_INVALID_INTEGRATION_MESSAGE';
 
 /**
  * Base class of every error thrown by the library. Each subclass carries a stable

@@ -137,6 +137,9 @@ function problemForLibraryError(error: EventSourcingError): ProblemDescription {
   }
   // Rebuilding a saga, say: understood, but not something that subscriber allows.
   if (error.code === 'ES_UNSUPPORTED_OPERATION') return describe(422, error.code, error.message);
+  // Retrying a parked inbound message that is still invalid.
+  if (error.code === 'ES_INVALID_INTEGRATION_MESSAGE') return describe(422, error.code, error.message);
+  if (error.code === 'ES_BROKER_UNAVAILABLE') return describe(503, error.code, error.message, { log: 'warn' });
   // Configuration, upcasting, unknown event types, missing handlers: bugs, not the caller's fault.
   return describe(500, 'INTERNAL_ERROR', INTERNAL_DETAIL, { log: 'error' });
 }

@@ -1,8 +1,28 @@
-import { Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import {
+  BadRequestException,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  type PipeTransform,
+} from '@nestjs/common';
 import { AdminOnly } from '../http/admin-only.decorator';
 import { Subscriptions } from '../subscriptions/subscriptions';
 import { JsonAnswer, listSchema, NoContentAnswer, OperatorRoutes, ProblemAnswer } from './openapi-docs';
 import { parkedView, statusView } from './operator-views';
+
+/**
+ * The id of a parked record: an event id (a UUID), or the message id of a parked inbound
+ * message, which a sender chose (a payment reference, say). @internal
+ */
+class ParkedIdPipe implements PipeTransform<string, string> {
+  transform(value: string): string {
+    if (value.length === 0 || value.length > 512) throw new BadRequestException('The id must be 1 to 512 characters.');
+    return value;
+  }
+}
 
 /**
  * `/admin/subscriptions` for operators: the durable subscribers' status, rebuilds, and
@@ -55,10 +75,10 @@ export class OperatorSubscriptionsController {
     type: 'object',
     properties: { outcome: { type: 'string', enum: ['resumed', 'handled'] } },
   })
-  @ProblemAnswer(400, 'The event id is not a UUID.')
+  @ProblemAnswer(400, 'The id is empty or too long.')
   async retry(
     @Param('name') name: string,
-    @Param('eventId', new ParseUUIDPipe()) eventId: string,
+    @Param('eventId', new ParkedIdPipe()) eventId: string,
   ): Promise<{ outcome: 'resumed' | 'handled' }> {
     return { outcome: await this.subscriptions.retryParked(name, eventId) };
   }
@@ -67,8 +87,8 @@ export class OperatorSubscriptionsController {
   @Delete(':name/parked/:eventId')
   @HttpCode(204)
   @NoContentAnswer('Dismissed.')
-  @ProblemAnswer(400, 'The event id is not a UUID.')
-  async dismiss(@Param('name') name: string, @Param('eventId', new ParseUUIDPipe()) eventId: string): Promise<void> {
+  @ProblemAnswer(400, 'The id is empty or too long.')
+  async dismiss(@Param('name') name: string, @Param('eventId', new ParkedIdPipe()) eventId: string): Promise<void> {
     await this.subscriptions.dismissParked(name, eventId);
   }
 }

@@ -7,7 +7,7 @@ import { EventTypeRegistry } from '../events/event-type-registry';
 import { getDurableEventHandlerMetadata } from '../subscriptions/durable-event-handler.decorator';
 import { onMethodsDispatcher } from '../subscriptions/on-dispatcher';
 import type { DeliveryContext, SubscriberDefinition } from '../subscriptions/subscriber-definition';
-import { getOnHandlers } from '../subscriptions/on.decorator';
+import { getOnHandlers, getOnPatterns } from '../subscriptions/on.decorator';
 import { requireDomainEventMetadata } from '../events/domain-event.decorator';
 import type { EventEnvelope } from '../events/event-envelope';
 import { getPageHandler } from './on-page.decorator';
@@ -55,7 +55,7 @@ export class ProjectionDiscovery implements OnModuleInit {
     const prototype = Object.getPrototypeOf(instance) as object;
     const page = getPageHandler(prototype);
     if (!page) return onMethodsDispatcher(instance, owner, this.registry, contextFor);
-    if (getOnHandlers(prototype).size > 0) {
+    if (getOnHandlers(prototype).size > 0 || getOnPatterns(prototype).size > 0) {
       throw new ConfigurationError(`${owner} has both @OnPage and @On methods: take every event in the @OnPage one.`);
     }
     const method = (instance as Record<string | symbol, unknown>)[page.method] as PageMethod;

@@ -1,5 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { dropIdempotencySchemaSql, idempotencySchemaSql } from './idempotency-schema-sql';
+import { dropInboxSchemaSql, inboxSchemaSql } from './inbox-schema-sql';
 import { quoteIdentifier } from '../database/quote-identifier';
 import { dropSubscriptionSchemaSql, subscriptionSchemaSql } from './subscription-schema-sql';
 import { dropSagaSchemaSql, sagaSchemaSql } from './saga-schema-sql';
@@ -74,6 +75,8 @@ export function eventStoreMigrations(schema = 'public', options: EventStoreMigra
     ),
     migration(`EventStoreTags_${suffix}_1764800000000`, tagsSchemaSql(s), dropTagsSchemaSql(s)),
     migration(`EventStoreAppendGuard_${suffix}_1764900000000`, appendGuardSchemaSql(s), dropAppendGuardSchemaSql(s)),
+    // The inbox of inbound integration messages (nest-event-sourcing/brokers).
+    migration(`EventStoreInbox_${suffix}_1765000000000`, inboxSchemaSql(s), dropInboxSchemaSql(s)),
   ];
 }
 

@@ -4,6 +4,7 @@ import type { GlobalCursor } from '../store/event-store';
 import { isDatabaseAway } from '../database/database-away';
 import { inTransaction } from '../database/in-transaction';
 import { isSqlError } from '../database/postgres-errors';
+import { BrokerUnavailableError } from '../errors/broker-unavailable-error';
 import { CheckpointConflictError } from '../errors/checkpoint-conflict-error';
 import { cursorOf } from './global-cursor';
 import type { SubscriberDefinition } from './subscriber-definition';
@@ -120,20 +121,43 @@ export class BatchApplier implements PageApplier {
     return { cursor };
   }
 
-  /** Side effects: each event, then its checkpoint. A crash in between delivers it again. */
+  /**
+   * Side effects: each event, then its checkpoint (or a whole page, then one move, for a
+   * page handler such as a broker publisher; a page that fails goes again event by event).
+   * A crash in between delivers them again.
+   */
   private async applyOneByOne(from: GlobalCursor, events: EventEnvelope[], attempt: number): Promise<BatchOutcome> {
+    const context = { manager: undefined, replaying: false, attempt };
+    if (this.definition.handlePage && events.length > 1) {
+      const handled = await this.handled(() => this.definition.handlePage!(events, context));
+      if (handled === true) {
+        const to = cursorOf(events.at(-1)!);
+        await this.deps.checkpoints.move(this.name, { from, to, lastPosition: maxPosition(events) });
+        return { cursor: to };
+      }
+    }
     let cursor = from;
     for (const event of events) {
-      try {
-        await this.definition.handle(event, { manager: undefined, replaying: false, attempt });
-      } catch (error) {
-        if (await isDatabaseAway(this.deps.dataSource, error)) throw error;
-        return { cursor, failed: { event, error } };
-      }
+      const handled = await this.handled(() => this.definition.handle(event, context));
+      if (handled !== true) return { cursor, failed: { event, error: handled.error } };
       await this.deps.checkpoints.move(this.name, { from: cursor, to: cursorOf(event), lastPosition: event.position });
       cursor = cursorOf(event);
     }
     return { cursor };
+  }
+
+  /**
+   * Runs a handler: true when it succeeded, its error when it failed. An outage (of the
+   * database, or of a broker) is thrown instead: the runner backs off, nothing is parked.
+   */
+  private async handled(work: () => Promise<void>): Promise<true | { error: unknown }> {
+    try {
+      await work();
+      return true;
+    } catch (error) {
+      if (error instanceof BrokerUnavailableError || (await isDatabaseAway(this.deps.dataSource, error))) throw error;
+      return { error };
+    }
   }
 
   /** Records the event as parked, and skips it or stops at it, in one transaction. */

@@ -266,7 +266,7 @@ export class CheckpointStore {
   }
 
   /**
-   * Counts events of these types after a cursor, stopping at `cap`. Ordered so that the
+   * Counts events of these types (every type for none) after a cursor, stopping at `cap`. Ordered so that the
    * count walks the global index from the cursor: unordered, the planner may scan the
    * table from its start, where no event after a cursor deep in the log is.
    */
@@ -275,7 +275,7 @@ export class CheckpointStore {
       undefined,
       `SELECT count(*) AS n FROM (
          SELECT 1 FROM ${this.events}
-          WHERE (transaction_id, position) > ($1::text::xid8, $2::bigint) AND type = ANY($3::text[])
+          WHERE (transaction_id, position) > ($1::text::xid8, $2::bigint) AND (cardinality($3::text[]) = 0 OR type = ANY($3::text[]))
           ORDER BY transaction_id, position LIMIT $4) AS later`,
       [cursor.transactionId.toString(), cursor.position.toString(), [...types], cap],
     );

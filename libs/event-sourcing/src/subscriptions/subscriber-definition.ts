@@ -3,7 +3,7 @@ import type { EventEnvelope } from '../events/event-envelope';
 import type { ResolvedSubscriberOptions } from './subscriber-options';
 
 /** What kind of subscriber a definition runs. */
-export type SubscriberKind = 'projection' | 'handler' | 'saga';
+export type SubscriberKind = 'projection' | 'handler' | 'saga' | 'publisher';
 
 /** What a subscriber's handling of one event is given. @internal */
 export interface DeliveryContext {
@@ -23,7 +23,7 @@ export interface SubscriberDefinition {
   kind: SubscriberKind;
   /** The class that declared it, for messages. */
   owner: string;
-  /** Stored type names it handles; it reads nothing else. */
+  /** Stored type names it handles; it reads nothing else. Empty: every type. */
   types: string[];
   options: ResolvedSubscriberOptions;
   /** Whether handling runs in a transaction that commits with the checkpoint. */

@@ -4,6 +4,7 @@ import { ConfigurationError } from '../errors/configuration-error';
 import { EventTypeRegistry } from '../events/event-type-registry';
 import { getDurableEventHandlerMetadata } from './durable-event-handler.decorator';
 import { onMethodsDispatcher } from './on-dispatcher';
+import type { ParkedSource } from './parked-source';
 import type { SubscriberDefinition } from './subscriber-definition';
 import { traceDeliveries } from './trace-deliveries';
 
@@ -17,6 +18,7 @@ import { traceDeliveries } from './trace-deliveries';
 export class SubscriberRegistry implements OnModuleInit {
   private readonly subscribers = new Map<string, SubscriberDefinition>();
   private readonly inline: SubscriberDefinition[] = [];
+  private readonly parkedSources: ParkedSource[] = [];
   /** Where each provider class stands among the application's providers: the order of `all()`. */
   private readonly rank = new Map<string, number>();
 
@@ -73,6 +75,16 @@ export class SubscriberRegistry implements OnModuleInit {
   /** A checkpointed subscriber by name. */
   get(name: string): SubscriberDefinition | undefined {
     return this.subscribers.get(name);
+  }
+
+  /** Adds the parked records of consumers that are not checkpointed subscribers (inbound messages). */
+  addParkedSource(source: ParkedSource): void {
+    this.parkedSources.push(source);
+  }
+
+  /** The parked sources: all of them, or the one answering for a consumer name. */
+  parkedSourcesFor(name?: string): ParkedSource[] {
+    return name === undefined ? this.parkedSources : this.parkedSources.filter((s) => s.names().includes(name));
   }
 
   /** The inline projections. */

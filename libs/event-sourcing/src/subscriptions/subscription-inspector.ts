@@ -92,7 +92,7 @@ export class SubscriptionInspector {
          LEFT JOIN pg_stat_activity a ON a.backend_xid::text = (h.horizon::text::numeric % 4294967296)::text
         WHERE (SELECT e.position FROM ${this.s}.es_events e
                 WHERE e.transaction_id >= h.horizon AND (e.transaction_id, e.position) > ($1::text::xid8, $2::bigint)
-                  AND e.type = ANY($3::text[])
+                  AND (cardinality($3::text[]) = 0 OR e.type = ANY($3::text[]))
                 ORDER BY e.transaction_id, e.position LIMIT 1) IS NOT NULL
         LIMIT 1`,
       [cursor.transactionId.toString(), cursor.position.toString(), [...types]],

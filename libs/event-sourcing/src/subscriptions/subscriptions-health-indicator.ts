@@ -1,6 +1,7 @@
 import { errorMessage } from '../errors/error-message';
 import { Injectable } from '@nestjs/common';
 import type { HealthIndicatorResult } from '@nestjs/terminus';
+import type { SubscriberKind } from './subscriber-definition';
 import { Subscriptions } from './subscriptions';
 
 /** Options of {@link SubscriptionsHealthIndicator.isHealthy}. */
@@ -9,6 +10,8 @@ export interface SubscriptionsHealthOptions {
   maxLag?: number;
   /** Whether a parked subscriber makes it down. Default true. */
   parkedIsDown?: boolean;
+  /** Only subscribers of these kinds (a broker's publishers have a check of their own, say). Default: all. */
+  kinds?: readonly SubscriberKind[];
 }
 
 /**
@@ -33,6 +36,7 @@ export class SubscriptionsHealthIndicator {
     const problems: string[] = [];
     const details: Record<string, unknown> = {};
     for (const s of statuses) {
+      if (options.kinds && !options.kinds.includes(s.kind)) continue;
       details[s.name] = {
         state: s.state,
         position: s.position.toString(),

@@ -124,10 +124,18 @@ export class Subscriptions implements OnApplicationBootstrap, BeforeApplicationS
     return statuses;
   }
 
-  /** Parked events, oldest first: of one subscriber, or of all. */
-  parked(name?: string): Promise<ParkedEvent[]> {
+  /**
+   * Parked events, oldest first: of one subscriber, or of all. Inbound integration
+   * messages parked by a consumer of `nest-event-sourcing/brokers` are listed too (their
+   * `eventId` is the message id, `type` its subject), and retried or dismissed alike.
+   */
+  async parked(name?: string): Promise<ParkedEvent[]> {
+    const [source] = this.registry.parkedSourcesFor(name);
+    if (name !== undefined && source) return source.parked(name);
     if (name !== undefined) this.definition(name);
-    return this.shared().parked(name);
+    const others = name === undefined ? this.registry.parkedSourcesFor() : [];
+    const lists = await Promise.all([this.shared().parked(name), ...others.map((s) => s.parked())]);
+    return lists.flat().sort((a, b) => a.parkedAt.getTime() - b.parkedAt.getTime());
   }
 
   /**
@@ -138,6 +146,8 @@ export class Subscriptions implements OnApplicationBootstrap, BeforeApplicationS
    * @throws ParkedEventNotFoundError, UnknownSubscriberError; or the handler's error, the event staying parked.
    */
   async retryParked(name: string, eventId: string): Promise<'resumed' | 'handled'> {
+    const [source] = this.registry.parkedSourcesFor(name);
+    if (source) return source.retry(name, eventId);
     const definition = this.definition(name);
     const parked = await this.findParked(name, eventId);
     return this.backend().retryParked(definition, parked);
@@ -149,6 +159,8 @@ export class Subscriptions implements OnApplicationBootstrap, BeforeApplicationS
    * @throws ParkedEventNotFoundError, UnknownSubscriberError
    */
   async dismissParked(name: string, eventId: string): Promise<void> {
+    const [source] = this.registry.parkedSourcesFor(name);
+    if (source) return source.dismiss(name, eventId);
     this.definition(name);
     await this.findParked(name, eventId);
     await this.backend().dismissParked(name, eventId);

@@ -18,8 +18,10 @@ abstract class AccountHandler {
 
 @CommandHandler(DepositMoney)
 export class DepositMoneyHandler extends AccountHandler implements ICommandHandler<DepositMoney> {
-  async execute({ accountId, amount, expectedVersion }: DepositMoney): Promise<AccountCommandResult> {
-    return resultOf(await this.accounts.update(accountId, (a) => a.deposit(amount), { expectedVersion }));
+  async execute({ accountId, amount, expectedVersion, reference }: DepositMoney): Promise<AccountCommandResult> {
+    const decide = (a: BankAccount): void =>
+      reference === undefined ? a.deposit(amount) : a.depositExternal(reference, amount);
+    return resultOf(await this.accounts.update(accountId, decide, { expectedVersion }));
   }
 }
 

@@ -16,5 +16,7 @@ export class MoneyDeposited {
     readonly transferId?: string,
     /** True when it gives back the debit of a transfer that failed. */
     readonly refund?: boolean,
+    /** The reference of an external deposit (from the broker): each is deposited at most once. */
+    readonly reference?: string,
   ) {}
 }

@@ -121,7 +121,7 @@ export class MemoryCheckpoints {
     let count = 0;
     for (const e of this.store.committedEvents()) {
       if (count >= cap) break;
-      if (types.includes(e.type) && compareCursors(cursorOf(e), cursor) > 0) count++;
+      if ((types.length === 0 || types.includes(e.type)) && compareCursors(cursorOf(e), cursor) > 0) count++;
     }
     return count;
   }

@@ -1,4 +1,5 @@
 import type { Logger } from '@nestjs/common';
+import { BrokerUnavailableError } from '../../errors/broker-unavailable-error';
 import { errorMessage, errorStack } from '../../errors/error-message';
 import type { EventEnvelope } from '../../events/event-envelope';
 import type { GlobalCursor } from '../../store/event-store';
@@ -36,6 +37,7 @@ export class MemoryPageApplier implements PageApplier {
         try {
           await this.definition.handle(event, { manager: undefined, replaying, attempt });
         } catch (error) {
+          if (error instanceof BrokerUnavailableError) throw error;
           failed = { event, error };
           break;
         }
