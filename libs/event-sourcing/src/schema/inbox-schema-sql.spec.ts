@@ -20,7 +20,7 @@ describe('inbox schema SQL', () => {
 
   it('is a migration of the store, after the ones it builds on, with a fixed name', () => {
     const names = eventStoreMigrations('public').map((migration) => new migration().name ?? '');
-    expect(names).toContain('EventStoreInbox_public_1764800000000');
+    expect(names).toContain('EventStoreInbox_public_1765000000000');
     const timestamps = names.map((name) => Number(name.slice(-13)));
     expect(timestamps).toEqual([...timestamps].sort((a, b) => a - b));
   });
