@@ -85,6 +85,24 @@ describe('instrumentEventStore', () => {
     }
   });
 
+  it('traces an append to several streams as one span, stamping every part once', async () => {
+    const store = instrumentEventStore(new InMemoryEventStore());
+    await inSpan(() =>
+      store.appendMany([
+        { streamId: 'account-5', events: [deposited(1)] },
+        { streamId: 'account-6', events: [deposited(1), deposited(2)] },
+      ]),
+    );
+    const many = telemetry.spans().filter((s) => s.name === 'append many');
+    expect(many).toHaveLength(1);
+    // The in-memory store appends through a transaction of its own: no span per part.
+    expect(telemetry.spans().filter((s) => s.name === 'append account')).toHaveLength(0);
+    expect(many[0]!.attributes).toMatchObject({ [A.EVENT_COUNT]: 3 });
+    const { traceId, spanId } = many[0]!.spanContext();
+    const stamped = [...(await store.readStream('account-5')), ...(await store.readStream('account-6'))];
+    expect(stamped.map((e) => e.metadata.traceparent)).toEqual(Array(3).fill(`00-${traceId}-${spanId}-01`));
+  });
+
   it('records a version conflict on the span and counts it, and counts appends and events by type', async () => {
     const store = instrumentEventStore(new InMemoryEventStore());
     const before = await telemetry.collect();
