@@ -47,6 +47,7 @@ export const DEFAULT_VARIANTS: readonly StoreVariant[] = [
   { name: 'no-known-versions', options: { writePath: { knownVersions: false } } },
   { name: 'no-stream-lanes', options: { writePath: { streamLanes: false } } },
   { name: 'no-text-rows', options: { writePath: { textRows: false } } },
+  { name: 'no-notify-interval', options: { subscriptions: { notifyIntervalMs: 0 } } },
 ];
 
 /** What the store section runs: how often, which sides, what sizes. */

@@ -115,6 +115,14 @@ export interface SubscriptionOptions {
   maxBackoffMs?: number;
   /** How long an open transaction may hide events before the status reports it. Default 2000 ms. */
   heldBackAfterMs?: number;
+  /**
+   * Appends wake the subscribers of other instances at once through a NOTIFY; appends
+   * made within this many milliseconds of the last one's share the next NOTIFY, so that
+   * a busy writer does not double the statements the server runs. Their subscribers
+   * learn of such appends that much later (this process's own at once). Default 5; 0
+   * sends one per append (coalescing only while one is in flight).
+   */
+  notifyIntervalMs?: number;
 }
 
 /** Options with their defaults filled in. @internal */
@@ -167,6 +175,7 @@ export function resolveOptions(options: EventSourcingModuleOptions): ResolvedOpt
       leaseRetryMs: options.subscriptions?.leaseRetryMs ?? 1000,
       maxBackoffMs: options.subscriptions?.maxBackoffMs ?? 2000,
       heldBackAfterMs: options.subscriptions?.heldBackAfterMs ?? 2000,
+      notifyIntervalMs: nonNegativeInteger('subscriptions.notifyIntervalMs', options.subscriptions?.notifyIntervalMs ?? 5),
     },
   };
 }

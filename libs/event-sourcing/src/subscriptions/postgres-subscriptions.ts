@@ -55,6 +55,7 @@ export class PostgresSubscriptions implements SubscriptionBackend {
       database.clientConfig(`${applicationName}:subscriptions`),
       schema,
       notifyChannel(schema),
+      subscriptions.notifyIntervalMs,
     );
     this.connection = connection;
     connection.start();

@@ -41,6 +41,8 @@ export class SubscriptionConnection {
     private readonly config: ClientConfig,
     private readonly schema: string,
     readonly channel: string,
+    /** Shortest time from one NOTIFY's answer to the next NOTIFY; 0: at once. */
+    private readonly notifyIntervalMs = 0,
   ) {}
 
   /** Connects in the background, and again whenever the connection drops. */
@@ -87,7 +89,9 @@ export class SubscriptionConnection {
 
   /**
    * Tells the other processes that events were appended. Coalesced: while one NOTIFY is
-   * on its way, any number of further calls make one more.
+   * on its way, and for `notifyIntervalMs` after its answer, any number of further calls
+   * make one more. A process appending one event after another would otherwise send a
+   * NOTIFY per append: a second statement, for the server, of every append.
    */
   notify(): void {
     if (this.notifying) {
@@ -106,11 +110,15 @@ export class SubscriptionConnection {
     this.query(client, `SELECT pg_notify($1, '')`, [this.channel])
       .catch(() => undefined)
       .finally(() => {
-        this.notifying = false;
-        if (this.notifyAgain) {
-          this.notifyAgain = false;
-          this.notify();
-        }
+        const next = () => {
+          this.notifying = false;
+          if (this.notifyAgain) {
+            this.notifyAgain = false;
+            this.notify();
+          }
+        };
+        if (this.notifyIntervalMs > 0) setTimeout(next, this.notifyIntervalMs).unref();
+        else next();
       });
   }
 
