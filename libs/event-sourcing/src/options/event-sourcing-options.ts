@@ -175,7 +175,10 @@ export function resolveOptions(options: EventSourcingModuleOptions): ResolvedOpt
       leaseRetryMs: options.subscriptions?.leaseRetryMs ?? 1000,
       maxBackoffMs: options.subscriptions?.maxBackoffMs ?? 2000,
       heldBackAfterMs: options.subscriptions?.heldBackAfterMs ?? 2000,
-      notifyIntervalMs: nonNegativeInteger('subscriptions.notifyIntervalMs', options.subscriptions?.notifyIntervalMs ?? 5),
+      notifyIntervalMs: nonNegativeInteger(
+        'subscriptions.notifyIntervalMs',
+        options.subscriptions?.notifyIntervalMs ?? 5,
+      ),
     },
   };
 }
