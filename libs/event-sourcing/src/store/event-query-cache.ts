@@ -108,8 +108,10 @@ export class EventQueryCache {
 
   private appended(types: ReadonlySet<string>): void {
     this.appends++;
+    if (this.entries.size === 0) return;
+    const written = [...types];
     for (const [key, entry] of this.entries) {
-      if (entry.types === undefined || [...types].some((type) => entry.types!.has(type))) {
+      if (entry.types === undefined || written.some((type) => entry.types!.has(type))) {
         this.entries.delete(key);
         this.counts.invalidations++;
       }
