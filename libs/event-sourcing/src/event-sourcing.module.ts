@@ -28,6 +28,7 @@ import { SnapshotStore } from './store/snapshot-store';
 import { AppendSignal } from './store/append-signal';
 import { EventQueryCache } from './store/event-query-cache';
 import { InlineProjector } from './projections/inline-projector';
+import { InlineHooks } from './store/inline-hooks';
 import { ProjectionDiscovery } from './projections/projection-discovery';
 import { SubscriberRegistry } from './subscriptions/subscriber-registry';
 import { Subscriptions } from './subscriptions/subscriptions';
@@ -136,16 +137,18 @@ function assemble(base: DynamicModule): DynamicModule {
   });
   const storeProvider: Provider = {
     provide: EventStore,
-    inject: [RESOLVED_OPTIONS, DatabaseConnection, getDataSourceToken(), SubscriberRegistry, AppendSignal],
+    inject: [RESOLVED_OPTIONS, DatabaseConnection, getDataSourceToken(), SubscriberRegistry, AppendSignal, InlineHooks],
     useFactory: async (
       options: ResolvedOptions,
       connection: DatabaseConnection,
       dataSource: DataSource,
       subscribers: SubscriberRegistry,
       signal: AppendSignal,
+      inline: InlineHooks,
     ) => {
+      inline.add(new InlineProjector(subscribers));
       const hooks = {
-        inline: new InlineProjector(subscribers),
+        inline,
         committed: (types: ReadonlySet<string>) => signal.emit(types),
       };
       // Traced and counted when @opentelemetry/api is installed (docs/observability.md).
@@ -179,6 +182,8 @@ function assemble(base: DynamicModule): DynamicModule {
     DecisionRepository,
     // For nest-event-sourcing/brokers, whose publishers are subscribers too.
     SubscriberRegistry,
+    // For the access module, whose permissions read model is kept in the append's transaction.
+    InlineHooks,
   ];
   return {
     module: base.module,
@@ -193,6 +198,7 @@ function assemble(base: DynamicModule): DynamicModule {
       CommandHandlerEnhancer,
       DecisionRepository,
       AppendSignal,
+      InlineHooks,
       SubscriberRegistry,
       ProjectionDiscovery,
       Subscriptions,

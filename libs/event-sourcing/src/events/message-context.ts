@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import type { Actor } from './actor';
 
 /** The ids that tie a piece of work to what caused it. */
 export interface MessageIds {
@@ -10,6 +11,10 @@ export interface MessageIds {
   causationId?: string;
   /** Who acts, when known. */
   userId?: string;
+  /** The verified actor of the request, when authentication is on (its id is `userId`). */
+  actor?: Actor;
+  /** The tenant the work is for, when the request named one (a token's tenant claim). */
+  tenantId?: string;
 }
 
 /**
@@ -44,6 +49,8 @@ export class MessageContext {
         correlationId: correlationId ?? outer?.correlationId ?? randomUUID(),
         causationId: messageId ?? randomUUID(),
         userId: outer?.userId,
+        actor: outer?.actor,
+        tenantId: outer?.tenantId,
       },
       work,
     );

@@ -66,6 +66,8 @@ const TITLES: Partial<Readonly<Record<ProblemCode, string>>> = {
   ES_INVALID_TAG: 'Invalid tag',
   ES_APPEND_CONDITION: 'Decision conflict',
   ES_WAIT_TIMEOUT: 'Read model not caught up',
+  ES_UNAUTHENTICATED: 'Not authenticated',
+  ES_PERMISSION_DENIED: 'Permission denied',
   VALIDATION_FAILED: 'Invalid request',
   MALFORMED_JSON: 'Malformed JSON',
   JSON_TOO_DEEP: 'JSON nested too deep',
@@ -118,6 +120,10 @@ function problemForLibraryError(error: EventSourcingError): ProblemDescription {
     });
   }
   if (error.code === 'ES_AGGREGATE_NOT_FOUND') return describe(404, error.code, error.message);
+  if (error.code === 'ES_UNAUTHENTICATED') {
+    return describe(401, error.code, error.message, { headers: { 'WWW-Authenticate': 'Bearer' } });
+  }
+  if (error.code === 'ES_PERMISSION_DENIED') return describe(403, error.code, error.message);
   if (BAD_INPUT.has(error.code)) return describe(400, error.code, error.message);
   if (error.code === 'ES_DUPLICATE_EVENT_ID') return describe(409, error.code, error.message);
   // What the decision read changed before its append: deciding again may succeed.
