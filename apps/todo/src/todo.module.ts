@@ -3,14 +3,19 @@ import { ConfigModule } from '@nestjs/config';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
 import {
+  AuthenticationMiddleware,
   CorrelationIdMiddleware,
+  EventSourcingAccessModule,
   EventSourcingHttpModule,
   EventSourcingModule,
   EventSourcingOperatorModule,
 } from 'nest-event-sourcing';
 import { HealthController } from './health/health.controller';
 import { todoEnvironment, type TodoEnvironmentValues } from './todo-environment';
+import { LIST_ROLES } from './lists/list-access';
+import { ListsController } from './lists/lists.controller';
 import { ListsModule } from './lists/lists.module';
+import { ListQueriesController } from './lists/queries/list-queries.controller';
 import { TodoReadModel1764400000000 } from './lists/projections/todo-read-model.migration';
 
 @Module({
@@ -36,6 +41,15 @@ import { TodoReadModel1764400000000 } from './lists/projections/todo-read-model.
       inject: [todoEnvironment.KEY],
       useFactory: (env: TodoEnvironmentValues) => ({ adminToken: env.ADMIN_TOKEN }),
     }),
+    // With AUTH_SECRET: bearer tokens of users, and their permissions on lists, granted by
+    // the lists' events (the creator: everything; members: their role). Without it: open.
+    EventSourcingAccessModule.forRootAsync({
+      inject: [todoEnvironment.KEY],
+      useFactory: (env: TodoEnvironmentValues) => ({
+        jwt: env.AUTH_SECRET ? { secret: env.AUTH_SECRET, tenantClaim: 'tenant' } : undefined,
+        roles: LIST_ROLES,
+      }),
+    }),
     // GET /events, /admin/streams, /admin/subscriptions and the /admin page, behind ADMIN_TOKEN.
     EventSourcingOperatorModule,
     TerminusModule,
@@ -46,5 +60,7 @@ import { TodoReadModel1764400000000 } from './lists/projections/todo-read-model.
 export class TodoModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
     consumer.apply(CorrelationIdMiddleware).forRoutes('*');
+    // The lists' routes need a user; health probes and the operator routes (ADMIN_TOKEN) do not.
+    consumer.apply(AuthenticationMiddleware).forRoutes(ListsController, ListQueriesController);
   }
 }

@@ -1,4 +1,4 @@
-import { Subscriptions, VersionETagInterceptor } from 'nest-event-sourcing';
+import { PermissionChecker, RequirePermission, Subscriptions, VersionETagInterceptor } from 'nest-event-sourcing';
 import { Controller, Get, Header, NotFoundException, Param, Query, UseInterceptors } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
@@ -8,7 +8,9 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { InjectRepository } from '@nestjs/typeorm';
-import { MoreThan, Repository } from 'typeorm';
+import { And, In, MoreThan, Repository, type FindOperator } from 'typeorm';
+import { LIST } from '../list-access';
+import { TodoList } from '../todo-list.aggregate';
 import { TodoItemView } from '../projections/todo-item-view.entity';
 import { TodoListView } from '../projections/todo-list-view.entity';
 import { TODO_LISTS_PROJECTION } from '../projections/todo-lists.projection';
@@ -39,17 +41,26 @@ export class ListQueriesController {
   constructor(
     @InjectRepository(TodoListView) private readonly lists: Repository<TodoListView>,
     private readonly subscriptions: Subscriptions,
+    private readonly permissions: PermissionChecker,
   ) {}
 
   @Get()
-  @ApiOkResponse({ type: TodoListPageResponse, description: 'The active lists (or archived ones), by id.' })
+  @ApiOkResponse({
+    type: TodoListPageResponse,
+    description: 'The active lists (or archived ones) the user may view, by id.',
+  })
   async list(@Query() query: ListListsQuery): Promise<TodoListPageResponse> {
     await this.readYourWrites(query);
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const viewable = await this.permissions.aggregatesWith('view', LIST);
+    const conditions: FindOperator<string>[] = [
+      ...(viewable === 'all' ? [] : [In(viewable)]),
+      ...(query.after ? [MoreThan(query.after)] : []),
+    ];
     const rows = await this.lists.find({
       where: {
         status: query.archived ? 'archived' : 'active',
-        ...(query.after ? { id: MoreThan(query.after) } : {}),
+        ...(conditions.length > 0 ? { id: conditions.length === 1 ? conditions[0] : And(...conditions) } : {}),
       },
       order: { id: 'ASC' },
       take: limit + 1,
@@ -59,6 +70,7 @@ export class ListQueriesController {
   }
 
   @Get(':id')
+  @RequirePermission('view', TodoList)
   @Header('Cache-Control', 'no-cache')
   @ApiOkResponse({
     type: TodoListResponse,
