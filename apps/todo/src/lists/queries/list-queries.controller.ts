@@ -53,10 +53,10 @@ export class ListQueriesController {
     await this.readYourWrites(query);
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const viewable = await this.permissions.aggregatesWith('view', LIST);
-    const conditions: FindOperator<string>[] = [
-      ...(viewable === 'all' ? [] : [In(viewable)]),
-      ...(query.after ? [MoreThan(query.after)] : []),
-    ];
+    const conditions: FindOperator<string>[] = [];
+    // typeorm types In as FindOperator<any>; it matches ids, strings.
+    if (viewable !== 'all') conditions.push(In(viewable) as FindOperator<string>);
+    if (query.after) conditions.push(MoreThan<string>(query.after));
     const rows = await this.lists.find({
       where: {
         status: query.archived ? 'archived' : 'active',
