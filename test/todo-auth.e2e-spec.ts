@@ -118,8 +118,8 @@ describe('todo app with AUTH_SECRET: tokens and permissions on lists', () => {
 
   it('lets a viewer read, an editor change items, and only the creator manage the list', async () => {
     const id = await createList();
-    await share(id, 'bob', 'viewer').expect(200);
-    await as('bob', http().get(`/lists/${id}`)).expect(200);
+    const shared = (await share(id, 'bob', 'viewer').expect(200)).body as { position: string };
+    await as('bob', http().get(`/lists/${id}`).query({ minPosition: shared.position })).expect(200);
     await as('bob', http().post(`/lists/${id}/items`).send({ text: 'Eggs' })).expect(403);
     await share(id, 'bob', 'editor').expect(200);
     const added = await as('bob', http().post(`/lists/${id}/items`).send({ text: 'Eggs' })).expect(201);
@@ -143,8 +143,15 @@ describe('todo app with AUTH_SECRET: tokens and permissions on lists', () => {
     await as('cid', http().post(`/lists/${id}/items`).send({ text: 'Coffee' })).expect(403);
     await as('cid', http().get(`/lists/${id}`)).expect(403);
     // The creator's own permission is not a member's role: removing them changes nothing.
-    await as('ann', http().delete(`/lists/${id}/members/ann`)).expect(200);
-    await as('ann', http().get(`/lists/${id}`)).expect(200);
+    const unchanged = (await as('ann', http().delete(`/lists/${id}/members/ann`)).expect(200)).body as {
+      position: string | null;
+    };
+    expect(unchanged.position).toBeNull();
+    const { position } = (await as('ann', http().post(`/lists/${id}/items`).send({ text: 'Milk' })).expect(201))
+      .body as {
+      position: string;
+    };
+    await as('ann', http().get(`/lists/${id}`).query({ minPosition: position })).expect(200);
   });
 
   it('shows in GET /lists only the lists the user may view', async () => {

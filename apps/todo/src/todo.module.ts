@@ -17,6 +17,7 @@ import { ListsController } from './lists/lists.controller';
 import { ListsModule } from './lists/lists.module';
 import { ListQueriesController } from './lists/queries/list-queries.controller';
 import { TodoReadModel1764400000000 } from './lists/projections/todo-read-model.migration';
+import { TodoReadModelTenants1765400000002 } from './lists/projections/todo-read-model-tenants.migration';
 
 @Module({
   imports: [
@@ -33,7 +34,9 @@ import { TodoReadModel1764400000000 } from './lists/projections/todo-read-model.
         // The next command on a list skips reading its stream (docs/aggregates.md, Warm aggregates).
         warmAggregates: 10_000,
         // The read model's tables, created at startup with the store's own.
-        typeorm: { migrations: [TodoReadModel1764400000000] },
+        typeorm: { migrations: [TodoReadModel1764400000000, TodoReadModelTenants1765400000002] },
+        // With users, each has a tenant (the token's claim): the store keeps tenants apart.
+        tenancy: env.AUTH_SECRET !== undefined,
       }),
     }),
     // Problem+json errors, Idempotency-Key, and the admin token of the operator routes.

@@ -29,6 +29,7 @@ import { AppendSignal } from './store/append-signal';
 import { EventQueryCache } from './store/event-query-cache';
 import { InlineProjector } from './projections/inline-projector';
 import { InlineHooks } from './store/inline-hooks';
+import { scopeByTenant } from './store/tenant-scope';
 import { ProjectionDiscovery } from './projections/projection-discovery';
 import { SubscriberRegistry } from './subscriptions/subscriber-registry';
 import { Subscriptions } from './subscriptions/subscriptions';
@@ -137,7 +138,15 @@ function assemble(base: DynamicModule): DynamicModule {
   });
   const storeProvider: Provider = {
     provide: EventStore,
-    inject: [RESOLVED_OPTIONS, DatabaseConnection, getDataSourceToken(), SubscriberRegistry, AppendSignal, InlineHooks],
+    inject: [
+      RESOLVED_OPTIONS,
+      DatabaseConnection,
+      getDataSourceToken(),
+      SubscriberRegistry,
+      AppendSignal,
+      InlineHooks,
+      MessageContext,
+    ],
     useFactory: async (
       options: ResolvedOptions,
       connection: DatabaseConnection,
@@ -145,16 +154,22 @@ function assemble(base: DynamicModule): DynamicModule {
       subscribers: SubscriberRegistry,
       signal: AppendSignal,
       inline: InlineHooks,
+      context: MessageContext,
     ) => {
       inline.add(new InlineProjector(subscribers));
       const hooks = {
         inline,
         committed: (types: ReadonlySet<string>) => signal.emit(types),
       };
-      // Traced and counted when @opentelemetry/api is installed (docs/observability.md).
-      if (connection.kind === 'memory') return instrumentEventStore(new InMemoryEventStore({ ...options, hooks }));
+      // Traced and counted when @opentelemetry/api is installed (docs/observability.md);
+      // scoped by the current tenant with `tenancy` (docs/tenancy.md).
+      const scoped = <S extends EventStore>(store: S): S =>
+        options.tenancy ? scopeByTenant(store, () => context.current()?.tenantId) : store;
+      if (connection.kind === 'memory') {
+        return scoped(instrumentEventStore(new InMemoryEventStore({ ...options, hooks })));
+      }
       if (options.runMigrations) await migrateStore(dataSource, options);
-      return instrumentEventStore(new PostgresEventStore(dataSource, { ...options, hooks }));
+      return scoped(instrumentEventStore(new PostgresEventStore(dataSource, { ...options, hooks })));
     },
   };
   const queryCacheProvider: Provider = {

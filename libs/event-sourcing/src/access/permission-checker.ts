@@ -48,7 +48,7 @@ export class PermissionChecker {
     const acting = this.known(actor);
     if (this.passes(acting, action)) return true;
     return this.store.holds({
-      tenantId: '',
+      tenantId: this.tenant(),
       actorId: acting.id,
       aggregateType: ref.type,
       aggregateId: ref.id,
@@ -81,7 +81,13 @@ export class PermissionChecker {
   async require(action: string, ref: AggregateRef, actor = this.actor()): Promise<void> {
     await this.assert(action, ref, actor);
     if (!this.options.enforce || this.passes(this.known(actor), action)) return;
-    this.requirements.add({ actor: actor!, tenantId: '', action, aggregateType: ref.type, aggregateId: ref.id });
+    this.requirements.add({
+      actor: actor!,
+      tenantId: this.tenant(),
+      action,
+      aggregateType: ref.type,
+      aggregateId: ref.id,
+    });
   }
 
   /**
@@ -94,11 +100,16 @@ export class PermissionChecker {
     const acting = this.known(actor);
     if (this.passes(acting, action)) return 'all';
     return this.store.aggregatesWith({
-      tenantId: '',
+      tenantId: this.tenant(),
       actorId: acting.id,
       aggregateType,
       permissions: this.options.allowing(action),
     });
+  }
+
+  /** The current tenant ('' without one), whose permissions alone count. */
+  private tenant(): string {
+    return this.context.current()?.tenantId ?? '';
   }
 
   private known(actor: Actor | undefined): Actor {

@@ -49,7 +49,8 @@ export class PermissionProjector implements InlineAppendHook {
     for (const event of events) {
       const declared = this.declarationsOf(event.type);
       if (!declared) continue;
-      const tenantId = '';
+      // A grant holds in the tenant of the event that made it.
+      const tenantId = typeof event.metadata.tenantId === 'string' ? event.metadata.tenantId : '';
       const revocations = listOf<PermissionRevocation>(declared.revokes?.(event.data as never, event as never));
       if (revocations.length > 0) await this.store.revoke(tenantId, revocations, manager);
       const grants = listOf<PermissionGrant>(declared.grants?.(event.data as never, event as never));

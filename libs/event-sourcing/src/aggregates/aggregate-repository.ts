@@ -17,6 +17,7 @@ import type { AggregateRoot } from './aggregate-root';
 import { AggregateSnapshots } from './aggregate-snapshots';
 import { getApplyHandlers } from './apply.decorator';
 import { WarmAggregates } from './warm-aggregates';
+import { tenantScopeOf } from '../store/tenant-scope';
 import { traceLoad } from './trace-load';
 
 import type {
@@ -88,7 +89,9 @@ export class AggregateRepository<T extends AggregateRoot> {
    * @throws UnknownEventTypeError, UpcastError when a stored event cannot be read.
    */
   async load(id: string, options: LoadOptions = {}): Promise<T> {
-    const aggregate = await this.latest(id, options.expectedVersion);
+    // Warm copies and snapshots are kept by stream id: another tenant's stream is not found.
+    const hidden = (await tenantScopeOf(this.deps.store)?.isVisible(this.streamId(id))) === false;
+    const aggregate = hidden ? null : await this.latest(id, options.expectedVersion);
     if (!aggregate) throw new AggregateNotFoundError(this.aggregateClass.name, id);
     if (options.expectedVersion !== undefined && aggregate.version !== options.expectedVersion) {
       throw new ConcurrencyError(this.streamId(id), options.expectedVersion, aggregate.version, false);

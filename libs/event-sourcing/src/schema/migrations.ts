@@ -2,6 +2,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { dropIdempotencySchemaSql, idempotencySchemaSql } from './idempotency-schema-sql';
 import { dropInboxSchemaSql, inboxSchemaSql } from './inbox-schema-sql';
 import { dropPermissionSchemaSql, permissionSchemaSql } from './permission-schema-sql';
+import { dropTenantSchemaSql, tenantSchemaSql } from './tenant-schema-sql';
 import { quoteIdentifier } from '../database/quote-identifier';
 import { dropSubscriptionSchemaSql, subscriptionSchemaSql } from './subscription-schema-sql';
 import { dropSagaSchemaSql, sagaSchemaSql } from './saga-schema-sql';

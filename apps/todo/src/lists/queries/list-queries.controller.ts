@@ -1,4 +1,10 @@
-import { PermissionChecker, RequirePermission, Subscriptions, VersionETagInterceptor } from 'nest-event-sourcing';
+import {
+  MessageContext,
+  PermissionChecker,
+  RequirePermission,
+  Subscriptions,
+  VersionETagInterceptor,
+} from 'nest-event-sourcing';
 import { Controller, Get, Header, NotFoundException, Param, Query, UseInterceptors } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
@@ -42,6 +48,7 @@ export class ListQueriesController {
     @InjectRepository(TodoListView) private readonly lists: Repository<TodoListView>,
     private readonly subscriptions: Subscriptions,
     private readonly permissions: PermissionChecker,
+    private readonly context: MessageContext,
   ) {}
 
   @Get()
@@ -59,6 +66,7 @@ export class ListQueriesController {
     if (query.after) conditions.push(MoreThan<string>(query.after));
     const rows = await this.lists.find({
       where: {
+        ...this.tenant(),
         status: query.archived ? 'archived' : 'active',
         ...(conditions.length > 0 ? { id: conditions.length === 1 ? conditions[0] : And(...conditions) } : {}),
       },
@@ -81,11 +89,17 @@ export class ListQueriesController {
     await this.readYourWrites(query);
     // One snapshot for both reads, so the items are those of the version sent as ETag.
     return this.lists.manager.transaction('REPEATABLE READ', async (manager) => {
-      const list = await manager.findOneBy(TodoListView, { id });
+      const list = await manager.findOneBy(TodoListView, { id, ...this.tenant() });
       if (!list) throw new NotFoundException(`No todo list has the id "${id}".`);
       const items = await manager.find(TodoItemView, { where: { listId: id }, order: { addedVersion: 'ASC' } });
       return { ...toSummary(list), items: items.map(toItem) };
     });
+  }
+
+  /** The request's tenant, when it has one: the read model shows that tenant's lists alone. */
+  private tenant(): { tenantId?: string } {
+    const tenantId = this.context.current()?.tenantId;
+    return tenantId === undefined ? {} : { tenantId };
   }
 
   /** Waits until the projection has applied the caller's own write (ES_WAIT_TIMEOUT after 5 s). */
