@@ -81,6 +81,8 @@ export function eventStoreMigrations(schema = 'public', options: EventStoreMigra
     migration(`EventStoreInbox_${suffix}_1765000000000`, inboxSchemaSql(s), dropInboxSchemaSql(s)),
     // The permissions read model of the access module (docs/authorization.md).
     migration(`EventStorePermissions_${suffix}_1765400000000`, permissionSchemaSql(s), dropPermissionSchemaSql(s)),
+    // Each event's tenant, from its metadata (docs/tenancy.md).
+    migration(`EventStoreTenants_${suffix}_1765400000001`, tenantSchemaSql(s), dropTenantSchemaSql(s)),
   ];
 }
 
