@@ -13,6 +13,7 @@ import { renderResultsFile, type RunContext } from './report';
 import { renderStoreSection, renderStoreTables, replaceStoreSection } from './store-report';
 import { runStoreSection } from './store-section';
 import { renderDcbSection, renderDcbTables, runDcbSection } from './dcb-section';
+import { renderAccessSection, renderAccessTables, runAccessSection } from './access-section';
 
 // `npm run bench [-- --quick]`: the event store against a raw `pg` baseline, each
 // measurement in a fresh process (store-section.ts), then the aggregates (loads with and
@@ -20,7 +21,7 @@ import { renderDcbSection, renderDcbTables, runDcbSection } from './dcb-section'
 // (catch-up against a hand-written loop, append-to-read-model latency), in a second one;
 // then deposits over HTTP, the bank app against a CRUD baseline, in a third and a fourth;
 // last the decisions (DCB: conditional appends, readMatching over 1,000,000 tagged
-// events, contended conditions), in a fifth.
+// events, contended conditions), in a fifth; the authorization checks, in a sixth.
 // All are dropped at the end, also when the run fails. `--only=store,http` runs some
 // sections. A full run rewrites bench/results.md; a full-size `--only=store` rewrites its
 // store section alone; quick and other partial runs leave it as it is.
@@ -31,8 +32,9 @@ async function main(): Promise<void> {
   const config = loadBenchConfig(process.argv.slice(2), process.env);
   const date = new Date();
   const startedAt = process.hrtime.bigint();
-  const databases = await createDatabases(config.adminUrl, 5);
-  const [database, projectionDatabase, bankDatabase, crudDatabase, dcbDatabase] = databases as [
+  const databases = await createDatabases(config.adminUrl, 6);
+  const [database, projectionDatabase, bankDatabase, crudDatabase, dcbDatabase, accessDatabase] = databases as [
+    BenchDatabase,
     BenchDatabase,
     BenchDatabase,
     BenchDatabase,
@@ -59,6 +61,8 @@ async function main(): Promise<void> {
     if (http) log(`\n${renderHttpTables(http)}\n`);
     const dcb = only.has('dcb') ? await runDcbSection(dcbDatabase, config.quick, log) : undefined;
     if (dcb) log(`\n${renderDcbTables(dcb)}\n`);
+    const access = only.has('access') ? await runAccessSection(accessDatabase, config.quick, log) : undefined;
+    if (access) log(`\n${renderAccessTables(access)}\n`);
     const durationMs = Number(process.hrtime.bigint() - startedAt) / 1e6;
     log(`Whole run: ${(durationMs / 1000).toFixed(1)} s`);
     if (config.quick || !store) {
@@ -77,7 +81,7 @@ async function main(): Promise<void> {
       durationMs,
     };
     const storeSection = renderStoreSection(store, context);
-    if (aggregates && projections && http && dcb) {
+    if (aggregates && projections && http && dcb && access) {
       const aggregateSection = renderAggregateSection(aggregates, config.params.concurrency, config.params.rounds);
       const sections = [
         storeSection,
@@ -85,6 +89,7 @@ async function main(): Promise<void> {
         renderProjectionSection(projections),
         renderHttpSection(http),
         renderDcbSection(dcb),
+        renderAccessSection(access),
       ];
       await writeFile(RESULTS_FILE, renderResultsFile(context, sections));
       log(`Wrote ${path.relative(process.cwd(), RESULTS_FILE)}`);
