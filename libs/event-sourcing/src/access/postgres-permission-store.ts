@@ -1,10 +1,15 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { shortTag } from '../database/short-tag';
+import { PoolConnections } from '../store/postgres/pool-connections';
 import type { PermissionGrant, PermissionRevocation } from '../events/permission-declarations';
 import { PermissionStore, type PermissionQuery } from './permission-store';
 
 /** The read model in `es_permissions` (see the store's permissions migration). @internal */
 export class PostgresPermissionStore extends PermissionStore {
   private readonly table: string;
+  private readonly connections: PoolConnections;
+  /** The check outside a transaction: named, so each connection plans it once. */
+  private readonly check: { name: string; text: string };
 
   constructor(
     private readonly dataSource: DataSource,
@@ -12,6 +17,13 @@ export class PostgresPermissionStore extends PermissionStore {
   ) {
     super();
     this.table = `${schema}.es_permissions`;
+    this.connections = new PoolConnections(dataSource, () => undefined);
+    this.check = {
+      name: `es_permission_check_${shortTag(schema)}`,
+      text: `SELECT 1 FROM ${this.table}
+        WHERE tenant_id = $1 AND actor_id = $2 AND aggregate_type = $3 AND aggregate_id IN ($4, '*')
+          AND permission = ANY($5::text[]) LIMIT 1`,
+    };
   }
 
   override async grant(
@@ -53,12 +65,18 @@ export class PostgresPermissionStore extends PermissionStore {
   }
 
   override async holds(query: PermissionQuery, manager?: EntityManager): Promise<boolean> {
+    const values = [query.tenantId, query.actorId, query.aggregateType, query.aggregateId, [...query.permissions]];
+    if (!manager) {
+      // On the hot path of every checked request: a prepared statement on a pooled pg client.
+      const { rowCount } = await this.connections.use((client) => client.query({ ...this.check, values }));
+      return (rowCount ?? 0) > 0;
+    }
     // In an append's transaction the rows are locked: a revocation waits, or wins and is seen.
-    const rows = await (manager ?? this.dataSource).query<unknown[]>(
+    const rows = await manager.query<unknown[]>(
       `SELECT 1 FROM ${this.table}
        WHERE tenant_id = $1 AND actor_id = $2 AND aggregate_type = $3 AND aggregate_id IN ($4, '*')
-         AND permission = ANY($5::text[])${manager ? ' FOR SHARE' : ' LIMIT 1'}`,
-      [query.tenantId, query.actorId, query.aggregateType, query.aggregateId, [...query.permissions]],
+         AND permission = ANY($5::text[]) FOR SHARE`,
+      values,
     );
     return rows.length > 0;
   }
