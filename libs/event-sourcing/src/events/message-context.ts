@@ -56,6 +56,22 @@ export class MessageContext {
     );
   }
 
+  /**
+   * Runs `work` for the tenant of an event (its `metadata.tenantId`), so that what a
+   * durable handler does while it handles the event (the commands it dispatches, its
+   * reads of a store with `tenancy`) is that tenant's; an event without one runs `work`
+   * as it is. @internal
+   */
+  runInTenantOf<T>(metadata: { tenantId?: unknown; correlationId?: unknown }, work: () => T): T {
+    if (typeof metadata.tenantId !== 'string') return work();
+    const outer = this.current();
+    const correlationId = typeof metadata.correlationId === 'string' ? metadata.correlationId : undefined;
+    return this.nest(
+      { ...outer, correlationId: outer?.correlationId ?? correlationId ?? randomUUID(), tenantId: metadata.tenantId },
+      work,
+    );
+  }
+
   /** The message whose handling started this one, if any. @internal */
   parentOf(ids: MessageIds): MessageIds | undefined {
     return this.parents.get(ids);

@@ -12,6 +12,11 @@ import { StreamNotFoundError } from '../errors/stream-not-found-error';
 import { DomainEvent } from '../events/domain-event.decorator';
 import { MessageContext } from '../events/message-context';
 import { EventSourcingModule } from '../event-sourcing.module';
+import { DurableEventHandler } from '../subscriptions/durable-event-handler.decorator';
+import { On } from '../subscriptions/on.decorator';
+import { Subscriptions } from '../subscriptions/subscriptions';
+import type { EventEnvelope } from '../events/event-envelope';
+import { Injectable } from '@nestjs/common';
 import { EventStore, START_OF_STORE } from './event-store';
 
 @DomainEvent('note.written')
@@ -27,6 +32,17 @@ class Note extends AggregateRoot {
   }
   @Apply(NoteWritten) onWritten(event: NoteWritten): void {
     this.texts.push(event.text);
+  }
+}
+
+/** Records, for each note, the tenant its handling ran for. */
+@Injectable()
+@DurableEventHandler('note-tenants')
+class NoteTenants {
+  readonly seen = new Map<string, string | undefined>();
+  constructor(private readonly context: MessageContext) {}
+  @On(NoteWritten) written(event: EventEnvelope<NoteWritten>): void {
+    this.seen.set(event.data.text, this.context.current()?.tenantId);
   }
 }
 
@@ -53,6 +69,7 @@ describe.each(['memory', 'postgres'] as const)('the store scoped by tenant (%s)'
         EventSourcingModule.forRoot({ database: database?.url ?? 'memory', tenancy: true, warmAggregates: 100 }),
         EventSourcingModule.forFeature({ aggregates: [Note] }),
       ],
+      providers: [NoteTenants],
     }).compile();
     await moduleRef.init();
     store = moduleRef.get(EventStore);
@@ -62,11 +79,20 @@ describe.each(['memory', 'postgres'] as const)('the store scoped by tenant (%s)'
     globexStream = `note-${randomUUID()}`;
     const write = (text: string) => [{ type: 'note.written', data: { text }, tags: [tag] }];
     await run(acme, () => store.append(acmeStream, write('acme secret'), { expectedVersion: 'no_stream' }));
-    await run(globex, () => store.append(globexStream, write('globex secret'), { expectedVersion: 'no_stream' }));
+    lastPosition = (
+      await run(globex, () => store.append(globexStream, write('globex secret'), { expectedVersion: 'no_stream' }))
+    ).position;
   });
+  let lastPosition: bigint;
   afterAll(async () => {
     await moduleRef?.close();
     await database?.drop();
+  });
+
+  it('hands each event to a durable handler in the context of its tenant', async () => {
+    await moduleRef.get(Subscriptions).waitFor('note-tenants', lastPosition, { timeoutMs: 10_000 });
+    const seen = moduleRef.get(NoteTenants).seen;
+    expect([seen.get('acme secret'), seen.get('globex secret')]).toEqual([acme, globex]);
   });
 
   it("stamps each append with its tenant's id", async () => {
