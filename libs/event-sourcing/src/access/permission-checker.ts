@@ -47,13 +47,15 @@ export class PermissionChecker {
     if (!this.options.enforce) return true;
     const acting = this.known(actor);
     if (this.passes(acting, action)) return true;
-    return this.store.holds({
+    const held = await this.store.holds({
       tenantId: this.tenant(),
       actorId: acting.id,
       aggregateType: ref.type,
       aggregateId: ref.id,
       permissions: this.options.allowing(action),
     });
+    if (held) this.requirements.notePassed(this.keyOf(acting, action, ref));
+    return held;
   }
 
   /**
@@ -66,7 +68,8 @@ export class PermissionChecker {
   }
 
   /**
-   * The check for a command handler: {@link assert} now, and again inside the
+   * The check for a command handler: {@link assert} now (unless the same check passed
+   * for this request already, in the route's guard), and again inside the
    * transaction of every append the command makes, with the permission locked, so that
    * a revocation committed before the append denies it and one in flight waits for it.
    * A denied command writes nothing.
@@ -79,10 +82,13 @@ export class PermissionChecker {
    * }
    */
   async require(action: string, ref: AggregateRef, actor = this.actor()): Promise<void> {
-    await this.assert(action, ref, actor);
-    if (!this.options.enforce || this.passes(this.known(actor), action)) return;
+    if (!this.options.enforce) return;
+    const acting = this.known(actor);
+    if (this.passes(acting, action)) return;
+    // The route's guard read this already for the request: the append's check is the one that counts.
+    if (!this.requirements.passedBefore(this.keyOf(acting, action, ref))) await this.assert(action, ref, acting);
     this.requirements.add({
-      actor: actor!,
+      actor: acting,
       tenantId: this.tenant(),
       action,
       aggregateType: ref.type,
@@ -105,6 +111,10 @@ export class PermissionChecker {
       aggregateType,
       permissions: this.options.allowing(action),
     });
+  }
+
+  private keyOf(actor: Actor, action: string, ref: AggregateRef): string {
+    return JSON.stringify([this.tenant(), actor.id, action, ref.type, ref.id]);
   }
 
   /** The current tenant ('' without one), whose permissions alone count. */

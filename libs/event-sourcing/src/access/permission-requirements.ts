@@ -19,6 +19,8 @@ export interface PermissionRequirement {
 @Injectable()
 export class PermissionRequirements {
   private readonly byMessage = new WeakMap<MessageIds, PermissionRequirement[]>();
+  /** The checks that passed in each message (a request, a command try), by key. */
+  private readonly passed = new WeakMap<MessageIds, Set<string>>();
 
   constructor(private readonly context: MessageContext) {}
 
@@ -28,6 +30,26 @@ export class PermissionRequirements {
     const list = this.byMessage.get(ids) ?? [];
     list.push(requirement);
     this.byMessage.set(ids, list);
+  }
+
+  /** Records that a check passed in the current message. */
+  notePassed(key: string): void {
+    const ids = this.context.current();
+    if (!ids) return;
+    const keys = this.passed.get(ids) ?? new Set<string>();
+    keys.add(key);
+    this.passed.set(ids, keys);
+  }
+
+  /**
+   * Whether the same check passed already in the current message or one that started it
+   * (the route's guard, for the command it dispatches): the read need not be made again.
+   */
+  passedBefore(key: string): boolean {
+    for (let ids = this.context.current(); ids; ids = this.context.parentOf(ids)) {
+      if (this.passed.get(ids)?.has(key)) return true;
+    }
+    return false;
   }
 
   /** The requirements of the current message (none outside one). */
