@@ -91,9 +91,22 @@ export {
   type SnapshotPolicy,
 } from './aggregates/aggregate.decorator';
 export { Apply } from './aggregates/apply.decorator';
+export {
+  NaturalKey,
+  getNaturalKeys,
+  type NaturalKeyMetadata,
+  type NaturalKeyOptions,
+} from './aggregates/natural-key.decorator';
+export {
+  DeleteAggregate,
+  RestoreAggregate,
+  type AggregateLifecycleResult,
+  type DeleteAggregateOptions,
+} from './aggregates/aggregate-lifecycle-commands';
 export { AggregateRepository } from './aggregates/aggregate-repository';
 export type {
   AggregateClass,
+  LifecycleSaveOptions,
   LoadOptions,
   SaveOptions,
   SaveResult,
