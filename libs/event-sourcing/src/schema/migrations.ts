@@ -18,6 +18,7 @@ import {
   initialSchemaSql,
   snapshotSchemaSql,
 } from './store-schema-sql';
+import { dropLifecycleSchemaSql, lifecycleSchemaSql } from './lifecycle-schema-sql';
 import { appendGuardSchemaSql, dropAppendGuardSchemaSql, dropTagsSchemaSql, tagsSchemaSql } from './tag-schema-sql';
 
 /** A TypeORM migration class, as the `migrations` option takes it. */
@@ -79,6 +80,8 @@ export function eventStoreMigrations(schema = 'public', options: EventStoreMigra
     migration(`EventStoreAppendGuard_${suffix}_1764900000000`, appendGuardSchemaSql(s), dropAppendGuardSchemaSql(s)),
     // The inbox of inbound integration messages (nest-event-sourcing/brokers).
     migration(`EventStoreInbox_${suffix}_1765000000000`, inboxSchemaSql(s), dropInboxSchemaSql(s)),
+    // Natural keys, and the tombstones of hard-deleted streams.
+    migration(`EventStoreLifecycle_${suffix}_1765100000000`, lifecycleSchemaSql(s), dropLifecycleSchemaSql(s)),
     // The permissions read model of the access module (docs/authorization.md).
     migration(`EventStorePermissions_${suffix}_1765400000000`, permissionSchemaSql(s), dropPermissionSchemaSql(s)),
     // Each event's tenant, from its metadata (docs/tenancy.md).

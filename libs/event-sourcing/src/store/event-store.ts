@@ -3,6 +3,8 @@ import type { EventQuery } from './event-query';
 import type { AppendCondition, DecisionQuery, ReadMatchingResult } from './decision-query';
 import type { ExpectedVersion } from './expected-version';
 import { StreamCaches } from './stream-caches';
+import type { NaturalKeyChanges, StreamLifecycleChange, StreamTombstone } from './stream-effects';
+import { changeLifecycle, type LifecycleOptions } from './stream-lifecycle';
 
 /** Options of {@link EventStore.append}. */
 export interface AppendOptions {
@@ -18,6 +20,17 @@ export interface AppendOptions {
    * `condition.query` was committed after `condition.after` (see {@link EventStore.readMatching}).
    */
   condition?: AppendCondition;
+  /**
+   * Natural keys the stream claims or releases, in the append's transaction: a key value
+   * held by another stream fails the append with `NaturalKeyTakenError`, writing nothing.
+   * Such an append runs in a transaction of its own (not the group-committed fast path).
+   */
+  naturalKeys?: NaturalKeyChanges;
+  /**
+   * Soft-delete or restore the stream with this append, as {@link EventStore.deleteStream}
+   * and {@link EventStore.restoreStream} do: their event goes after the given ones (then optional).
+   */
+  lifecycle?: StreamLifecycleChange;
 }
 
 /** One stream's part of {@link EventStore.appendMany}. */
@@ -218,6 +231,52 @@ export abstract class EventStore {
    * @throws InvalidStreamIdError for an id no stream can have.
    */
   abstract describeStream(streamId: string): Promise<StreamDescription | undefined>;
+
+  /**
+   * Soft-deletes a stream: appends `es.stream-deleted` to it, marks it deleted and releases
+   * its natural keys, in one transaction. Its history stays readable (`readStream`,
+   * `readAll`, `queryEvents`); repositories refuse to load it (`AggregateDeletedError`).
+   * A plain `append` to it is still accepted (the repository checks, so that the append
+   * path reads nothing more). Deleting a deleted stream does nothing (`written: false`).
+   * @throws StreamNotFoundError for a stream never written.
+   * @throws ConcurrencyError when `expectedVersion` is given and does not match.
+   * @example
+   * await store.deleteStream('account-42', { reason: 'closed by the customer' });
+   */
+  deleteStream(streamId: string, options: LifecycleOptions = {}): Promise<AppendResult> {
+    return changeLifecycle(this, streamId, 'delete', options);
+  }
+
+  /**
+   * Restores a soft-deleted stream: appends `es.stream-restored`, clears the deleted flag
+   * and claims its natural keys again. Restoring a stream that is not deleted does nothing.
+   * @throws NaturalKeyTakenError when another stream took one of its keys meanwhile; nothing is written.
+   * @throws StreamNotFoundError, ConcurrencyError as {@link deleteStream}.
+   */
+  restoreStream(streamId: string, options: LifecycleOptions = {}): Promise<AppendResult> {
+    return changeLifecycle(this, streamId, 'restore', options);
+  }
+
+  /**
+   * Hard-deletes a stream, for data that must go: its events, snapshot and natural keys
+   * are removed, and a tombstone is kept so that its id cannot be used again (every later
+   * append to it fails with `StreamTombstonedError`). An `es.stream-tombstoned` event is
+   * appended to the `$es-tombstones` stream, so subscribers learn of it. While it runs,
+   * other appends wait (it locks the events table briefly). Deleting a tombstoned stream
+   * again answers its tombstone.
+   * @throws StreamNotFoundError for a stream never written.
+   */
+  abstract hardDeleteStream(streamId: string, options?: { reason?: string }): Promise<StreamTombstone>;
+
+  /** The tombstone of a hard-deleted stream, or undefined. */
+  abstract tombstoneOf(streamId: string): Promise<StreamTombstone | undefined>;
+
+  /**
+   * The stream holding a natural key's value (see {@link AppendOptions.naturalKeys}), in
+   * one indexed lookup; undefined when none does (a deleted stream holds none).
+   * @throws NaturalKeyIndexError when the store's key table is missing.
+   */
+  abstract findByNaturalKey(key: string, value: string): Promise<string | undefined>;
 
   /**
    * Runs `work` in one transaction: its appends commit together when it resolves and

@@ -145,6 +145,12 @@ describe.each(['memory', 'postgres'] as const)('the store scoped by tenant (%s)'
     expect(await run(undefined, () => store.readStream(acmeStream))).toHaveLength(1);
   });
 
+  it("cannot soft- or hard-delete another tenant's stream: not found", async () => {
+    await expect(run(globex, () => store.deleteStream(acmeStream))).rejects.toThrow(StreamNotFoundError);
+    await expect(run(globex, () => store.hardDeleteStream(acmeStream))).rejects.toThrow(StreamNotFoundError);
+    expect((await run(acme, () => store.describeStream(acmeStream)))?.deleted).toBe(false);
+  });
+
   it("loads another tenant's aggregate as not found, even one kept warm", async () => {
     const id = randomUUID();
     await run(acme, () => notes.create(id, (note) => note.write('acme only')));

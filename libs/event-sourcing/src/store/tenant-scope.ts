@@ -45,6 +45,8 @@ export function scopeByTenant<S extends EventStore>(store: S, currentTenant: Cur
     queryEvents: store.queryEvents.bind(store),
     streamVersion: store.streamVersion.bind(store),
     describeStream: store.describeStream.bind(store),
+    hardDeleteStream: store.hardDeleteStream.bind(store),
+    findByNaturalKey: store.findByNaturalKey.bind(store),
   };
   const tenantOfEvent = (event: EventEnvelope): string =>
     typeof event.metadata.tenantId === 'string' ? event.metadata.tenantId : '';
@@ -142,6 +144,16 @@ export function scopeByTenant<S extends EventStore>(store: S, currentTenant: Cur
   store.describeStream = async (streamId) => {
     const tenant = currentTenant();
     return tenant === undefined || (await visible(tenant, streamId)) ? raw.describeStream(streamId) : undefined;
+  };
+  store.hardDeleteStream = async (streamId, options) => {
+    await assertVisible(streamId);
+    return raw.hardDeleteStream(streamId, options);
+  };
+  // Keys are unique across tenants (one table); another tenant's holder is not named.
+  store.findByNaturalKey = async (key, value) => {
+    const tenant = currentTenant();
+    const streamId = await raw.findByNaturalKey(key, value);
+    return streamId === undefined || tenant === undefined || (await visible(tenant, streamId)) ? streamId : undefined;
   };
   SCOPES.set(store, {
     isVisible: (streamId) => {

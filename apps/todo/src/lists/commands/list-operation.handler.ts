@@ -31,21 +31,25 @@ abstract class TitleHandler extends ListHandler {
     super(lists, permissions);
   }
 
-  /** Loads the list, checks that `titleOf(list)` is free for it, decides and saves on that condition. */
+  /**
+   * Loads the list, checks that `titleOf(list)` is free for it, decides and saves on that
+   * condition. A restore loads the archived (soft-deleted) list and restores its stream.
+   */
   protected async withTitle(
     listId: string,
     expectedVersion: number | undefined,
     titleOf: (list: TodoList) => string,
     decide: (list: TodoList) => void,
+    lifecycle?: 'restore',
   ): Promise<ListCommandResult> {
     await this.permissions.require('manage', { type: LIST, id: listId });
-    const list = await this.lists.load(listId, { expectedVersion });
+    const list = await this.lists.load(listId, { expectedVersion, includeDeleted: lifecycle === 'restore' });
     const claims = new ListTitleClaims(titleOf(list));
     const { condition } = await this.decisions.load(claims);
     decide(list);
     // A change that takes no title (a rename to the same one, say) needs no check.
     if (list.getUncommittedEvents().length > 0) claims.assertFreeFor(listId);
-    return resultOf({ ...(await this.lists.save(list, { condition })), aggregate: list });
+    return resultOf({ ...(await this.lists.save(list, { condition, lifecycle })), aggregate: list });
   }
 }
 
@@ -83,7 +87,9 @@ export class ChangeItemHandler extends ListHandler implements ICommandHandler<Ch
 @CommandHandler(ArchiveList)
 export class ArchiveListHandler extends ListHandler implements ICommandHandler<ArchiveList> {
   async execute({ listId, expectedVersion }: ArchiveList): Promise<ListCommandResult> {
-    return this.change('manage', listId, (list) => list.archive(), expectedVersion);
+    await this.permissions.require('manage', { type: LIST, id: listId });
+    // The library's soft delete: the stream is kept (and restorable), commands on it answer 410.
+    return resultOf(await this.lists.delete(listId, { expectedVersion, decide: (list) => list.archive() }));
   }
 }
 
@@ -96,6 +102,7 @@ export class RestoreListHandler extends TitleHandler implements ICommandHandler<
       expectedVersion,
       (list) => list.title,
       (list) => list.restore(),
+      'restore',
     );
   }
 }
