@@ -164,8 +164,18 @@ function assemble(base: DynamicModule): DynamicModule {
     provide: SnapshotStore,
     // After the store: its factory runs the migrations that create the snapshot table.
     inject: [RESOLVED_OPTIONS, DatabaseConnection, getDataSourceToken(), EventStore],
-    useFactory: ({ schema }: ResolvedOptions, connection: DatabaseConnection, dataSource: DataSource) =>
-      connection.kind === 'memory' ? new InMemorySnapshotStore() : new PostgresSnapshotStore(dataSource, schema),
+    useFactory: (
+      { schema }: ResolvedOptions,
+      connection: DatabaseConnection,
+      dataSource: DataSource,
+      store: EventStore,
+    ) => {
+      const snapshots =
+        connection.kind === 'memory' ? new InMemorySnapshotStore() : new PostgresSnapshotStore(dataSource, schema);
+      // A snapshot may copy personal data: a forgotten subject's streams start again from their events.
+      store.erasers.add(({ streamIds, manager }) => snapshots.drop(streamIds, manager));
+      return snapshots;
+    },
   };
   const shared = [
     EventStore,

@@ -10,6 +10,7 @@ export type {
   SubscriptionOptions,
 } from './options/event-sourcing-options';
 export type { WritePathOptions } from './options/write-path-options';
+export type { PersonalDataOptions } from './options/personal-data-option';
 
 // errors
 export { EventSourcingError, type EventSourcingErrorCode } from './errors/event-sourcing-error';
@@ -39,6 +40,8 @@ export { ParkedEventNotFoundError } from './errors/parked-event-not-found-error'
 export { WaitTimeoutError } from './errors/wait-timeout-error';
 export { BrokerUnavailableError } from './errors/broker-unavailable-error';
 export { InvalidIntegrationMessageError } from './errors/invalid-integration-message-error';
+export { PersonalDataKeyError } from './errors/personal-data-key-error';
+export { SubjectForgottenError } from './errors/subject-forgotten-error';
 
 // events
 export type { EventEnvelope, EventMetadata, NewEvent } from './events/event-envelope';
@@ -69,6 +72,10 @@ export {
   type EventSchemaFileOptions,
 } from './events/event-schema-file';
 export { Tag } from './events/tag.decorator';
+export { PersonalData, type PersonalDataFieldOptions } from './events/personal-data.decorator';
+export { PERSONAL_DATA_KEY, FORGOTTEN_KEY } from './events/personal-data-cipher';
+export { SubjectForgotten } from './events/subject-forgotten.event';
+export { SUBJECT_FORGOTTEN } from './events/subject-forgotten-stream';
 export { EventTypeRegistry, DATE_PATHS_KEY, type UnknownEventPolicy } from './events/event-type-registry';
 export { MessageContext, type MessageIds } from './events/message-context';
 
@@ -121,6 +128,7 @@ export {
   type ReadAllResult,
   type ReadStreamOptions,
   type StreamDescription,
+  type ForgetResult,
 } from './store/event-store';
 export type { ExpectedVersion } from './store/expected-version';
 export { DEFAULT_QUERY_LIMIT, type EventFilter, type EventQuery, type EventQueryPaging } from './store/event-query';

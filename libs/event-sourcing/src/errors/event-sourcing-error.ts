@@ -30,7 +30,9 @@ export type EventSourcingErrorCode =
   | 'ES_CLI_USAGE'
   | 'ES_WAIT_TIMEOUT'
   | 'ES_BROKER_UNAVAILABLE'
-  | 'ES_INVALID_INTEGRATION_MESSAGE';
+  | 'ES_INVALID_INTEGRATION_MESSAGE'
+  | 'ES_PERSONAL_DATA_KEY'
+  | 'ES_SUBJECT_FORGOTTEN';
 
 /**
  * Base class of every error thrown by the library. Each subclass carries a stable

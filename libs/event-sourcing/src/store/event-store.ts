@@ -3,6 +3,7 @@ import type { EventQuery } from './event-query';
 import type { AppendCondition, DecisionQuery, ReadMatchingResult } from './decision-query';
 import type { ExpectedVersion } from './expected-version';
 import { StreamCaches } from './stream-caches';
+import { SubjectErasers } from './personal-data/subject-erasers';
 
 /** Options of {@link EventStore.append}. */
 export interface AppendOptions {
@@ -43,6 +44,15 @@ export interface AppendResult {
   position: bigint;
   /** False when every event was already stored by an earlier try of the same append. */
   written: boolean;
+}
+
+/** What {@link EventStore.forget} did. */
+export interface ForgetResult {
+  subject: string;
+  /** False when the subject was forgotten already: nothing was done again. */
+  forgotten: boolean;
+  /** The streams that held its personal data (empty on a repeat). */
+  streamIds: string[];
 }
 
 /** Options of {@link EventStore.readStream} and {@link EventStore.iterateStream}. */
@@ -134,6 +144,13 @@ export abstract class EventStore {
   readonly caches = new StreamCaches();
 
   /**
+   * What keeps copies of event data outside the store (snapshots, idempotency records,
+   * saga state) and erases them when a subject is forgotten, in the forget's transaction.
+   * @internal
+   */
+  readonly erasers = new SubjectErasers();
+
+  /**
    * Appends events to a stream, atomically.
    * @throws ConcurrencyError when `expectedVersion` does not match; nothing is written.
    * @throws DuplicateEventIdError when an event id is stored already, other than as an exact retry.
@@ -208,6 +225,22 @@ export abstract class EventStore {
    * await store.queryEvents({ any: [{ streams: ['account-1'] }, { types: ['bank.account-closed'] }] });
    */
   abstract queryEvents(query?: EventQuery): Promise<EventEnvelope[]>;
+
+  /**
+   * Forgets a data subject (crypto-shredding): deletes its key in one statement, leaving
+   * a tombstone, so that every `@PersonalData` field of the subject, in every event,
+   * reads as `null` from then on (named in `metadata.$forgotten`) while the events, and
+   * everything else in them, stay. In the same transaction it drops the snapshots of the
+   * streams that held the subject's data, erases its copies in idempotency records and
+   * saga state, and stores a {@link SubjectForgotten} event for the projections that keep
+   * copies of their own. Idempotent: a repeat, or an unknown subject, is fine; an unknown
+   * subject is recorded as forgotten, so that no personal data of it is accepted later.
+   * See docs/personal-data.md for what it can and cannot promise.
+   * @throws InvalidQueryError for a subject that is not a string of 1 to 200 characters.
+   * @example
+   * await store.forget('account-42');
+   */
+  abstract forget(subject: string): Promise<ForgetResult>;
 
   /** The stream's current version, or 0 when it has no events. */
   abstract streamVersion(streamId: string): Promise<number>;

@@ -17,12 +17,16 @@ import {
   type ReadAllResult,
   type ReadStreamOptions,
   type StreamDescription,
+  type ForgetResult,
 } from '../event-store';
 import { expectedVersionMatches } from '../expected-version';
 import { assertStreamId, prepareAppend, type PreparedAppend } from '../prepared-append';
 import { readStreamRange, resolvePageSize } from '../read-options';
 import type { StoreHooks } from '../store-hooks';
-import { copy, matchesFilter, orderForQuery, readAllFrom } from './in-memory-query';
+import { queryLog, readAllFrom } from './in-memory-query';
+import { commitTransaction } from './in-memory-commit';
+import { InMemorySubjectKeys } from './in-memory-subject-keys';
+import type { SubjectKeyringOptions } from '../personal-data/subject-keyring';
 import {
   envelopesOf,
   openTransaction,
@@ -44,6 +48,8 @@ export interface InMemoryEventStoreOptions {
   batchSize?: number;
   /** Set by the module under `database: 'memory'`: inline projections, subscriber wake-ups. @internal */
   hooks?: StoreHooks;
+  /** Set by the module from its `personalData` option: the master keys. @internal */
+  personalData?: SubjectKeyringOptions;
 }
 
 /** Tries of a single append that lost a deadlock, as the PostgreSQL store's default `writeAttempts`. */
@@ -68,12 +74,15 @@ export class InMemoryEventStore extends EventStore {
   private readonly maxEventSize: number;
   private readonly batchSize: number;
   private readonly hooks: StoreHooks;
+  /** Personal data: events are stored sealed and opened on read. @internal */
+  readonly personal: InMemorySubjectKeys;
 
   constructor(options: InMemoryEventStoreOptions = {}) {
     super();
     this.maxEventSize = options.maxEventSize ?? 1024 * 1024;
     this.batchSize = options.batchSize ?? 500;
     this.hooks = options.hooks ?? {};
+    this.personal = new InMemorySubjectKeys(options.personalData, this.maxEventSize, this);
   }
 
   override append(streamId: string, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult> {
@@ -96,7 +105,12 @@ export class InMemoryEventStore extends EventStore {
   }
 
   override async readMatching(query: DecisionQuery): Promise<ReadMatchingResult> {
-    return readMatchingIn(this.log, query, { open: this.open, next: this.nextTransactionId });
+    const result = readMatchingIn(this.log, query, { open: this.open, next: this.nextTransactionId });
+    return { ...result, events: await this.personal.open(result.events) };
+  }
+
+  override forget(subject: string): Promise<ForgetResult> {
+    return this.personal.forget(subject, (streamId) => this.streams.get(streamId)?.events ?? []);
   }
 
   /**
@@ -113,16 +127,16 @@ export class InMemoryEventStore extends EventStore {
         append: (streamId, events, options) => this.appendIn(tx, streamId, events, options),
         readStream: async (streamId, options) => {
           usable(tx);
-          return readStreamRange(this.currentEvents(tx, streamId), options).map(copy);
+          return this.personal.open(readStreamRange(this.currentEvents(tx, streamId), options));
         },
       });
       usable(tx);
       // Inline projections, without an entity manager: one that throws rolls the transaction back.
       if (this.hooks.inline?.wants(tx.pending.map((e) => e.type))) {
-        await this.hooks.inline.apply(tx.pending.map(copy), undefined);
+        await this.hooks.inline.apply(await this.personal.open(tx.pending), undefined);
         usable(tx);
       }
-      this.commit(tx);
+      commitTransaction({ streams: this.streams, byId: this.byId, log: this.log }, tx);
       if (tx.pending.length > 0) committed = new Set(tx.pending.map((event) => event.type));
       return result;
     } finally {
@@ -133,13 +147,13 @@ export class InMemoryEventStore extends EventStore {
 
   override async readStream(streamId: string, options?: ReadStreamOptions): Promise<EventEnvelope[]> {
     assertStreamId(streamId);
-    return readStreamRange(this.streams.get(streamId)?.events ?? [], options).map(copy);
+    return this.personal.open(readStreamRange(this.streams.get(streamId)?.events ?? [], options));
   }
 
   override async *iterateStream(streamId: string, options: IterateStreamOptions = {}): AsyncIterable<EventEnvelope> {
     assertStreamId(streamId);
     resolvePageSize('batchSize', options.batchSize, this.batchSize);
-    yield* readStreamRange(this.streams.get(streamId)?.events ?? [], options).map(copy);
+    yield* await this.personal.open(readStreamRange(this.streams.get(streamId)?.events ?? [], options));
   }
 
   override async readAll(options: ReadAllOptions = {}): Promise<ReadAllResult> {
@@ -148,7 +162,7 @@ export class InMemoryEventStore extends EventStore {
     const events = readAllFrom(this.log, this.horizon(), after, options).slice(0, limit);
     const last = events.at(-1);
     return {
-      events: events.map(copy),
+      events: await this.personal.open(events),
       cursor: last ? { transactionId: last.transactionId, position: last.position } : after,
     };
   }
@@ -169,12 +183,8 @@ export class InMemoryEventStore extends EventStore {
   }
 
   override async queryEvents(query?: EventQuery): Promise<EventEnvelope[]> {
-    const normalized = normalizeQuery(query);
-    const now = Date.now();
-    const streamTypes = (e: EventEnvelope): string => this.streams.get(e.streamId)?.type ?? '';
-    const matches = this.log.filter((e) => normalized.filters.some((f) => matchesFilter(e, streamTypes(e), f, now)));
-    const ordered = orderForQuery(matches, normalized.order);
-    return (normalized.limit === null ? ordered : ordered.slice(0, normalized.limit)).map(copy);
+    const streamType = (e: EventEnvelope): string => this.streams.get(e.streamId)?.type ?? '';
+    return this.personal.open(queryLog(this.log, streamType, normalizeQuery(query)));
   }
 
   override async streamVersion(streamId: string): Promise<number> {
@@ -198,7 +208,7 @@ export class InMemoryEventStore extends EventStore {
     options?: AppendOptions,
   ): Promise<AppendResult> {
     usable(tx);
-    const prepared = prepareAppend(streamId, events, options, this.maxEventSize);
+    const prepared = this.personal.seal(prepareAppend(streamId, events, options, this.maxEventSize));
     tx.appending.set(streamId, (tx.appending.get(streamId) ?? 0) + 1);
     try {
       await this.waitFor(tx, () => this.locks.acquire(tx.locks, streamId));
@@ -285,16 +295,5 @@ export class InMemoryEventStore extends EventStore {
   private currentEvents(tx: Transaction, streamId: string): EventEnvelope[] {
     assertStreamId(streamId);
     return (tx.streams.get(streamId) ?? this.streams.get(streamId))?.events ?? [];
-  }
-
-  private commit(tx: Transaction): void {
-    // Synchronous from here on: no other transaction commits between the check and the write.
-    for (const condition of tx.conditions) checkCondition(this.log, condition, tx.appended, [...tx.streams.keys()]);
-    for (const [streamId, state] of tx.streams) this.streams.set(streamId, state);
-    for (const event of tx.pending) {
-      this.byId.set(event.eventId, event);
-      this.log.push(event);
-    }
-    this.log.sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0));
   }
 }

@@ -1,5 +1,5 @@
 import type { EventEnvelope, EventMetadata } from '../../events/event-envelope';
-import type { NormalizedFilter, TimeBound } from '../event-query';
+import type { NormalizedFilter, NormalizedQuery, TimeBound } from '../event-query';
 import { carriesAll, queryTags } from '../tags';
 import type { GlobalCursor, ReadAllOptions } from '../event-store';
 
@@ -16,6 +16,18 @@ export function matchesFilter(e: EventEnvelope, streamType: string, f: Normalize
   if (f.until && e.createdAt.getTime() >= instant(f.until, now)) return false;
   if (f.correlationId !== undefined && e.metadata.correlationId !== f.correlationId) return false;
   return carriesAll(e.tags, f.tags);
+}
+
+/** The committed events `queryEvents` answers, in its order and limit; not copied. @internal */
+export function queryLog(
+  log: readonly EventEnvelope[],
+  streamType: (e: EventEnvelope) => string,
+  query: NormalizedQuery,
+): EventEnvelope[] {
+  const now = Date.now();
+  const matches = log.filter((e) => query.filters.some((f) => matchesFilter(e, streamType(e), f, now)));
+  const ordered = orderForQuery(matches, query.order);
+  return query.limit === null ? ordered : ordered.slice(0, query.limit);
 }
 
 /** Sorts a copy by global position, newest or oldest first. @internal */

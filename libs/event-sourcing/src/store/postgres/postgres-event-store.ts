@@ -16,6 +16,7 @@ import {
   type ReadAllResult,
   type ReadStreamOptions,
   type StreamDescription,
+  type ForgetResult,
 } from '../event-store';
 import { assertStreamId, prepareAppend, typesOf, type PreparedAppend } from '../prepared-append';
 import { resolvePageSize, resolveStreamRange } from '../read-options';
@@ -43,6 +44,10 @@ import type { StoreHooks } from '../store-hooks';
 import type { DecisionQuery, ReadMatchingResult } from '../decision-query';
 import { prepareMany } from '../prepared-many';
 import { readMatchingOn } from './read-matching';
+import { PostgresSubjectKeys, type SubjectKeyringOptions } from './postgres-subject-keys';
+import { forgetOnPostgres } from './postgres-forget';
+import { iteratePages } from '../iterate-pages';
+import { describeStreamOn } from './stream-description';
 
 /** Options of {@link PostgresEventStore}. */
 export interface PostgresEventStoreOptions {
@@ -65,6 +70,8 @@ export interface PostgresEventStoreOptions {
   writePath?: WritePathOptions;
   /** Set by the module: inline projections and the wake-up of subscribers. @internal */
   hooks?: StoreHooks;
+  /** Set by the module from its `personalData` option: master keys, the key cache. @internal */
+  personalData?: SubjectKeyringOptions;
 }
 
 /** How long an append keeps trying after losing races to concurrent appends. */
@@ -93,6 +100,7 @@ export class PostgresEventStore extends EventStore {
   private readonly hooks: StoreHooks;
   private readonly transactions: TransactionStore;
   private readonly switches: WritePathSwitches;
+  private readonly keys: PostgresSubjectKeys;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -108,6 +116,8 @@ export class PostgresEventStore extends EventStore {
     this.batchSize = options.batchSize ?? 500;
     this.writeAttempts = options.writeAttempts ?? 5;
     this.hooks = options.hooks ?? {};
+    this.keys = new PostgresSubjectKeys(schema, options.personalData, this.maxEventSize);
+    this.caches.add(this.keys.keyring);
     // The database may come back from elsewhere (a failover, a restore) without events it had.
     this.connections = new PoolConnections(dataSource, () => this.caches.clear());
     this.batcher = new AppendBatcher(
@@ -153,7 +163,17 @@ export class PostgresEventStore extends EventStore {
   }
 
   override readMatching(query: DecisionQuery): Promise<ReadMatchingResult> {
-    return this.connections.use((client) => readMatchingOn(client, this.sql.schema, query));
+    return this.connections.use((client) =>
+      readMatchingOn(client, this.sql.schema, query, (events) => this.keys.open(client, events)),
+    );
+  }
+
+  override forget(subject: string): Promise<ForgetResult> {
+    return forgetOnPostgres(
+      { keys: this.keys, erasers: this.erasers, inTransaction: (work) => this.inTransaction(work) },
+      subject,
+      (streamIds) => streamIds.forEach((id) => this.caches.forget(id)),
+    );
   }
 
   override transaction<T>(work: (tx: EventStoreTransaction) => Promise<T>): Promise<T> {
@@ -181,6 +201,11 @@ export class PostgresEventStore extends EventStore {
     prepared: PreparedAppend,
     inTransaction: boolean,
   ): Promise<AppendResult> {
+    if (prepared.subjects && !prepared.claims) {
+      return this.keys.append(client, prepared, inTransaction, (sealed) =>
+        this.appendWithRetries(client, sealed, inTransaction),
+      );
+    }
     const deadline = Date.now() + RACE_BUDGET_MS;
     for (let attempt = 1; ; attempt++) {
       try {
@@ -205,32 +230,15 @@ export class PostgresEventStore extends EventStore {
 
   override async *iterateStream(streamId: string, options: IterateStreamOptions = {}): AsyncIterable<EventEnvelope> {
     assertStreamId(streamId);
-    const range = resolveStreamRange(options);
-    const batchSize = resolvePageSize('batchSize', options.batchSize, this.batchSize);
-    let remaining = range.limit ?? Number.POSITIVE_INFINITY;
-    let next = range.fromVersion;
-    while (remaining > 0) {
-      const page = await this.readStream(streamId, {
-        fromVersion: next,
-        toVersion: range.toVersion,
-        direction: range.backwards ? 'backwards' : 'forwards',
-        limit: Math.min(batchSize, remaining),
-      });
-      yield* page;
-      remaining -= page.length;
-      const last = page.at(-1);
-      if (!last || page.length < batchSize) return;
-      next = range.backwards ? last.version - 1 : last.version + 1;
-      if (next < 1) return;
-    }
+    yield* iteratePages((page) => this.readStream(streamId, page), options, this.batchSize);
   }
 
   override async readAll(options: ReadAllOptions = {}): Promise<ReadAllResult> {
     const after = options.after ?? START_OF_STORE;
     const limit = resolvePageSize('limit', options.limit, this.batchSize);
     const { statement, values } = readAllQuery(this.sql, after, limit, options);
-    const events = await this.connections.use((client) =>
-      readEvents(client, statement, values, this.switches.textRows),
+    const events = await this.connections.use(async (client) =>
+      this.keys.open(client, await readEvents(client, statement, values, this.switches.textRows)),
     );
     const last = events.at(-1);
     return { events, cursor: last ? { transactionId: last.transactionId, position: last.position } : after };
@@ -239,7 +247,9 @@ export class PostgresEventStore extends EventStore {
   override async queryEvents(eventQuery?: EventQuery): Promise<EventEnvelope[]> {
     const { text, params } = buildEventQuerySql(this.sql.schema, normalizeQuery(eventQuery));
     // Built per query, so not prepared: an unnamed statement.
-    return this.connections.use((client) => readEvents(client, { name: '', text }, params, this.switches.textRows));
+    return this.connections.use(async (client) =>
+      this.keys.open(client, await readEvents(client, { name: '', text }, params, this.switches.textRows)),
+    );
   }
 
   override async streamVersion(streamId: string): Promise<number> {
@@ -250,17 +260,7 @@ export class PostgresEventStore extends EventStore {
   }
 
   override async describeStream(streamId: string): Promise<StreamDescription | undefined> {
-    assertStreamId(streamId);
-    const [row] = await this.connections.use((client) => textRows(client, this.sql.describeStream, [streamId]));
-    if (!row) return undefined;
-    const [streamType, deleted, createdAt, version] = row;
-    return {
-      streamId,
-      streamType: streamType ?? '',
-      version: Number(version),
-      deleted: deleted === 'true',
-      createdAt: new Date(createdAt!),
-    };
+    return this.connections.use((client) => describeStreamOn(client, this.sql.describeStream, streamId));
   }
 
   /** The stream's version (0 when it has no events), read on `client`. */
@@ -289,11 +289,12 @@ export class PostgresEventStore extends EventStore {
     assertStreamId(streamId);
     const { fromVersion, toVersion, backwards, limit } = resolveStreamRange(options);
     const [lower, upper] = backwards ? [toVersion, fromVersion] : [fromVersion, toVersion];
-    return readEvents(
+    const events = await readEvents(
       client,
       backwards ? this.sql.readStreamBackwards : this.sql.readStream,
       [streamId, lower ?? 0, upper ?? Number.MAX_SAFE_INTEGER, limit ?? null],
       this.switches.textRows,
     );
+    return this.keys.open(client, events);
   }
 }
