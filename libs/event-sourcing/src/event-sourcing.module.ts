@@ -35,6 +35,7 @@ import { Sagas } from './sagas/sagas';
 import { SubscriptionsHealthIndicator } from './subscriptions/subscriptions-health-indicator';
 import { SubscriberMetrics } from './subscriptions/subscriber-metrics';
 import { instrumentEventStore } from './store/instrument-event-store';
+import { ForgetSubjectHandler } from './commands/forget-subject.command';
 
 /** Holds the options and the resolved database, so TypeORM's async setup can inject them. @internal */
 @Module({})
@@ -201,6 +202,7 @@ function assemble(base: DynamicModule): DynamicModule {
       EventTypeRegistry,
       EventStoreHealthIndicator,
       CommandHandlerEnhancer,
+      ForgetSubjectHandler,
       DecisionRepository,
       AppendSignal,
       SubscriberRegistry,

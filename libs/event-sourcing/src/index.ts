@@ -112,6 +112,7 @@ export { DecisionRepository, type Decision, type DecisionEvents } from './decisi
 
 // commands
 export { CommandRetry, type CommandRetryOptions } from './commands/command-retry.decorator';
+export { ForgetSubject } from './commands/forget-subject.command';
 
 // store
 export {

@@ -1,6 +1,7 @@
 import { EventSourcingModule } from 'nest-event-sourcing';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AccountPersonalDataController } from './account-personal-data.controller';
 import { AccountsController } from './accounts.controller';
 import { BankAccount } from './bank-account.aggregate';
 import {
@@ -28,7 +29,7 @@ import { AccountQueriesController } from './queries/account-queries.controller';
       projections: [AccountsProjection],
     }),
   ],
-  controllers: [AccountsController, AccountQueriesController],
+  controllers: [AccountsController, AccountQueriesController, AccountPersonalDataController],
   providers: [
     OpenAccountHandler,
     DepositMoneyHandler,

@@ -28,7 +28,8 @@ import { MAX_BALANCE } from './money';
 // Snapshot revision 4: the state gained `references`.
 @Aggregate('account', { snapshots: { every: 100 }, snapshotRevision: 4 })
 export class BankAccount extends AggregateRoot {
-  owner = '';
+  /** Null once the account's personal data is forgotten. */
+  owner: string | null = '';
   balance = 0;
   status: 'new' | 'open' | 'closed' = 'new';
   openedAt?: Date;

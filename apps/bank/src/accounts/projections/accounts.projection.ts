@@ -1,4 +1,11 @@
-import { OnPage, Projection, type EventEnvelope, type ProjectionContext } from 'nest-event-sourcing';
+import {
+  FORGOTTEN_KEY,
+  OnPage,
+  Projection,
+  SubjectForgotten,
+  type EventEnvelope,
+  type ProjectionContext,
+} from 'nest-event-sourcing';
 import type { EntityManager } from 'typeorm';
 import { AccountClosed } from '../events/account-closed.event';
 import { AccountOpened } from '../events/account-opened.event';
@@ -12,7 +19,8 @@ import { AccountView } from './account-view.entity';
 export const ACCOUNTS_PROJECTION = 'bank-accounts';
 
 /** The events the projection reads. */
-type AccountEvent = AccountOpened | MoneyDeposited | MoneyWithdrawn | TransferDebitSettled | AccountClosed;
+type AccountEvent =
+  AccountOpened | MoneyDeposited | MoneyWithdrawn | TransferDebitSettled | AccountClosed | SubjectForgotten;
 
 /** A deposit or withdrawal, as a statement line. */
 interface Move {
@@ -35,7 +43,7 @@ interface Move {
  */
 @Projection(ACCOUNTS_PROJECTION, { readModels: [AccountTransaction, AccountView] })
 export class AccountsProjection {
-  @OnPage(AccountOpened, MoneyDeposited, MoneyWithdrawn, TransferDebitSettled, AccountClosed)
+  @OnPage(AccountOpened, MoneyDeposited, MoneyWithdrawn, TransferDebitSettled, AccountClosed, SubjectForgotten)
   async apply(events: EventEnvelope<AccountEvent>[], { manager }: ProjectionContext) {
     let run: Move[] = [];
     for (const event of events) {
@@ -51,12 +59,20 @@ export class AccountsProjection {
     await this.book(manager, run);
   }
 
-  /** An account opened, closed, or its version moved by a settled transfer debit. */
-  private async change(manager: EntityManager, { data, version, createdAt }: EventEnvelope<AccountEvent>) {
-    if (data instanceof AccountOpened) {
+  /**
+   * An account opened, closed, its version moved by a settled transfer debit, or its
+   * personal data forgotten (the subject is the account id): the owner goes from the view.
+   */
+  private async change(manager: EntityManager, { data, version, createdAt, metadata }: EventEnvelope<AccountEvent>) {
+    if (data instanceof SubjectForgotten) {
+      await manager.update(AccountView, { id: data.subject }, { owner: null, personalData: 'forgotten' });
+    } else if (data instanceof AccountOpened) {
+      // Rebuilt after a forget, the event reads with its owner null and named in $forgotten.
+      const forgotten = Array.isArray(metadata[FORGOTTEN_KEY]);
       await manager.insert(AccountView, {
         id: data.accountId,
         owner: data.owner,
+        personalData: forgotten ? 'forgotten' : 'kept',
         balance: 0,
         status: 'open',
         version,

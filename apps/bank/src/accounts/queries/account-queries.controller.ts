@@ -104,7 +104,10 @@ export class AccountQueriesController {
 /** An account as the API shows it. */
 export interface AccountDto {
   id: string;
-  owner: string;
+  /** Null once the account's personal data is forgotten. */
+  owner: string | null;
+  /** `forgotten` after `DELETE /accounts/:id/personal-data`. */
+  personalData: 'kept' | 'forgotten';
   balance: number;
   status: 'open' | 'closed';
   version: number;
@@ -120,6 +123,6 @@ export interface TransactionDto {
   at: Date;
 }
 
-function toDto({ id, owner, balance, status, version }: AccountView): AccountDto {
-  return { id, owner, balance, status, version };
+function toDto({ id, owner, personalData, balance, status, version }: AccountView): AccountDto {
+  return { id, owner, personalData, balance, status, version };
 }
