@@ -18,7 +18,8 @@ describe('bank app: forgetting an account holder', () => {
     const call = bank.http().delete(`/accounts/${id}/personal-data`);
     return token === null ? call : call.set('Authorization', `Bearer ${token}`);
   };
-  const account = async (id: string) => (await bank.http().get(`/accounts/${id}`).expect(200)).body;
+  const account = async (id: string) =>
+    (await bank.http().get(`/accounts/${id}`).expect(200)).body as { owner: string | null; personalData: string };
   const untilForgotten = (id: string) =>
     waitForCondition(async () => (await account(id)).personalData === 'forgotten', 10_000);
   const status = async () =>
@@ -28,18 +29,18 @@ describe('bank app: forgetting an account holder', () => {
   /** The tables of the database whose rows, as text, hold `needle` (bytea columns in hex too). */
   const tablesHolding = async (needle: string): Promise<string[]> => {
     const dataSource = bank.app.get(DataSource);
-    const tables = (await dataSource.query(
+    const tables = await dataSource.query<{ table_schema: string; table_name: string }[]>(
       `SELECT table_schema, table_name FROM information_schema.tables
         WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema')`,
-    )) as { table_schema: string; table_name: string }[];
+    );
     const hex = Buffer.from(needle).toString('hex');
     const found: string[] = [];
     for (const { table_schema, table_name } of tables) {
       const name = `"${table_schema}"."${table_name}"`;
-      const [row] = (await dataSource.query(
+      const [row] = await dataSource.query<{ n: number }[]>(
         `SELECT count(*)::int AS n FROM ${name} t WHERE t::text LIKE $1 OR t::text LIKE $2`,
         [`%${needle}%`, `%${hex}%`],
-      )) as { n: number }[];
+      );
       if (row!.n > 0) found.push(name);
     }
     return found;
@@ -55,9 +56,7 @@ describe('bank app: forgetting an account holder', () => {
     expect((await account(id)).owner).toBe(owner);
     const dataSource = bank.app.get(DataSource);
     const snapshots = () =>
-      dataSource.query('SELECT stream_id FROM es_snapshots WHERE stream_id = $1', [`account-${id}`]) as Promise<
-        unknown[]
-      >;
+      dataSource.query<unknown[]>('SELECT stream_id FROM es_snapshots WHERE stream_id = $1', [`account-${id}`]);
     expect(await snapshots()).toHaveLength(1);
     // Before: in the read model, and in the snapshot (aggregate state), never in the events.
     expect((await tablesHolding(owner)).sort()).toEqual(['"public"."bank_account_views"', '"public"."es_snapshots"']);
