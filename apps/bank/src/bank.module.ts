@@ -10,6 +10,7 @@ import {
 } from 'nest-event-sourcing';
 import { EventSourcingBrokersModule } from 'nest-event-sourcing/brokers';
 import { AccountsModule } from './accounts/accounts.module';
+import { AccountsOperatorModule } from './accounts/accounts-operator.module';
 import { bankEnvironment, type BankEnvironmentValues } from './bank-environment';
 import { describeBankError } from './domain-error-messages';
 import { TransfersModule } from './transfers/transfers.module';
@@ -61,6 +62,7 @@ import { IntegrationModule } from './integration/integration.module';
     }),
     TerminusModule,
     AccountsModule,
+    AccountsOperatorModule,
     TransfersModule,
     IntegrationModule,
     // GET /events, /admin/streams, /admin/subscriptions and the /admin page, behind ADMIN_TOKEN.

@@ -1,7 +1,7 @@
 import { EventSourcingModule } from 'nest-event-sourcing';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AccountPersonalDataController } from './account-personal-data.controller';
+import { ForgetAccountHolderHandler } from './commands/forget-account-holder.command';
 import { AccountsController } from './accounts.controller';
 import { BankAccount } from './bank-account.aggregate';
 import {
@@ -29,9 +29,10 @@ import { AccountQueriesController } from './queries/account-queries.controller';
       projections: [AccountsProjection],
     }),
   ],
-  controllers: [AccountsController, AccountQueriesController, AccountPersonalDataController],
+  controllers: [AccountsController, AccountQueriesController],
   providers: [
     OpenAccountHandler,
+    ForgetAccountHolderHandler,
     DepositMoneyHandler,
     WithdrawMoneyHandler,
     CloseAccountHandler,
