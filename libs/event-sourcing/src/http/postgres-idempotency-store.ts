@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { quoteIdentifier } from '../database/quote-identifier';
+import { containsPatterns } from '../store/personal-data/subject-erasers';
 import { IdempotencyStore, type IdempotencyClaim, type StoredResponse } from './idempotency-store';
 
 interface KeyRow {

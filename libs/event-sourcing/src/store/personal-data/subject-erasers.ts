@@ -76,3 +76,16 @@ export function redactJson(value: unknown, texts: readonly string[]): unknown {
   }
   return value;
 }
+
+/**
+ * `LIKE` patterns that find `texts` inside JSON as PostgreSQL prints it (each text
+ * JSON-escaped, `%`, `_` and `\\` escaped), for `col::text LIKE ANY (patterns)`. @internal
+ */
+export function containsPatterns(texts: readonly string[]): string[] {
+  return texts.map(
+    (t) =>
+      `%${JSON.stringify(t)
+        .slice(1, -1)
+        .replace(/[\\%_]/g, '\\$&')}%`,
+  );
+}
