@@ -90,12 +90,7 @@ export class PostgresIdempotencyStore extends IdempotencyStore {
   async eraseContaining(texts: readonly string[], manager?: EntityManager): Promise<number> {
     if (texts.length === 0) return 0;
     // The body is json (its text as stored): a value shows in it JSON-escaped.
-    const patterns = texts.map(
-      (t) =>
-        `%${JSON.stringify(t)
-          .slice(1, -1)
-          .replace(/[\\%_]/g, '\\$&')}%`,
-    );
+    const patterns = containsPatterns(texts);
     const rows = await (manager ?? this.dataSource.manager).query<unknown[]>(
       `WITH erased AS (DELETE FROM ${this.table}
          WHERE response_body::text LIKE ANY ($1::text[]) OR response_headers::text LIKE ANY ($1::text[]) RETURNING 1)
