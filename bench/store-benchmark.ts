@@ -13,6 +13,7 @@ import { renderResultsFile, type RunContext } from './report';
 import { renderStoreSection, renderStoreTables, replaceStoreSection } from './store-report';
 import { runStoreSection } from './store-section';
 import { renderDcbSection, renderDcbTables, runDcbSection } from './dcb-section';
+import { renderPersonalDataSection, renderPersonalDataTables, runPersonalDataSection } from './personal-data-section';
 
 // `npm run bench [-- --quick]`: the event store against a raw `pg` baseline, each
 // measurement in a fresh process (store-section.ts), then the aggregates (loads with and
@@ -20,7 +21,8 @@ import { renderDcbSection, renderDcbTables, runDcbSection } from './dcb-section'
 // (catch-up against a hand-written loop, append-to-read-model latency), in a second one;
 // then deposits over HTTP, the bank app against a CRUD baseline, in a third and a fourth;
 // last the decisions (DCB: conditional appends, readMatching over 1,000,000 tagged
-// events, contended conditions), in a fifth.
+// events, contended conditions), in a fifth; and personal data (appends with it against
+// the same without, forget's latency), in a sixth.
 // All are dropped at the end, also when the run fails. `--only=store,http` runs some
 // sections. A full run rewrites bench/results.md; a full-size `--only=store` rewrites its
 // store section alone; quick and other partial runs leave it as it is.
@@ -31,8 +33,9 @@ async function main(): Promise<void> {
   const config = loadBenchConfig(process.argv.slice(2), process.env);
   const date = new Date();
   const startedAt = process.hrtime.bigint();
-  const databases = await createDatabases(config.adminUrl, 5);
-  const [database, projectionDatabase, bankDatabase, crudDatabase, dcbDatabase] = databases as [
+  const databases = await createDatabases(config.adminUrl, 6);
+  const [database, projectionDatabase, bankDatabase, crudDatabase, dcbDatabase, personalDatabase] = databases as [
+    BenchDatabase,
     BenchDatabase,
     BenchDatabase,
     BenchDatabase,
@@ -59,6 +62,10 @@ async function main(): Promise<void> {
     if (http) log(`\n${renderHttpTables(http)}\n`);
     const dcb = only.has('dcb') ? await runDcbSection(dcbDatabase, config.quick, log) : undefined;
     if (dcb) log(`\n${renderDcbTables(dcb)}\n`);
+    const personal = only.has('personal')
+      ? await runPersonalDataSection(personalDatabase, config.quick, log)
+      : undefined;
+    if (personal) log(`\n${renderPersonalDataTables(personal)}\n`);
     const durationMs = Number(process.hrtime.bigint() - startedAt) / 1e6;
     log(`Whole run: ${(durationMs / 1000).toFixed(1)} s`);
     if (config.quick || !store) {
@@ -77,7 +84,7 @@ async function main(): Promise<void> {
       durationMs,
     };
     const storeSection = renderStoreSection(store, context);
-    if (aggregates && projections && http && dcb) {
+    if (aggregates && projections && http && dcb && personal) {
       const aggregateSection = renderAggregateSection(aggregates, config.params.concurrency, config.params.rounds);
       const sections = [
         storeSection,
@@ -85,6 +92,7 @@ async function main(): Promise<void> {
         renderProjectionSection(projections),
         renderHttpSection(http),
         renderDcbSection(dcb),
+        renderPersonalDataSection(personal),
       ];
       await writeFile(RESULTS_FILE, renderResultsFile(context, sections));
       log(`Wrote ${path.relative(process.cwd(), RESULTS_FILE)}`);

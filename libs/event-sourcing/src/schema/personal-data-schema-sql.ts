@@ -34,25 +34,31 @@ export function personalDataSchemaSql(s: string): string[] {
     `CREATE FUNCTION ${s}.es_claim_subject_keys(p_stream text, p_subjects text[], p_keys bytea[]) RETURNS boolean
       LANGUAGE plpgsql VOLATILE SET plan_cache_mode = force_generic_plan AS $fn$
       DECLARE
-        v_forgotten text;
-        v_differs text;
+        v_inserted integer;
+        v_row record;
       BEGIN
-        -- The subjects come sorted, so that two appends lock their rows in one order.
-        INSERT INTO ${s}.es_subject_keys (subject, key)
-          SELECT g.subject, g.key FROM unnest(p_subjects, p_keys) AS g(subject, key)
-          ON CONFLICT (subject) DO NOTHING;
-        PERFORM 1 FROM ${s}.es_subject_keys k WHERE k.subject = ANY (p_subjects) ORDER BY k.subject FOR SHARE;
-        SELECT min(k.subject) FILTER (WHERE k.key IS NULL),
-               min(k.subject) FILTER (WHERE k.key IS NOT NULL AND k.key <> g.key)
-          INTO v_forgotten, v_differs
-          FROM unnest(p_subjects, p_keys) AS g(subject, key) JOIN ${s}.es_subject_keys k ON k.subject = g.subject;
-        IF v_forgotten IS NOT NULL THEN
-          RAISE EXCEPTION USING ERRCODE = 'ESK02', MESSAGE = 'es_claim_subject_keys: a subject was forgotten',
-            DETAIL = v_forgotten;
-        END IF;
-        IF v_differs IS NOT NULL THEN
-          RAISE EXCEPTION USING ERRCODE = 'ESK01', MESSAGE = 'es_claim_subject_keys: a subject has another key',
-            DETAIL = v_differs;
+        -- The subjects come sorted, so that two appends lock their rows in one order. A row
+        -- inserted here is this append's until it commits: a forget waits for it anyway.
+        WITH inserted AS (
+          INSERT INTO ${s}.es_subject_keys (subject, key)
+            SELECT g.subject, g.key FROM unnest(p_subjects, p_keys) AS g(subject, key)
+            ON CONFLICT (subject) DO NOTHING
+            RETURNING 1
+        ) SELECT count(*) INTO v_inserted FROM inserted;
+        IF v_inserted < cardinality(p_subjects) THEN
+          -- Known subjects: share-lock their rows (a forget waits for this append), then check them.
+          FOR v_row IN SELECT k.subject, k.key, g.key AS given
+                         FROM ${s}.es_subject_keys k JOIN unnest(p_subjects, p_keys) AS g(subject, key) ON g.subject = k.subject
+                        ORDER BY k.subject FOR SHARE OF k LOOP
+            IF v_row.key IS NULL THEN
+              RAISE EXCEPTION USING ERRCODE = 'ESK02', MESSAGE = 'es_claim_subject_keys: a subject was forgotten',
+                DETAIL = v_row.subject;
+            END IF;
+            IF v_row.key <> v_row.given THEN
+              RAISE EXCEPTION USING ERRCODE = 'ESK01', MESSAGE = 'es_claim_subject_keys: a subject has another key',
+                DETAIL = v_row.subject;
+            END IF;
+          END LOOP;
         END IF;
         INSERT INTO ${s}.es_subject_streams (subject, stream_id)
           SELECT g.subject, p_stream FROM unnest(p_subjects) AS g(subject)
