@@ -48,23 +48,43 @@ describe('bank app: forgetting an account holder', () => {
 
   it('forgets the owner: 204, null owner in the read model and the events, the balance kept, nothing in any table', async () => {
     const owner = `Ada Quintessa ${randomUUID().slice(0, 8)}`;
-    const id = await bank.openAccount(owner, 100);
+    const email = `ada.${randomUUID().slice(0, 8)}@example.com`;
+    const opened = await bank.http().post('/accounts').send({ owner, email, initialDeposit: 100 }).expect(201);
+    const id = opened.body.id as string;
     // Over 100 events: the aggregate takes a snapshot, which holds the owner.
     for (let i = 0; i < 100; i++) await bank.http().post(`/accounts/${id}/deposits`).send({ amount: 1 }).expect(200);
     await bank.http().post(`/accounts/${id}/withdrawals`).send({ amount: 50 }).expect(200);
     expect(await bank.balances(id)).toEqual([150]);
-    expect((await account(id)).owner).toBe(owner);
+    expect(await account(id)).toMatchObject({ owner, email, personalData: 'kept' });
+    expect(
+      (
+        await bank
+          .http()
+          .get(`/accounts?email=${encodeURIComponent(email)}`)
+          .expect(200)
+      ).body,
+    ).toMatchObject({ items: [{ id }] });
     const dataSource = bank.app.get(DataSource);
     const snapshots = () =>
       dataSource.query<unknown[]>('SELECT stream_id FROM es_snapshots WHERE stream_id = $1', [`account-${id}`]);
     expect(await snapshots()).toHaveLength(1);
     // Before: in the read model, and in the snapshot (aggregate state), never in the events.
     expect((await tablesHolding(owner)).sort()).toEqual(['"public"."bank_account_views"', '"public"."es_snapshots"']);
+    // The email also in the natural-key table, which needs it as it is to keep it unique.
+    expect((await tablesHolding(email)).sort()).toEqual([
+      '"public"."bank_account_views"',
+      '"public"."es_natural_keys"',
+      '"public"."es_snapshots"',
+    ]);
 
     await forget(id, null).expect(401);
     await forget(id).expect(204);
     await untilForgotten(id);
-    expect(await account(id)).toMatchObject({ id, owner: null, personalData: 'forgotten', balance: 150 });
+    expect(await account(id)).toMatchObject({ id, owner: null, email: null, personalData: 'forgotten', balance: 150 });
+    await bank
+      .http()
+      .get(`/accounts?email=${encodeURIComponent(email)}`)
+      .expect(404);
     const statement = (await bank.http().get(`/accounts/${id}/transactions?limit=100`).expect(200)).body;
     expect(statement.items).toHaveLength(100);
     expect(statement.items[0]).toMatchObject({ kind: 'withdrawal', amount: 50, balanceAfter: 150 });
@@ -80,6 +100,9 @@ describe('bank app: forgetting an account holder', () => {
       metadata: { $pd: ['owner'], $forgotten: ['owner'] },
     });
     expect(await tablesHolding(owner)).toEqual([]);
+    expect(await tablesHolding(email)).toEqual([]);
+    // The email is free again: another account may take it.
+    await bank.http().post('/accounts').send({ owner: 'Other', email }).expect(201);
 
     // The account still works, and loads without its snapshot.
     await bank.http().post(`/accounts/${id}/deposits`).send({ amount: 5 }).expect(200);

@@ -16,6 +16,7 @@ import { describeBankError } from './domain-error-messages';
 import { TransfersModule } from './transfers/transfers.module';
 import { AccountPersonalData1765200000001 } from './accounts/projections/account-personal-data.migration';
 import { AccountReadModel1764300000000 } from './accounts/projections/account-read-model.migration';
+import { AccountEmail1765100000001 } from './accounts/projections/account-email.migration';
 import { HealthController } from './health/health.controller';
 import { bankBrokers } from './integration/bank-brokers';
 import { IntegrationModule } from './integration/integration.module';
@@ -43,7 +44,9 @@ import { IntegrationModule } from './integration/integration.module';
         // GET /events answers the /admin page's repeated questions from a cache (docs/operator.md).
         queryCache: { ttl: '5 s' },
         // The read model's tables, created at startup with the store's own.
-        typeorm: { migrations: [AccountReadModel1764300000000, AccountPersonalData1765200000001] },
+        typeorm: {
+          migrations: [AccountReadModel1764300000000, AccountEmail1765100000001, AccountPersonalData1765200000001],
+        },
       }),
     }),
     // Problem+json errors, Idempotency-Key, and the admin token of the operator routes.

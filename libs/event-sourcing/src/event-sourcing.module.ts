@@ -10,6 +10,7 @@ import {
   OPTIONS_TYPE,
 } from './event-sourcing.module-definition';
 import { CommandHandlerEnhancer } from './commands/command-handler-enhancer';
+import { DeleteAggregateHandler, RestoreAggregateHandler } from './aggregates/aggregate-lifecycle-commands';
 import { CommandTries } from './commands/command-tries';
 import { DecisionRepository } from './decisions/decision-repository';
 import { featureModule, type EventSourcingFeature } from './event-sourcing-feature';
@@ -173,6 +174,7 @@ function assemble(base: DynamicModule): DynamicModule {
     ) => {
       const snapshots =
         connection.kind === 'memory' ? new InMemorySnapshotStore() : new PostgresSnapshotStore(dataSource, schema);
+      if (snapshots instanceof InMemorySnapshotStore) store.caches.add(snapshots);
       // A snapshot may copy personal data: a forgotten subject's streams start again from their events.
       store.erasers.add(({ streamIds, manager }) => snapshots.drop(streamIds, manager));
       return snapshots;
@@ -202,6 +204,8 @@ function assemble(base: DynamicModule): DynamicModule {
       EventTypeRegistry,
       EventStoreHealthIndicator,
       CommandHandlerEnhancer,
+      DeleteAggregateHandler,
+      RestoreAggregateHandler,
       ForgetSubjectHandler,
       DecisionRepository,
       AppendSignal,

@@ -16,6 +16,7 @@ import {
   initialSchemaSql,
   snapshotSchemaSql,
 } from './store-schema-sql';
+import { dropLifecycleSchemaSql, lifecycleSchemaSql } from './lifecycle-schema-sql';
 import { dropPersonalDataSchemaSql, personalDataSchemaSql } from './personal-data-schema-sql';
 import { appendGuardSchemaSql, dropAppendGuardSchemaSql, dropTagsSchemaSql, tagsSchemaSql } from './tag-schema-sql';
 
@@ -78,6 +79,8 @@ export function eventStoreMigrations(schema = 'public', options: EventStoreMigra
     migration(`EventStoreAppendGuard_${suffix}_1764900000000`, appendGuardSchemaSql(s), dropAppendGuardSchemaSql(s)),
     // The inbox of inbound integration messages (nest-event-sourcing/brokers).
     migration(`EventStoreInbox_${suffix}_1765000000000`, inboxSchemaSql(s), dropInboxSchemaSql(s)),
+    // Natural keys, and the tombstones of hard-deleted streams.
+    migration(`EventStoreLifecycle_${suffix}_1765100000000`, lifecycleSchemaSql(s), dropLifecycleSchemaSql(s)),
     // Keys of data subjects, for personal data encrypted per subject (crypto-shredding).
     migration(`EventStorePersonalData_${suffix}_1765200000000`, personalDataSchemaSql(s), dropPersonalDataSchemaSql(s)),
   ];

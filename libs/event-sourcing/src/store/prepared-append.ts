@@ -11,6 +11,7 @@ import { prepareTags } from './tags';
 import { prepareCondition, type PreparedCondition } from './decision-query';
 import { personalFields, subjectsOf, type PersonalFields } from './personal-data/personal-fields';
 import { PERSONAL_DATA_KEY } from '../events/personal-data-cipher';
+import { lifecycleEvent, prepareEffects, type PreparedEffects } from './stream-effects';
 
 /** Longest accepted stream id, in characters. */
 export const MAX_STREAM_ID_LENGTH = 255;
@@ -53,6 +54,8 @@ export interface PreparedAppend {
    * the last two parameters of the keyed statements (`es_claim_subject_keys`).
    */
   claims?: [subjects: string[], keys: Buffer[]];
+  /** Natural keys and a soft delete or restore, applied in the append's transaction. */
+  effects?: PreparedEffects;
 }
 
 /**
@@ -83,10 +86,13 @@ export function prepareAppend(
       `streamType ${JSON.stringify(streamType)} must be a string of at most ${MAX_STREAM_ID_LENGTH} characters`,
     );
   }
-  if (!Array.isArray(events) || events.length === 0) {
+  const lifecycle = options?.lifecycle;
+  if (!Array.isArray(events) || (events.length === 0 && lifecycle === undefined)) {
     throw new InvalidEventError(0, 'append takes a non-empty array of events');
   }
-  const prepared = events.map((event: unknown, index) => prepareEvent(event, index, maxEventSize));
+  const effects = prepareEffects(options?.naturalKeys, lifecycle);
+  const all: unknown[] = lifecycle ? [...(events as unknown[]), lifecycleEvent(lifecycle)] : events;
+  const prepared = all.map((event: unknown, index) => prepareEvent(event, index, maxEventSize));
   if (prepared.length > 1) {
     const seen = new Set<string>();
     prepared.forEach((event, index) => {
@@ -106,6 +112,7 @@ export function prepareAppend(
     tagged,
     ...(condition ? { condition } : {}),
     ...(subjects ? { subjects } : {}),
+    ...(effects ? { effects } : {}),
   };
 }
 

@@ -9,6 +9,8 @@ import { describeIdempotencyContract } from './contract/idempotency.contract';
 import { describeQueryContract } from './contract/query.contract';
 import { describeReadAllContract } from './contract/read-all.contract';
 import { describeStreamReadsContract } from './contract/stream-reads.contract';
+import { describeLifecycleContract } from './contract/lifecycle.contract';
+import { describeNaturalKeysContract } from './contract/natural-keys.contract';
 import { describePersonalDataContract } from './contract/personal-data.contract';
 
 export type { ContractSubject } from './contract/contract-context';
@@ -18,8 +20,9 @@ export type { ContractSubject } from './contract/contract-context';
  * expected-version mode, concurrent appenders, idempotent event ids, gap-safe global
  * reads, query filters, bad input, concurrent transactions (deadlocks, event ids
  * pending in an open transaction), and tags with decision queries and conditional
- * appends (the DCB spec's semantics, one append to several streams, concurrency), and
- * personal data (encrypted per subject, decrypted on read, forgotten). Run it against your own store to check it.
+ * appends (the DCB spec's semantics, one append to several streams, concurrency), soft
+ * and hard deletes, unique natural keys, and personal data (encrypted per subject,
+ * decrypted on read, forgotten). Run it against your own store to check it.
  * @example
  * describeEventStoreContract('my store', async () => ({ store: new MyStore(), maxEventSize: 1024 * 1024 }));
  */
@@ -49,6 +52,8 @@ export function describeEventStoreContract(name: string, createSubject: () => Pr
     describeConcurrentTransactionsContract(ctx);
     describeDecisionContract(ctx);
     describeDecisionConcurrencyContract(ctx);
+    describeLifecycleContract(ctx);
+    describeNaturalKeysContract(ctx);
     describePersonalDataContract(ctx);
   });
 }

@@ -37,6 +37,9 @@ export class AccountResponse {
   })
   personalData!: 'kept' | 'forgotten';
 
+  @ApiProperty({ type: String, nullable: true, example: 'ada@example.org', description: 'Stored lowercased.' })
+  email!: string | null;
+
   @ApiProperty({ type: 'integer', description: 'In minor units (cents).', example: 1500 })
   balance!: number;
 

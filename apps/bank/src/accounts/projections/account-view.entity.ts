@@ -17,6 +17,10 @@ export class AccountView {
   @Column('text', { name: 'personal_data', default: 'kept' })
   personalData!: 'kept' | 'forgotten';
 
+  /** Unique among accounts, case-insensitively (the aggregate's `email` natural key); null when none was given. */
+  @Column('text', { nullable: true })
+  email!: string | null;
+
   @Column('bigint', { transformer: bigintAsNumber })
   balance!: number;
 

@@ -8,6 +8,7 @@ import {
 } from 'nest-event-sourcing';
 import type { EntityManager } from 'typeorm';
 import { AccountClosed } from '../events/account-closed.event';
+import { AccountEmailSet } from '../events/account-email-set.event';
 import { AccountOpened } from '../events/account-opened.event';
 import { MoneyDeposited } from '../events/money-deposited.event';
 import { MoneyWithdrawn } from '../events/money-withdrawn.event';
@@ -20,7 +21,13 @@ export const ACCOUNTS_PROJECTION = 'bank-accounts';
 
 /** The events the projection reads. */
 type AccountEvent =
-  AccountOpened | MoneyDeposited | MoneyWithdrawn | TransferDebitSettled | AccountClosed | SubjectForgotten;
+  | AccountOpened
+  | AccountEmailSet
+  | MoneyDeposited
+  | MoneyWithdrawn
+  | TransferDebitSettled
+  | AccountClosed
+  | SubjectForgotten;
 
 /** A deposit or withdrawal, as a statement line. */
 interface Move {
@@ -43,7 +50,15 @@ interface Move {
  */
 @Projection(ACCOUNTS_PROJECTION, { readModels: [AccountTransaction, AccountView] })
 export class AccountsProjection {
-  @OnPage(AccountOpened, MoneyDeposited, MoneyWithdrawn, TransferDebitSettled, AccountClosed, SubjectForgotten)
+  @OnPage(
+    AccountOpened,
+    AccountEmailSet,
+    MoneyDeposited,
+    MoneyWithdrawn,
+    TransferDebitSettled,
+    AccountClosed,
+    SubjectForgotten,
+  )
   async apply(events: EventEnvelope<AccountEvent>[], { manager }: ProjectionContext) {
     let run: Move[] = [];
     for (const event of events) {
@@ -60,12 +75,13 @@ export class AccountsProjection {
   }
 
   /**
-   * An account opened, closed, its version moved by a settled transfer debit, or its
-   * personal data forgotten (the subject is the account id): the owner goes from the view.
+   * An account opened, given an email, closed, its version moved by a settled transfer
+   * debit, or its personal data forgotten (the subject is the account id): the owner and
+   * the email go from the view.
    */
   private async change(manager: EntityManager, { data, version, createdAt, metadata }: EventEnvelope<AccountEvent>) {
     if (data instanceof SubjectForgotten) {
-      await manager.update(AccountView, { id: data.subject }, { owner: null, personalData: 'forgotten' });
+      await manager.update(AccountView, { id: data.subject }, { owner: null, email: null, personalData: 'forgotten' });
     } else if (data instanceof AccountOpened) {
       // Rebuilt after a forget, the event reads with its owner null and named in $forgotten.
       const forgotten = Array.isArray(metadata[FORGOTTEN_KEY]);
@@ -79,6 +95,8 @@ export class AccountsProjection {
         openedAt: data.openedAt,
         updatedAt: createdAt,
       });
+    } else if (data instanceof AccountEmailSet) {
+      await manager.update(AccountView, { id: data.accountId }, { email: data.email, version, updatedAt: createdAt });
     } else if (data instanceof AccountClosed) {
       await manager.update(AccountView, { id: data.accountId }, { status: 'closed', version, updatedAt: createdAt });
     } else {

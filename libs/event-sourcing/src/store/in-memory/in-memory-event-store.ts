@@ -6,7 +6,6 @@ import { againOnConflict } from '../again-on-conflict';
 import { normalizeQuery, type EventQuery } from '../event-query';
 import {
   EventStore,
-  START_OF_STORE,
   type AppendManyOptions,
   type AppendOptions,
   type AppendResult,
@@ -23,10 +22,12 @@ import { expectedVersionMatches } from '../expected-version';
 import { assertStreamId, prepareAppend, type PreparedAppend } from '../prepared-append';
 import { readStreamRange, resolvePageSize } from '../read-options';
 import type { StoreHooks } from '../store-hooks';
-import { queryLog, readAllFrom } from './in-memory-query';
-import { commitTransaction } from './in-memory-commit';
+import { queryLog, readAllPage } from './in-memory-query';
+import { commitTransaction, endTransaction } from './in-memory-commit';
 import { InMemorySubjectKeys } from './in-memory-subject-keys';
-import type { SubjectKeyringOptions } from '../personal-data/subject-keyring';
+import type { InMemoryEventStoreOptions } from './in-memory-event-store-options';
+
+export type { InMemoryEventStoreOptions } from './in-memory-event-store-options';
 import {
   envelopesOf,
   openTransaction,
@@ -34,26 +35,16 @@ import {
   usable,
   type StreamState,
   type Transaction,
+  WRITE_ATTEMPTS,
 } from './in-memory-transaction';
 import { TransactionLocks } from './transaction-locks';
 import { checkCondition, holderOf, readMatchingIn } from './in-memory-conditions';
 import type { DecisionQuery, ReadMatchingResult } from '../decision-query';
 import { prepareMany } from '../prepared-many';
-
-/** Options of {@link InMemoryEventStore}. */
-export interface InMemoryEventStoreOptions {
-  /** Largest event (data + metadata as JSON), in bytes. Default 1 MiB. */
-  maxEventSize?: number;
-  /** Default page size of reads. Default 500. */
-  batchSize?: number;
-  /** Set by the module under `database: 'memory'`: inline projections, subscriber wake-ups. @internal */
-  hooks?: StoreHooks;
-  /** Set by the module from its `personalData` option: the master keys. @internal */
-  personalData?: SubjectKeyringOptions;
-}
-
-/** Tries of a single append that lost a deadlock, as the PostgreSQL store's default `writeAttempts`. */
-const WRITE_ATTEMPTS = 5;
+import { describeInMemory, InMemoryLifecycle, type InMemoryContents } from './in-memory-lifecycle';
+import { checkedKey, type StreamTombstone } from '../stream-effects';
+import { assertBuriable, tombstoneEvent } from '../tombstones';
+import { TOMBSTONES_STREAM } from '../../events/stream-lifecycle-types';
 
 /**
  * An event store in process memory with the same contract as the PostgreSQL one,
@@ -69,6 +60,8 @@ export class InMemoryEventStore extends EventStore {
   /** Event ids written by open transactions, with the transaction. */
   private readonly pendingIds = new Map<string, Transaction>();
   private readonly locks = new TransactionLocks();
+  private readonly lifecycle = new InMemoryLifecycle();
+  private readonly contents: InMemoryContents = { streams: this.streams, byId: this.byId, log: this.log };
   private nextPosition = 1n;
   private nextTransactionId = 1n;
   private readonly maxEventSize: number;
@@ -83,6 +76,7 @@ export class InMemoryEventStore extends EventStore {
     this.batchSize = options.batchSize ?? 500;
     this.hooks = options.hooks ?? {};
     this.personal = new InMemorySubjectKeys(options.personalData, this.maxEventSize, this);
+    this.erasers.add(({ streamIds, values }) => this.lifecycle.eraseValues(streamIds, values));
   }
 
   override append(streamId: string, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult> {
@@ -127,7 +121,9 @@ export class InMemoryEventStore extends EventStore {
         append: (streamId, events, options) => this.appendIn(tx, streamId, events, options),
         readStream: async (streamId, options) => {
           usable(tx);
-          return this.personal.open(readStreamRange(this.currentEvents(tx, streamId), options));
+          assertStreamId(streamId);
+          const current = (tx.streams.get(streamId) ?? this.streams.get(streamId))?.events ?? [];
+          return this.personal.open(readStreamRange(current, options));
         },
       });
       usable(tx);
@@ -136,11 +132,11 @@ export class InMemoryEventStore extends EventStore {
         await this.hooks.inline.apply(await this.personal.open(tx.pending), undefined);
         usable(tx);
       }
-      commitTransaction({ streams: this.streams, byId: this.byId, log: this.log }, tx);
+      commitTransaction(this.contents, this.lifecycle, tx);
       if (tx.pending.length > 0) committed = new Set(tx.pending.map((event) => event.type));
       return result;
     } finally {
-      this.end(tx);
+      endTransaction(tx, this.open, this.pendingIds, this.locks);
       if (committed) this.hooks.committed?.(committed);
     }
   }
@@ -157,14 +153,13 @@ export class InMemoryEventStore extends EventStore {
   }
 
   override async readAll(options: ReadAllOptions = {}): Promise<ReadAllResult> {
-    const after = options.after ?? START_OF_STORE;
-    const limit = resolvePageSize('limit', options.limit, this.batchSize);
-    const events = readAllFrom(this.log, this.horizon(), after, options).slice(0, limit);
-    const last = events.at(-1);
-    return {
-      events: await this.personal.open(events),
-      cursor: last ? { transactionId: last.transactionId, position: last.position } : after,
-    };
+    const page = readAllPage(
+      this.log,
+      this.horizon(),
+      options,
+      resolvePageSize('limit', options.limit, this.batchSize),
+    );
+    return { ...page, events: await this.personal.open(page.events) };
   }
 
   /** Like `pg_snapshot_xmin`: nothing at or above the oldest open transaction is final yet. @internal */
@@ -183,8 +178,9 @@ export class InMemoryEventStore extends EventStore {
   }
 
   override async queryEvents(query?: EventQuery): Promise<EventEnvelope[]> {
-    const streamType = (e: EventEnvelope): string => this.streams.get(e.streamId)?.type ?? '';
-    return this.personal.open(queryLog(this.log, streamType, normalizeQuery(query)));
+    return this.personal.open(
+      queryLog(this.log, (e) => this.streams.get(e.streamId)?.type ?? '', normalizeQuery(query)),
+    );
   }
 
   override async streamVersion(streamId: string): Promise<number> {
@@ -194,11 +190,25 @@ export class InMemoryEventStore extends EventStore {
 
   override async describeStream(streamId: string): Promise<StreamDescription | undefined> {
     assertStreamId(streamId);
-    const state = this.streams.get(streamId);
-    const first = state?.events[0];
-    if (!state || !first) return undefined;
-    // Soft deletion is the PostgreSQL store's only: a stream here is never deleted.
-    return { streamId, streamType: state.type, version: state.version, deleted: false, createdAt: first.createdAt };
+    return describeInMemory(streamId, this.streams.get(streamId));
+  }
+
+  override async hardDeleteStream(streamId: string, options: { reason?: string } = {}): Promise<StreamTombstone> {
+    assertBuriable(streamId);
+    const { tombstone, fresh } = this.lifecycle.bury(this.contents, streamId);
+    if (fresh) await this.append(TOMBSTONES_STREAM, [tombstoneEvent(tombstone, options.reason)], { streamType: '$es' });
+    this.caches.forget(streamId);
+    return tombstone;
+  }
+
+  override async tombstoneOf(streamId: string): Promise<StreamTombstone | undefined> {
+    assertStreamId(streamId);
+    return this.lifecycle.tombstoneOf(streamId);
+  }
+
+  override async findByNaturalKey(key: string, value: string): Promise<string | undefined> {
+    const claim = checkedKey(key, value);
+    return this.lifecycle.find(claim.key, claim.value);
   }
 
   private async appendIn(
@@ -224,7 +234,8 @@ export class InMemoryEventStore extends EventStore {
 
   /** The append, with the stream's lock held. */
   private async appendLocked(tx: Transaction, prepared: PreparedAppend): Promise<AppendResult> {
-    const { streamId } = prepared;
+    const { streamId, effects } = prepared;
+    this.lifecycle.assertAlive(streamId);
     for (const e of prepared.events) tx.appended.add(e.eventId);
     const current = tx.streams.get(streamId) ?? this.streams.get(streamId);
     const version = current?.version ?? 0;
@@ -254,6 +265,8 @@ export class InMemoryEventStore extends EventStore {
       checkCondition(this.log, prepared.condition, tx.appended, [streamId]);
       tx.conditions.push(prepared.condition);
     }
+    this.lifecycle.check(streamId, effects);
+    if (effects) tx.effects.push({ streamId, effects });
     const envelopes = envelopesOf(prepared, tx, version, () => this.nextPosition++);
     tx.pending.push(...envelopes);
     for (const envelope of envelopes) this.pendingIds.set(envelope.eventId, tx);
@@ -261,6 +274,7 @@ export class InMemoryEventStore extends EventStore {
       version: version + envelopes.length,
       type: current?.type ?? prepared.streamType,
       events: [...(current?.events ?? []), ...envelopes],
+      deleted: effects?.lifecycle ? effects.lifecycle === 'delete' : current?.deleted,
     });
     const last = envelopes.at(-1)!;
     return { streamVersion: last.version, position: last.position, written: true };
@@ -277,23 +291,10 @@ export class InMemoryEventStore extends EventStore {
     } catch (error) {
       if (error instanceof TransactionConflictError) {
         tx.conflict ??= error;
-        this.end(tx);
+        endTransaction(tx, this.open, this.pendingIds, this.locks);
       }
       throw error;
     }
     usable(tx);
-  }
-
-  /** Forgets what `tx` wrote unless it committed, and lets the transactions waiting for it go on. */
-  private end(tx: Transaction): void {
-    this.open.delete(tx.id);
-    for (const event of tx.pending)
-      if (this.pendingIds.get(event.eventId) === tx) this.pendingIds.delete(event.eventId);
-    this.locks.end(tx.locks, tx.conflict);
-  }
-
-  private currentEvents(tx: Transaction, streamId: string): EventEnvelope[] {
-    assertStreamId(streamId);
-    return (tx.streams.get(streamId) ?? this.streams.get(streamId))?.events ?? [];
   }
 }

@@ -1,7 +1,7 @@
 import type { EventEnvelope, EventMetadata } from '../../events/event-envelope';
 import type { NormalizedFilter, NormalizedQuery, TimeBound } from '../event-query';
 import { carriesAll, queryTags } from '../tags';
-import type { GlobalCursor, ReadAllOptions } from '../event-store';
+import { START_OF_STORE, type GlobalCursor, type ReadAllOptions, type ReadAllResult } from '../event-store';
 
 /** Whether an event satisfies every condition of one filter. @internal */
 export function matchesFilter(e: EventEnvelope, streamType: string, f: NormalizedFilter, now: number): boolean {
@@ -16,18 +16,6 @@ export function matchesFilter(e: EventEnvelope, streamType: string, f: Normalize
   if (f.until && e.createdAt.getTime() >= instant(f.until, now)) return false;
   if (f.correlationId !== undefined && e.metadata.correlationId !== f.correlationId) return false;
   return carriesAll(e.tags, f.tags);
-}
-
-/** The committed events `queryEvents` answers, in its order and limit; not copied. @internal */
-export function queryLog(
-  log: readonly EventEnvelope[],
-  streamType: (e: EventEnvelope) => string,
-  query: NormalizedQuery,
-): EventEnvelope[] {
-  const now = Date.now();
-  const matches = log.filter((e) => query.filters.some((f) => matchesFilter(e, streamType(e), f, now)));
-  const ordered = orderForQuery(matches, query.order);
-  return query.limit === null ? ordered : ordered.slice(0, query.limit);
 }
 
 /** Sorts a copy by global position, newest or oldest first. @internal */
@@ -86,4 +74,32 @@ export function readAllFrom(
         e.transactionId < horizon && isAfter(e, after) && (!types || types.has(e.type)) && carriesAll(e.tags, tags),
     )
     .sort(compareGlobal);
+}
+
+/** `queryEvents` over the committed `log`, copied. @internal */
+export function queryLog(
+  log: readonly EventEnvelope[],
+  streamTypeOf: (e: EventEnvelope) => string,
+  query: NormalizedQuery,
+): EventEnvelope[] {
+  const now = Date.now();
+  const matches = log.filter((e) => query.filters.some((f) => matchesFilter(e, streamTypeOf(e), f, now)));
+  const ordered = orderForQuery(matches, query.order);
+  return (query.limit === null ? ordered : ordered.slice(0, query.limit)).map(copy);
+}
+
+/** One page of `readAll` over the committed `log`, below `horizon`, copied. @internal */
+export function readAllPage(
+  log: readonly EventEnvelope[],
+  horizon: bigint,
+  options: ReadAllOptions,
+  limit: number,
+): ReadAllResult {
+  const after = options.after ?? START_OF_STORE;
+  const events = readAllFrom(log, horizon, after, options).slice(0, limit);
+  const last = events.at(-1);
+  return {
+    events: events.map(copy),
+    cursor: last ? { transactionId: last.transactionId, position: last.position } : after,
+  };
 }

@@ -1,6 +1,5 @@
 import type { PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
-import { ConcurrencyError } from '../../errors/concurrency-error';
 import type { EventEnvelope, NewEvent } from '../../events/event-envelope';
 import { normalizeQuery, type EventQuery } from '../event-query';
 import {
@@ -19,23 +18,29 @@ import {
   type ForgetResult,
 } from '../event-store';
 import { assertStreamId, prepareAppend, typesOf, type PreparedAppend } from '../prepared-append';
-import { resolvePageSize, resolveStreamRange } from '../read-options';
+import { resolvePageSize } from '../read-options';
+import { iteratePages } from '../iterate-pages';
+import { PostgresLifecycle } from './postgres-lifecycle';
+import { checkedKey, type StreamTombstone } from '../stream-effects';
+import { assertBuriable } from '../tombstones';
+import { TOMBSTONES_STREAM } from '../../events/stream-lifecycle-types';
 import { readEvents } from './event-row';
 import { buildEventQuerySql } from './event-query-sql';
 import { AppendRaceError } from './append-outcome';
 import { PostgresAppend } from './postgres-append';
 import { isRetryableWriteError } from '../../database/postgres-errors';
 import { againOnConflict } from '../again-on-conflict';
-import {
-  runTransaction,
-  transactionConflictOf,
-  type TransactionScope,
-  type TransactionStore,
-} from './postgres-transaction';
+import { runTransaction, type TransactionScope, type TransactionStore } from './postgres-transaction';
 import { quoteIdentifier } from '../../database/quote-identifier';
 import { PoolConnections } from './pool-connections';
-import { buildReadStatements, readAllQuery, type ReadStatements } from './read-statements';
-import { resolveWritePath, type WritePathOptions, type WritePathSwitches } from '../../options/write-path-options';
+import {
+  buildReadStatements,
+  readAllQuery,
+  readStreamOn,
+  streamDescriptionOf,
+  type ReadStatements,
+} from './read-statements';
+import { resolveWritePath, type WritePathSwitches } from '../../options/write-path-options';
 import { WriteCaches } from './write-caches';
 import { textRows } from './text-rows';
 import { appendsInFlightOption } from '../../options/appends-in-flight-option';
@@ -44,35 +49,12 @@ import type { StoreHooks } from '../store-hooks';
 import type { DecisionQuery, ReadMatchingResult } from '../decision-query';
 import { prepareMany } from '../prepared-many';
 import { readMatchingOn } from './read-matching';
-import { PostgresSubjectKeys, type SubjectKeyringOptions } from './postgres-subject-keys';
-import { forgetOnPostgres } from './postgres-forget';
-import { iteratePages } from '../iterate-pages';
-import { describeStreamOn } from './stream-description';
+import { PostgresSubjectKeys } from './postgres-subject-keys';
+import type { PostgresEventStoreOptions } from './postgres-event-store-options';
 
-/** Options of {@link PostgresEventStore}. */
-export interface PostgresEventStoreOptions {
-  /** Schema holding the store's tables. Default `public`. */
-  schema?: string;
-  /** Largest event (data + metadata as JSON), in bytes. Default 1 MiB. */
-  maxEventSize?: number;
-  /** Default page size of reads. Default 500. */
-  batchSize?: number;
-  /** Tries of an append that failed with a deadlock or serialization failure. Default 5. */
-  writeAttempts?: number;
-  /**
-   * Group commit: how many statements of single-event appends with a number as expected
-   * version may be in flight at once; past this many, such appends wait and go out
-   * together in one statement. Other appends never wait. Default 4; `Infinity` sends
-   * every append alone.
-   */
-  appendsInFlight?: number;
-  /** The write path's mechanisms, each on by default (see {@link WritePathOptions}). */
-  writePath?: WritePathOptions;
-  /** Set by the module: inline projections and the wake-up of subscribers. @internal */
-  hooks?: StoreHooks;
-  /** Set by the module from its `personalData` option: master keys, the key cache. @internal */
-  personalData?: SubjectKeyringOptions;
-}
+export type { PostgresEventStoreOptions } from './postgres-event-store-options';
+import { forgetOnPostgres } from './postgres-forget';
+import { finalAppendError } from './final-append-error';
 
 /** How long an append keeps trying after losing races to concurrent appends. */
 const RACE_BUDGET_MS = 5_000;
@@ -101,6 +83,7 @@ export class PostgresEventStore extends EventStore {
   private readonly transactions: TransactionStore;
   private readonly switches: WritePathSwitches;
   private readonly keys: PostgresSubjectKeys;
+  private readonly lifecycle: PostgresLifecycle;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -111,6 +94,7 @@ export class PostgresEventStore extends EventStore {
     this.sql = buildReadStatements(schema);
     this.switches = resolveWritePath(options.writePath, 'PostgresEventStore');
     this.appender = new PostgresAppend(schema, this.writes, this.switches);
+    this.lifecycle = new PostgresLifecycle(schema);
     this.caches.add(this.writes);
     this.maxEventSize = options.maxEventSize ?? 1024 * 1024;
     this.batchSize = options.batchSize ?? 500;
@@ -131,7 +115,8 @@ export class PostgresEventStore extends EventStore {
     this.transactions = {
       dataSource,
       hooks: this.hooks,
-      append: (client, prepared) => this.appendWithRetries(client, prepared, true),
+      append: (client, prepared) =>
+        this.lifecycle.withEffects(client, prepared, () => this.appendWithRetries(client, prepared, true)),
       guard: (client, condition, appends) => this.appender.guardAll(client, condition, appends),
       readStream: (client, streamId, readOptions) => this.readStreamWith(client, streamId, readOptions),
     };
@@ -140,8 +125,8 @@ export class PostgresEventStore extends EventStore {
   override async append(streamId: string, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult> {
     const prepared = prepareAppend(streamId, events, options, this.maxEventSize);
     const plan = this.appender.planFor(prepared, false);
-    if (plan.transaction || this.hooks.inline?.wants(prepared.events.map((e) => e.type))) {
-      // Inline projections, and a guard of its own, run in the append's transaction.
+    if (plan.transaction || prepared.effects || this.hooks.inline?.wants(prepared.events.map((e) => e.type))) {
+      // Inline projections, a guard of its own, natural keys and lifecycle run in the append's transaction.
       return againOnConflict(() => this.inTransaction((scope) => scope.append(prepared)), this.writeAttempts);
     }
     const send = (): Promise<AppendResult> => this.batcher.append(prepared);
@@ -214,7 +199,9 @@ export class PostgresEventStore extends EventStore {
         const race = error instanceof AppendRaceError && Date.now() < deadline;
         // Outside a transaction a deadlock rolled the statement back; inside, it aborted the caller's work.
         const transient = !inTransaction && isRetryableWriteError(error) && attempt < this.writeAttempts;
-        if (!race && !transient) throw await this.finalError(error, prepared, client);
+        if (!race && !transient) {
+          throw await finalAppendError(error, prepared, () => this.versionOn(client, prepared.streamId));
+        }
         await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(2 * attempt, 20)));
       }
     }
@@ -260,7 +247,33 @@ export class PostgresEventStore extends EventStore {
   }
 
   override async describeStream(streamId: string): Promise<StreamDescription | undefined> {
-    return this.connections.use((client) => describeStreamOn(client, this.sql.describeStream, streamId));
+    assertStreamId(streamId);
+    const [row] = await this.connections.use((client) => textRows(client, this.sql.describeStream, [streamId]));
+    return row && streamDescriptionOf(streamId, row);
+  }
+
+  override async hardDeleteStream(streamId: string, options: { reason?: string } = {}): Promise<StreamTombstone> {
+    assertBuriable(streamId);
+    const tombstone = await this.inTransaction((scope) =>
+      this.lifecycle.hardDelete(
+        scope,
+        streamId,
+        (event) => prepareAppend(TOMBSTONES_STREAM, [event], { streamType: '$es' }, this.maxEventSize),
+        options.reason,
+      ),
+    );
+    this.caches.forget(streamId);
+    return tombstone;
+  }
+
+  override tombstoneOf(streamId: string): Promise<StreamTombstone | undefined> {
+    assertStreamId(streamId);
+    return this.connections.use((client) => this.lifecycle.tombstoneOf(client, streamId));
+  }
+
+  override findByNaturalKey(key: string, value: string): Promise<string | undefined> {
+    const claim = checkedKey(key, value);
+    return this.connections.use((client) => this.lifecycle.findByNaturalKey(client, claim.key, claim.value));
   }
 
   /** The stream's version (0 when it has no events), read on `client`. */
@@ -269,32 +282,11 @@ export class PostgresEventStore extends EventStore {
     return Number(row![0]);
   }
 
-  /**
-   * A lost race reaches the caller as the ConcurrencyError it amounts to, a deadlock or
-   * serialization failure as a TransactionConflictError. The version is read on the
-   * append's own connection: asking the pool for another while holding this one could
-   * wait forever with every connection held by such appends.
-   */
-  private async finalError(error: unknown, prepared: PreparedAppend, client: PoolClient): Promise<unknown> {
-    if (!(error instanceof AppendRaceError)) return transactionConflictOf(error) ?? error;
-    const actual = await this.versionOn(client, prepared.streamId);
-    return new ConcurrencyError(prepared.streamId, prepared.expectedVersion, actual);
-  }
-
   private async readStreamWith(
     client: PoolClient,
     streamId: string,
     options?: ReadStreamOptions,
   ): Promise<EventEnvelope[]> {
-    assertStreamId(streamId);
-    const { fromVersion, toVersion, backwards, limit } = resolveStreamRange(options);
-    const [lower, upper] = backwards ? [toVersion, fromVersion] : [fromVersion, toVersion];
-    const events = await readEvents(
-      client,
-      backwards ? this.sql.readStreamBackwards : this.sql.readStream,
-      [streamId, lower ?? 0, upper ?? Number.MAX_SAFE_INTEGER, limit ?? null],
-      this.switches.textRows,
-    );
-    return this.keys.open(client, events);
+    return this.keys.open(client, await readStreamOn(client, this.sql, streamId, options, this.switches.textRows));
   }
 }

@@ -17,7 +17,7 @@ export interface PostgresForgetDeps {
  * `EventStore.forget` on PostgreSQL, in one transaction: the subject's key row locked
  * (appends in flight with its data finish first; later ones find the tombstone), its
  * personal data decrypted one last time for the erasers (snapshots, idempotency records,
- * saga state), the key replaced by a tombstone in one statement, and a
+ * saga state) and the natural keys that hold it, the key replaced by a tombstone in one statement, and a
  * `SubjectForgotten` event stored, with its inline projections. @internal
  */
 export async function forgetOnPostgres(
@@ -42,6 +42,7 @@ export async function forgetOnPostgres(
       }
     }
     await deps.erasers.run({ subject, streamIds, values, manager: scope.manager });
+    await deps.keys.dropNaturalKeys(scope.client, streamIds, values);
     await deps.keys.tombstone(scope.client, subject);
     const { streamId, event } = forgottenAppend(subject, streamIds);
     await scope.append(prepare(streamId, event, maxEventSize));

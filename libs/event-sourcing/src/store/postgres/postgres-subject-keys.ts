@@ -108,6 +108,18 @@ export class PostgresSubjectKeys {
     return { streamIds, events: events.rows };
   }
 
+  /**
+   * Deletes the natural keys of the subject's streams whose value is its personal data
+   * (compared case-insensitively): a forgotten email is free again, and no longer found.
+   */
+  async dropNaturalKeys(client: PoolClient, streamIds: readonly string[], values: readonly string[]): Promise<void> {
+    if (streamIds.length === 0 || values.length === 0) return;
+    await client.query(
+      `DELETE FROM ${this.s}.es_natural_keys WHERE stream_id = ANY ($1::text[]) AND lower(value) = ANY ($2::text[])`,
+      [streamIds, values.map((v) => v.trim().toLowerCase())],
+    );
+  }
+
   /** The forget itself, one statement: the key gone, a tombstone in its place (for an unknown subject too). */
   async tombstone(client: PoolClient, subject: string): Promise<void> {
     await client.query(

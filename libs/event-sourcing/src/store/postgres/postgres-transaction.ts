@@ -17,6 +17,8 @@ export interface TransactionScope {
   /** The transaction's connection and entity manager, for the store's own statements (a forget's). */
   client: PoolClient;
   manager: EntityManager;
+  /** Runs `work` on the transaction's connection (the store's own statements, a hard delete's). */
+  run<R>(work: (client: PoolClient) => Promise<R>): Promise<R>;
 }
 
 /** What {@link runTransaction} needs of the store. @internal */
@@ -89,6 +91,7 @@ export async function runTransaction<T>(
       readStream: (streamId, options) => step(() => store.readStream(client, streamId, options)),
       client,
       manager: runner.manager,
+      run: (call) => step(() => call(client)),
     });
     if (conflict) throw new TransactionConflictError({ cause: conflict.cause });
     try {
