@@ -14,6 +14,7 @@ import { renderStoreSection, renderStoreTables, replaceStoreSection } from './st
 import { runStoreSection } from './store-section';
 import { renderDcbSection, renderDcbTables, runDcbSection } from './dcb-section';
 import { renderAccessSection, renderAccessTables, runAccessSection } from './access-section';
+import { renderPersonalDataSection, renderPersonalDataTables, runPersonalDataSection } from './personal-data-section';
 
 // `npm run bench [-- --quick]`: the event store against a raw `pg` baseline, each
 // measurement in a fresh process (store-section.ts), then the aggregates (loads with and
@@ -21,7 +22,8 @@ import { renderAccessSection, renderAccessTables, runAccessSection } from './acc
 // (catch-up against a hand-written loop, append-to-read-model latency), in a second one;
 // then deposits over HTTP, the bank app against a CRUD baseline, in a third and a fourth;
 // last the decisions (DCB: conditional appends, readMatching over 1,000,000 tagged
-// events, contended conditions), in a fifth; the authorization checks, in a sixth.
+// events, contended conditions), in a fifth; the authorization checks, in a sixth; and
+// personal data (appends with it against the same without, forget's latency), in a seventh.
 // All are dropped at the end, also when the run fails. `--only=store,http` runs some
 // sections. A full run rewrites bench/results.md; a full-size `--only=store` rewrites its
 // store section alone; quick and other partial runs leave it as it is.
@@ -32,15 +34,17 @@ async function main(): Promise<void> {
   const config = loadBenchConfig(process.argv.slice(2), process.env);
   const date = new Date();
   const startedAt = process.hrtime.bigint();
-  const databases = await createDatabases(config.adminUrl, 6);
-  const [database, projectionDatabase, bankDatabase, crudDatabase, dcbDatabase, accessDatabase] = databases as [
-    BenchDatabase,
-    BenchDatabase,
-    BenchDatabase,
-    BenchDatabase,
-    BenchDatabase,
-    BenchDatabase,
-  ];
+  const databases = await createDatabases(config.adminUrl, 7);
+  const [database, projectionDatabase, bankDatabase, crudDatabase, dcbDatabase, accessDatabase, personalDatabase] =
+    databases as [
+      BenchDatabase,
+      BenchDatabase,
+      BenchDatabase,
+      BenchDatabase,
+      BenchDatabase,
+      BenchDatabase,
+      BenchDatabase,
+    ];
   log(
     `Databases ${databases.map((d) => d.name).join(', ')} on PostgreSQL ${database.serverVersion}${config.quick ? ' (quick mode)' : ''}`,
   );
@@ -63,6 +67,10 @@ async function main(): Promise<void> {
     if (dcb) log(`\n${renderDcbTables(dcb)}\n`);
     const access = only.has('access') ? await runAccessSection(accessDatabase, config.quick, log) : undefined;
     if (access) log(`\n${renderAccessTables(access)}\n`);
+    const personal = only.has('personal')
+      ? await runPersonalDataSection(personalDatabase, config.quick, log)
+      : undefined;
+    if (personal) log(`\n${renderPersonalDataTables(personal)}\n`);
     const durationMs = Number(process.hrtime.bigint() - startedAt) / 1e6;
     log(`Whole run: ${(durationMs / 1000).toFixed(1)} s`);
     if (config.quick || !store) {
@@ -81,7 +89,7 @@ async function main(): Promise<void> {
       durationMs,
     };
     const storeSection = renderStoreSection(store, context);
-    if (aggregates && projections && http && dcb && access) {
+    if (aggregates && projections && http && dcb && access && personal) {
       const aggregateSection = renderAggregateSection(aggregates, config.params.concurrency, config.params.rounds);
       const sections = [
         storeSection,
@@ -90,6 +98,7 @@ async function main(): Promise<void> {
         renderHttpSection(http),
         renderDcbSection(dcb),
         renderAccessSection(access),
+        renderPersonalDataSection(personal),
       ];
       await writeFile(RESULTS_FILE, renderResultsFile(context, sections));
       log(`Wrote ${path.relative(process.cwd(), RESULTS_FILE)}`);

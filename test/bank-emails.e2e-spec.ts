@@ -32,7 +32,7 @@ describe('bank app: account emails, unique and searchable', () => {
       .get(`/accounts?email=${encodeURIComponent(address.toUpperCase())}`)
       .expect(200);
     expect(found.body).toEqual({
-      items: [{ id, owner: 'Ada', email: address, balance: 500, status: 'open', version: 3 }],
+      items: [{ id, owner: 'Ada', email: address, personalData: 'kept', balance: 500, status: 'open', version: 3 }],
       next: null,
     });
     const read = await bank.http().get(`/accounts/${id}?minPosition=${opened.body.position}`).expect(200);

@@ -20,7 +20,15 @@ describe('bank app: reads from the accounts projection', () => {
     const id = await bank.openAccount('Grace', 100);
     const { position, version } = await deposit(id, 250);
     const response = await bank.http().get(`/accounts/${id}?minPosition=${position}`).expect(200);
-    expect(response.body).toEqual({ id, owner: 'Grace', email: null, balance: 350, status: 'open', version });
+    expect(response.body).toEqual({
+      id,
+      owner: 'Grace',
+      email: null,
+      personalData: 'kept',
+      balance: 350,
+      status: 'open',
+      version,
+    });
     expect(response.headers.etag).toBe(`"${version}"`);
   });
 
@@ -61,6 +69,7 @@ describe('bank app: reads from the accounts projection', () => {
       id: ids[2],
       owner: 'P3',
       email: null,
+      personalData: 'kept',
       balance: 1,
       status: 'open',
       version: 2,

@@ -3,6 +3,7 @@ import { eventStoreMigrations, PostgresEventStore, type NewEvent } from 'nest-ev
 import { DataSource } from 'typeorm';
 import { AccountReadModel1764300000000 } from '../apps/bank/src/accounts/projections/account-read-model.migration';
 import { AccountEmail1765100000001 } from '../apps/bank/src/accounts/projections/account-email.migration';
+import { AccountPersonalData1765200000001 } from '../apps/bank/src/accounts/projections/account-personal-data.migration';
 import { builtApp, startAppProcess, waitForCondition, type AppProcess } from './support/app-process';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
@@ -23,7 +24,12 @@ describe('two bank app processes on one database', () => {
     dataSource = new DataSource({
       type: 'postgres',
       url: database.url,
-      migrations: [...eventStoreMigrations(), AccountReadModel1764300000000, AccountEmail1765100000001],
+      migrations: [
+        ...eventStoreMigrations(),
+        AccountReadModel1764300000000,
+        AccountEmail1765100000001,
+        AccountPersonalData1765200000001,
+      ],
     });
     await dataSource.initialize();
     await dataSource.runMigrations();

@@ -36,6 +36,19 @@ export async function createPostgresSubject(
     dataSource,
     store: new PostgresEventStore(dataSource, { ...storeOptions, maxEventSize }),
     maxEventSize,
+    raw: {
+      storedData: async (streamId) =>
+        (
+          await dataSource.query<{ data: unknown }[]>(
+            'SELECT data FROM es_events WHERE stream_id = $1 ORDER BY version',
+            [streamId],
+          )
+        ).map((row) => row.data),
+      damageKey: async (subject, stored) => {
+        if (stored) await dataSource.query('UPDATE es_subject_keys SET key = $2 WHERE subject = $1', [subject, stored]);
+        else await dataSource.query('DELETE FROM es_subject_keys WHERE subject = $1', [subject]);
+      },
+    },
     close: async () => {
       await dataSource.destroy();
       await database.drop();

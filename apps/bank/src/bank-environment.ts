@@ -14,6 +14,16 @@ export class BankEnvironment extends AppEnvironment {
   @IsNotEmpty({ message: 'ADMIN_TOKEN must not be empty (unset it to turn the operator routes off)' })
   ADMIN_TOKEN?: string;
 
+  /**
+   * The master key that wraps the keys of personal data (32 bytes as 64 hex digits or
+   * base64, `openssl rand -hex 32`); unset, the keys are stored unwrapped.
+   */
+  @IsOptional()
+  @Matches(/^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/, {
+    message: 'ES_MASTER_KEY must be 32 bytes as 64 hex digits or base64 (openssl rand -hex 32)',
+  })
+  ES_MASTER_KEY?: string;
+
   /** `true`: log every statement's SQL text (never its parameters). */
   @IsOptional()
   @IsIn(['true', 'false'], { message: 'LOG_SQL must be true or false' })

@@ -10,9 +10,11 @@ import {
 } from 'nest-event-sourcing';
 import { EventSourcingBrokersModule } from 'nest-event-sourcing/brokers';
 import { AccountsModule } from './accounts/accounts.module';
+import { AccountsOperatorModule } from './accounts/accounts-operator.module';
 import { bankEnvironment, type BankEnvironmentValues } from './bank-environment';
 import { describeBankError } from './domain-error-messages';
 import { TransfersModule } from './transfers/transfers.module';
+import { AccountPersonalData1765200000001 } from './accounts/projections/account-personal-data.migration';
 import { AccountReadModel1764300000000 } from './accounts/projections/account-read-model.migration';
 import { AccountEmail1765100000001 } from './accounts/projections/account-email.migration';
 import { HealthController } from './health/health.controller';
@@ -35,12 +37,16 @@ import { IntegrationModule } from './integration/integration.module';
         logging: env.LOG_SQL === 'true' ? 'all' : undefined,
         // The next command on an account skips reading its stream (docs/aggregates.md, Warm aggregates).
         warmAggregates: 10_000,
+        // The owner's name is personal data: its keys wrapped by ES_MASTER_KEY when set (docs/personal-data.md).
+        personalData: { masterKey: env.ES_MASTER_KEY },
         // Operators look up a request's events by correlation id (GET /events?correlationId=).
         correlationIdIndex: true,
         // GET /events answers the /admin page's repeated questions from a cache (docs/operator.md).
         queryCache: { ttl: '5 s' },
         // The read model's tables, created at startup with the store's own.
-        typeorm: { migrations: [AccountReadModel1764300000000, AccountEmail1765100000001] },
+        typeorm: {
+          migrations: [AccountReadModel1764300000000, AccountEmail1765100000001, AccountPersonalData1765200000001],
+        },
       }),
     }),
     // Problem+json errors, Idempotency-Key, and the admin token of the operator routes.
@@ -59,6 +65,7 @@ import { IntegrationModule } from './integration/integration.module';
     }),
     TerminusModule,
     AccountsModule,
+    AccountsOperatorModule,
     TransfersModule,
     IntegrationModule,
     // GET /events, /admin/streams, /admin/subscriptions and the /admin page, behind ADMIN_TOKEN.

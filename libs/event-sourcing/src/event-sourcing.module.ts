@@ -38,6 +38,7 @@ import { Sagas } from './sagas/sagas';
 import { SubscriptionsHealthIndicator } from './subscriptions/subscriptions-health-indicator';
 import { SubscriberMetrics } from './subscriptions/subscriber-metrics';
 import { instrumentEventStore } from './store/instrument-event-store';
+import { ForgetSubjectHandler } from './commands/forget-subject.command';
 
 /** Holds the options and the resolved database, so TypeORM's async setup can inject them. @internal */
 @Module({})
@@ -189,9 +190,11 @@ function assemble(base: DynamicModule): DynamicModule {
       dataSource: DataSource,
       store: EventStore,
     ) => {
-      if (connection.kind !== 'memory') return new PostgresSnapshotStore(dataSource, schema);
-      const snapshots = new InMemorySnapshotStore();
-      store.caches.add(snapshots);
+      const snapshots =
+        connection.kind === 'memory' ? new InMemorySnapshotStore() : new PostgresSnapshotStore(dataSource, schema);
+      if (snapshots instanceof InMemorySnapshotStore) store.caches.add(snapshots);
+      // A snapshot may copy personal data: a forgotten subject's streams start again from their events.
+      store.erasers.add(({ streamIds, manager }) => snapshots.drop(streamIds, manager));
       return snapshots;
     },
   };
@@ -223,6 +226,7 @@ function assemble(base: DynamicModule): DynamicModule {
       CommandHandlerEnhancer,
       DeleteAggregateHandler,
       RestoreAggregateHandler,
+      ForgetSubjectHandler,
       DecisionRepository,
       AppendSignal,
       InlineHooks,

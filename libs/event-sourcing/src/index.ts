@@ -10,6 +10,7 @@ export type {
   SubscriptionOptions,
 } from './options/event-sourcing-options';
 export type { WritePathOptions } from './options/write-path-options';
+export type { PersonalDataOptions } from './options/personal-data-option';
 
 // errors
 export { EventSourcingError, type EventSourcingErrorCode } from './errors/event-sourcing-error';
@@ -45,6 +46,8 @@ export { NaturalKeyTakenError } from './errors/natural-key-taken-error';
 export { NaturalKeyIndexError } from './errors/natural-key-index-error';
 export { PermissionDeniedError } from './errors/permission-denied-error';
 export { UnauthenticatedError } from './errors/unauthenticated-error';
+export { PersonalDataKeyError } from './errors/personal-data-key-error';
+export { SubjectForgottenError } from './errors/subject-forgotten-error';
 
 // events
 export type { EventEnvelope, EventMetadata, NewEvent } from './events/event-envelope';
@@ -77,6 +80,10 @@ export {
   type EventSchemaFileOptions,
 } from './events/event-schema-file';
 export { Tag } from './events/tag.decorator';
+export { PersonalData, type PersonalDataFieldOptions } from './events/personal-data.decorator';
+export { PERSONAL_DATA_KEY, FORGOTTEN_KEY } from './events/personal-data-cipher';
+export { SubjectForgotten } from './events/subject-forgotten.event';
+export { SUBJECT_FORGOTTEN } from './events/subject-forgotten-stream';
 export { EventTypeRegistry, DATE_PATHS_KEY, type UnknownEventPolicy } from './events/event-type-registry';
 export { MessageContext, type MessageIds } from './events/message-context';
 export { SYSTEM_ACTOR, type Actor, type ActorKind } from './events/actor';
@@ -134,6 +141,7 @@ export { DecisionRepository, type Decision, type DecisionEvents } from './decisi
 
 // commands
 export { CommandRetry, type CommandRetryOptions } from './commands/command-retry.decorator';
+export { ForgetSubject } from './commands/forget-subject.command';
 
 // store
 export {
@@ -150,6 +158,7 @@ export {
   type ReadAllResult,
   type ReadStreamOptions,
   type StreamDescription,
+  type ForgetResult,
 } from './store/event-store';
 export type { ExpectedVersion } from './store/expected-version';
 export type {

@@ -8,6 +8,7 @@ import { createTestDatabase, type TestDatabase } from '../../../../test/support/
 import { AccountsModule } from './accounts.module';
 import { AccountReadModel1764300000000 } from './projections/account-read-model.migration';
 import { AccountEmail1765100000001 } from './projections/account-email.migration';
+import { AccountPersonalData1765200000001 } from './projections/account-personal-data.migration';
 import { ACCOUNTS_PROJECTION } from './projections/accounts.projection';
 import { CloseAccount } from './commands/close-account.command';
 import { DepositMoney } from './commands/deposit-money.command';
@@ -60,7 +61,9 @@ describe('accounts on PostgreSQL', () => {
         // The read model's tables come with the bank's migration, as BankModule runs it.
         EventSourcingModule.forRoot({
           database: database.url,
-          typeorm: { migrations: [AccountReadModel1764300000000, AccountEmail1765100000001] },
+          typeorm: {
+            migrations: [AccountReadModel1764300000000, AccountEmail1765100000001, AccountPersonalData1765200000001],
+          },
         }),
         AccountsModule,
       ],

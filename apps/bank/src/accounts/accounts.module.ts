@@ -1,6 +1,7 @@
 import { EventSourcingModule } from 'nest-event-sourcing';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ForgetAccountHolderHandler } from './commands/forget-account-holder.command';
 import { AccountsController } from './accounts.controller';
 import { BankAccount } from './bank-account.aggregate';
 import {
@@ -31,6 +32,7 @@ import { AccountQueriesController } from './queries/account-queries.controller';
   controllers: [AccountsController, AccountQueriesController],
   providers: [
     OpenAccountHandler,
+    ForgetAccountHolderHandler,
     DepositMoneyHandler,
     WithdrawMoneyHandler,
     CloseAccountHandler,

@@ -29,8 +29,9 @@ import { MAX_BALANCE } from './money';
 // Snapshot revision 5: the state gained `email`.
 @Aggregate('account', { snapshots: { every: 100 }, snapshotRevision: 5 })
 export class BankAccount extends AggregateRoot {
-  owner = '';
-  /** Unique among accounts, compared trimmed and case-insensitively: the repository keeps it so. */
+  /** Null once the account's personal data is forgotten. */
+  owner: string | null = '';
+  /** Unique among accounts, compared trimmed and case-insensitively: the repository keeps it so. Null once forgotten. */
   @NaturalKey('email', { ignoreCase: true, trim: true })
   email: string | null = null;
   balance = 0;

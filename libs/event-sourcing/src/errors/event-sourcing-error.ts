@@ -36,7 +36,9 @@ export type EventSourcingErrorCode =
   | 'ES_NATURAL_KEY_TAKEN'
   | 'ES_NATURAL_KEY_INDEX'
   | 'ES_PERMISSION_DENIED'
-  | 'ES_UNAUTHENTICATED';
+  | 'ES_UNAUTHENTICATED'
+  | 'ES_PERSONAL_DATA_KEY'
+  | 'ES_SUBJECT_FORGOTTEN';
 
 /**
  * Base class of every error thrown by the library. Each subclass carries a stable

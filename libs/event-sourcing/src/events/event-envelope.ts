@@ -33,6 +33,13 @@ export interface NewEvent<TData = unknown> {
    * most 32, each at most 200 characters.
    */
   tags?: readonly string[];
+  /**
+   * The fields of `data` that hold personal data, each with its data subject
+   * (`{ owner: 'account-1' }`): stored encrypted with the subject's key, read back
+   * decrypted, `null` once the subject is forgotten. `@PersonalData` fields fill it;
+   * top-level fields of an object `data` only. See docs/personal-data.md.
+   */
+  personalData?: Readonly<Record<string, string>>;
 }
 
 /** A stored event as it is read back. */

@@ -10,6 +10,7 @@ import { getDomainEventMetadata, requireDomainEventMetadata, type DomainEventCla
 import type { EventEnvelope, EventMetadata, NewEvent } from './event-envelope';
 import type { UpcasterDefinition } from './upcaster.decorator';
 import { tagsOfEvent } from './tag.decorator';
+import { personalDataOf } from './personal-data.decorator';
 
 /** Metadata key holding the paths of the Dates in an event's data. */
 export const DATE_PATHS_KEY = '$dates';
@@ -109,8 +110,8 @@ export class EventTypeRegistry implements OnModuleInit, OnApplicationBootstrap {
 
   /**
    * An event instance as a storable event: its class's type and revision, its own
-   * fields as data, the paths of its Dates in the metadata, and its tags (its `@Tag`
-   * fields and `eventTags()`, then `extraTags`, an aggregate's).
+   * fields as data, the paths of its Dates in the metadata, its tags (its `@Tag`
+   * fields and `eventTags()`, then `extraTags`, an aggregate's) and its `@PersonalData` fields.
    * @throws ConfigurationError when the event's class has no `@DomainEvent`.
    */
   toNewEvent(
@@ -127,6 +128,7 @@ export class EventTypeRegistry implements OnModuleInit, OnApplicationBootstrap {
     const data = { ...event };
     const dates = findDatePaths(data);
     const tags = [...tagsOfEvent(event), ...extraTags];
+    const personalData = personalDataOf(event);
     return {
       type: described.type,
       revision: described.revision,
@@ -134,6 +136,7 @@ export class EventTypeRegistry implements OnModuleInit, OnApplicationBootstrap {
       eventId,
       metadata: dates.length ? { ...metadata, [DATE_PATHS_KEY]: dates } : metadata,
       ...(tags.length ? { tags } : {}),
+      ...(personalData ? { personalData } : {}),
     };
   }
 

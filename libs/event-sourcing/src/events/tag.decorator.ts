@@ -1,4 +1,5 @@
 import { ConfigurationError } from '../errors/configuration-error';
+import { parameterName } from './parameter-name';
 
 const TAG_FIELDS = Symbol('event-sourcing:tag-fields');
 
@@ -35,16 +36,6 @@ export function Tag(key: string): PropertyDecorator & ParameterDecorator {
     const own = (Reflect.getOwnMetadata(TAG_FIELDS, cls) as TagField[] | undefined) ?? [];
     Reflect.defineMetadata(TAG_FIELDS, [...own, { property: name, key }], cls);
   };
-}
-
-/** The name of a constructor's parameter, read from its source (`readonly listId: string` → `listId`). */
-function parameterName(cls: object, index: number): string | undefined {
-  const source = Function.prototype.toString.call(cls);
-  const open = source.indexOf('constructor(');
-  if (open < 0) return undefined;
-  const list = source.slice(open + 'constructor('.length, source.indexOf(')', open));
-  const names = list.split(',').map((p) => /([A-Za-z_$][\w$]*)\s*(?:=|$)/.exec(p.trim())?.[1]);
-  return names[index];
 }
 
 /**

@@ -103,11 +103,16 @@ function assemble(base: DynamicModule): DynamicModule {
       { schema }: ResolvedOptions,
       connection: DatabaseConnection,
       dataSource: DataSource,
+      store: EventStore,
     ): IdempotencyStore => {
       const { pendingTimeoutMs, retentionMs } = resolveHttpOptions(httpOptions);
-      return connection.kind === 'memory'
-        ? new InMemoryIdempotencyStore(pendingTimeoutMs, retentionMs)
-        : new PostgresIdempotencyStore(dataSource, schema, pendingTimeoutMs, retentionMs);
+      const records =
+        connection.kind === 'memory'
+          ? new InMemoryIdempotencyStore(pendingTimeoutMs, retentionMs)
+          : new PostgresIdempotencyStore(dataSource, schema, pendingTimeoutMs, retentionMs);
+      // Stored responses may quote personal data: a forgotten subject's go with it.
+      store.erasers.add(({ values, manager }) => records.eraseContaining(values, manager).then(() => undefined));
+      return records;
     },
   };
   return {

@@ -1,3 +1,5 @@
+import type { EntityManager } from 'typeorm';
+
 /** The response of a completed request, as it is replayed for a repeat of its key. */
 export interface StoredResponse {
   status: number;
@@ -37,4 +39,11 @@ export abstract class IdempotencyStore {
 
   /** Forgets records older than the retention; answers how many. */
   abstract purgeExpired(): Promise<number>;
+
+  /**
+   * Deletes the records whose stored response holds any of `texts` (the personal data of
+   * a subject being forgotten); answers how many. A repeat of such a request runs again
+   * instead of being answered from the record. `manager`: the forget's transaction.
+   */
+  abstract eraseContaining(texts: readonly string[], manager?: EntityManager): Promise<number>;
 }

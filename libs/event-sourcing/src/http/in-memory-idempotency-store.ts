@@ -53,6 +53,18 @@ export class InMemoryIdempotencyStore extends IdempotencyStore {
     return purged;
   }
 
+  async eraseContaining(texts: readonly string[]): Promise<number> {
+    let erased = 0;
+    for (const [key, { response }] of this.entries) {
+      const text = response ? JSON.stringify(response) : '';
+      if (texts.some((t) => text.includes(JSON.stringify(t).slice(1, -1)))) {
+        this.entries.delete(key);
+        erased++;
+      }
+    }
+    return erased;
+  }
+
   private expired(entry: Entry): boolean {
     const age = this.now() - entry.createdAt;
     return age > this.retentionMs || (!entry.response && age > this.pendingTimeoutMs);

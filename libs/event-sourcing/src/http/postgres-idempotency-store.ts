@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { quoteIdentifier } from '../database/quote-identifier';
+import { containsPatterns } from '../store/personal-data/subject-erasers';
 import { IdempotencyStore, type IdempotencyClaim, type StoredResponse } from './idempotency-store';
 
 interface KeyRow {
@@ -84,6 +85,19 @@ export class PostgresIdempotencyStore extends IdempotencyStore {
       key,
       claimId,
     ]);
+  }
+
+  async eraseContaining(texts: readonly string[], manager?: EntityManager): Promise<number> {
+    if (texts.length === 0) return 0;
+    // The body is json (its text as stored): a value shows in it JSON-escaped.
+    const patterns = containsPatterns(texts);
+    const rows = await (manager ?? this.dataSource.manager).query<unknown[]>(
+      `WITH erased AS (DELETE FROM ${this.table}
+         WHERE response_body::text LIKE ANY ($1::text[]) OR response_headers::text LIKE ANY ($1::text[]) RETURNING 1)
+       SELECT count(*)::int AS erased FROM erased`,
+      [patterns],
+    );
+    return (rows[0] as { erased: number }).erased;
   }
 
   async purgeExpired(): Promise<number> {

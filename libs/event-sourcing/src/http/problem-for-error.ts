@@ -153,6 +153,8 @@ function problemForLibraryError(error: EventSourcingError): ProblemDescription {
   if (error.code === 'ES_UNSUPPORTED_OPERATION') return describe(422, error.code, error.message);
   // Retrying a parked inbound message that is still invalid.
   if (error.code === 'ES_INVALID_INTEGRATION_MESSAGE') return describe(422, error.code, error.message);
+  // Personal data of a subject that was forgotten: it can never be stored again.
+  if (error.code === 'ES_SUBJECT_FORGOTTEN') return describe(410, error.code, error.message);
   if (error.code === 'ES_BROKER_UNAVAILABLE') return describe(503, error.code, error.message, { log: 'warn' });
   // Configuration, upcasting, unknown event types, missing handlers: bugs, not the caller's fault.
   return describe(500, 'INTERNAL_ERROR', INTERNAL_DETAIL, { log: 'error' });

@@ -19,6 +19,7 @@ import type { BrokerPublisher, BrokerState } from './broker-client';
 import type { BrokerName, EventPublisherOptions, EventSourcingBrokersOptions } from './brokers-options';
 import { publisherDefinition } from './event-publisher';
 import { Inbox } from './inbox';
+import { EventStore } from '../store/event-store';
 import { InboxStore } from './inbox-store';
 import type { InboundConsumer } from './inbound-consumer';
 import { InboundHandler } from './inbound-handler';
@@ -54,6 +55,7 @@ export class Brokers implements OnModuleInit, OnApplicationBootstrap, OnApplicat
     private readonly context: MessageContext,
     private readonly database: DatabaseConnection,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly store: EventStore,
   ) {
     const { nats, rabbitmq } = options;
     const name = core.applicationName;
@@ -78,6 +80,9 @@ export class Brokers implements OnModuleInit, OnApplicationBootstrap, OnApplicat
       this.publishers.push(publisher.name);
     }
     const inbox = new InboxStore(this.dataSource, this.core.schema);
+    // A parked message may quote personal data: a forgotten subject's is erased with it.
+    if (this.database.kind !== 'memory')
+      this.store.erasers.add(({ values, manager }) => inbox.eraseContaining(values, manager));
     const handlers = new Map<string, InboundHandler>();
     for (const wrapper of this.discovery.getProviders()) {
       const instance = wrapper.instance as object | undefined;

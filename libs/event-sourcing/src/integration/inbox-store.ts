@@ -1,4 +1,4 @@
-import type { DataSource, QueryRunner } from 'typeorm';
+import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { queryRows } from '../database/query-rows';
 import { quoteIdentifier } from '../database/quote-identifier';
 import type { ParkedEvent } from '../subscriptions/checkpoint-store';
@@ -146,5 +146,20 @@ export class InboxStore {
       [consumer, id],
     );
     return rows.length === 1;
+  }
+
+  /**
+   * Erases a forgotten subject's personal data (`texts`) from the parked messages whose
+   * body or error quotes it: the body goes, the message is dismissed. In the forget's transaction.
+   */
+  async eraseContaining(texts: readonly string[], manager?: EntityManager): Promise<void> {
+    if (texts.length === 0) return;
+    await (manager ?? this.dataSource.manager).query(
+      `UPDATE ${this.table} SET status = CASE WHEN status = 'parked' THEN 'dismissed' ELSE status END,
+              body = NULL, error = CASE WHEN error IS NULL THEN NULL ELSE '[forgotten]' END, updated_at = now()
+        WHERE EXISTS (SELECT 1 FROM unnest($1::text[]) AS t(text)
+                       WHERE position(convert_to(t.text, 'UTF8') IN coalesce(body, '')) > 0 OR position(t.text IN coalesce(error, '')) > 0)`,
+      [texts],
+    );
   }
 }

@@ -5,6 +5,7 @@ import type { PostgresConnectionOptions } from '../database/database-connection'
 import { appendsInFlightOption } from './appends-in-flight-option';
 import { resolveWritePath, type WritePathOptions, type WritePathSwitches } from './write-path-options';
 import { resolveQueryCache, type QueryCacheOptions, type QueryCacheSettings } from './query-cache-option';
+import { resolvePersonalData, type PersonalDataOptions, type PersonalDataSettings } from './personal-data-option';
 
 export type { PostgresConnectionOptions };
 
@@ -86,6 +87,11 @@ export interface EventSourcingModuleOptions {
    * they may hold; appends of other processes show after `ttl` at most. Default off.
    */
   queryCache?: QueryCacheOptions | boolean;
+  /**
+   * How the keys of personal data are kept: a master key that wraps them, how long one is
+   * cached. See {@link PersonalDataOptions} and docs/personal-data.md.
+   */
+  personalData?: PersonalDataOptions;
   /** What reading a stored event whose type has no class does: throw (default) or skip it. */
   unknownEvents?: 'throw' | 'skip';
   /**
@@ -135,7 +141,7 @@ export interface SubscriptionOptions {
 /** Options with their defaults filled in. @internal */
 export interface ResolvedOptions extends Omit<
   EventSourcingModuleOptions,
-  'commandRetry' | 'subscriptions' | 'queryCache'
+  'commandRetry' | 'subscriptions' | 'queryCache' | 'personalData'
 > {
   schema: string;
   poolSize: number;
@@ -150,6 +156,7 @@ export interface ResolvedOptions extends Omit<
   writePath: WritePathSwitches;
   correlationIdIndex: boolean;
   queryCache: QueryCacheSettings;
+  personalData: PersonalDataSettings;
   commandRetry: { attempts: number; backoffMs: number };
   subscriptions: Required<SubscriptionOptions>;
 }
@@ -177,6 +184,7 @@ export function resolveOptions(options: EventSourcingModuleOptions): ResolvedOpt
     writePath: resolveWritePath(options.writePath, 'EventSourcingModule'),
     correlationIdIndex: booleanOption('correlationIdIndex', options.correlationIdIndex ?? false),
     queryCache: resolveQueryCache(options.queryCache),
+    personalData: resolvePersonalData(options.personalData),
     commandRetry: { attempts: options.commandRetry?.attempts ?? 10, backoffMs: options.commandRetry?.backoffMs ?? 10 },
     subscriptions: {
       run: options.subscriptions?.run ?? true,

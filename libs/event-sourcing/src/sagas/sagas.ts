@@ -25,6 +25,8 @@ import { Subscriptions } from '../subscriptions/subscriptions';
 import { DeadlineFence, postgresCommitHorizon, type Fence } from './deadline-fence';
 import { MemorySagaStore } from './memory/memory-saga-store';
 import { PostgresSagaStore } from './postgres-saga-store';
+import { eraseSagaCopies } from './postgres-saga-eraser';
+import { quoteIdentifier } from '../database/quote-identifier';
 import type { SagaStatus } from './saga-context';
 import { SagaDefinition } from './saga-definition';
 import { SagaEngine } from './saga-engine';
@@ -68,8 +70,13 @@ export class Sagas implements OnModuleInit, OnApplicationBootstrap, BeforeApplic
     private readonly eventStore: EventStore,
     @Optional() private readonly commandBus?: CommandBus,
   ) {
-    this.store =
-      database.kind === 'memory' ? new MemorySagaStore() : new PostgresSagaStore(dataSource, this.options.schema);
+    const memory = database.kind === 'memory' ? new MemorySagaStore() : undefined;
+    this.store = memory ?? new PostgresSagaStore(dataSource, this.options.schema);
+    // Saga state and the commands sagas queue may copy event data: a forgotten subject's go.
+    eventStore.erasers.add(async ({ values, manager }) => {
+      if (memory) memory.redact(values);
+      else await eraseSagaCopies(manager ?? dataSource.manager, quoteIdentifier(this.options.schema), values);
+    });
     this.engine = new SagaEngine(this.store, registry);
   }
 

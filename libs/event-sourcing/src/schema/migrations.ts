@@ -19,6 +19,7 @@ import {
   snapshotSchemaSql,
 } from './store-schema-sql';
 import { dropLifecycleSchemaSql, lifecycleSchemaSql } from './lifecycle-schema-sql';
+import { dropPersonalDataSchemaSql, personalDataSchemaSql } from './personal-data-schema-sql';
 import { appendGuardSchemaSql, dropAppendGuardSchemaSql, dropTagsSchemaSql, tagsSchemaSql } from './tag-schema-sql';
 
 /** A TypeORM migration class, as the `migrations` option takes it. */
@@ -82,6 +83,8 @@ export function eventStoreMigrations(schema = 'public', options: EventStoreMigra
     migration(`EventStoreInbox_${suffix}_1765000000000`, inboxSchemaSql(s), dropInboxSchemaSql(s)),
     // Natural keys, and the tombstones of hard-deleted streams.
     migration(`EventStoreLifecycle_${suffix}_1765100000000`, lifecycleSchemaSql(s), dropLifecycleSchemaSql(s)),
+    // Keys of data subjects, for personal data encrypted per subject (crypto-shredding).
+    migration(`EventStorePersonalData_${suffix}_1765200000000`, personalDataSchemaSql(s), dropPersonalDataSchemaSql(s)),
     // The permissions read model of the access module (docs/authorization.md).
     migration(`EventStorePermissions_${suffix}_1765400000000`, permissionSchemaSql(s), dropPermissionSchemaSql(s)),
     // Each event's tenant, from its metadata (docs/tenancy.md).

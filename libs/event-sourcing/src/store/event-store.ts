@@ -3,6 +3,24 @@ import type { EventQuery } from './event-query';
 import type { AppendCondition, DecisionQuery, ReadMatchingResult } from './decision-query';
 import type { ExpectedVersion } from './expected-version';
 import { StreamCaches } from './stream-caches';
+import { SubjectErasers } from './personal-data/subject-erasers';
+import type {
+  ForgetResult,
+  IterateStreamOptions,
+  ReadAllOptions,
+  ReadAllResult,
+  ReadStreamOptions,
+} from './event-store-types';
+
+export {
+  START_OF_STORE,
+  type ForgetResult,
+  type GlobalCursor,
+  type IterateStreamOptions,
+  type ReadAllOptions,
+  type ReadAllResult,
+  type ReadStreamOptions,
+} from './event-store-types';
 import type { NaturalKeyChanges, StreamLifecycleChange, StreamTombstone } from './stream-effects';
 import { changeLifecycle, type LifecycleOptions } from './stream-lifecycle';
 
@@ -58,55 +76,6 @@ export interface AppendResult {
   written: boolean;
 }
 
-/** Options of {@link EventStore.readStream} and {@link EventStore.iterateStream}. */
-export interface ReadStreamOptions {
-  /** First version to read (inclusive). Forwards: 1; backwards: the last one. */
-  fromVersion?: number;
-  /** Last version to read (inclusive). */
-  toVersion?: number;
-  /** `'forwards'` (default) or `'backwards'`. */
-  direction?: 'forwards' | 'backwards';
-  /** At most this many events. */
-  limit?: number;
-}
-
-/** Options of {@link EventStore.iterateStream}. */
-export interface IterateStreamOptions extends ReadStreamOptions {
-  /** Events fetched per round trip; defaults to the module's `batchSize`. */
-  batchSize?: number;
-}
-
-/**
- * Where a global reader stands: the transaction id and global position of the last
- * event it has seen. Treat it as opaque and store both parts.
- */
-export interface GlobalCursor {
-  transactionId: bigint;
-  position: bigint;
-}
-
-/** The cursor before the first event of the store. */
-export const START_OF_STORE: GlobalCursor = Object.freeze({ transactionId: 0n, position: 0n });
-
-/** Options of {@link EventStore.readAll}. */
-export interface ReadAllOptions {
-  /** Read events after this cursor; from the start when absent. */
-  after?: GlobalCursor;
-  /** At most this many events; defaults to the module's `batchSize`. */
-  limit?: number;
-  /** Only events of these types; all types when absent or empty. */
-  types?: readonly string[];
-  /** Only events carrying every one of these tags; any when absent or empty. */
-  tags?: readonly string[];
-}
-
-/** A page of {@link EventStore.readAll}. */
-export interface ReadAllResult {
-  events: EventEnvelope[];
-  /** Cursor to pass as `after` for the next page (unchanged when the page is empty). */
-  cursor: GlobalCursor;
-}
-
 /** What the store knows of one stream, as {@link EventStore.describeStream} answers it. */
 export interface StreamDescription {
   streamId: string;
@@ -145,6 +114,13 @@ export abstract class EventStore {
    * @internal
    */
   readonly caches = new StreamCaches();
+
+  /**
+   * What keeps copies of event data outside the store (snapshots, idempotency records,
+   * saga state) and erases them when a subject is forgotten, in the forget's transaction.
+   * @internal
+   */
+  readonly erasers = new SubjectErasers();
 
   /**
    * Appends events to a stream, atomically.
@@ -221,6 +197,22 @@ export abstract class EventStore {
    * await store.queryEvents({ any: [{ streams: ['account-1'] }, { types: ['bank.account-closed'] }] });
    */
   abstract queryEvents(query?: EventQuery): Promise<EventEnvelope[]>;
+
+  /**
+   * Forgets a data subject (crypto-shredding): deletes its key in one statement, leaving
+   * a tombstone, so that every `@PersonalData` field of the subject, in every event,
+   * reads as `null` from then on (named in `metadata.$forgotten`) while the events, and
+   * everything else in them, stay. In the same transaction it drops the snapshots of the
+   * streams that held the subject's data, erases its copies in idempotency records and
+   * saga state, and stores a {@link SubjectForgotten} event for the projections that keep
+   * copies of their own. Idempotent: a repeat, or an unknown subject, is fine; an unknown
+   * subject is recorded as forgotten, so that no personal data of it is accepted later.
+   * See docs/personal-data.md for what it can and cannot promise.
+   * @throws InvalidQueryError for a subject that is not a string of 1 to 200 characters.
+   * @example
+   * await store.forget('account-42');
+   */
+  abstract forget(subject: string): Promise<ForgetResult>;
 
   /** The stream's current version, or 0 when it has no events. */
   abstract streamVersion(streamId: string): Promise<number>;

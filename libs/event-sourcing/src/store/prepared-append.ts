@@ -9,6 +9,8 @@ import { serializeJson } from './json-check';
 import { textProblem } from './text-problem';
 import { prepareTags } from './tags';
 import { prepareCondition, type PreparedCondition } from './decision-query';
+import { personalFields, subjectsOf, type PersonalFields } from './personal-data/personal-fields';
+import { PERSONAL_DATA_KEY } from '../events/personal-data-cipher';
 import { lifecycleEvent, prepareEffects, type PreparedEffects } from './stream-effects';
 
 /** Longest accepted stream id, in characters. */
@@ -28,6 +30,11 @@ export interface PreparedEvent {
   metadataJson: string;
   /** Checked, sorted, without repeats. */
   tags: string[];
+  /**
+   * Its personal data, when it has any: `dataJson` holds the plaintext until the store
+   * seals it (see `sealAppend`), which it does before anything leaves the process.
+   */
+  personal?: PersonalFields;
 }
 
 /** An append checked and serialised: what both stores write. @internal */
@@ -40,6 +47,13 @@ export interface PreparedAppend {
   tagged: boolean;
   /** The append's condition, checked, when it has one. */
   condition?: PreparedCondition;
+  /** The data subjects of its personal data, sorted, when it carries any. */
+  subjects?: string[];
+  /**
+   * Once sealed (`sealAppend`), on PostgreSQL: the subjects and their keys as stored,
+   * the last two parameters of the keyed statements (`es_claim_subject_keys`).
+   */
+  claims?: [subjects: string[], keys: Buffer[]];
   /** Natural keys and a soft delete or restore, applied in the append's transaction. */
   effects?: PreparedEffects;
 }
@@ -89,6 +103,7 @@ export function prepareAppend(
   }
   const tagged = prepared.some((event) => event.tags.length > 0);
   const condition = options?.condition === undefined ? undefined : prepareCondition(options.condition);
+  const subjects = subjectsOf(prepared);
   return {
     streamId,
     streamType,
@@ -96,6 +111,7 @@ export function prepareAppend(
     events: prepared,
     tagged,
     ...(condition ? { condition } : {}),
+    ...(subjects ? { subjects } : {}),
     ...(effects ? { effects } : {}),
   };
 }
@@ -123,7 +139,7 @@ export function defaultStreamType(streamId: string): string {
 
 function prepareEvent(event: unknown, index: number, maxEventSize: number): PreparedEvent {
   if (event === null || typeof event !== 'object') throw new InvalidEventError(index, 'it is not an object');
-  const { type, data, eventId, revision, metadata, tags } = event as NewEvent;
+  const { type, data, eventId, revision, metadata, tags, personalData } = event as NewEvent;
   if (typeof type !== 'string' || type.trim() === '' || type.length > MAX_EVENT_TYPE_LENGTH) {
     throw new InvalidEventError(
       index,
@@ -143,10 +159,12 @@ function prepareEvent(event: unknown, index: number, maxEventSize: number): Prep
   if (data === undefined) throw new InvalidEventError(index, 'data is missing (use null for an empty payload)');
   const dataJson = serializeJson(data, 'data');
   if ('problem' in dataJson) throw new InvalidEventError(index, dataJson.problem);
-  const meta: EventMetadata = metadata ?? {};
-  if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) {
+  const given: EventMetadata = metadata ?? {};
+  if (typeof given !== 'object' || given === null || Array.isArray(given)) {
     throw new InvalidEventError(index, 'metadata must be a plain object');
   }
+  const personal = personalData === undefined ? undefined : personalFields(personalData, data, index);
+  const meta = personal ? { ...given, [PERSONAL_DATA_KEY]: personal.fields.map(([field]) => field) } : given;
   for (const key of ID_KEYS) {
     if (meta[key] !== undefined && typeof meta[key] !== 'string') {
       throw new InvalidEventError(index, `metadata.${key} must be a string`);
@@ -166,6 +184,7 @@ function prepareEvent(event: unknown, index: number, maxEventSize: number): Prep
     dataJson: dataJson.json,
     metadataJson: metadataJson.json,
     tags: prepareTags(tags, index),
+    ...(personal ? { personal } : {}),
   };
 }
 

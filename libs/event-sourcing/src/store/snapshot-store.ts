@@ -1,3 +1,5 @@
+import type { EntityManager } from 'typeorm';
+
 /** A stored snapshot of an aggregate's state at one version of its stream. */
 export interface Snapshot {
   streamId: string;
@@ -18,4 +20,11 @@ export abstract class SnapshotStore {
 
   /** Stores a snapshot, replacing an older one of the stream; a newer stored one wins. */
   abstract save(snapshot: Snapshot): Promise<void>;
+
+  /**
+   * Drops the snapshots of these streams: they hold personal data of a subject being
+   * forgotten, which the aggregate's state may copy. Aggregates load from their events
+   * then, and take new snapshots, without it. `manager`: the forget's transaction.
+   */
+  abstract drop(streamIds: readonly string[], manager?: EntityManager): Promise<void>;
 }

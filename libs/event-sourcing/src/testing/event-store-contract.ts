@@ -11,6 +11,7 @@ import { describeReadAllContract } from './contract/read-all.contract';
 import { describeStreamReadsContract } from './contract/stream-reads.contract';
 import { describeLifecycleContract } from './contract/lifecycle.contract';
 import { describeNaturalKeysContract } from './contract/natural-keys.contract';
+import { describePersonalDataContract } from './contract/personal-data.contract';
 
 export type { ContractSubject } from './contract/contract-context';
 
@@ -20,7 +21,8 @@ export type { ContractSubject } from './contract/contract-context';
  * reads, query filters, bad input, concurrent transactions (deadlocks, event ids
  * pending in an open transaction), and tags with decision queries and conditional
  * appends (the DCB spec's semantics, one append to several streams, concurrency), soft
- * and hard deletes, and unique natural keys. Run it against your own store to check it.
+ * and hard deletes, unique natural keys, and personal data (encrypted per subject,
+ * decrypted on read, forgotten). Run it against your own store to check it.
  * @example
  * describeEventStoreContract('my store', async () => ({ store: new MyStore(), maxEventSize: 1024 * 1024 }));
  */
@@ -52,5 +54,6 @@ export function describeEventStoreContract(name: string, createSubject: () => Pr
     describeDecisionConcurrencyContract(ctx);
     describeLifecycleContract(ctx);
     describeNaturalKeysContract(ctx);
+    describePersonalDataContract(ctx);
   });
 }

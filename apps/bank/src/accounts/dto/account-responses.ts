@@ -28,8 +28,14 @@ export class AccountResponse {
   @ApiProperty({ format: 'uuid' })
   id!: string;
 
-  @ApiProperty({ example: 'Ada Lovelace' })
-  owner!: string;
+  @ApiProperty({ example: 'Ada Lovelace', nullable: true, type: String, description: 'Null once forgotten.' })
+  owner!: string | null;
+
+  @ApiProperty({
+    enum: ['kept', 'forgotten'],
+    description: '`forgotten` after `DELETE /accounts/{id}/personal-data`: the owner is gone for good.',
+  })
+  personalData!: 'kept' | 'forgotten';
 
   @ApiProperty({ type: String, nullable: true, example: 'ada@example.org', description: 'Stored lowercased.' })
   email!: string | null;

@@ -9,8 +9,13 @@ export class AccountView {
   @PrimaryColumn('text')
   id!: string;
 
-  @Column('text')
-  owner!: string;
+  /** Null once the account's personal data is forgotten. */
+  @Column('text', { nullable: true })
+  owner!: string | null;
+
+  /** `forgotten` once `DELETE /accounts/:id/personal-data` ran. */
+  @Column('text', { name: 'personal_data', default: 'kept' })
+  personalData!: 'kept' | 'forgotten';
 
   /** Unique among accounts, case-insensitively (the aggregate's `email` natural key); null when none was given. */
   @Column('text', { nullable: true })

@@ -1,4 +1,11 @@
-import { OnPage, Projection, type EventEnvelope, type ProjectionContext } from 'nest-event-sourcing';
+import {
+  FORGOTTEN_KEY,
+  OnPage,
+  Projection,
+  SubjectForgotten,
+  type EventEnvelope,
+  type ProjectionContext,
+} from 'nest-event-sourcing';
 import type { EntityManager } from 'typeorm';
 import { AccountClosed } from '../events/account-closed.event';
 import { AccountEmailSet } from '../events/account-email-set.event';
@@ -14,7 +21,13 @@ export const ACCOUNTS_PROJECTION = 'bank-accounts';
 
 /** The events the projection reads. */
 type AccountEvent =
-  AccountOpened | AccountEmailSet | MoneyDeposited | MoneyWithdrawn | TransferDebitSettled | AccountClosed;
+  | AccountOpened
+  | AccountEmailSet
+  | MoneyDeposited
+  | MoneyWithdrawn
+  | TransferDebitSettled
+  | AccountClosed
+  | SubjectForgotten;
 
 /** A deposit or withdrawal, as a statement line. */
 interface Move {
@@ -37,7 +50,15 @@ interface Move {
  */
 @Projection(ACCOUNTS_PROJECTION, { readModels: [AccountTransaction, AccountView] })
 export class AccountsProjection {
-  @OnPage(AccountOpened, AccountEmailSet, MoneyDeposited, MoneyWithdrawn, TransferDebitSettled, AccountClosed)
+  @OnPage(
+    AccountOpened,
+    AccountEmailSet,
+    MoneyDeposited,
+    MoneyWithdrawn,
+    TransferDebitSettled,
+    AccountClosed,
+    SubjectForgotten,
+  )
   async apply(events: EventEnvelope<AccountEvent>[], { manager }: ProjectionContext) {
     let run: Move[] = [];
     for (const event of events) {
@@ -53,12 +74,21 @@ export class AccountsProjection {
     await this.book(manager, run);
   }
 
-  /** An account opened, given an email, closed, or its version moved by a settled transfer debit. */
-  private async change(manager: EntityManager, { data, version, createdAt }: EventEnvelope<AccountEvent>) {
-    if (data instanceof AccountOpened) {
+  /**
+   * An account opened, given an email, closed, its version moved by a settled transfer
+   * debit, or its personal data forgotten (the subject is the account id): the owner and
+   * the email go from the view.
+   */
+  private async change(manager: EntityManager, { data, version, createdAt, metadata }: EventEnvelope<AccountEvent>) {
+    if (data instanceof SubjectForgotten) {
+      await manager.update(AccountView, { id: data.subject }, { owner: null, email: null, personalData: 'forgotten' });
+    } else if (data instanceof AccountOpened) {
+      // Rebuilt after a forget, the event reads with its owner null and named in $forgotten.
+      const forgotten = Array.isArray(metadata[FORGOTTEN_KEY]);
       await manager.insert(AccountView, {
         id: data.accountId,
         owner: data.owner,
+        personalData: forgotten ? 'forgotten' : 'kept',
         balance: 0,
         status: 'open',
         version,

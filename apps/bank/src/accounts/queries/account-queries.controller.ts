@@ -101,7 +101,17 @@ export class AccountQueriesController {
     const account = await this.store.findBy('email', email);
     if (!account) throw new NotFoundException('No account has this email.');
     const { id, owner, balance, status, version } = account;
-    return { id, owner, email: account.email, balance, status: status === 'closed' ? 'closed' : 'open', version };
+    // A forgotten account's email is no longer a natural key: only kept ones are found.
+    const personalData = owner === null ? 'forgotten' : 'kept';
+    return {
+      id,
+      owner,
+      email: account.email,
+      personalData,
+      balance,
+      status: status === 'closed' ? 'closed' : 'open',
+      version,
+    };
   }
 
   private async require(id: string): Promise<AccountView> {
@@ -119,8 +129,12 @@ export class AccountQueriesController {
 /** An account as the API shows it. */
 export interface AccountDto {
   id: string;
-  owner: string;
+  /** Null once the account's personal data is forgotten. */
+  owner: string | null;
+  /** Null when it has none, or once forgotten. */
   email: string | null;
+  /** `forgotten` after `DELETE /accounts/:id/personal-data`. */
+  personalData: 'kept' | 'forgotten';
   balance: number;
   status: 'open' | 'closed';
   version: number;
@@ -136,6 +150,6 @@ export interface TransactionDto {
   at: Date;
 }
 
-function toDto({ id, owner, email, balance, status, version }: AccountView): AccountDto {
-  return { id, owner, email, balance, status, version };
+function toDto({ id, owner, email, personalData, balance, status, version }: AccountView): AccountDto {
+  return { id, owner, email, personalData, balance, status, version };
 }

@@ -1,3 +1,4 @@
+import { redactJson } from '../../store/personal-data/subject-erasers';
 import type { CommandRow } from '../saga-persistence';
 import type { MemorySagaTransaction } from './serial-transactions';
 
@@ -15,6 +16,14 @@ interface StoredCommand extends CommandRow {
  */
 export class MemorySagaOutbox {
   private readonly commands = new Map<string, StoredCommand>();
+
+  /** Erases a forgotten subject's personal data from the queued commands (see `eraseSagaCopies`). */
+  redact(texts: readonly string[]): void {
+    for (const command of this.commands.values()) {
+      command.payload = redactJson(command.payload, texts) as Record<string, unknown>;
+      if (command.error !== null && texts.some((t) => command.error!.includes(t))) command.error = '[forgotten]';
+    }
+  }
 
   /** Queues a command of a step, once per id; undone with the step. */
   add(tx: MemorySagaTransaction, row: Omit<CommandRow, 'attempts'>): void {

@@ -12,6 +12,7 @@ import {
 } from '../saga-persistence';
 import { MemorySagaOutbox } from './memory-saga-outbox';
 import { type MemorySagaTransaction, SerialTransactions } from './serial-transactions';
+import { redactJson } from '../../store/personal-data/subject-erasers';
 
 interface StoredSaga {
   instance: SagaInstance;
@@ -226,6 +227,18 @@ export class MemorySagaStore implements SagaPersistence<MemorySagaTransaction> {
         .map((d) => ({ name: d.name, dueAt: d.due_at })),
       pendingCommands: this.outbox.pendingOf(sagaId),
     }));
+  }
+
+  /** Erases a forgotten subject's personal data from states, reasons, deadlines and queued commands. */
+  redact(texts: readonly string[]): void {
+    for (const { instance } of this.sagas.values()) {
+      instance.state = redactJson(instance.state, texts) as Record<string, unknown>;
+      if (instance.reason !== null && texts.some((t) => instance.reason!.includes(t))) instance.reason = '[forgotten]';
+    }
+    for (const deadline of this.deadlines.values()) {
+      deadline.payload = redactJson(deadline.payload, texts) as Record<string, unknown>;
+    }
+    this.outbox.redact(texts);
   }
 
   private stored(sagaId: string): StoredSaga {

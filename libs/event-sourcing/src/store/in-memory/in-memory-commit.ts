@@ -1,6 +1,7 @@
 import { checkCondition } from './in-memory-conditions';
 import type { InMemoryContents, InMemoryLifecycle } from './in-memory-lifecycle';
 import type { Transaction } from './in-memory-transaction';
+import type { TransactionLocks } from './transaction-locks';
 
 /**
  * Commits `tx` into `contents`, after checking again what may have changed since its
@@ -21,4 +22,19 @@ export function commitTransaction(contents: InMemoryContents, lifecycle: InMemor
     log.push(event);
   }
   log.sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0));
+}
+
+/**
+ * Forgets what `tx` wrote unless it committed, and lets the transactions waiting for it
+ * go on: the end of every transaction of the in-memory store. @internal
+ */
+export function endTransaction(
+  tx: Transaction,
+  open: Set<bigint>,
+  pendingIds: Map<string, Transaction>,
+  locks: TransactionLocks,
+): void {
+  open.delete(tx.id);
+  for (const event of tx.pending) if (pendingIds.get(event.eventId) === tx) pendingIds.delete(event.eventId);
+  locks.end(tx.locks, tx.conflict);
 }

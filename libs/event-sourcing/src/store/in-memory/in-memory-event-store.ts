@@ -16,13 +16,18 @@ import {
   type ReadAllResult,
   type ReadStreamOptions,
   type StreamDescription,
+  type ForgetResult,
 } from '../event-store';
 import { expectedVersionMatches } from '../expected-version';
 import { assertStreamId, prepareAppend, type PreparedAppend } from '../prepared-append';
 import { readStreamRange, resolvePageSize } from '../read-options';
 import type { StoreHooks } from '../store-hooks';
-import { copy, queryLog, readAllPage } from './in-memory-query';
-import { commitTransaction } from './in-memory-commit';
+import { queryLog, readAllPage } from './in-memory-query';
+import { commitTransaction, endTransaction } from './in-memory-commit';
+import { InMemorySubjectKeys } from './in-memory-subject-keys';
+import type { InMemoryEventStoreOptions } from './in-memory-event-store-options';
+
+export type { InMemoryEventStoreOptions } from './in-memory-event-store-options';
 import {
   envelopesOf,
   openTransaction,
@@ -40,16 +45,6 @@ import { describeInMemory, InMemoryLifecycle, type InMemoryContents } from './in
 import { checkedKey, type StreamTombstone } from '../stream-effects';
 import { assertBuriable, tombstoneEvent } from '../tombstones';
 import { TOMBSTONES_STREAM } from '../../events/stream-lifecycle-types';
-
-/** Options of {@link InMemoryEventStore}. */
-export interface InMemoryEventStoreOptions {
-  /** Largest event (data + metadata as JSON), in bytes. Default 1 MiB. */
-  maxEventSize?: number;
-  /** Default page size of reads. Default 500. */
-  batchSize?: number;
-  /** Set by the module under `database: 'memory'`: inline projections, subscriber wake-ups. @internal */
-  hooks?: StoreHooks;
-}
 
 /**
  * An event store in process memory with the same contract as the PostgreSQL one,
@@ -72,12 +67,16 @@ export class InMemoryEventStore extends EventStore {
   private readonly maxEventSize: number;
   private readonly batchSize: number;
   private readonly hooks: StoreHooks;
+  /** Personal data: events are stored sealed and opened on read. @internal */
+  readonly personal: InMemorySubjectKeys;
 
   constructor(options: InMemoryEventStoreOptions = {}) {
     super();
     this.maxEventSize = options.maxEventSize ?? 1024 * 1024;
     this.batchSize = options.batchSize ?? 500;
     this.hooks = options.hooks ?? {};
+    this.personal = new InMemorySubjectKeys(options.personalData, this.maxEventSize, this);
+    this.erasers.add(({ streamIds, values }) => this.lifecycle.eraseValues(streamIds, values));
   }
 
   override append(streamId: string, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult> {
@@ -100,7 +99,12 @@ export class InMemoryEventStore extends EventStore {
   }
 
   override async readMatching(query: DecisionQuery): Promise<ReadMatchingResult> {
-    return readMatchingIn(this.log, query, { open: this.open, next: this.nextTransactionId });
+    const result = readMatchingIn(this.log, query, { open: this.open, next: this.nextTransactionId });
+    return { ...result, events: await this.personal.open(result.events) };
+  }
+
+  override forget(subject: string): Promise<ForgetResult> {
+    return this.personal.forget(subject, (streamId) => this.streams.get(streamId)?.events ?? []);
   }
 
   /**
@@ -117,37 +121,45 @@ export class InMemoryEventStore extends EventStore {
         append: (streamId, events, options) => this.appendIn(tx, streamId, events, options),
         readStream: async (streamId, options) => {
           usable(tx);
-          return readStreamRange(this.currentEvents(tx, streamId), options).map(copy);
+          assertStreamId(streamId);
+          const current = (tx.streams.get(streamId) ?? this.streams.get(streamId))?.events ?? [];
+          return this.personal.open(readStreamRange(current, options));
         },
       });
       usable(tx);
       // Inline projections, without an entity manager: one that throws rolls the transaction back.
       if (this.hooks.inline?.wants(tx.pending.map((e) => e.type))) {
-        await this.hooks.inline.apply(tx.pending.map(copy), undefined);
+        await this.hooks.inline.apply(await this.personal.open(tx.pending), undefined);
         usable(tx);
       }
       commitTransaction(this.contents, this.lifecycle, tx);
       if (tx.pending.length > 0) committed = new Set(tx.pending.map((event) => event.type));
       return result;
     } finally {
-      this.end(tx);
+      endTransaction(tx, this.open, this.pendingIds, this.locks);
       if (committed) this.hooks.committed?.(committed);
     }
   }
 
   override async readStream(streamId: string, options?: ReadStreamOptions): Promise<EventEnvelope[]> {
     assertStreamId(streamId);
-    return readStreamRange(this.streams.get(streamId)?.events ?? [], options).map(copy);
+    return this.personal.open(readStreamRange(this.streams.get(streamId)?.events ?? [], options));
   }
 
   override async *iterateStream(streamId: string, options: IterateStreamOptions = {}): AsyncIterable<EventEnvelope> {
     assertStreamId(streamId);
     resolvePageSize('batchSize', options.batchSize, this.batchSize);
-    yield* readStreamRange(this.streams.get(streamId)?.events ?? [], options).map(copy);
+    yield* await this.personal.open(readStreamRange(this.streams.get(streamId)?.events ?? [], options));
   }
 
   override async readAll(options: ReadAllOptions = {}): Promise<ReadAllResult> {
-    return readAllPage(this.log, this.horizon(), options, resolvePageSize('limit', options.limit, this.batchSize));
+    const page = readAllPage(
+      this.log,
+      this.horizon(),
+      options,
+      resolvePageSize('limit', options.limit, this.batchSize),
+    );
+    return { ...page, events: await this.personal.open(page.events) };
   }
 
   /** Like `pg_snapshot_xmin`: nothing at or above the oldest open transaction is final yet. @internal */
@@ -166,7 +178,9 @@ export class InMemoryEventStore extends EventStore {
   }
 
   override async queryEvents(query?: EventQuery): Promise<EventEnvelope[]> {
-    return queryLog(this.log, (e) => this.streams.get(e.streamId)?.type ?? '', normalizeQuery(query));
+    return this.personal.open(
+      queryLog(this.log, (e) => this.streams.get(e.streamId)?.type ?? '', normalizeQuery(query)),
+    );
   }
 
   override async streamVersion(streamId: string): Promise<number> {
@@ -204,7 +218,7 @@ export class InMemoryEventStore extends EventStore {
     options?: AppendOptions,
   ): Promise<AppendResult> {
     usable(tx);
-    const prepared = prepareAppend(streamId, events, options, this.maxEventSize);
+    const prepared = this.personal.seal(prepareAppend(streamId, events, options, this.maxEventSize));
     tx.appending.set(streamId, (tx.appending.get(streamId) ?? 0) + 1);
     try {
       await this.waitFor(tx, () => this.locks.acquire(tx.locks, streamId));
@@ -277,23 +291,10 @@ export class InMemoryEventStore extends EventStore {
     } catch (error) {
       if (error instanceof TransactionConflictError) {
         tx.conflict ??= error;
-        this.end(tx);
+        endTransaction(tx, this.open, this.pendingIds, this.locks);
       }
       throw error;
     }
     usable(tx);
-  }
-
-  /** Forgets what `tx` wrote unless it committed, and lets the transactions waiting for it go on. */
-  private end(tx: Transaction): void {
-    this.open.delete(tx.id);
-    for (const event of tx.pending)
-      if (this.pendingIds.get(event.eventId) === tx) this.pendingIds.delete(event.eventId);
-    this.locks.end(tx.locks, tx.conflict);
-  }
-
-  private currentEvents(tx: Transaction, streamId: string): EventEnvelope[] {
-    assertStreamId(streamId);
-    return (tx.streams.get(streamId) ?? this.streams.get(streamId))?.events ?? [];
   }
 }

@@ -107,6 +107,17 @@ export class InMemoryLifecycle {
     return { tombstone: { ...tombstone }, fresh: true };
   }
 
+  /**
+   * Drops the natural keys of `streamIds` whose value is one of `values` (personal data of
+   * a subject being forgotten), compared case-insensitively, released ones too.
+   */
+  async eraseValues(streamIds: readonly string[], values: readonly string[]): Promise<void> {
+    const lowered = new Set(values.map((v) => v.trim().toLowerCase()));
+    for (const row of [...this.rows.values()]) {
+      if (streamIds.includes(row.streamId) && lowered.has(row.value.toLowerCase())) this.drop(row.streamId, row.key);
+    }
+  }
+
   private drop(streamId: string, key: string): void {
     const row = this.rows.get(`${streamId}\0${key}`);
     if (!row) return;

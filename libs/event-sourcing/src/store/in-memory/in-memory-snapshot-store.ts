@@ -28,4 +28,8 @@ export class InMemorySnapshotStore extends SnapshotStore implements StreamCache 
       this.snapshots.set(snapshot.streamId, JSON.parse(JSON.stringify(snapshot)) as Snapshot);
     }
   }
+
+  override async drop(streamIds: readonly string[]): Promise<void> {
+    for (const streamId of streamIds) this.snapshots.delete(streamId);
+  }
 }

@@ -67,8 +67,14 @@ export interface TaggedAppendStatements {
   nextOneKnown: Statement;
 }
 
-/** @internal */
-export function buildAppendStatements(s: string): AppendStatements & { tagged: TaggedAppendStatements } {
+/**
+ * The append statements of schema `s`. `keyed`: the same statements for appends that
+ * carry personal data, each gated as well by `es_claim_subject_keys` (the stream, the
+ * subjects and their keys as stored, in the two parameters after all the others), which
+ * stores new subjects' keys in the append's statement. Appends without personal data
+ * never run these. @internal
+ */
+export function buildAppendStatements(s: string, keyed = false): AppendStatements & { tagged: TaggedAppendStatements } {
   // $1 stream id, $2 stream type, $3 expected version, $4… the events (tagged: $11…).
   const eventRows = (p: number, tagged: boolean): Record<EventsForm, string> => ({
     document: `(SELECT (x.e->>'id')::uuid AS id, x.e->>'type' AS type, (x.e->>'revision')::integer AS revision,
@@ -92,13 +98,19 @@ export function buildAppendStatements(s: string): AppendStatements & { tagged: T
   const versionExists = `EXISTS (SELECT 1 FROM ${s}.es_events WHERE stream_id = $1::text AND version = $3::bigint)`;
   // One row back however many events went in: the count and the last one's place.
   const summary = `SELECT count(*) AS inserted, max(position) AS position, max(version) AS version FROM inserted`;
-  const bothForms = (text: (rows: string) => string, rows = events): TwoForms => ({
-    document: named(text(rows.document)),
-    arrays: named(text(rows.arrays)),
+  // The subjects' keys at $at and $at + 1, after every other parameter.
+  const keyGate = (at: number): string =>
+    keyed ? ` AND (SELECT ${s}.es_claim_subject_keys($1::text, $${at}::text[], $${at + 1}::bytea[]))` : '';
+  // The events from $p: one document ($p), or one array per column ($p… $p + 4, and the tags).
+  const bothForms = (text: (rows: string, keys: string) => string, rows = events, p = 4, tagged = false): TwoForms => ({
+    document: named(text(rows.document, keyGate(p + 1))),
+    arrays: named(text(rows.arrays, keyGate(p + (tagged ? 6 : 5)))),
   });
   /** The statements that take several events, plain or tagged (then gated by the guard). */
   const family = (tagged: boolean): Omit<TaggedAppendStatements, 'nextOne' | 'nextOneKnown'> => {
-    const rows = tagged ? eventRows(11, true) : events;
+    const p = tagged ? 11 : 4;
+    const rows = tagged ? eventRows(p, true) : events;
+    const forms = (text: (rows: string, keys: string) => string): TwoForms => bothForms(text, rows, p, tagged);
     const ins = insertOf(tagged);
     const columns = columnsOf(tagged);
     const gate = tagged
@@ -106,35 +118,33 @@ export function buildAppendStatements(s: string): AppendStatements & { tagged: T
       : '';
     const after =
       (guard: string) =>
-      (source: string): string => `WITH inserted AS (
+      (source: string, keys: string): string => `WITH inserted AS (
         ${ins} SELECT ${columns('$3::bigint')} FROM ${source}
-         WHERE $2::text IS NOT NULL${notTombstoned}${guard}${gate}
+         WHERE $2::text IS NOT NULL${notTombstoned}${guard}${gate}${keys}
         RETURNING position, version
       ) ${summary}`;
     return {
-      next: bothForms(after(` AND ${versionExists}`), rows),
-      nextKnown: bothForms(after(''), rows),
-      first: bothForms(
-        (source) => `WITH inserted AS (
-        ${ins} SELECT ${columns('0')} FROM ${source} WHERE $2::text IS NOT NULL AND $3::bigint = 0${notTombstoned}${gate}
+      next: forms(after(` AND ${versionExists}`)),
+      nextKnown: forms(after('')),
+      first: forms(
+        (source, keys) => `WITH inserted AS (
+        ${ins} SELECT ${columns('0')} FROM ${source} WHERE $2::text IS NOT NULL AND $3::bigint = 0${notTombstoned}${gate}${keys}
         RETURNING position, version
       ), stream AS (
         ${streamRow} SELECT $1::text, $2::text FROM inserted LIMIT 1 ON CONFLICT (stream_id) DO NOTHING
       ) ${summary}`,
-        rows,
       ),
-      atEnd: bothForms(
-        (source) => `WITH current AS (
+      atEnd: forms(
+        (source, keys) => `WITH current AS (
         SELECT coalesce(max(version), 0) AS v FROM ${s}.es_events WHERE stream_id = $1::text
       ), inserted AS (
         ${ins} SELECT ${columns('c.v')} FROM current c, ${source}
-         WHERE ($3::bigint IS NULL OR c.v > 0)${notTombstoned}${gate}
+         WHERE ($3::bigint IS NULL OR c.v > 0)${notTombstoned}${gate}${keys}
         RETURNING position, version
       ), stream AS (
         ${streamRow} SELECT $1::text, $2::text FROM current c WHERE c.v = 0 AND EXISTS (SELECT 1 FROM inserted)
         ON CONFLICT (stream_id) DO NOTHING
       ) ${summary}`,
-        rows,
       ),
     };
   };
@@ -142,12 +152,12 @@ export function buildAppendStatements(s: string): AppendStatements & { tagged: T
   // The hot path, one event after a given version, with plain parameters.
   const oneAfter = (guard: string): string => `${insert}
         SELECT $4::uuid, $1::text, $3::bigint + 1, $5::text, $6::integer, $7::jsonb, $8::jsonb
-         WHERE $2::text IS NOT NULL${notTombstoned}${guard}`;
+         WHERE $2::text IS NOT NULL${notTombstoned}${guard}${keyGate(9)}`;
   const one = oneAfter(` AND ${versionExists}`);
   const taggedOneAfter = (guard: string): string => `${insertOf(true)}
         SELECT $11::uuid, $1::text, $3::bigint + 1, $12::text, $13::integer, $14::jsonb, $15::jsonb, $16::text[]
          WHERE $2::text IS NOT NULL${notTombstoned}${guard}
-           AND (SELECT ${s}.es_append_guard($4::bigint[], $5::boolean[], false, $6::text[], $7::text[], $8::text, $9::bigint, $10::uuid[]))
+           AND (SELECT ${s}.es_append_guard($4::bigint[], $5::boolean[], false, $6::text[], $7::text[], $8::text, $9::bigint, $10::uuid[]))${keyGate(17)}
         RETURNING 1 AS inserted, position, version`;
   // Single events of distinct streams: $1 the events, each with its stream and expected version.
   const many: Record<EventsForm, string> = {

@@ -53,6 +53,8 @@ const enum InsertedOfMany {
  */
 export class PostgresAppend {
   private readonly sql: ReturnType<typeof buildAppendStatements>;
+  /** The same statements for appends with personal data, gated by `es_claim_subject_keys`. */
+  private readonly keyed: ReturnType<typeof buildAppendStatements>;
   private readonly guard: Statement;
 
   /**
@@ -69,6 +71,7 @@ export class PostgresAppend {
     private readonly documentLimit = DOCUMENT_LIMIT,
   ) {
     this.sql = buildAppendStatements(s);
+    this.keyed = buildAppendStatements(s, true);
     this.guard = guardStatement(s);
   }
 
@@ -188,6 +191,7 @@ export class PostgresAppend {
     afterFailure?: () => Promise<unknown>,
   ): Promise<AppendResult> {
     const { events } = prepared;
+    if (prepared.claims) values.push(...prepared.claims);
     let row: TextRow | undefined;
     try {
       [row] = await textRows(client, statement, values, this.switches.textRows);
@@ -214,11 +218,13 @@ export class PostgresAppend {
         inTransaction,
         tagged: prepared.tagged,
         condition: conditionKind(prepared.condition),
+        personal: prepared.subjects !== undefined,
       },
       this.switches,
     );
-    if (plan.guard === 'none') return { ...plan, sql: this.sql[plan.statement] };
-    return { ...plan, sql: this.sql.tagged[plan.statement] };
+    const sql = prepared.subjects ? this.keyed : this.sql;
+    if (plan.guard === 'none') return { ...plan, sql: sql[plan.statement] };
+    return { ...plan, sql: sql.tagged[plan.statement] };
   }
 
   /**

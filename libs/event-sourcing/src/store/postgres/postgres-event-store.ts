@@ -1,6 +1,5 @@
 import type { PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
-import { ConcurrencyError } from '../../errors/concurrency-error';
 import type { EventEnvelope, NewEvent } from '../../events/event-envelope';
 import { normalizeQuery, type EventQuery } from '../event-query';
 import {
@@ -16,6 +15,7 @@ import {
   type ReadAllResult,
   type ReadStreamOptions,
   type StreamDescription,
+  type ForgetResult,
 } from '../event-store';
 import { assertStreamId, prepareAppend, typesOf, type PreparedAppend } from '../prepared-append';
 import { resolvePageSize } from '../read-options';
@@ -30,12 +30,7 @@ import { AppendRaceError } from './append-outcome';
 import { PostgresAppend } from './postgres-append';
 import { isRetryableWriteError } from '../../database/postgres-errors';
 import { againOnConflict } from '../again-on-conflict';
-import {
-  runTransaction,
-  transactionConflictOf,
-  type TransactionScope,
-  type TransactionStore,
-} from './postgres-transaction';
+import { runTransaction, type TransactionScope, type TransactionStore } from './postgres-transaction';
 import { quoteIdentifier } from '../../database/quote-identifier';
 import { PoolConnections } from './pool-connections';
 import {
@@ -45,7 +40,7 @@ import {
   streamDescriptionOf,
   type ReadStatements,
 } from './read-statements';
-import { resolveWritePath, type WritePathOptions, type WritePathSwitches } from '../../options/write-path-options';
+import { resolveWritePath, type WritePathSwitches } from '../../options/write-path-options';
 import { WriteCaches } from './write-caches';
 import { textRows } from './text-rows';
 import { appendsInFlightOption } from '../../options/appends-in-flight-option';
@@ -54,29 +49,12 @@ import type { StoreHooks } from '../store-hooks';
 import type { DecisionQuery, ReadMatchingResult } from '../decision-query';
 import { prepareMany } from '../prepared-many';
 import { readMatchingOn } from './read-matching';
+import { PostgresSubjectKeys } from './postgres-subject-keys';
+import type { PostgresEventStoreOptions } from './postgres-event-store-options';
 
-/** Options of {@link PostgresEventStore}. */
-export interface PostgresEventStoreOptions {
-  /** Schema holding the store's tables. Default `public`. */
-  schema?: string;
-  /** Largest event (data + metadata as JSON), in bytes. Default 1 MiB. */
-  maxEventSize?: number;
-  /** Default page size of reads. Default 500. */
-  batchSize?: number;
-  /** Tries of an append that failed with a deadlock or serialization failure. Default 5. */
-  writeAttempts?: number;
-  /**
-   * Group commit: how many statements of single-event appends with a number as expected
-   * version may be in flight at once; past this many, such appends wait and go out
-   * together in one statement. Other appends never wait. Default 4; `Infinity` sends
-   * every append alone.
-   */
-  appendsInFlight?: number;
-  /** The write path's mechanisms, each on by default (see {@link WritePathOptions}). */
-  writePath?: WritePathOptions;
-  /** Set by the module: inline projections and the wake-up of subscribers. @internal */
-  hooks?: StoreHooks;
-}
+export type { PostgresEventStoreOptions } from './postgres-event-store-options';
+import { forgetOnPostgres } from './postgres-forget';
+import { finalAppendError } from './final-append-error';
 
 /** How long an append keeps trying after losing races to concurrent appends. */
 const RACE_BUDGET_MS = 5_000;
@@ -104,6 +82,7 @@ export class PostgresEventStore extends EventStore {
   private readonly hooks: StoreHooks;
   private readonly transactions: TransactionStore;
   private readonly switches: WritePathSwitches;
+  private readonly keys: PostgresSubjectKeys;
   private readonly lifecycle: PostgresLifecycle;
 
   constructor(
@@ -121,6 +100,8 @@ export class PostgresEventStore extends EventStore {
     this.batchSize = options.batchSize ?? 500;
     this.writeAttempts = options.writeAttempts ?? 5;
     this.hooks = options.hooks ?? {};
+    this.keys = new PostgresSubjectKeys(schema, options.personalData, this.maxEventSize);
+    this.caches.add(this.keys.keyring);
     // The database may come back from elsewhere (a failover, a restore) without events it had.
     this.connections = new PoolConnections(dataSource, () => this.caches.clear());
     this.batcher = new AppendBatcher(
@@ -167,7 +148,17 @@ export class PostgresEventStore extends EventStore {
   }
 
   override readMatching(query: DecisionQuery): Promise<ReadMatchingResult> {
-    return this.connections.use((client) => readMatchingOn(client, this.sql.schema, query));
+    return this.connections.use((client) =>
+      readMatchingOn(client, this.sql.schema, query, (events) => this.keys.open(client, events)),
+    );
+  }
+
+  override forget(subject: string): Promise<ForgetResult> {
+    return forgetOnPostgres(
+      { keys: this.keys, erasers: this.erasers, inTransaction: (work) => this.inTransaction(work) },
+      subject,
+      (streamIds) => streamIds.forEach((id) => this.caches.forget(id)),
+    );
   }
 
   override transaction<T>(work: (tx: EventStoreTransaction) => Promise<T>): Promise<T> {
@@ -195,6 +186,11 @@ export class PostgresEventStore extends EventStore {
     prepared: PreparedAppend,
     inTransaction: boolean,
   ): Promise<AppendResult> {
+    if (prepared.subjects && !prepared.claims) {
+      return this.keys.append(client, prepared, inTransaction, (sealed) =>
+        this.appendWithRetries(client, sealed, inTransaction),
+      );
+    }
     const deadline = Date.now() + RACE_BUDGET_MS;
     for (let attempt = 1; ; attempt++) {
       try {
@@ -203,7 +199,9 @@ export class PostgresEventStore extends EventStore {
         const race = error instanceof AppendRaceError && Date.now() < deadline;
         // Outside a transaction a deadlock rolled the statement back; inside, it aborted the caller's work.
         const transient = !inTransaction && isRetryableWriteError(error) && attempt < this.writeAttempts;
-        if (!race && !transient) throw await this.finalError(error, prepared, client);
+        if (!race && !transient) {
+          throw await finalAppendError(error, prepared, () => this.versionOn(client, prepared.streamId));
+        }
         await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(2 * attempt, 20)));
       }
     }
@@ -226,8 +224,8 @@ export class PostgresEventStore extends EventStore {
     const after = options.after ?? START_OF_STORE;
     const limit = resolvePageSize('limit', options.limit, this.batchSize);
     const { statement, values } = readAllQuery(this.sql, after, limit, options);
-    const events = await this.connections.use((client) =>
-      readEvents(client, statement, values, this.switches.textRows),
+    const events = await this.connections.use(async (client) =>
+      this.keys.open(client, await readEvents(client, statement, values, this.switches.textRows)),
     );
     const last = events.at(-1);
     return { events, cursor: last ? { transactionId: last.transactionId, position: last.position } : after };
@@ -236,7 +234,9 @@ export class PostgresEventStore extends EventStore {
   override async queryEvents(eventQuery?: EventQuery): Promise<EventEnvelope[]> {
     const { text, params } = buildEventQuerySql(this.sql.schema, normalizeQuery(eventQuery));
     // Built per query, so not prepared: an unnamed statement.
-    return this.connections.use((client) => readEvents(client, { name: '', text }, params, this.switches.textRows));
+    return this.connections.use(async (client) =>
+      this.keys.open(client, await readEvents(client, { name: '', text }, params, this.switches.textRows)),
+    );
   }
 
   override async streamVersion(streamId: string): Promise<number> {
@@ -282,19 +282,11 @@ export class PostgresEventStore extends EventStore {
     return Number(row![0]);
   }
 
-  /**
-   * A lost race reaches the caller as the ConcurrencyError it amounts to, a deadlock or
-   * serialization failure as a TransactionConflictError. The version is read on the
-   * append's own connection: asking the pool for another while holding this one could
-   * wait forever with every connection held by such appends.
-   */
-  private async finalError(error: unknown, prepared: PreparedAppend, client: PoolClient): Promise<unknown> {
-    if (!(error instanceof AppendRaceError)) return transactionConflictOf(error) ?? error;
-    const actual = await this.versionOn(client, prepared.streamId);
-    return new ConcurrencyError(prepared.streamId, prepared.expectedVersion, actual);
-  }
-
-  private readStreamWith(client: PoolClient, streamId: string, options?: ReadStreamOptions): Promise<EventEnvelope[]> {
-    return readStreamOn(client, this.sql, streamId, options, this.switches.textRows);
+  private async readStreamWith(
+    client: PoolClient,
+    streamId: string,
+    options?: ReadStreamOptions,
+  ): Promise<EventEnvelope[]> {
+    return this.keys.open(client, await readStreamOn(client, this.sql, streamId, options, this.switches.textRows));
   }
 }

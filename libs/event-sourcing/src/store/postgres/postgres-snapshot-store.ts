@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { SnapshotStore, type Snapshot } from '../snapshot-store';
 import { quoteIdentifier } from '../../database/quote-identifier';
 
@@ -40,5 +40,12 @@ export class PostgresSnapshotStore extends SnapshotStore {
        WHERE ${this.table}.version <= EXCLUDED.version`,
       [snapshot.streamId, snapshot.version, snapshot.revision, JSON.stringify(snapshot.state)],
     );
+  }
+
+  override async drop(streamIds: readonly string[], manager?: EntityManager): Promise<void> {
+    if (streamIds.length === 0) return;
+    await (manager ?? this.dataSource.manager).query(`DELETE FROM ${this.table} WHERE stream_id = ANY ($1::text[])`, [
+      streamIds,
+    ]);
   }
 }

@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import type { DataSource, QueryRunner } from 'typeorm';
+import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { TransactionConflictError } from '../../errors/transaction-conflict-error';
 import type { EventEnvelope } from '../../events/event-envelope';
 import type { AppendResult, ReadStreamOptions } from '../event-store';
@@ -14,6 +14,9 @@ export interface TransactionScope {
   /** Runs `es_append_guard` alone: the condition's and the events' locks, then the check. */
   guard(condition: PreparedCondition | undefined, appends: readonly PreparedAppend[]): Promise<void>;
   readStream(streamId: string, options?: ReadStreamOptions): Promise<EventEnvelope[]>;
+  /** The transaction's connection and entity manager, for the store's own statements (a forget's). */
+  client: PoolClient;
+  manager: EntityManager;
   /** Runs `work` on the transaction's connection (the store's own statements, a hard delete's). */
   run<R>(work: (client: PoolClient) => Promise<R>): Promise<R>;
 }
@@ -86,6 +89,8 @@ export async function runTransaction<T>(
         }),
       guard: (condition, appends) => step(() => store.guard(client, condition, appends)),
       readStream: (streamId, options) => step(() => store.readStream(client, streamId, options)),
+      client,
+      manager: runner.manager,
       run: (call) => step(() => call(client)),
     });
     if (conflict) throw new TransactionConflictError({ cause: conflict.cause });

@@ -1,4 +1,5 @@
 import type { PoolClient } from 'pg';
+import type { EventEnvelope } from '../../events/event-envelope';
 import { normalizeDecisionQuery, type DecisionQuery, type ReadMatchingResult } from '../decision-query';
 import { toEnvelope, type EventRow } from './event-row';
 import { buildMatchingSql } from './matching-sql';
@@ -13,12 +14,18 @@ type MatchingRow = { [K in keyof EventRow]: EventRow[K] | null } & { snapshot: s
  * @throws InvalidQueryError for a bad query.
  * @internal
  */
-export async function readMatchingOn(client: PoolClient, s: string, query: DecisionQuery): Promise<ReadMatchingResult> {
+export async function readMatchingOn(
+  client: PoolClient,
+  s: string,
+  query: DecisionQuery,
+  /** Decrypts the events' personal data. */
+  open: (events: EventEnvelope[]) => Promise<EventEnvelope[]>,
+): Promise<ReadMatchingResult> {
   const { statement, params } = buildMatchingSql(s, normalizeDecisionQuery(query));
   const { rows } = await client.query<MatchingRow>({ ...statement, values: params });
   const point = rows[0]!;
   return {
-    events: rows.filter((row) => row.position !== null).map((row) => toEnvelope(row as EventRow)),
+    events: await open(rows.filter((row) => row.position !== null).map((row) => toEnvelope(row as EventRow))),
     after: { position: BigInt(point.head), snapshot: point.snapshot },
   };
 }

@@ -11,6 +11,15 @@ export interface ContractSubject {
   maxEventSize: number;
   /** Releases what the subject holds (connections, databases). */
   close?: () => Promise<void>;
+  /**
+   * The store's raw side of personal data, for the contract to look behind the API: the
+   * data of a stream's events as stored, and a way to damage a subject's stored key
+   * (replace it, or with undefined delete its row) as a broken restore would.
+   */
+  raw?: {
+    storedData: (streamId: string) => Promise<unknown[]>;
+    damageKey: (subject: string, stored: Buffer | undefined) => Promise<void>;
+  };
 }
 
 /** The subject under test and the helpers every part of the contract uses. @internal */
