@@ -10,6 +10,7 @@ import {
 } from 'nest-event-sourcing';
 import { EventSourcingBrokersModule } from 'nest-event-sourcing/brokers';
 import { AccountsModule } from './accounts/accounts.module';
+import { ACCOUNTS_PROJECTION } from './accounts/projections/accounts.projection';
 import { bankEnvironment, type BankEnvironmentValues } from './bank-environment';
 import { describeBankError } from './domain-error-messages';
 import { TransfersModule } from './transfers/transfers.module';
@@ -40,6 +41,8 @@ import { IntegrationModule } from './integration/integration.module';
         queryCache: { ttl: '5 s' },
         // The read model's tables, created at startup with the store's own.
         typeorm: { migrations: [AccountReadModel1764300000000] },
+        // BANK_ACCOUNTS_PARTITIONS=4: the instances share the accounts projection (docs/scaling.md).
+        subscriptions: { partitions: { [ACCOUNTS_PROJECTION]: env.BANK_ACCOUNTS_PARTITIONS ?? 1 } },
       }),
     }),
     // Problem+json errors, Idempotency-Key, and the admin token of the operator routes.

@@ -1,6 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { dropIdempotencySchemaSql, idempotencySchemaSql } from './idempotency-schema-sql';
 import { dropInboxSchemaSql, inboxSchemaSql } from './inbox-schema-sql';
+import { dropInstanceSchemaSql, instanceSchemaSql } from './instance-schema-sql';
 import { quoteIdentifier } from '../database/quote-identifier';
 import { dropSubscriptionSchemaSql, subscriptionSchemaSql } from './subscription-schema-sql';
 import { dropSagaSchemaSql, sagaSchemaSql } from './saga-schema-sql';
@@ -77,6 +78,8 @@ export function eventStoreMigrations(schema = 'public', options: EventStoreMigra
     migration(`EventStoreAppendGuard_${suffix}_1764900000000`, appendGuardSchemaSql(s), dropAppendGuardSchemaSql(s)),
     // The inbox of inbound integration messages (nest-event-sourcing/brokers).
     migration(`EventStoreInbox_${suffix}_1765000000000`, inboxSchemaSql(s), dropInboxSchemaSql(s)),
+    // The heartbeats of instances sharing partitioned subscribers.
+    migration(`EventStoreInstances_${suffix}_1765300000000`, instanceSchemaSql(s), dropInstanceSchemaSql(s)),
   ];
 }
 

@@ -3,6 +3,7 @@ import type { EventQuery } from './event-query';
 import type { AppendCondition, DecisionQuery, ReadMatchingResult } from './decision-query';
 import type { ExpectedVersion } from './expected-version';
 import { StreamCaches } from './stream-caches';
+import type { StreamPartition } from './stream-partition';
 
 /** Options of {@link EventStore.append}. */
 export interface AppendOptions {
@@ -85,6 +86,11 @@ export interface ReadAllOptions {
   types?: readonly string[];
   /** Only events carrying every one of these tags; any when absent or empty. */
   tags?: readonly string[];
+  /**
+   * Only events of streams in this partition (see `streamPartition`): what a partitioned
+   * subscriber's partition reads.
+   */
+  partition?: StreamPartition;
 }
 
 /** A page of {@link EventStore.readAll}. */
