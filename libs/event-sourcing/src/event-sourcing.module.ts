@@ -1,3 +1,4 @@
+import { ReadReplica } from './database/read-replica';
 import { Module, type DynamicModule, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import { DiscoveryModule, ModuleRef } from '@nestjs/core';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
@@ -134,15 +135,27 @@ function assemble(base: DynamicModule): DynamicModule {
       context: MessageContext,
     ) => connection.typeOrmOptions(eventStoreMigrations(schema, { correlationIdIndex }), context),
   });
+  const replicaProvider: Provider = {
+    provide: ReadReplica,
+    inject: [RESOLVED_OPTIONS, DatabaseConnection],
+    useFactory: (
+      { readReplica, poolSize, applicationName, schema }: ResolvedOptions,
+      connection: DatabaseConnection,
+    ) =>
+      connection.kind === 'memory'
+        ? new ReadReplica(undefined)
+        : ReadReplica.open(readReplica, { poolSize, applicationName: applicationName ?? 'event-sourcing', schema }),
+  };
   const storeProvider: Provider = {
     provide: EventStore,
-    inject: [RESOLVED_OPTIONS, DatabaseConnection, getDataSourceToken(), SubscriberRegistry, AppendSignal],
+    inject: [RESOLVED_OPTIONS, DatabaseConnection, getDataSourceToken(), SubscriberRegistry, AppendSignal, ReadReplica],
     useFactory: async (
       options: ResolvedOptions,
       connection: DatabaseConnection,
       dataSource: DataSource,
       subscribers: SubscriberRegistry,
       signal: AppendSignal,
+      replica: ReadReplica,
     ) => {
       const hooks = {
         inline: new InlineProjector(subscribers),
@@ -151,7 +164,9 @@ function assemble(base: DynamicModule): DynamicModule {
       // Traced and counted when @opentelemetry/api is installed (docs/observability.md).
       if (connection.kind === 'memory') return instrumentEventStore(new InMemoryEventStore({ ...options, hooks }));
       if (options.runMigrations) await migrateStore(dataSource, options);
-      return instrumentEventStore(new PostgresEventStore(dataSource, { ...options, hooks }));
+      const { readReplica: _replicaOptions, ...storeOptions } = options;
+      const replicaSource = replica.dataSource ? { replica: replica.dataSource } : {};
+      return instrumentEventStore(new PostgresEventStore(dataSource, { ...storeOptions, hooks, ...replicaSource }));
     },
   };
   const queryCacheProvider: Provider = {
@@ -179,12 +194,14 @@ function assemble(base: DynamicModule): DynamicModule {
     DecisionRepository,
     // For nest-event-sourcing/brokers, whose publishers are subscribers too.
     SubscriberRegistry,
+    ReadReplica,
   ];
   return {
     module: base.module,
     global: true,
     imports: [core, typeOrm, DiscoveryModule],
     providers: [
+      replicaProvider,
       storeProvider,
       queryCacheProvider,
       snapshotProvider,

@@ -129,6 +129,7 @@ export type { QueryCacheOptions } from './options/query-cache-option';
 export { MAX_EVENT_TYPE_LENGTH, MAX_STREAM_ID_LENGTH } from './store/prepared-append';
 export { MAX_TAG_LENGTH, MAX_TAGS_PER_EVENT } from './store/tags';
 export { streamPartition, type StreamPartition } from './store/stream-partition';
+export { ReadReplica, type ReadReplicaOptions } from './database/read-replica';
 export type {
   AppendCondition,
   DecisionQuery,

@@ -1,6 +1,7 @@
 import type { LoggerOptions } from 'typeorm';
 import { ConfigurationError } from '../errors/configuration-error';
 import type { EmbeddedPostgresOptions } from '../database/embedded-postgres-server';
+import type { ReadReplicaOptions } from '../database/read-replica';
 import type { PostgresConnectionOptions } from '../database/database-connection';
 import { MAX_PARTITIONS } from './max-partitions';
 import { appendsInFlightOption } from './appends-in-flight-option';
@@ -87,6 +88,14 @@ export interface EventSourcingModuleOptions {
    * they may hold; appends of other processes show after `ttl` at most. Default off.
    */
   queryCache?: QueryCacheOptions | boolean;
+  /**
+   * A replica of the database for reads that may lag: `queryEvents` (so `GET /events`,
+   * the admin page's events browser, `events query` of the CLI) and the operator's stream
+   * view read there, and `ReadReplica.dataSource` serves your read-model queries. Appends,
+   * aggregates, subscribers and `waitFor` stay on the primary. See docs/scaling.md.
+   * Default none: every read on the primary.
+   */
+  readReplica?: ReadReplicaOptions;
   /** What reading a stored event whose type has no class does: throw (default) or skip it. */
   unknownEvents?: 'throw' | 'skip';
   /** Run the store's (and your) migrations at startup, under an advisory lock. Default true. */

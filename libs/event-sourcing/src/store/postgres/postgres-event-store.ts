@@ -34,7 +34,7 @@ import {
 import { quoteIdentifier } from '../../database/quote-identifier';
 import { PoolConnections } from './pool-connections';
 import { buildReadStatements, readAllQuery, type ReadStatements } from './read-statements';
-import { resolveWritePath, type WritePathOptions, type WritePathSwitches } from '../../options/write-path-options';
+import { resolveWritePath, type WritePathSwitches } from '../../options/write-path-options';
 import { WriteCaches } from './write-caches';
 import { textRows } from './text-rows';
 import { appendsInFlightOption } from '../../options/appends-in-flight-option';
@@ -43,29 +43,9 @@ import type { StoreHooks } from '../store-hooks';
 import type { DecisionQuery, ReadMatchingResult } from '../decision-query';
 import { prepareMany } from '../prepared-many';
 import { readMatchingOn } from './read-matching';
+import type { PostgresEventStoreOptions } from './postgres-event-store-options';
 
-/** Options of {@link PostgresEventStore}. */
-export interface PostgresEventStoreOptions {
-  /** Schema holding the store's tables. Default `public`. */
-  schema?: string;
-  /** Largest event (data + metadata as JSON), in bytes. Default 1 MiB. */
-  maxEventSize?: number;
-  /** Default page size of reads. Default 500. */
-  batchSize?: number;
-  /** Tries of an append that failed with a deadlock or serialization failure. Default 5. */
-  writeAttempts?: number;
-  /**
-   * Group commit: how many statements of single-event appends with a number as expected
-   * version may be in flight at once; past this many, such appends wait and go out
-   * together in one statement. Other appends never wait. Default 4; `Infinity` sends
-   * every append alone.
-   */
-  appendsInFlight?: number;
-  /** The write path's mechanisms, each on by default (see {@link WritePathOptions}). */
-  writePath?: WritePathOptions;
-  /** Set by the module: inline projections and the wake-up of subscribers. @internal */
-  hooks?: StoreHooks;
-}
+export type { PostgresEventStoreOptions } from './postgres-event-store-options';
 
 /** How long an append keeps trying after losing races to concurrent appends. */
 const RACE_BUDGET_MS = 5_000;
@@ -87,6 +67,8 @@ export class PostgresEventStore extends EventStore {
   private readonly writes = new WriteCaches();
   private readonly batcher: AppendBatcher;
   private readonly connections: PoolConnections;
+  /** The replica's, or the primary's: where reads that may lag go. */
+  private readonly laggingReads: PoolConnections;
   private readonly maxEventSize: number;
   private readonly batchSize: number;
   private readonly writeAttempts: number;
@@ -110,6 +92,8 @@ export class PostgresEventStore extends EventStore {
     this.hooks = options.hooks ?? {};
     // The database may come back from elsewhere (a failover, a restore) without events it had.
     this.connections = new PoolConnections(dataSource, () => this.caches.clear());
+    // No write cache rests on the replica's connections: nothing to clear when one breaks.
+    this.laggingReads = options.replica ? new PoolConnections(options.replica, () => undefined) : this.connections;
     this.batcher = new AppendBatcher(
       {
         one: (prepared) => this.connections.use((client) => this.appendWithRetries(client, prepared, false)),
@@ -239,7 +223,7 @@ export class PostgresEventStore extends EventStore {
   override async queryEvents(eventQuery?: EventQuery): Promise<EventEnvelope[]> {
     const { text, params } = buildEventQuerySql(this.sql.schema, normalizeQuery(eventQuery));
     // Built per query, so not prepared: an unnamed statement.
-    return this.connections.use((client) => readEvents(client, { name: '', text }, params, this.switches.textRows));
+    return this.laggingReads.use((client) => readEvents(client, { name: '', text }, params, this.switches.textRows));
   }
 
   override async streamVersion(streamId: string): Promise<number> {
@@ -251,7 +235,7 @@ export class PostgresEventStore extends EventStore {
 
   override async describeStream(streamId: string): Promise<StreamDescription | undefined> {
     assertStreamId(streamId);
-    const [row] = await this.connections.use((client) => textRows(client, this.sql.describeStream, [streamId]));
+    const [row] = await this.laggingReads.use((client) => textRows(client, this.sql.describeStream, [streamId]));
     if (!row) return undefined;
     const [streamType, deleted, createdAt, version] = row;
     return {
