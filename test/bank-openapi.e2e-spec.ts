@@ -33,7 +33,12 @@ it('documents the query parameters of the reads, integers as integers', () => {
     Object.fromEntries(
       (paths[path]![method]!.parameters ?? []).filter((p) => p.in === 'query').map((p) => [p.name, p.schema?.type]),
     );
-  expect(query('get', '/accounts')).toEqual({ limit: 'integer', after: 'string', minPosition: 'string' });
+  expect(query('get', '/accounts')).toEqual({
+    limit: 'integer',
+    after: 'string',
+    email: 'string',
+    minPosition: 'string',
+  });
   expect(query('get', '/accounts/{id}')).toEqual({ minPosition: 'string' });
   expect(query('get', '/accounts/{id}/transactions')).toEqual({
     limit: 'integer',

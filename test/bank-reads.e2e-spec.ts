@@ -20,7 +20,7 @@ describe('bank app: reads from the accounts projection', () => {
     const id = await bank.openAccount('Grace', 100);
     const { position, version } = await deposit(id, 250);
     const response = await bank.http().get(`/accounts/${id}?minPosition=${position}`).expect(200);
-    expect(response.body).toEqual({ id, owner: 'Grace', balance: 350, status: 'open', version });
+    expect(response.body).toEqual({ id, owner: 'Grace', email: null, balance: 350, status: 'open', version });
     expect(response.headers.etag).toBe(`"${version}"`);
   });
 
@@ -57,7 +57,14 @@ describe('bank app: reads from the accounts projection', () => {
     expect(seen).toEqual([...seen].sort());
     expect(seen).toEqual(expect.arrayContaining(ids));
     const listed = await bank.http().get(`/accounts?limit=100&minPosition=${last.position}`).expect(200);
-    expect(listed.body.items).toContainEqual({ id: ids[2], owner: 'P3', balance: 1, status: 'open', version: 2 });
+    expect(listed.body.items).toContainEqual({
+      id: ids[2],
+      owner: 'P3',
+      email: null,
+      balance: 1,
+      status: 'open',
+      version: 2,
+    });
   });
 
   it('shows a closed account as closed', async () => {

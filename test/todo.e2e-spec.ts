@@ -58,16 +58,17 @@ describe('todo app: list commands over HTTP', () => {
     ]);
   });
 
-  it('archives a list (kept, refusing changes with 422) and restores it with its items', async () => {
+  it('archives a list (soft-deleted: kept, refusing changes with 410) and restores it with its items', async () => {
     const id = await createList();
     const itemId = await addItem(id);
     await http().post(`/lists/${id}/archive`).expect(200);
-    const refused = await http().post(`/lists/${id}/items`).send({ text: 'Eggs' }).expect(422);
-    expect(refused.body).toMatchObject({ code: 'ES_DOMAIN_RULE', rule: 'list-archived' });
-    await http().patch(`/lists/${id}`).send({ title: 'Other' }).expect(422);
-    await http().post(`/lists/${id}/archive`).expect(422);
+    const refused = await http().post(`/lists/${id}/items`).send({ text: 'Eggs' }).expect(410);
+    expect(refused.body).toMatchObject({ code: 'ES_AGGREGATE_DELETED', status: 410 });
+    await http().patch(`/lists/${id}`).send({ title: 'Other' }).expect(410);
+    await http().post(`/lists/${id}/archive`).expect(410);
     const restored = await http().post(`/lists/${id}/restore`).expect(200);
-    expect(restored.body.version).toBe(4);
+    // created, item added, archived + es.stream-deleted, restored + es.stream-restored.
+    expect(restored.body.version).toBe(6);
     await http().post(`/lists/${id}/items/${itemId}/complete`).expect(200);
     const notArchived = await http().post(`/lists/${id}/restore`).expect(422);
     expect(notArchived.body.rule).toBe('invalid-state');

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { eventStoreMigrations, type PostgresEventStore, type NewEvent } from 'nest-event-sourcing';
 import { DataSource } from 'typeorm';
+import { AccountEmail1765100000001 } from '../../apps/bank/src/accounts/projections/account-email.migration';
 import { AccountReadModel1764300000000 } from '../../apps/bank/src/accounts/projections/account-read-model.migration';
 import type { TestDatabase } from './test-database';
 
@@ -9,7 +10,7 @@ export async function bankReadModelDataSource(database: TestDatabase): Promise<D
   const dataSource = new DataSource({
     type: 'postgres',
     url: database.url,
-    migrations: [...eventStoreMigrations(), AccountReadModel1764300000000],
+    migrations: [...eventStoreMigrations(), AccountReadModel1764300000000, AccountEmail1765100000001],
   });
   await dataSource.initialize();
   await dataSource.runMigrations();

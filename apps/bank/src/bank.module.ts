@@ -15,6 +15,7 @@ import { bankEnvironment, type BankEnvironmentValues } from './bank-environment'
 import { describeBankError } from './domain-error-messages';
 import { TransfersModule } from './transfers/transfers.module';
 import { AccountReadModel1764300000000 } from './accounts/projections/account-read-model.migration';
+import { AccountEmail1765100000001 } from './accounts/projections/account-email.migration';
 import { HealthController } from './health/health.controller';
 import { bankBrokers } from './integration/bank-brokers';
 import { IntegrationModule } from './integration/integration.module';
@@ -40,7 +41,7 @@ import { IntegrationModule } from './integration/integration.module';
         // GET /events answers the /admin page's repeated questions from a cache (docs/operator.md).
         queryCache: { ttl: '5 s' },
         // The read model's tables, created at startup with the store's own.
-        typeorm: { migrations: [AccountReadModel1764300000000] },
+        typeorm: { migrations: [AccountReadModel1764300000000, AccountEmail1765100000001] },
         // BANK_ACCOUNTS_PARTITIONS=4: the instances share the accounts projection (docs/scaling.md).
         subscriptions: { partitions: { [ACCOUNTS_PROJECTION]: env.BANK_ACCOUNTS_PARTITIONS ?? 1 } },
       }),

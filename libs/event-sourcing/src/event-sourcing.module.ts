@@ -11,6 +11,7 @@ import {
   OPTIONS_TYPE,
 } from './event-sourcing.module-definition';
 import { CommandHandlerEnhancer } from './commands/command-handler-enhancer';
+import { DeleteAggregateHandler, RestoreAggregateHandler } from './aggregates/aggregate-lifecycle-commands';
 import { CommandTries } from './commands/command-tries';
 import { DecisionRepository } from './decisions/decision-repository';
 import { featureModule, type EventSourcingFeature } from './event-sourcing-feature';
@@ -179,8 +180,17 @@ function assemble(base: DynamicModule): DynamicModule {
     provide: SnapshotStore,
     // After the store: its factory runs the migrations that create the snapshot table.
     inject: [RESOLVED_OPTIONS, DatabaseConnection, getDataSourceToken(), EventStore],
-    useFactory: ({ schema }: ResolvedOptions, connection: DatabaseConnection, dataSource: DataSource) =>
-      connection.kind === 'memory' ? new InMemorySnapshotStore() : new PostgresSnapshotStore(dataSource, schema),
+    useFactory: (
+      { schema }: ResolvedOptions,
+      connection: DatabaseConnection,
+      dataSource: DataSource,
+      store: EventStore,
+    ) => {
+      if (connection.kind !== 'memory') return new PostgresSnapshotStore(dataSource, schema);
+      const snapshots = new InMemorySnapshotStore();
+      store.caches.add(snapshots);
+      return snapshots;
+    },
   };
   const shared = [
     EventStore,
@@ -208,6 +218,8 @@ function assemble(base: DynamicModule): DynamicModule {
       EventTypeRegistry,
       EventStoreHealthIndicator,
       CommandHandlerEnhancer,
+      DeleteAggregateHandler,
+      RestoreAggregateHandler,
       DecisionRepository,
       AppendSignal,
       SubscriberRegistry,

@@ -39,6 +39,10 @@ export { ParkedEventNotFoundError } from './errors/parked-event-not-found-error'
 export { WaitTimeoutError } from './errors/wait-timeout-error';
 export { BrokerUnavailableError } from './errors/broker-unavailable-error';
 export { InvalidIntegrationMessageError } from './errors/invalid-integration-message-error';
+export { AggregateDeletedError } from './errors/aggregate-deleted-error';
+export { StreamTombstonedError } from './errors/stream-tombstoned-error';
+export { NaturalKeyTakenError } from './errors/natural-key-taken-error';
+export { NaturalKeyIndexError } from './errors/natural-key-index-error';
 
 // events
 export type { EventEnvelope, EventMetadata, NewEvent } from './events/event-envelope';
@@ -56,6 +60,8 @@ export {
   type UpcasterDefinition,
   type UpcasterTarget,
 } from './events/upcaster.decorator';
+export { StreamDeleted, StreamRestored, StreamTombstoned } from './events/stream-lifecycle-events';
+export { STREAM_DELETED, STREAM_RESTORED, STREAM_TOMBSTONED, TOMBSTONES_STREAM } from './events/stream-lifecycle-types';
 export { readEventSchemas, type EventSchema, type EventSchemas, type EventSchemaSources } from './events/event-schemas';
 export {
   checkEventSchemas,
@@ -85,9 +91,22 @@ export {
   type SnapshotPolicy,
 } from './aggregates/aggregate.decorator';
 export { Apply } from './aggregates/apply.decorator';
+export {
+  NaturalKey,
+  getNaturalKeys,
+  type NaturalKeyMetadata,
+  type NaturalKeyOptions,
+} from './aggregates/natural-key.decorator';
+export {
+  DeleteAggregate,
+  RestoreAggregate,
+  type AggregateLifecycleResult,
+  type DeleteAggregateOptions,
+} from './aggregates/aggregate-lifecycle-commands';
 export { AggregateRepository } from './aggregates/aggregate-repository';
 export type {
   AggregateClass,
+  LifecycleSaveOptions,
   LoadOptions,
   SaveOptions,
   SaveResult,
@@ -123,6 +142,13 @@ export {
   type StreamDescription,
 } from './store/event-store';
 export type { ExpectedVersion } from './store/expected-version';
+export type {
+  NaturalKeyChanges,
+  NaturalKeyClaim,
+  StreamLifecycleChange,
+  StreamTombstone,
+} from './store/stream-effects';
+export type { LifecycleOptions } from './store/stream-lifecycle';
 export { DEFAULT_QUERY_LIMIT, type EventFilter, type EventQuery, type EventQueryPaging } from './store/event-query';
 export { EventQueryCache, type QueryCacheStats } from './store/event-query-cache';
 export type { QueryCacheOptions } from './options/query-cache-option';

@@ -53,8 +53,10 @@ export class AccountsController {
   })
   @ApiBadBody()
   @ApiProblem(422, 'An initial deposit past the balance limit (`ES_DOMAIN_RULE`, rule `balance-limit`).')
-  async open(@Body() { owner, initialDeposit }: OpenAccountDto): Promise<AccountOpenedResponse> {
-    const { id, version, position } = await this.commands.execute(new OpenAccount(randomUUID(), owner, initialDeposit));
+  @ApiProblem(409, 'Another account has this email, in any case (`ES_NATURAL_KEY_TAKEN`).')
+  async open(@Body() { owner, initialDeposit, email }: OpenAccountDto): Promise<AccountOpenedResponse> {
+    const command = new OpenAccount(randomUUID(), owner, initialDeposit, email);
+    const { id, version, position } = await this.commands.execute(command);
     return { id, version, position };
   }
 

@@ -7,6 +7,7 @@ import { Test, type TestingModule } from '@nestjs/testing';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
 import { AccountsModule } from './accounts.module';
 import { AccountReadModel1764300000000 } from './projections/account-read-model.migration';
+import { AccountEmail1765100000001 } from './projections/account-email.migration';
 import { ACCOUNTS_PROJECTION } from './projections/accounts.projection';
 import { CloseAccount } from './commands/close-account.command';
 import { DepositMoney } from './commands/deposit-money.command';
@@ -59,7 +60,7 @@ describe('accounts on PostgreSQL', () => {
         // The read model's tables come with the bank's migration, as BankModule runs it.
         EventSourcingModule.forRoot({
           database: database.url,
-          typeorm: { migrations: [AccountReadModel1764300000000] },
+          typeorm: { migrations: [AccountReadModel1764300000000, AccountEmail1765100000001] },
         }),
         AccountsModule,
       ],

@@ -1,4 +1,4 @@
-import { Aggregate, AggregateRoot, Apply } from 'nest-event-sourcing';
+import { Aggregate, AggregateRoot, Apply, NaturalKey } from 'nest-event-sourcing';
 import { AccountAlreadyOpenedError } from './errors/account-already-opened.error';
 import { AccountClosedError } from './errors/account-closed.error';
 import { AccountNotEmptyError } from './errors/account-not-empty.error';
@@ -8,6 +8,7 @@ import { InsufficientFundsError } from './errors/insufficient-funds.error';
 import { InvalidAmountError } from './errors/invalid-amount.error';
 import { TransferNotDebitedError } from './errors/transfer-not-debited.error';
 import { AccountClosed } from './events/account-closed.event';
+import { AccountEmailSet } from './events/account-email-set.event';
 import { AccountOpened } from './events/account-opened.event';
 import { MoneyDeposited } from './events/money-deposited.event';
 import { MoneyWithdrawn } from './events/money-withdrawn.event';
@@ -25,10 +26,13 @@ import { MAX_BALANCE } from './money';
  * must be able to return. A debit stops counting when it is refunded or settled (its
  * transfer reached the target). So the balance stays within the limit on every path.
  */
-// Snapshot revision 4: the state gained `references`.
-@Aggregate('account', { snapshots: { every: 100 }, snapshotRevision: 4 })
+// Snapshot revision 5: the state gained `email`.
+@Aggregate('account', { snapshots: { every: 100 }, snapshotRevision: 5 })
 export class BankAccount extends AggregateRoot {
   owner = '';
+  /** Unique among accounts, compared trimmed and case-insensitively: the repository keeps it so. */
+  @NaturalKey('email', { ignoreCase: true, trim: true })
+  email: string | null = null;
   balance = 0;
   status: 'new' | 'open' | 'closed' = 'new';
   openedAt?: Date;
@@ -44,6 +48,13 @@ export class BankAccount extends AggregateRoot {
     if (initialDeposit !== 0) this.assertRoomFor(initialDeposit);
     this.apply(new AccountOpened(this.id, owner, at));
     if (initialDeposit > 0) this.apply(new MoneyDeposited(this.id, initialDeposit, initialDeposit));
+  }
+
+  /** Gives the account an email; `AccountsRepository.save` fails with 409 when another account has it. */
+  setEmail(email: string): void {
+    this.assertOpen();
+    if (email.trim().toLowerCase() === this.email?.toLowerCase()) return;
+    this.apply(new AccountEmailSet(this.id, email.trim().toLowerCase()));
   }
 
   deposit(amount: number): void {
@@ -117,6 +128,11 @@ export class BankAccount extends AggregateRoot {
     this.owner = event.owner;
     this.openedAt = event.openedAt;
     this.status = 'open';
+  }
+
+  @Apply(AccountEmailSet)
+  protected onEmailSet(event: AccountEmailSet): void {
+    this.email = event.email;
   }
 
   @Apply(MoneyDeposited)

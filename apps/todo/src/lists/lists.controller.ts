@@ -15,6 +15,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import {
   ApiConflictResponse,
   ApiCreatedResponse,
+  ApiGoneResponse,
   ApiHeader,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -48,9 +49,8 @@ function ListCommand(status = 200): MethodDecorator {
       description: 'The ETag of the list ("<version>"): the command runs only if the list is still at it, else 412.',
     }),
     ApiPreconditionFailedResponse({ description: 'If-Match names another version (problem PRECONDITION_FAILED).' }),
-    ApiUnprocessableEntityResponse({
-      description: 'The list is archived, or not archived to restore (ES_DOMAIN_RULE).',
-    }),
+    ApiUnprocessableEntityResponse({ description: 'The list is not archived, to restore (ES_DOMAIN_RULE).' }),
+    ApiGoneResponse({ description: 'The list is archived (ES_AGGREGATE_DELETED): restore it first.' }),
     ApiConflictResponse({ description: TITLE_TAKEN }),
   );
 }
@@ -119,7 +119,10 @@ export class ListsController {
 
   @Post(':id/archive')
   @ListCommand()
-  @ApiOkResponse({ type: ListStateResponse, description: 'Archived: kept, but takes no changes until restored.' })
+  @ApiOkResponse({
+    type: ListStateResponse,
+    description: 'Archived (soft-deleted): kept, but takes no changes until restored.',
+  })
   archive(@Param('id') id: string, @IfMatch() expected?: number) {
     return this.run(new ArchiveList(id, expected));
   }

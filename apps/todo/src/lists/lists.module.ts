@@ -10,6 +10,7 @@ import {
   RestoreListHandler,
 } from './commands/list-operation.handler';
 import { ListsController } from './lists.controller';
+import { ListsOperatorController } from './lists-operator.controller';
 import { TodoItemView } from './projections/todo-item-view.entity';
 import { TodoListView } from './projections/todo-list-view.entity';
 import { TodoListsProjection } from './projections/todo-lists.projection';
@@ -21,7 +22,7 @@ import { TodoList } from './todo-list.aggregate';
     TypeOrmModule.forFeature([TodoListView, TodoItemView]),
     EventSourcingModule.forFeature({ aggregates: [TodoList], projections: [TodoListsProjection] }),
   ],
-  controllers: [ListsController, ListQueriesController],
+  controllers: [ListsController, ListsOperatorController, ListQueriesController],
   providers: [
     CreateListHandler,
     RenameListHandler,

@@ -15,12 +15,29 @@ export interface SaveOptions {
    * streams, such as a unique name, with the aggregate's own events.
    */
   condition?: AppendCondition;
+  /**
+   * Soft-delete the aggregate with this save (`'delete'`: its events, then `es.stream-deleted`)
+   * or restore it (`'restore'`: an aggregate loaded with `includeDeleted`), in one append.
+   * See `AggregateRepository.delete` and `restore`.
+   */
+  lifecycle?: 'delete' | 'restore';
 }
 
 /** Options of {@link AggregateRepository.load}. */
 export interface LoadOptions {
   /** Fail with `ConcurrencyError` unless the aggregate is at this version (an HTTP `If-Match`). */
   expectedVersion?: number;
+  /** Load a soft-deleted aggregate too (to restore it), instead of failing with `AggregateDeletedError`. */
+  includeDeleted?: boolean;
+}
+
+/** Options of `AggregateRepository.delete` and `restore`. */
+export interface LifecycleSaveOptions<T extends AggregateRoot> extends Omit<
+  UpdateOptions,
+  'lifecycle' | 'includeDeleted'
+> {
+  /** A command method to run first, whose events go in the same append (an `archive()`, say). */
+  decide?: (aggregate: T) => void | Promise<void>;
 }
 
 /** What a save stored. */
@@ -40,4 +57,4 @@ export interface Saved<T extends AggregateRoot> extends SaveResult {
 }
 
 /** Options of {@link AggregateRepository.update}. */
-export interface UpdateOptions extends LoadOptions, SaveOptions {}
+export interface UpdateOptions extends Omit<LoadOptions, 'includeDeleted'>, SaveOptions {}

@@ -1,26 +1,26 @@
 import { Logger } from '@nestjs/common';
-import type { EventBus } from '@nestjs/cqrs';
+import { AggregateDeletedError } from '../errors/aggregate-deleted-error';
 import { AggregateNotFoundError } from '../errors/aggregate-not-found-error';
 import { InvalidQueryError } from '../errors/invalid-query-error';
 import { InvalidStreamIdError } from '../errors/invalid-stream-id-error';
+import { NaturalKeyIndexError } from '../errors/natural-key-index-error';
+import { StreamNotFoundError } from '../errors/stream-not-found-error';
 import { assertStreamId } from '../store/prepared-append';
 import { ConcurrencyError } from '../errors/concurrency-error';
 import { messageMetadata } from '../events/message-metadata';
 import { publishCommitted } from '../commands/publish-committed';
-import type { EventTypeRegistry, UnknownEventPolicy } from '../events/event-type-registry';
-import type { CommandTries } from '../commands/command-tries';
-import type { MessageContext } from '../events/message-context';
-import type { EventStore } from '../store/event-store';
-import type { SnapshotStore } from '../store/snapshot-store';
+import type { StreamTombstone } from '../store/stream-effects';
 import { requireAggregateMetadata, type AggregateMetadata } from './aggregate.decorator';
 import type { AggregateRoot } from './aggregate-root';
 import { AggregateSnapshots } from './aggregate-snapshots';
 import { getApplyHandlers } from './apply.decorator';
 import { WarmAggregates } from './warm-aggregates';
-import { traceLoad } from './trace-load';
-
+import { AggregateLoader } from './aggregate-loader';
+import { AggregateNaturalKeys } from './aggregate-natural-keys';
+import type { AggregateRepositoryDeps } from './aggregate-repository-deps';
 import type {
   AggregateClass,
+  LifecycleSaveOptions,
   LoadOptions,
   SaveOptions,
   SaveResult,
@@ -28,44 +28,39 @@ import type {
   UpdateOptions,
 } from './aggregate-repository-types';
 
-/** Dependencies of a repository, shared by all of an application's repositories. @internal */
-export interface AggregateRepositoryDeps {
-  store: EventStore;
-  snapshots: SnapshotStore;
-  registry: EventTypeRegistry;
-  context: MessageContext;
-  /** Saves and warm scopes of the command being handled. */
-  tries: CommandTries;
-  eventBus: EventBus | undefined;
-  unknownEvents: UnknownEventPolicy;
-  /** Aggregates kept in memory between commands, at most this many; 0 keeps none. */
-  warmAggregates: number;
-}
+export type { AggregateRepositoryDeps } from './aggregate-repository-deps';
 
 /**
  * Loads and saves one aggregate class through the event store: a load replays the
  * stream (from the newest usable snapshot), a save appends the new events with the
  * loaded version as expected version, then publishes them on the `@nestjs/cqrs`
- * `EventBus`. Inject it with `@InjectAggregateRepository(BankAccount)`.
+ * `EventBus`. It also soft-deletes, restores and hard-deletes aggregates, and keeps their
+ * `@NaturalKey`s unique. Inject it with `@InjectAggregateRepository(BankAccount)`.
  */
 export class AggregateRepository<T extends AggregateRoot> {
   private readonly logger: Logger;
   private readonly metadata: AggregateMetadata;
   private readonly snapshots: AggregateSnapshots<T>;
   private readonly warm: WarmAggregates<T> | undefined;
+  private readonly keys: AggregateNaturalKeys<T>;
+  private readonly loader: AggregateLoader<T>;
 
   constructor(
     private readonly aggregateClass: AggregateClass<T>,
     private readonly deps: AggregateRepositoryDeps,
   ) {
+    const className = aggregateClass.name;
     this.metadata = requireAggregateMetadata(aggregateClass);
-    this.logger = new Logger(`AggregateRepository<${aggregateClass.name}>`);
-    this.snapshots = new AggregateSnapshots(aggregateClass.name, this.metadata, deps.snapshots, this.logger);
+    this.logger = new Logger(`AggregateRepository<${className}>`);
+    this.snapshots = new AggregateSnapshots(className, this.metadata, deps.snapshots, this.logger);
     this.warm = deps.warmAggregates > 0 ? new WarmAggregates(deps.warmAggregates) : undefined;
+    this.keys = new AggregateNaturalKeys(className, aggregateClass, this.metadata.streamType);
+    const parts = { className, snapshots: this.snapshots, warm: this.warm, keys: this.keys };
+    this.loader = new AggregateLoader((id) => new aggregateClass(id), deps, parts);
     // What they keep of streams goes with the store's: a stream's deletion reaches them.
     for (const cache of [this.snapshots, this.warm]) if (cache) deps.store.caches.add(cache);
     const handled = getApplyHandlers(aggregateClass.prototype as object).keys();
-    for (const eventClass of handled) deps.registry.register(eventClass, aggregateClass.name);
+    for (const eventClass of handled) deps.registry.register(eventClass, className);
   }
 
   /**
@@ -84,12 +79,16 @@ export class AggregateRepository<T extends AggregateRoot> {
   /**
    * The aggregate as of its latest event.
    * @throws AggregateNotFoundError when it has no events.
+   * @throws AggregateDeletedError when it is soft-deleted (unless `includeDeleted`).
    * @throws ConcurrencyError when `expectedVersion` is given and differs.
    * @throws UnknownEventTypeError, UpcastError when a stored event cannot be read.
    */
   async load(id: string, options: LoadOptions = {}): Promise<T> {
-    const aggregate = await this.latest(id, options.expectedVersion);
+    const aggregate = await this.loader.latest(id, this.streamId(id), options.expectedVersion);
     if (!aggregate) throw new AggregateNotFoundError(this.aggregateClass.name, id);
+    if (this.loader.isDeleted(aggregate) && !options.includeDeleted) {
+      throw new AggregateDeletedError(this.aggregateClass.name, id);
+    }
     if (options.expectedVersion !== undefined && aggregate.version !== options.expectedVersion) {
       throw new ConcurrencyError(this.streamId(id), options.expectedVersion, aggregate.version, false);
     }
@@ -101,7 +100,7 @@ export class AggregateRepository<T extends AggregateRoot> {
    * runs `decide` on it (a command method, which applies events or throws a
    * `DomainError`), and saves it at the version it was loaded at. Run in a command
    * handler, a version conflict runs the whole handler again (see `@CommandRetry`).
-   * @throws AggregateNotFoundError, ConcurrencyError as {@link load} and {@link save}.
+   * @throws AggregateNotFoundError, AggregateDeletedError, ConcurrencyError as {@link load} and {@link save}.
    * @example
    * execute({ accountId, amount, expectedVersion }: DepositMoney) {
    *   return this.accounts.update(accountId, (account) => account.deposit(amount), { expectedVersion });
@@ -112,9 +111,10 @@ export class AggregateRepository<T extends AggregateRoot> {
     decide: (aggregate: T) => void | Promise<void>,
     options: UpdateOptions = {},
   ): Promise<Saved<T>> {
-    const aggregate = await this.load(id, { expectedVersion: options.expectedVersion });
+    const { expectedVersion, metadata, condition, lifecycle } = options;
+    const aggregate = await this.load(id, { expectedVersion, includeDeleted: lifecycle === 'restore' });
     await decide(aggregate);
-    return { ...(await this.save(aggregate, { metadata: options.metadata, condition: options.condition })), aggregate };
+    return { ...(await this.save(aggregate, { metadata, condition, lifecycle })), aggregate };
   }
 
   /**
@@ -122,6 +122,7 @@ export class AggregateRepository<T extends AggregateRoot> {
    * expects no stream, so creating an id that exists fails with `ConcurrencyError`
    * (409 over HTTP) and writes nothing.
    * @throws ConcurrencyError when the aggregate exists already.
+   * @throws NaturalKeyTakenError when another aggregate holds one of its `@NaturalKey` values.
    * @example
    * execute({ listId, title }: CreateList) {
    *   return this.lists.create(listId, (list) => list.create(title));
@@ -137,12 +138,32 @@ export class AggregateRepository<T extends AggregateRoot> {
     return { ...(await this.save(aggregate, options)), aggregate };
   }
 
-  /** The aggregate, or null when it has no events. */
-  find(id: string): Promise<T | null> {
-    return this.latest(id);
+  /** The aggregate, or null when it has no events or is soft-deleted. */
+  async find(id: string): Promise<T | null> {
+    const aggregate = await this.loader.latest(id, this.streamId(id));
+    return aggregate && !this.loader.isDeleted(aggregate) ? aggregate : null;
   }
 
-  /** Whether the aggregate has any event. */
+  /**
+   * The aggregate whose `@NaturalKey(name)` holds `value` (compared as the key says), or
+   * null: one indexed lookup in the store's key table, then the load.
+   * @throws InvalidQueryError for a name that is no natural key of the class.
+   * @throws NaturalKeyIndexError when the key table is missing, or names an aggregate that has no events.
+   * @example
+   * const account = await this.accounts.findBy('email', 'Ada@Example.org');
+   */
+  async findBy(name: string, value: string): Promise<T | null> {
+    const lookup = this.keys.lookup(name, value);
+    const streamId = lookup && (await this.deps.store.findByNaturalKey(lookup.key, lookup.value));
+    if (!streamId) return null;
+    const id = streamId.slice(this.metadata.streamType.length + 1);
+    const aggregate = await this.loader.latest(id, streamId);
+    if (!aggregate)
+      throw new NaturalKeyIndexError(`gives "${lookup.key}" to stream "${streamId}", which has no events`);
+    return this.loader.isDeleted(aggregate) ? null : aggregate;
+  }
+
+  /** Whether the aggregate has any event (a soft-deleted one has). */
   async exists(id: string): Promise<boolean> {
     return (await this.deps.store.streamVersion(this.streamId(id))) > 0;
   }
@@ -161,30 +182,74 @@ export class AggregateRepository<T extends AggregateRoot> {
     } else if (!(at.at instanceof Date) || Number.isNaN(at.at.getTime())) {
       throw new InvalidQueryError('at', at.at, 'give a valid Date');
     }
-    const aggregate = await this.rebuild(id, 'version' in at ? { maxVersion: at.version } : { until: at.at });
+    const limit = 'version' in at ? { maxVersion: at.version } : { until: at.at };
+    const aggregate = await this.loader.rebuild(id, this.streamId(id), limit);
     if (!aggregate) throw new AggregateNotFoundError(this.aggregateClass.name, id);
     if ('version' in at && aggregate.version < at.version) {
-      throw new InvalidQueryError(
-        'version',
-        at.version,
-        `${this.aggregateClass.name} ${id} is only at version ${aggregate.version}`,
-      );
+      const hint = `${this.aggregateClass.name} ${id} is only at version ${aggregate.version}`;
+      throw new InvalidQueryError('version', at.version, hint);
     }
     return aggregate;
   }
 
   /**
+   * Soft-deletes the aggregate (after `decide`'s last events, if given): its stream gets
+   * `es.stream-deleted`, its natural keys are freed, and until {@link restore} it loads
+   * as `AggregateDeletedError` (HTTP 410) and `find` answers null. Its history stays.
+   * @throws AggregateNotFoundError, AggregateDeletedError, ConcurrencyError as {@link update}.
+   */
+  delete(id: string, options: LifecycleSaveOptions<T> = {}): Promise<Saved<T>> {
+    const { decide, ...rest } = options;
+    return this.update(id, decide ?? (() => undefined), { ...rest, lifecycle: 'delete' });
+  }
+
+  /**
+   * Restores a soft-deleted aggregate (with `decide`'s events, if given): `es.stream-restored`,
+   * and its natural keys claimed again. An aggregate that is not deleted is saved as is.
+   * @throws NaturalKeyTakenError when another aggregate took one of its keys meanwhile; nothing is written.
+   * @throws AggregateNotFoundError, ConcurrencyError as {@link update}.
+   */
+  restore(id: string, options: LifecycleSaveOptions<T> = {}): Promise<Saved<T>> {
+    const { decide, ...rest } = options;
+    return this.update(id, decide ?? (() => undefined), { ...rest, lifecycle: 'restore' });
+  }
+
+  /**
+   * Hard-deletes the aggregate: its events, snapshot and keys are removed and its id can
+   * never be used again (see `EventStore.hardDeleteStream`).
+   * @throws AggregateNotFoundError when it has no events (and was never hard-deleted).
+   */
+  async hardDelete(id: string, options: { reason?: string } = {}): Promise<StreamTombstone> {
+    try {
+      return await this.deps.store.hardDeleteStream(this.streamId(id), options);
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) throw new AggregateNotFoundError(this.aggregateClass.name, id);
+      throw error;
+    }
+  }
+
+  /**
    * Appends the aggregate's uncommitted events, expecting the version it was loaded at
-   * (0 for a new one: saving a new aggregate whose stream exists fails), then publishes
-   * them and takes a snapshot if the policy says so.
+   * (0 for a new one: saving a new aggregate whose stream exists fails), with the
+   * changes of its `@NaturalKey`s and the soft delete or restore of `lifecycle`, then
+   * publishes them and takes a snapshot if the policy says so.
    * @throws ConcurrencyError when the stream moved since the load; nothing is written.
+   * @throws AggregateDeletedError for an aggregate loaded deleted, unless `lifecycle` is `'restore'`.
+   * @throws NaturalKeyTakenError when another aggregate holds a changed natural key's value; nothing is written.
    * @throws AppendConditionError when `options.condition` (a decision's) fails; nothing is written.
    * @throws ConfigurationError for an event class without `@DomainEvent`.
    * @throws InvalidEventError, EventTooLargeError, DuplicateEventIdError as `EventStore.append`.
    */
   async save(aggregate: T, options: SaveOptions = {}): Promise<SaveResult> {
+    const wasDeleted = this.loader.isDeleted(aggregate);
+    if (wasDeleted && options.lifecycle !== 'restore') {
+      throw new AggregateDeletedError(this.aggregateClass.name, aggregate.id);
+    }
+    // A restore of what is not deleted, or a delete of what is, changes nothing of the lifecycle.
+    const action =
+      options.lifecycle && wasDeleted === (options.lifecycle === 'restore') ? options.lifecycle : undefined;
     const events = [...aggregate.getUncommittedEvents()];
-    if (events.length === 0) return { version: aggregate.version, position: undefined, events };
+    if (events.length === 0 && !action) return { version: aggregate.version, position: undefined, events };
     const metadata = messageMetadata(this.deps.context, options.metadata);
     const before = aggregate.version;
     const streamId = this.streamId(aggregate.id);
@@ -192,70 +257,31 @@ export class AggregateRepository<T extends AggregateRoot> {
     // What the command decided may rest on other aggregates taken warm: they must be current.
     const stale = await warmScope?.closeForWrite(streamId);
     if (stale) throw new ConcurrencyError(stale.streamId, stale.version, stale.actual);
+    const naturalKeys = action === 'delete' ? undefined : this.keys.changes(aggregate);
     const result = await this.deps.store.append(
       streamId,
       events.map((event) => this.deps.registry.toNewEvent(event, metadata, undefined, aggregate.eventTags(event))),
-      { expectedVersion: before, streamType: this.metadata.streamType, condition: options.condition },
+      {
+        expectedVersion: before,
+        streamType: this.metadata.streamType,
+        condition: options.condition,
+        ...(naturalKeys ? { naturalKeys } : {}),
+        ...(action ? { lifecycle: { action, metadata } } : {}),
+      },
     );
     aggregate.markPersisted(result.streamVersion);
     aggregate.uncommit();
+    this.keys.remember(aggregate);
+    this.loader.markDeleted(aggregate, action === 'delete');
     this.snapshots.remember(streamId, result.streamVersion);
     this.deps.tries.recordSave();
     const warm = this.warm;
-    if (warmScope && warm) warmScope.saved(streamId, () => warm.keep(streamId, aggregate));
+    if (action === 'delete') this.deps.store.caches.forget(streamId);
+    else if (warmScope && warm) warmScope.saved(streamId, () => warm.keep(streamId, aggregate));
     this.publish(events);
-    await this.snapshots.afterSave(aggregate, streamId, before);
+    // A snapshot after the deletion would hide it from the next load.
+    if (action !== 'delete') await this.snapshots.afterSave(aggregate, streamId, before);
     return { version: result.streamVersion, position: result.position, events };
-  }
-
-  /** The aggregate as of its latest event: warm when it may be (at `expectedVersion` if given), else rebuilt. */
-  private async latest(id: string, expectedVersion?: number): Promise<T | null> {
-    return traceLoad(
-      this.aggregateClass.name,
-      this.streamId(id),
-      () => this.takeWarm(id, expectedVersion) ?? this.rebuild(id, {}),
-    );
-  }
-
-  /**
-   * The aggregate kept warm by an earlier command, when the current command may use one
-   * (see `warmAggregates` in the module options). Its state is confirmed later: by the
-   * append of its save, else by the command handler enhancer asking the stream's version.
-   */
-  private takeWarm(id: string, expectedVersion?: number): T | undefined {
-    const scope = this.deps.tries.warmScope();
-    const warm = this.warm;
-    if (!warm || !scope?.open) return undefined;
-    const streamId = this.streamId(id);
-    const aggregate = warm.take(streamId);
-    if (!aggregate || (expectedVersion !== undefined && aggregate.version !== expectedVersion)) return undefined;
-    scope.took(
-      streamId,
-      aggregate.version,
-      () => this.deps.store.streamVersion(streamId),
-      () => warm.keep(streamId, aggregate),
-    );
-    return aggregate;
-  }
-
-  private async rebuild(id: string, limit: { maxVersion?: number; until?: Date }): Promise<T | null> {
-    const aggregate = new this.aggregateClass(id);
-    const streamId = this.streamId(id);
-    // A snapshot holds the state at its version, whatever its events' times: not for `until`.
-    let version = limit.until ? 0 : await this.snapshots.restore(aggregate, streamId, limit.maxVersion);
-    for await (const envelope of this.deps.store.iterateStream(streamId, {
-      fromVersion: version + 1,
-      toVersion: limit.maxVersion,
-    })) {
-      if (limit.until && envelope.createdAt > limit.until) break;
-      const event = this.deps.registry.toInstance(envelope, this.deps.unknownEvents);
-      if (event) aggregate.apply(event, true);
-      version = envelope.version;
-    }
-    if (version === 0) return null;
-    aggregate.markPersisted(version);
-    if (limit.maxVersion === undefined) this.snapshots.remember(streamId, version);
-    return aggregate;
   }
 
   private publish(events: object[]): void {

@@ -13,8 +13,7 @@ export interface ReadReplicaOptions {
 
 /**
  * The read replica's data source, when the module has `readReplica`: `queryEvents` (so
- * `GET /events`, the `/admin` events browser and the CLI's `events query`) and the
- * operator's stream view read there, and an application may read its read models there
+ * `GET /events`, the `/admin` events browser and the CLI's `events query`) reads there, and an application may read its read models there
  * (`@InjectDataSource(READ_REPLICA)`, say, through {@link ReadReplica.dataSource}). A
  * replica lags its primary: what it answers may miss the latest events (see
  * docs/scaling.md). Without `readReplica`, {@link ReadReplica.dataSource} is undefined and

@@ -30,7 +30,11 @@ export type EventSourcingErrorCode =
   | 'ES_CLI_USAGE'
   | 'ES_WAIT_TIMEOUT'
   | 'ES_BROKER_UNAVAILABLE'
-  | 'ES_INVALID_INTEGRATION_MESSAGE';
+  | 'ES_INVALID_INTEGRATION_MESSAGE'
+  | 'ES_AGGREGATE_DELETED'
+  | 'ES_STREAM_TOMBSTONED'
+  | 'ES_NATURAL_KEY_TAKEN'
+  | 'ES_NATURAL_KEY_INDEX';
 
 /**
  * Base class of every error thrown by the library. Each subclass carries a stable

@@ -66,6 +66,9 @@ const TITLES: Partial<Readonly<Record<ProblemCode, string>>> = {
   ES_INVALID_TAG: 'Invalid tag',
   ES_APPEND_CONDITION: 'Decision conflict',
   ES_WAIT_TIMEOUT: 'Read model not caught up',
+  ES_AGGREGATE_DELETED: 'Deleted',
+  ES_STREAM_TOMBSTONED: 'Deleted for good',
+  ES_NATURAL_KEY_TAKEN: 'Already taken',
   VALIDATION_FAILED: 'Invalid request',
   MALFORMED_JSON: 'Malformed JSON',
   JSON_TOO_DEEP: 'JSON nested too deep',
@@ -120,6 +123,11 @@ function problemForLibraryError(error: EventSourcingError): ProblemDescription {
   if (error.code === 'ES_AGGREGATE_NOT_FOUND') return describe(404, error.code, error.message);
   if (BAD_INPUT.has(error.code)) return describe(400, error.code, error.message);
   if (error.code === 'ES_DUPLICATE_EVENT_ID') return describe(409, error.code, error.message);
+  // Soft-deleted (restorable) or hard-deleted: the resource was there and is gone.
+  if (error.code === 'ES_AGGREGATE_DELETED' || error.code === 'ES_STREAM_TOMBSTONED') {
+    return describe(410, error.code, error.message);
+  }
+  if (error.code === 'ES_NATURAL_KEY_TAKEN') return describe(409, error.code, error.message);
   // What the decision read changed before its append: deciding again may succeed.
   if (error.code === 'ES_APPEND_CONDITION') return describe(409, error.code, error.message);
   // A deadlock victim, rolled back whole: running the request again is safe.

@@ -90,9 +90,9 @@ export interface EventSourcingModuleOptions {
   queryCache?: QueryCacheOptions | boolean;
   /**
    * A replica of the database for reads that may lag: `queryEvents` (so `GET /events`,
-   * the admin page's events browser, `events query` of the CLI) and the operator's stream
-   * view read there, and `ReadReplica.dataSource` serves your read-model queries. Appends,
-   * aggregates, subscribers and `waitFor` stay on the primary. See docs/scaling.md.
+   * the admin page's events browser, `events query` of the CLI) reads there, and
+   * `ReadReplica.dataSource` serves your read-model queries. Appends, stream reads,
+   * lifecycle checks, subscribers and `waitFor` stay on the primary. See docs/scaling.md.
    * Default none: every read on the primary.
    */
   readReplica?: ReadReplicaOptions;

@@ -17,6 +17,7 @@ import {
   initialSchemaSql,
   snapshotSchemaSql,
 } from './store-schema-sql';
+import { dropLifecycleSchemaSql, lifecycleSchemaSql } from './lifecycle-schema-sql';
 import { appendGuardSchemaSql, dropAppendGuardSchemaSql, dropTagsSchemaSql, tagsSchemaSql } from './tag-schema-sql';
 
 /** A TypeORM migration class, as the `migrations` option takes it. */
@@ -78,6 +79,8 @@ export function eventStoreMigrations(schema = 'public', options: EventStoreMigra
     migration(`EventStoreAppendGuard_${suffix}_1764900000000`, appendGuardSchemaSql(s), dropAppendGuardSchemaSql(s)),
     // The inbox of inbound integration messages (nest-event-sourcing/brokers).
     migration(`EventStoreInbox_${suffix}_1765000000000`, inboxSchemaSql(s), dropInboxSchemaSql(s)),
+    // Natural keys, and the tombstones of hard-deleted streams.
+    migration(`EventStoreLifecycle_${suffix}_1765100000000`, lifecycleSchemaSql(s), dropLifecycleSchemaSql(s)),
     // The heartbeats of instances sharing partitioned subscribers.
     migration(`EventStoreInstances_${suffix}_1765300000000`, instanceSchemaSql(s), dropInstanceSchemaSql(s)),
   ];

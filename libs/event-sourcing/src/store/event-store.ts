@@ -3,7 +3,11 @@ import type { EventQuery } from './event-query';
 import type { AppendCondition, DecisionQuery, ReadMatchingResult } from './decision-query';
 import type { ExpectedVersion } from './expected-version';
 import { StreamCaches } from './stream-caches';
-import type { StreamPartition } from './stream-partition';
+import type { ReadAllOptions, ReadAllResult } from './read-all-options';
+import type { NaturalKeyChanges, StreamLifecycleChange, StreamTombstone } from './stream-effects';
+import { changeLifecycle, type LifecycleOptions } from './stream-lifecycle';
+
+export { START_OF_STORE, type GlobalCursor, type ReadAllOptions, type ReadAllResult } from './read-all-options';
 
 /** Options of {@link EventStore.append}. */
 export interface AppendOptions {
@@ -19,6 +23,17 @@ export interface AppendOptions {
    * `condition.query` was committed after `condition.after` (see {@link EventStore.readMatching}).
    */
   condition?: AppendCondition;
+  /**
+   * Natural keys the stream claims or releases, in the append's transaction: a key value
+   * held by another stream fails the append with `NaturalKeyTakenError`, writing nothing.
+   * Such an append runs in a transaction of its own (not the group-committed fast path).
+   */
+  naturalKeys?: NaturalKeyChanges;
+  /**
+   * Soft-delete or restore the stream with this append, as {@link EventStore.deleteStream}
+   * and {@link EventStore.restoreStream} do: their event goes after the given ones (then optional).
+   */
+  lifecycle?: StreamLifecycleChange;
 }
 
 /** One stream's part of {@link EventStore.appendMany}. */
@@ -62,42 +77,6 @@ export interface ReadStreamOptions {
 export interface IterateStreamOptions extends ReadStreamOptions {
   /** Events fetched per round trip; defaults to the module's `batchSize`. */
   batchSize?: number;
-}
-
-/**
- * Where a global reader stands: the transaction id and global position of the last
- * event it has seen. Treat it as opaque and store both parts.
- */
-export interface GlobalCursor {
-  transactionId: bigint;
-  position: bigint;
-}
-
-/** The cursor before the first event of the store. */
-export const START_OF_STORE: GlobalCursor = Object.freeze({ transactionId: 0n, position: 0n });
-
-/** Options of {@link EventStore.readAll}. */
-export interface ReadAllOptions {
-  /** Read events after this cursor; from the start when absent. */
-  after?: GlobalCursor;
-  /** At most this many events; defaults to the module's `batchSize`. */
-  limit?: number;
-  /** Only events of these types; all types when absent or empty. */
-  types?: readonly string[];
-  /** Only events carrying every one of these tags; any when absent or empty. */
-  tags?: readonly string[];
-  /**
-   * Only events of streams in this partition (see `streamPartition`): what a partitioned
-   * subscriber's partition reads.
-   */
-  partition?: StreamPartition;
-}
-
-/** A page of {@link EventStore.readAll}. */
-export interface ReadAllResult {
-  events: EventEnvelope[];
-  /** Cursor to pass as `after` for the next page (unchanged when the page is empty). */
-  cursor: GlobalCursor;
 }
 
 /** What the store knows of one stream, as {@link EventStore.describeStream} answers it. */
@@ -224,6 +203,52 @@ export abstract class EventStore {
    * @throws InvalidStreamIdError for an id no stream can have.
    */
   abstract describeStream(streamId: string): Promise<StreamDescription | undefined>;
+
+  /**
+   * Soft-deletes a stream: appends `es.stream-deleted` to it, marks it deleted and releases
+   * its natural keys, in one transaction. Its history stays readable (`readStream`,
+   * `readAll`, `queryEvents`); repositories refuse to load it (`AggregateDeletedError`).
+   * A plain `append` to it is still accepted (the repository checks, so that the append
+   * path reads nothing more). Deleting a deleted stream does nothing (`written: false`).
+   * @throws StreamNotFoundError for a stream never written.
+   * @throws ConcurrencyError when `expectedVersion` is given and does not match.
+   * @example
+   * await store.deleteStream('account-42', { reason: 'closed by the customer' });
+   */
+  deleteStream(streamId: string, options: LifecycleOptions = {}): Promise<AppendResult> {
+    return changeLifecycle(this, streamId, 'delete', options);
+  }
+
+  /**
+   * Restores a soft-deleted stream: appends `es.stream-restored`, clears the deleted flag
+   * and claims its natural keys again. Restoring a stream that is not deleted does nothing.
+   * @throws NaturalKeyTakenError when another stream took one of its keys meanwhile; nothing is written.
+   * @throws StreamNotFoundError, ConcurrencyError as {@link deleteStream}.
+   */
+  restoreStream(streamId: string, options: LifecycleOptions = {}): Promise<AppendResult> {
+    return changeLifecycle(this, streamId, 'restore', options);
+  }
+
+  /**
+   * Hard-deletes a stream, for data that must go: its events, snapshot and natural keys
+   * are removed, and a tombstone is kept so that its id cannot be used again (every later
+   * append to it fails with `StreamTombstonedError`). An `es.stream-tombstoned` event is
+   * appended to the `$es-tombstones` stream, so subscribers learn of it. While it runs,
+   * other appends wait (it locks the events table briefly). Deleting a tombstoned stream
+   * again answers its tombstone.
+   * @throws StreamNotFoundError for a stream never written.
+   */
+  abstract hardDeleteStream(streamId: string, options?: { reason?: string }): Promise<StreamTombstone>;
+
+  /** The tombstone of a hard-deleted stream, or undefined. */
+  abstract tombstoneOf(streamId: string): Promise<StreamTombstone | undefined>;
+
+  /**
+   * The stream holding a natural key's value (see {@link AppendOptions.naturalKeys}), in
+   * one indexed lookup; undefined when none does (a deleted stream holds none).
+   * @throws NaturalKeyIndexError when the store's key table is missing.
+   */
+  abstract findByNaturalKey(key: string, value: string): Promise<string | undefined>;
 
   /**
    * Runs `work` in one transaction: its appends commit together when it resolves and

@@ -9,6 +9,7 @@ import { serializeJson } from './json-check';
 import { textProblem } from './text-problem';
 import { prepareTags } from './tags';
 import { prepareCondition, type PreparedCondition } from './decision-query';
+import { lifecycleEvent, prepareEffects, type PreparedEffects } from './stream-effects';
 
 /** Longest accepted stream id, in characters. */
 export const MAX_STREAM_ID_LENGTH = 255;
@@ -39,6 +40,8 @@ export interface PreparedAppend {
   tagged: boolean;
   /** The append's condition, checked, when it has one. */
   condition?: PreparedCondition;
+  /** Natural keys and a soft delete or restore, applied in the append's transaction. */
+  effects?: PreparedEffects;
 }
 
 /**
@@ -69,10 +72,13 @@ export function prepareAppend(
       `streamType ${JSON.stringify(streamType)} must be a string of at most ${MAX_STREAM_ID_LENGTH} characters`,
     );
   }
-  if (!Array.isArray(events) || events.length === 0) {
+  const lifecycle = options?.lifecycle;
+  if (!Array.isArray(events) || (events.length === 0 && lifecycle === undefined)) {
     throw new InvalidEventError(0, 'append takes a non-empty array of events');
   }
-  const prepared = events.map((event: unknown, index) => prepareEvent(event, index, maxEventSize));
+  const effects = prepareEffects(options?.naturalKeys, lifecycle);
+  const all: unknown[] = lifecycle ? [...(events as unknown[]), lifecycleEvent(lifecycle)] : events;
+  const prepared = all.map((event: unknown, index) => prepareEvent(event, index, maxEventSize));
   if (prepared.length > 1) {
     const seen = new Set<string>();
     prepared.forEach((event, index) => {
@@ -83,7 +89,15 @@ export function prepareAppend(
   }
   const tagged = prepared.some((event) => event.tags.length > 0);
   const condition = options?.condition === undefined ? undefined : prepareCondition(options.condition);
-  return { streamId, streamType, expectedVersion, events: prepared, tagged, ...(condition ? { condition } : {}) };
+  return {
+    streamId,
+    streamType,
+    expectedVersion,
+    events: prepared,
+    tagged,
+    ...(condition ? { condition } : {}),
+    ...(effects ? { effects } : {}),
+  };
 }
 
 /**

@@ -9,6 +9,8 @@ import { describeIdempotencyContract } from './contract/idempotency.contract';
 import { describeQueryContract } from './contract/query.contract';
 import { describeReadAllContract } from './contract/read-all.contract';
 import { describeStreamReadsContract } from './contract/stream-reads.contract';
+import { describeLifecycleContract } from './contract/lifecycle.contract';
+import { describeNaturalKeysContract } from './contract/natural-keys.contract';
 
 export type { ContractSubject } from './contract/contract-context';
 
@@ -17,7 +19,8 @@ export type { ContractSubject } from './contract/contract-context';
  * expected-version mode, concurrent appenders, idempotent event ids, gap-safe global
  * reads, query filters, bad input, concurrent transactions (deadlocks, event ids
  * pending in an open transaction), and tags with decision queries and conditional
- * appends (the DCB spec's semantics, one append to several streams, concurrency). Run it against your own store to check it.
+ * appends (the DCB spec's semantics, one append to several streams, concurrency), soft
+ * and hard deletes, and unique natural keys. Run it against your own store to check it.
  * @example
  * describeEventStoreContract('my store', async () => ({ store: new MyStore(), maxEventSize: 1024 * 1024 }));
  */
@@ -47,5 +50,7 @@ export function describeEventStoreContract(name: string, createSubject: () => Pr
     describeConcurrentTransactionsContract(ctx);
     describeDecisionContract(ctx);
     describeDecisionConcurrencyContract(ctx);
+    describeLifecycleContract(ctx);
+    describeNaturalKeysContract(ctx);
   });
 }

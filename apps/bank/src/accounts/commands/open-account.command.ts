@@ -6,6 +6,8 @@ export class OpenAccount extends Command<AccountCommandResult> {
     readonly accountId: string,
     readonly owner: string,
     readonly initialDeposit = 0,
+    /** Unique among accounts, case-insensitively. */
+    readonly email?: string,
   ) {
     super();
   }

@@ -9,8 +9,15 @@ import { resultOf } from './result-of';
 export class OpenAccountHandler implements ICommandHandler<OpenAccount> {
   constructor(@InjectAggregateRepository(BankAccount) private readonly accounts: AggregateRepository<BankAccount>) {}
 
-  /** A new stream: opening an id that exists is a conflict, and writes nothing. */
-  async execute({ accountId, owner, initialDeposit }: OpenAccount): Promise<AccountCommandResult> {
-    return resultOf(await this.accounts.create(accountId, (a) => a.open(owner, initialDeposit)));
+  /**
+   * A new stream: opening an id that exists is a conflict, and writes nothing; so is an
+   * email another account has (the `email` natural key, `NaturalKeyTakenError`).
+   */
+  async execute({ accountId, owner, initialDeposit, email }: OpenAccount): Promise<AccountCommandResult> {
+    const open = (account: BankAccount): void => {
+      account.open(owner, initialDeposit);
+      if (email !== undefined) account.setEmail(email);
+    };
+    return resultOf(await this.accounts.create(accountId, open));
   }
 }

@@ -31,6 +31,9 @@ export class AccountResponse {
   @ApiProperty({ example: 'Ada Lovelace' })
   owner!: string;
 
+  @ApiProperty({ type: String, nullable: true, example: 'ada@example.org', description: 'Stored lowercased.' })
+  email!: string | null;
+
   @ApiProperty({ type: 'integer', description: 'In minor units (cents).', example: 1500 })
   balance!: number;
 

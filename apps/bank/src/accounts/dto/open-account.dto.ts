@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { IsEmail, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
 import { MAX_BALANCE } from '../money';
 
 /** The body of `POST /accounts`. */
@@ -8,6 +8,16 @@ export class OpenAccountDto {
   @IsString()
   @Length(1, 100)
   owner!: string;
+
+  @ApiPropertyOptional({
+    description: 'Unique among accounts, compared case-insensitively: a taken one is 409 `ES_NATURAL_KEY_TAKEN`.',
+    maxLength: 254,
+    example: 'ada@example.org',
+  })
+  @IsOptional()
+  @IsEmail()
+  @MaxLength(254)
+  email?: string;
 
   @ApiPropertyOptional({
     description: 'In minor units (cents), at most 10^15.',

@@ -12,6 +12,10 @@ export class AccountView {
   @Column('text')
   owner!: string;
 
+  /** Unique among accounts, case-insensitively (the aggregate's `email` natural key); null when none was given. */
+  @Column('text', { nullable: true })
+  email!: string | null;
+
   @Column('bigint', { transformer: bigintAsNumber })
   balance!: number;
 

@@ -1,6 +1,7 @@
 import { OnPage, Projection, type EventEnvelope, type ProjectionContext } from 'nest-event-sourcing';
 import type { EntityManager } from 'typeorm';
 import { AccountClosed } from '../events/account-closed.event';
+import { AccountEmailSet } from '../events/account-email-set.event';
 import { AccountOpened } from '../events/account-opened.event';
 import { MoneyDeposited } from '../events/money-deposited.event';
 import { MoneyWithdrawn } from '../events/money-withdrawn.event';
@@ -12,7 +13,8 @@ import { AccountView } from './account-view.entity';
 export const ACCOUNTS_PROJECTION = 'bank-accounts';
 
 /** The events the projection reads. */
-type AccountEvent = AccountOpened | MoneyDeposited | MoneyWithdrawn | TransferDebitSettled | AccountClosed;
+type AccountEvent =
+  AccountOpened | AccountEmailSet | MoneyDeposited | MoneyWithdrawn | TransferDebitSettled | AccountClosed;
 
 /** A deposit or withdrawal, as a statement line. */
 interface Move {
@@ -35,7 +37,7 @@ interface Move {
  */
 @Projection(ACCOUNTS_PROJECTION, { readModels: [AccountTransaction, AccountView] })
 export class AccountsProjection {
-  @OnPage(AccountOpened, MoneyDeposited, MoneyWithdrawn, TransferDebitSettled, AccountClosed)
+  @OnPage(AccountOpened, AccountEmailSet, MoneyDeposited, MoneyWithdrawn, TransferDebitSettled, AccountClosed)
   async apply(events: EventEnvelope<AccountEvent>[], { manager }: ProjectionContext) {
     let run: Move[] = [];
     for (const event of events) {
@@ -51,7 +53,7 @@ export class AccountsProjection {
     await this.book(manager, run);
   }
 
-  /** An account opened, closed, or its version moved by a settled transfer debit. */
+  /** An account opened, given an email, closed, or its version moved by a settled transfer debit. */
   private async change(manager: EntityManager, { data, version, createdAt }: EventEnvelope<AccountEvent>) {
     if (data instanceof AccountOpened) {
       await manager.insert(AccountView, {
@@ -63,6 +65,8 @@ export class AccountsProjection {
         openedAt: data.openedAt,
         updatedAt: createdAt,
       });
+    } else if (data instanceof AccountEmailSet) {
+      await manager.update(AccountView, { id: data.accountId }, { email: data.email, version, updatedAt: createdAt });
     } else if (data instanceof AccountClosed) {
       await manager.update(AccountView, { id: data.accountId }, { status: 'closed', version, updatedAt: createdAt });
     } else {

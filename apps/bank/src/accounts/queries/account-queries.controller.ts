@@ -1,4 +1,4 @@
-import { Subscriptions } from 'nest-event-sourcing';
+import { AggregateRepository, InjectAggregateRepository, Subscriptions } from 'nest-event-sourcing';
 import { Controller, Get, Header, NotFoundException, Param, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { InjectRepository } from '@nestjs/typeorm';
@@ -6,6 +6,7 @@ import { LessThan, MoreThan, Repository } from 'typeorm';
 import { AccountTransaction } from '../projections/account-transaction.entity';
 import { AccountView } from '../projections/account-view.entity';
 import { ACCOUNTS_PROJECTION } from '../projections/accounts.projection';
+import { BankAccount } from '../bank-account.aggregate';
 import { AccountPageResponse, AccountResponse, TransactionPageResponse } from '../dto/account-responses';
 import { ApiProblem } from '../../http/problem-response';
 import { ListAccountsQuery, ListTransactionsQuery, ReadQuery } from './account-queries.dto';
@@ -29,12 +30,15 @@ export class AccountQueriesController {
     @InjectRepository(AccountView) private readonly accounts: Repository<AccountView>,
     @InjectRepository(AccountTransaction) private readonly transactions: Repository<AccountTransaction>,
     private readonly subscriptions: Subscriptions,
+    @InjectAggregateRepository(BankAccount) private readonly store: AggregateRepository<BankAccount>,
   ) {}
 
-  /** Accounts by id, `limit` (default 20) at a time. */
+  /** Accounts by id, `limit` (default 20) at a time; with `email`, the one account that has it. */
   @Get()
   @ApiOkResponse({ type: AccountPageResponse })
+  @ApiProblem(404, 'With `email`: no account has it (`NOT_FOUND`).')
   async list(@Query() query: ListAccountsQuery): Promise<Page<AccountDto, string>> {
+    if (query.email !== undefined) return { items: [await this.byEmail(query.email)], next: null };
     await this.readYourWrites(query);
     const limit = query.limit ?? 20;
     const rows = await this.accounts.find({
@@ -89,6 +93,17 @@ export class AccountQueriesController {
     return { items, next: rows.length > limit ? items.at(-1)!.version : null };
   }
 
+  /**
+   * The account with `email`: one indexed lookup in the store's natural-key table, then its
+   * events, so that an account opened a moment ago is found before the read model has it.
+   */
+  private async byEmail(email: string): Promise<AccountDto> {
+    const account = await this.store.findBy('email', email);
+    if (!account) throw new NotFoundException('No account has this email.');
+    const { id, owner, balance, status, version } = account;
+    return { id, owner, email: account.email, balance, status: status === 'closed' ? 'closed' : 'open', version };
+  }
+
   private async require(id: string): Promise<AccountView> {
     const account = await this.accounts.findOneBy({ id });
     if (!account) throw new NotFoundException(`No account has the id "${id}".`);
@@ -105,6 +120,7 @@ export class AccountQueriesController {
 export interface AccountDto {
   id: string;
   owner: string;
+  email: string | null;
   balance: number;
   status: 'open' | 'closed';
   version: number;
@@ -120,6 +136,6 @@ export interface TransactionDto {
   at: Date;
 }
 
-function toDto({ id, owner, balance, status, version }: AccountView): AccountDto {
-  return { id, owner, balance, status, version };
+function toDto({ id, owner, email, balance, status, version }: AccountView): AccountDto {
+  return { id, owner, email, balance, status, version };
 }

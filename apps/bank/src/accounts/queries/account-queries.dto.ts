@@ -1,6 +1,6 @@
 import { IntegerParam, PositionParam } from 'nest-event-sourcing';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Length } from 'class-validator';
+import { IsEmail, IsOptional, IsString, Length, MaxLength } from 'class-validator';
 
 /** `?minPosition=`: read-your-writes, the `position` a command returned. */
 export class ReadQuery {
@@ -32,6 +32,15 @@ export class ListAccountsQuery extends PageQuery {
   @IsString()
   @Length(1, 100)
   after?: string;
+
+  @ApiPropertyOptional({
+    description: 'The account with this email (any case), found in the store’s natural-key table; 404 when none.',
+    example: 'ada@example.org',
+  })
+  @IsOptional()
+  @IsEmail()
+  @MaxLength(254)
+  email?: string;
 }
 
 /** `GET /accounts/:id/transactions` paging: newest first, `before` a version. */

@@ -27,20 +27,24 @@ abstract class TitleHandler extends ListHandler {
     super(lists);
   }
 
-  /** Loads the list, checks that `titleOf(list)` is free for it, decides and saves on that condition. */
+  /**
+   * Loads the list, checks that `titleOf(list)` is free for it, decides and saves on that
+   * condition. A restore loads the archived (soft-deleted) list and restores its stream.
+   */
   protected async withTitle(
     listId: string,
     expectedVersion: number | undefined,
     titleOf: (list: TodoList) => string,
     decide: (list: TodoList) => void,
+    lifecycle?: 'restore',
   ): Promise<ListCommandResult> {
-    const list = await this.lists.load(listId, { expectedVersion });
+    const list = await this.lists.load(listId, { expectedVersion, includeDeleted: lifecycle === 'restore' });
     const claims = new ListTitleClaims(titleOf(list));
     const { condition } = await this.decisions.load(claims);
     decide(list);
     // A change that takes no title (a rename to the same one, say) needs no check.
     if (list.getUncommittedEvents().length > 0) claims.assertFreeFor(listId);
-    return resultOf({ ...(await this.lists.save(list, { condition })), aggregate: list });
+    return resultOf({ ...(await this.lists.save(list, { condition, lifecycle })), aggregate: list });
   }
 }
 
@@ -78,7 +82,8 @@ export class ChangeItemHandler extends ListHandler implements ICommandHandler<Ch
 @CommandHandler(ArchiveList)
 export class ArchiveListHandler extends ListHandler implements ICommandHandler<ArchiveList> {
   async execute({ listId, expectedVersion }: ArchiveList): Promise<ListCommandResult> {
-    return resultOf(await this.lists.update(listId, (list) => list.archive(), { expectedVersion }));
+    // The library's soft delete: the stream is kept (and restorable), commands on it answer 410.
+    return resultOf(await this.lists.delete(listId, { expectedVersion, decide: (list) => list.archive() }));
   }
 }
 
@@ -91,6 +96,7 @@ export class RestoreListHandler extends TitleHandler implements ICommandHandler<
       expectedVersion,
       (list) => list.title,
       (list) => list.restore(),
+      'restore',
     );
   }
 }

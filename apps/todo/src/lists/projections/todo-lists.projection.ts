@@ -1,4 +1,12 @@
-import { On, Projection, type EventEnvelope, type ProjectionContext } from 'nest-event-sourcing';
+import {
+  On,
+  Projection,
+  StreamDeleted,
+  StreamRestored,
+  StreamTombstoned,
+  type EventEnvelope,
+  type ProjectionContext,
+} from 'nest-event-sourcing';
 import type { EntityManager } from 'typeorm';
 import { TodoItemAdded } from '../events/todo-item-added.event';
 import { TodoItemCompleted } from '../events/todo-item-completed.event';
@@ -13,6 +21,9 @@ import { TodoListView } from './todo-list-view.entity';
 
 /** The subscriber name of {@link TodoListsProjection}: its checkpoint, and what reads wait on. */
 export const TODO_LISTS_PROJECTION = 'todo-lists';
+
+/** The stream type of lists (`@Aggregate('todolist')`): a list's stream is `todolist-<id>`. */
+const LIST_STREAM_TYPE = 'todolist';
 
 /** An event of one list, as every todo event is. */
 type ListEvent = EventEnvelope<{ listId: string }>;
@@ -108,6 +119,30 @@ export class TodoListsProjection {
       .execute();
     const rows = deleted.raw as { done: boolean }[];
     await this.touch(manager, event, {}, { items: -rows.length, completed: -rows.filter((r) => r.done).length });
+  }
+
+  /**
+   * The store's soft delete or restore after an archive or restore: only the version moves,
+   * so that the read model's version stays the list's ETag.
+   */
+  @On(StreamDeleted)
+  @On(StreamRestored)
+  async lifecycle(event: EventEnvelope<StreamDeleted | StreamRestored>, { manager }: ProjectionContext) {
+    if (!event.streamId.startsWith(`${LIST_STREAM_TYPE}-`)) return;
+    const listId = event.streamId.slice(LIST_STREAM_TYPE.length + 1);
+    await this.touch(manager, { ...event, data: { listId } }, {});
+  }
+
+  /**
+   * A list hard-deleted (`DELETE /lists/:id`): its rows go. Its events are gone from the
+   * store and this event stays, so a rebuild does not bring the list back.
+   */
+  @On(StreamTombstoned)
+  async tombstoned({ data }: EventEnvelope<StreamTombstoned>, { manager }: ProjectionContext) {
+    if (data.streamType !== LIST_STREAM_TYPE) return;
+    const id = data.streamId.slice(LIST_STREAM_TYPE.length + 1);
+    await manager.delete(TodoItemView, { listId: id });
+    await manager.delete(TodoListView, { id });
   }
 
   /** Applies an event to its list's row: the changes, the counts, and the new version. */

@@ -6,7 +6,6 @@ import { againOnConflict } from '../again-on-conflict';
 import { normalizeQuery, type EventQuery } from '../event-query';
 import {
   EventStore,
-  START_OF_STORE,
   type AppendManyOptions,
   type AppendOptions,
   type AppendResult,
@@ -22,7 +21,8 @@ import { expectedVersionMatches } from '../expected-version';
 import { assertStreamId, prepareAppend, type PreparedAppend } from '../prepared-append';
 import { readStreamRange, resolvePageSize } from '../read-options';
 import type { StoreHooks } from '../store-hooks';
-import { copy, matchesFilter, orderForQuery, readAllFrom } from './in-memory-query';
+import { copy, queryLog, readAllPage } from './in-memory-query';
+import { commitTransaction } from './in-memory-commit';
 import {
   envelopesOf,
   openTransaction,
@@ -30,11 +30,16 @@ import {
   usable,
   type StreamState,
   type Transaction,
+  WRITE_ATTEMPTS,
 } from './in-memory-transaction';
 import { TransactionLocks } from './transaction-locks';
 import { checkCondition, holderOf, readMatchingIn } from './in-memory-conditions';
 import type { DecisionQuery, ReadMatchingResult } from '../decision-query';
 import { prepareMany } from '../prepared-many';
+import { describeInMemory, InMemoryLifecycle, type InMemoryContents } from './in-memory-lifecycle';
+import { checkedKey, type StreamTombstone } from '../stream-effects';
+import { assertBuriable, tombstoneEvent } from '../tombstones';
+import { TOMBSTONES_STREAM } from '../../events/stream-lifecycle-types';
 
 /** Options of {@link InMemoryEventStore}. */
 export interface InMemoryEventStoreOptions {
@@ -45,9 +50,6 @@ export interface InMemoryEventStoreOptions {
   /** Set by the module under `database: 'memory'`: inline projections, subscriber wake-ups. @internal */
   hooks?: StoreHooks;
 }
-
-/** Tries of a single append that lost a deadlock, as the PostgreSQL store's default `writeAttempts`. */
-const WRITE_ATTEMPTS = 5;
 
 /**
  * An event store in process memory with the same contract as the PostgreSQL one,
@@ -63,6 +65,8 @@ export class InMemoryEventStore extends EventStore {
   /** Event ids written by open transactions, with the transaction. */
   private readonly pendingIds = new Map<string, Transaction>();
   private readonly locks = new TransactionLocks();
+  private readonly lifecycle = new InMemoryLifecycle();
+  private readonly contents: InMemoryContents = { streams: this.streams, byId: this.byId, log: this.log };
   private nextPosition = 1n;
   private nextTransactionId = 1n;
   private readonly maxEventSize: number;
@@ -122,7 +126,7 @@ export class InMemoryEventStore extends EventStore {
         await this.hooks.inline.apply(tx.pending.map(copy), undefined);
         usable(tx);
       }
-      this.commit(tx);
+      commitTransaction(this.contents, this.lifecycle, tx);
       if (tx.pending.length > 0) committed = new Set(tx.pending.map((event) => event.type));
       return result;
     } finally {
@@ -143,14 +147,7 @@ export class InMemoryEventStore extends EventStore {
   }
 
   override async readAll(options: ReadAllOptions = {}): Promise<ReadAllResult> {
-    const after = options.after ?? START_OF_STORE;
-    const limit = resolvePageSize('limit', options.limit, this.batchSize);
-    const events = readAllFrom(this.log, this.horizon(), after, options).slice(0, limit);
-    const last = events.at(-1);
-    return {
-      events: events.map(copy),
-      cursor: last ? { transactionId: last.transactionId, position: last.position } : after,
-    };
+    return readAllPage(this.log, this.horizon(), options, resolvePageSize('limit', options.limit, this.batchSize));
   }
 
   /** Like `pg_snapshot_xmin`: nothing at or above the oldest open transaction is final yet. @internal */
@@ -169,12 +166,7 @@ export class InMemoryEventStore extends EventStore {
   }
 
   override async queryEvents(query?: EventQuery): Promise<EventEnvelope[]> {
-    const normalized = normalizeQuery(query);
-    const now = Date.now();
-    const streamTypes = (e: EventEnvelope): string => this.streams.get(e.streamId)?.type ?? '';
-    const matches = this.log.filter((e) => normalized.filters.some((f) => matchesFilter(e, streamTypes(e), f, now)));
-    const ordered = orderForQuery(matches, normalized.order);
-    return (normalized.limit === null ? ordered : ordered.slice(0, normalized.limit)).map(copy);
+    return queryLog(this.log, (e) => this.streams.get(e.streamId)?.type ?? '', normalizeQuery(query));
   }
 
   override async streamVersion(streamId: string): Promise<number> {
@@ -184,11 +176,25 @@ export class InMemoryEventStore extends EventStore {
 
   override async describeStream(streamId: string): Promise<StreamDescription | undefined> {
     assertStreamId(streamId);
-    const state = this.streams.get(streamId);
-    const first = state?.events[0];
-    if (!state || !first) return undefined;
-    // Soft deletion is the PostgreSQL store's only: a stream here is never deleted.
-    return { streamId, streamType: state.type, version: state.version, deleted: false, createdAt: first.createdAt };
+    return describeInMemory(streamId, this.streams.get(streamId));
+  }
+
+  override async hardDeleteStream(streamId: string, options: { reason?: string } = {}): Promise<StreamTombstone> {
+    assertBuriable(streamId);
+    const { tombstone, fresh } = this.lifecycle.bury(this.contents, streamId);
+    if (fresh) await this.append(TOMBSTONES_STREAM, [tombstoneEvent(tombstone, options.reason)], { streamType: '$es' });
+    this.caches.forget(streamId);
+    return tombstone;
+  }
+
+  override async tombstoneOf(streamId: string): Promise<StreamTombstone | undefined> {
+    assertStreamId(streamId);
+    return this.lifecycle.tombstoneOf(streamId);
+  }
+
+  override async findByNaturalKey(key: string, value: string): Promise<string | undefined> {
+    const claim = checkedKey(key, value);
+    return this.lifecycle.find(claim.key, claim.value);
   }
 
   private async appendIn(
@@ -214,7 +220,8 @@ export class InMemoryEventStore extends EventStore {
 
   /** The append, with the stream's lock held. */
   private async appendLocked(tx: Transaction, prepared: PreparedAppend): Promise<AppendResult> {
-    const { streamId } = prepared;
+    const { streamId, effects } = prepared;
+    this.lifecycle.assertAlive(streamId);
     for (const e of prepared.events) tx.appended.add(e.eventId);
     const current = tx.streams.get(streamId) ?? this.streams.get(streamId);
     const version = current?.version ?? 0;
@@ -244,6 +251,8 @@ export class InMemoryEventStore extends EventStore {
       checkCondition(this.log, prepared.condition, tx.appended, [streamId]);
       tx.conditions.push(prepared.condition);
     }
+    this.lifecycle.check(streamId, effects);
+    if (effects) tx.effects.push({ streamId, effects });
     const envelopes = envelopesOf(prepared, tx, version, () => this.nextPosition++);
     tx.pending.push(...envelopes);
     for (const envelope of envelopes) this.pendingIds.set(envelope.eventId, tx);
@@ -251,6 +260,7 @@ export class InMemoryEventStore extends EventStore {
       version: version + envelopes.length,
       type: current?.type ?? prepared.streamType,
       events: [...(current?.events ?? []), ...envelopes],
+      deleted: effects?.lifecycle ? effects.lifecycle === 'delete' : current?.deleted,
     });
     const last = envelopes.at(-1)!;
     return { streamVersion: last.version, position: last.position, written: true };
@@ -285,16 +295,5 @@ export class InMemoryEventStore extends EventStore {
   private currentEvents(tx: Transaction, streamId: string): EventEnvelope[] {
     assertStreamId(streamId);
     return (tx.streams.get(streamId) ?? this.streams.get(streamId))?.events ?? [];
-  }
-
-  private commit(tx: Transaction): void {
-    // Synchronous from here on: no other transaction commits between the check and the write.
-    for (const condition of tx.conditions) checkCondition(this.log, condition, tx.appended, [...tx.streams.keys()]);
-    for (const [streamId, state] of tx.streams) this.streams.set(streamId, state);
-    for (const event of tx.pending) {
-      this.byId.set(event.eventId, event);
-      this.log.push(event);
-    }
-    this.log.sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0));
   }
 }

@@ -1,8 +1,8 @@
 import { streamPartition } from '../stream-partition';
 import type { EventEnvelope, EventMetadata } from '../../events/event-envelope';
-import type { NormalizedFilter, TimeBound } from '../event-query';
+import type { NormalizedFilter, NormalizedQuery, TimeBound } from '../event-query';
 import { carriesAll, queryTags } from '../tags';
-import type { GlobalCursor, ReadAllOptions } from '../event-store';
+import { START_OF_STORE, type GlobalCursor, type ReadAllOptions, type ReadAllResult } from '../event-store';
 
 /** Whether an event satisfies every condition of one filter. @internal */
 export function matchesFilter(e: EventEnvelope, streamType: string, f: NormalizedFilter, now: number): boolean {
@@ -80,4 +80,32 @@ export function readAllFrom(
         (!partition || streamPartition(e.streamId, partition.count) === partition.index),
     )
     .sort(compareGlobal);
+}
+
+/** `queryEvents` over the committed `log`, copied. @internal */
+export function queryLog(
+  log: readonly EventEnvelope[],
+  streamTypeOf: (e: EventEnvelope) => string,
+  query: NormalizedQuery,
+): EventEnvelope[] {
+  const now = Date.now();
+  const matches = log.filter((e) => query.filters.some((f) => matchesFilter(e, streamTypeOf(e), f, now)));
+  const ordered = orderForQuery(matches, query.order);
+  return (query.limit === null ? ordered : ordered.slice(0, query.limit)).map(copy);
+}
+
+/** One page of `readAll` over the committed `log`, below `horizon`, copied. @internal */
+export function readAllPage(
+  log: readonly EventEnvelope[],
+  horizon: bigint,
+  options: ReadAllOptions,
+  limit: number,
+): ReadAllResult {
+  const after = options.after ?? START_OF_STORE;
+  const events = readAllFrom(log, horizon, after, options).slice(0, limit);
+  const last = events.at(-1);
+  return {
+    events: events.map(copy),
+    cursor: last ? { transactionId: last.transactionId, position: last.position } : after,
+  };
 }

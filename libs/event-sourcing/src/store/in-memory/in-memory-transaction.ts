@@ -4,13 +4,19 @@ import type { PreparedCondition } from '../decision-query';
 import type { AppendResult } from '../event-store';
 import { replayBaseMatches } from '../expected-version';
 import type { PreparedAppend } from '../prepared-append';
+import type { PreparedEffects } from '../stream-effects';
 import { lockOwner, type LockOwner } from './transaction-locks';
+
+/** Tries of a single append that lost a deadlock, as the PostgreSQL store's default `writeAttempts`. @internal */
+export const WRITE_ATTEMPTS = 5;
 
 /** A stream as the store holds it. @internal */
 export interface StreamState {
   version: number;
   type: string;
   events: EventEnvelope[];
+  /** Set by a soft delete, cleared by a restore. */
+  deleted?: boolean;
 }
 
 /** An open transaction of the store. @internal */
@@ -28,6 +34,8 @@ export interface Transaction {
   conditions: PreparedCondition[];
   /** The ids of every event it appended (or found stored by an earlier try). */
   appended: Set<string>;
+  /** The natural keys and lifecycle changes of its appends, by stream, checked again and applied at commit. */
+  effects: { streamId: string; effects: PreparedEffects }[];
 }
 
 /** A new open transaction with id `id`. @internal */
@@ -40,6 +48,7 @@ export function openTransaction(id: bigint): Transaction {
     appending: new Map(),
     conditions: [],
     appended: new Set(),
+    effects: [],
   };
 }
 

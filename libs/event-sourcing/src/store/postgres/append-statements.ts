@@ -43,6 +43,8 @@ export interface AppendStatements {
   /** Where the event ids of a failed append are stored, for several and for one. */
   replay: Statement;
   replayOne: Statement;
+  /** Whether the stream is hard-deleted, asked when an append to an empty stream wrote nothing. */
+  tombstoned: Statement;
 }
 
 /**
@@ -83,6 +85,10 @@ export function buildAppendStatements(s: string): AppendStatements & { tagged: T
     (base: string): string =>
       `e.id, $1::text, ${base} + e.n, e.type, e.revision, e.data, e.metadata${tagged ? ', ARRAY(SELECT jsonb_array_elements_text(e.tags))' : ''}`;
   const streamRow = `INSERT INTO ${s}.es_streams (stream_id, stream_type)`;
+  // A hard-deleted stream's id takes nothing more, whatever a process knows of its versions.
+  const alive = (stream: string): string =>
+    `NOT EXISTS (SELECT 1 FROM ${s}.es_stream_tombstones WHERE stream_id = ${stream})`;
+  const notTombstoned = ` AND ${alive('$1::text')}`;
   const versionExists = `EXISTS (SELECT 1 FROM ${s}.es_events WHERE stream_id = $1::text AND version = $3::bigint)`;
   // One row back however many events went in: the count and the last one's place.
   const summary = `SELECT count(*) AS inserted, max(position) AS position, max(version) AS version FROM inserted`;
@@ -102,7 +108,7 @@ export function buildAppendStatements(s: string): AppendStatements & { tagged: T
       (guard: string) =>
       (source: string): string => `WITH inserted AS (
         ${ins} SELECT ${columns('$3::bigint')} FROM ${source}
-         WHERE $2::text IS NOT NULL${guard}${gate}
+         WHERE $2::text IS NOT NULL${notTombstoned}${guard}${gate}
         RETURNING position, version
       ) ${summary}`;
     return {
@@ -110,7 +116,7 @@ export function buildAppendStatements(s: string): AppendStatements & { tagged: T
       nextKnown: bothForms(after(''), rows),
       first: bothForms(
         (source) => `WITH inserted AS (
-        ${ins} SELECT ${columns('0')} FROM ${source} WHERE $2::text IS NOT NULL AND $3::bigint = 0${gate}
+        ${ins} SELECT ${columns('0')} FROM ${source} WHERE $2::text IS NOT NULL AND $3::bigint = 0${notTombstoned}${gate}
         RETURNING position, version
       ), stream AS (
         ${streamRow} SELECT $1::text, $2::text FROM inserted LIMIT 1 ON CONFLICT (stream_id) DO NOTHING
@@ -122,7 +128,7 @@ export function buildAppendStatements(s: string): AppendStatements & { tagged: T
         SELECT coalesce(max(version), 0) AS v FROM ${s}.es_events WHERE stream_id = $1::text
       ), inserted AS (
         ${ins} SELECT ${columns('c.v')} FROM current c, ${source}
-         WHERE ${tagged ? `($3::bigint IS NULL OR c.v > 0)${gate}` : '$3::bigint IS NULL OR c.v > 0'}
+         WHERE ($3::bigint IS NULL OR c.v > 0)${notTombstoned}${gate}
         RETURNING position, version
       ), stream AS (
         ${streamRow} SELECT $1::text, $2::text FROM current c WHERE c.v = 0 AND EXISTS (SELECT 1 FROM inserted)
@@ -136,11 +142,11 @@ export function buildAppendStatements(s: string): AppendStatements & { tagged: T
   // The hot path, one event after a given version, with plain parameters.
   const oneAfter = (guard: string): string => `${insert}
         SELECT $4::uuid, $1::text, $3::bigint + 1, $5::text, $6::integer, $7::jsonb, $8::jsonb
-         WHERE $2::text IS NOT NULL${guard}`;
+         WHERE $2::text IS NOT NULL${notTombstoned}${guard}`;
   const one = oneAfter(` AND ${versionExists}`);
   const taggedOneAfter = (guard: string): string => `${insertOf(true)}
         SELECT $11::uuid, $1::text, $3::bigint + 1, $12::text, $13::integer, $14::jsonb, $15::jsonb, $16::text[]
-         WHERE $2::text IS NOT NULL${guard}
+         WHERE $2::text IS NOT NULL${notTombstoned}${guard}
            AND (SELECT ${s}.es_append_guard($4::bigint[], $5::boolean[], false, $6::text[], $7::text[], $8::text, $9::bigint, $10::uuid[]))
         RETURNING 1 AS inserted, position, version`;
   // Single events of distinct streams: $1 the events, each with its stream and expected version.
@@ -166,6 +172,7 @@ export function buildAppendStatements(s: string): AppendStatements & { tagged: T
         SELECT i.id, i.stream_id, i.expected + 1, i.type, i.revision, i.data, i.metadata
           FROM ${rows}
          WHERE EXISTS (SELECT 1 FROM ${s}.es_events WHERE stream_id = i.stream_id AND version = i.expected)
+           AND ${alive('i.stream_id')}
         ON CONFLICT (stream_id, version) DO NOTHING
         RETURNING stream_id, event_id, position, version`,
       many,
@@ -174,6 +181,7 @@ export function buildAppendStatements(s: string): AppendStatements & { tagged: T
     // the stream's version: all a failed append needs to know, in one round trip.
     replay: named(`SELECT ${s}.es_append_conflict($2::text, $1::uuid[]) AS found`),
     replayOne: named(`SELECT * FROM ${s}.es_append_conflict_one($2::text, $1::uuid)`),
+    tombstoned: named(`SELECT 1 FROM ${s}.es_stream_tombstones WHERE stream_id = $1::text`),
   };
 }
 

@@ -18,6 +18,7 @@ import { WriteCaches } from './write-caches';
 import type { Statement } from './statement';
 import { pgErrorOf } from '../../errors/pg-error-fields';
 import { textRows, type TextRow } from './text-rows';
+import { StreamTombstonedError } from '../../errors/stream-tombstoned-error';
 import { conditionErrorOf, conditionKind, guardStatement, guardValues, runGuard } from './append-guard';
 
 /** What an append statement answers, by column: how many events it inserted, and the last one's position and version. */
@@ -227,15 +228,22 @@ export class PostgresAppend {
   private async replayOrThrow(client: PoolClient, prepared: PreparedAppend, cause?: unknown): Promise<AppendResult> {
     const { streamId, events } = prepared;
     const [only] = events;
+    let found: ReplayRow[];
     if (events.length === 1 && only) {
       const [row] = await textRows(client, this.sql.replayOne, [only.eventId, streamId], this.switches.textRows);
-      return settleAppend(prepared, [replayRowAt(row!, 0)], cause);
+      found = [replayRowAt(row!, 0)];
+    } else {
+      const { rows } = await client.query<{ found: ReplayRow[] }>({
+        ...this.sql.replay,
+        values: [events.map((e) => e.eventId), streamId],
+      });
+      found = rows[0]!.found;
     }
-    const { rows } = await client.query<{ found: ReplayRow[] }>({
-      ...this.sql.replay,
-      values: [events.map((e) => e.eventId), streamId],
-    });
-    return settleAppend(prepared, rows[0]!.found, cause);
+    // Only a stream without events can be a tombstone's: the question costs nothing elsewhere.
+    if (found[0]?.current_version === '0' && (await textRows(client, this.sql.tombstoned, [streamId])).length > 0) {
+      throw new StreamTombstonedError(streamId);
+    }
+    return settleAppend(prepared, found, cause);
   }
 }
 

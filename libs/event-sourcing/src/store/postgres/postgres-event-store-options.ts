@@ -23,6 +23,6 @@ export interface PostgresEventStoreOptions {
   writePath?: WritePathOptions;
   /** Set by the module: inline projections and the wake-up of subscribers. @internal */
   hooks?: StoreHooks;
-  /** A replica (the module's `readReplica`) for `queryEvents` and `describeStream`, which may lag. */
+  /** A replica (the module's `readReplica`) for `queryEvents`, which may lag. */
   replica?: DataSource;
 }

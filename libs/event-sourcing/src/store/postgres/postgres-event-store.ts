@@ -18,7 +18,12 @@ import {
   type StreamDescription,
 } from '../event-store';
 import { assertStreamId, prepareAppend, typesOf, type PreparedAppend } from '../prepared-append';
-import { resolvePageSize, resolveStreamRange } from '../read-options';
+import { resolvePageSize } from '../read-options';
+import { iteratePages } from '../iterate-pages';
+import { PostgresLifecycle } from './postgres-lifecycle';
+import { checkedKey, type StreamTombstone } from '../stream-effects';
+import { assertBuriable } from '../tombstones';
+import { TOMBSTONES_STREAM } from '../../events/stream-lifecycle-types';
 import { readEvents } from './event-row';
 import { buildEventQuerySql } from './event-query-sql';
 import { AppendRaceError } from './append-outcome';
@@ -33,7 +38,13 @@ import {
 } from './postgres-transaction';
 import { quoteIdentifier } from '../../database/quote-identifier';
 import { PoolConnections } from './pool-connections';
-import { buildReadStatements, readAllQuery, type ReadStatements } from './read-statements';
+import {
+  buildReadStatements,
+  readAllQuery,
+  readStreamOn,
+  streamDescriptionOf,
+  type ReadStatements,
+} from './read-statements';
 import { resolveWritePath, type WritePathSwitches } from '../../options/write-path-options';
 import { WriteCaches } from './write-caches';
 import { textRows } from './text-rows';
@@ -75,6 +86,7 @@ export class PostgresEventStore extends EventStore {
   private readonly hooks: StoreHooks;
   private readonly transactions: TransactionStore;
   private readonly switches: WritePathSwitches;
+  private readonly lifecycle: PostgresLifecycle;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -85,6 +97,7 @@ export class PostgresEventStore extends EventStore {
     this.sql = buildReadStatements(schema);
     this.switches = resolveWritePath(options.writePath, 'PostgresEventStore');
     this.appender = new PostgresAppend(schema, this.writes, this.switches);
+    this.lifecycle = new PostgresLifecycle(schema);
     this.caches.add(this.writes);
     this.maxEventSize = options.maxEventSize ?? 1024 * 1024;
     this.batchSize = options.batchSize ?? 500;
@@ -105,7 +118,8 @@ export class PostgresEventStore extends EventStore {
     this.transactions = {
       dataSource,
       hooks: this.hooks,
-      append: (client, prepared) => this.appendWithRetries(client, prepared, true),
+      append: (client, prepared) =>
+        this.lifecycle.withEffects(client, prepared, () => this.appendWithRetries(client, prepared, true)),
       guard: (client, condition, appends) => this.appender.guardAll(client, condition, appends),
       readStream: (client, streamId, readOptions) => this.readStreamWith(client, streamId, readOptions),
     };
@@ -114,8 +128,8 @@ export class PostgresEventStore extends EventStore {
   override async append(streamId: string, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult> {
     const prepared = prepareAppend(streamId, events, options, this.maxEventSize);
     const plan = this.appender.planFor(prepared, false);
-    if (plan.transaction || this.hooks.inline?.wants(prepared.events.map((e) => e.type))) {
-      // Inline projections, and a guard of its own, run in the append's transaction.
+    if (plan.transaction || prepared.effects || this.hooks.inline?.wants(prepared.events.map((e) => e.type))) {
+      // Inline projections, a guard of its own, natural keys and lifecycle run in the append's transaction.
       return againOnConflict(() => this.inTransaction((scope) => scope.append(prepared)), this.writeAttempts);
     }
     const send = (): Promise<AppendResult> => this.batcher.append(prepared);
@@ -189,24 +203,7 @@ export class PostgresEventStore extends EventStore {
 
   override async *iterateStream(streamId: string, options: IterateStreamOptions = {}): AsyncIterable<EventEnvelope> {
     assertStreamId(streamId);
-    const range = resolveStreamRange(options);
-    const batchSize = resolvePageSize('batchSize', options.batchSize, this.batchSize);
-    let remaining = range.limit ?? Number.POSITIVE_INFINITY;
-    let next = range.fromVersion;
-    while (remaining > 0) {
-      const page = await this.readStream(streamId, {
-        fromVersion: next,
-        toVersion: range.toVersion,
-        direction: range.backwards ? 'backwards' : 'forwards',
-        limit: Math.min(batchSize, remaining),
-      });
-      yield* page;
-      remaining -= page.length;
-      const last = page.at(-1);
-      if (!last || page.length < batchSize) return;
-      next = range.backwards ? last.version - 1 : last.version + 1;
-      if (next < 1) return;
-    }
+    yield* iteratePages((page) => this.readStream(streamId, page), options, this.batchSize);
   }
 
   override async readAll(options: ReadAllOptions = {}): Promise<ReadAllResult> {
@@ -235,16 +232,32 @@ export class PostgresEventStore extends EventStore {
 
   override async describeStream(streamId: string): Promise<StreamDescription | undefined> {
     assertStreamId(streamId);
-    const [row] = await this.laggingReads.use((client) => textRows(client, this.sql.describeStream, [streamId]));
-    if (!row) return undefined;
-    const [streamType, deleted, createdAt, version] = row;
-    return {
-      streamId,
-      streamType: streamType ?? '',
-      version: Number(version),
-      deleted: deleted === 'true',
-      createdAt: new Date(createdAt!),
-    };
+    const [row] = await this.connections.use((client) => textRows(client, this.sql.describeStream, [streamId]));
+    return row && streamDescriptionOf(streamId, row);
+  }
+
+  override async hardDeleteStream(streamId: string, options: { reason?: string } = {}): Promise<StreamTombstone> {
+    assertBuriable(streamId);
+    const tombstone = await this.inTransaction((scope) =>
+      this.lifecycle.hardDelete(
+        scope,
+        streamId,
+        (event) => prepareAppend(TOMBSTONES_STREAM, [event], { streamType: '$es' }, this.maxEventSize),
+        options.reason,
+      ),
+    );
+    this.caches.forget(streamId);
+    return tombstone;
+  }
+
+  override tombstoneOf(streamId: string): Promise<StreamTombstone | undefined> {
+    assertStreamId(streamId);
+    return this.connections.use((client) => this.lifecycle.tombstoneOf(client, streamId));
+  }
+
+  override findByNaturalKey(key: string, value: string): Promise<string | undefined> {
+    const claim = checkedKey(key, value);
+    return this.connections.use((client) => this.lifecycle.findByNaturalKey(client, claim.key, claim.value));
   }
 
   /** The stream's version (0 when it has no events), read on `client`. */
@@ -265,19 +278,7 @@ export class PostgresEventStore extends EventStore {
     return new ConcurrencyError(prepared.streamId, prepared.expectedVersion, actual);
   }
 
-  private async readStreamWith(
-    client: PoolClient,
-    streamId: string,
-    options?: ReadStreamOptions,
-  ): Promise<EventEnvelope[]> {
-    assertStreamId(streamId);
-    const { fromVersion, toVersion, backwards, limit } = resolveStreamRange(options);
-    const [lower, upper] = backwards ? [toVersion, fromVersion] : [fromVersion, toVersion];
-    return readEvents(
-      client,
-      backwards ? this.sql.readStreamBackwards : this.sql.readStream,
-      [streamId, lower ?? 0, upper ?? Number.MAX_SAFE_INTEGER, limit ?? null],
-      this.switches.textRows,
-    );
+  private readStreamWith(client: PoolClient, streamId: string, options?: ReadStreamOptions): Promise<EventEnvelope[]> {
+    return readStreamOn(client, this.sql, streamId, options, this.switches.textRows);
   }
 }

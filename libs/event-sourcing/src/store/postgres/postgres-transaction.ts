@@ -14,6 +14,8 @@ export interface TransactionScope {
   /** Runs `es_append_guard` alone: the condition's and the events' locks, then the check. */
   guard(condition: PreparedCondition | undefined, appends: readonly PreparedAppend[]): Promise<void>;
   readStream(streamId: string, options?: ReadStreamOptions): Promise<EventEnvelope[]>;
+  /** Runs `work` on the transaction's connection (the store's own statements, a hard delete's). */
+  run<R>(work: (client: PoolClient) => Promise<R>): Promise<R>;
 }
 
 /** What {@link runTransaction} needs of the store. @internal */
@@ -84,6 +86,7 @@ export async function runTransaction<T>(
         }),
       guard: (condition, appends) => step(() => store.guard(client, condition, appends)),
       readStream: (streamId, options) => step(() => store.readStream(client, streamId, options)),
+      run: (call) => step(() => call(client)),
     });
     if (conflict) throw new TransactionConflictError({ cause: conflict.cause });
     try {

@@ -1,7 +1,12 @@
-import { EVENT_COLUMNS } from './event-row';
+import type { PoolClient } from 'pg';
+import type { EventEnvelope } from '../../events/event-envelope';
+import { EVENT_COLUMNS, readEvents } from './event-row';
+import { assertStreamId } from '../prepared-append';
+import { resolveStreamRange } from '../read-options';
+import type { TextRow } from './text-rows';
 import { shortTag } from '../../database/short-tag';
 import type { Statement } from './statement';
-import type { GlobalCursor, ReadAllOptions } from '../event-store';
+import type { GlobalCursor, ReadAllOptions, ReadStreamOptions, StreamDescription } from '../event-store';
 import { queryTags } from '../tags';
 import { streamPartitionSql } from '../stream-partition';
 
@@ -104,4 +109,35 @@ export function readAllQuery(
       ? sql.readAllOfTypes
       : sql.readAll;
   return { statement, values };
+}
+
+/** A stream's events in `options`' range, read on `client`. @internal */
+export function readStreamOn(
+  client: PoolClient,
+  sql: ReadStatements,
+  streamId: string,
+  options: ReadStreamOptions | undefined,
+  textRows: boolean,
+): Promise<EventEnvelope[]> {
+  assertStreamId(streamId);
+  const { fromVersion, toVersion, backwards, limit } = resolveStreamRange(options);
+  const [lower, upper] = backwards ? [toVersion, fromVersion] : [fromVersion, toVersion];
+  return readEvents(
+    client,
+    backwards ? sql.readStreamBackwards : sql.readStream,
+    [streamId, lower ?? 0, upper ?? Number.MAX_SAFE_INTEGER, limit ?? null],
+    textRows,
+  );
+}
+
+/** What `describeStream`'s row says. @internal */
+export function streamDescriptionOf(streamId: string, row: TextRow): StreamDescription {
+  const [streamType, deleted, createdAt, version] = row;
+  return {
+    streamId,
+    streamType: streamType ?? '',
+    version: Number(version),
+    deleted: deleted === 'true',
+    createdAt: new Date(createdAt!),
+  };
 }
