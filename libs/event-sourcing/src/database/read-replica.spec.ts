@@ -6,6 +6,7 @@ import { EventSourcingModule } from '../event-sourcing.module';
 import { DomainEvent } from '../events/domain-event.decorator';
 import type { EventSourcingModuleOptions } from '../options/event-sourcing-options';
 import { EventStore } from '../store/event-store';
+import { pollUntil } from '../subscriptions/wait-for-cursor';
 import { ReadReplica } from './read-replica';
 
 // The read replica option against second connections: to another database standing in
@@ -69,7 +70,10 @@ describe('readReplica', () => {
     expect(await store.describeStream('note-old')).toBeUndefined();
     // Stream reads (what aggregates load) and the global order (subscribers) stay on the primary.
     expect((await store.readStream('note-new')).map((e) => e.data)).toEqual([new Noted('on the primary')]);
-    expect((await store.readAll()).events.map((e) => e.streamId)).toEqual(['note-new']);
+    // readAll waits for any transaction open on the shared server (its horizon): poll for it.
+    let global = await store.readAll();
+    await pollUntil(Date.now() + 30_000, async () => (global = await store.readAll()).events.length > 0);
+    expect(global.events.map((e) => e.streamId)).toEqual(['note-new']);
 
     const source = app.get(ReadReplica).dataSource!;
     const [who] = await source.query<{ db: string; app: string }[]>(
