@@ -16,11 +16,11 @@ module.exports = {
   testEnvironment: 'node',
   testRegex: '.*\\.(spec|e2e-spec)\\.ts$',
   roots: ['<rootDir>/libs', '<rootDir>/apps', '<rootDir>/test'],
-  // Nest 12 and parse-duration ship ES modules; jest's CommonJS runtime needs them transformed.
+  // Nest 12, parse-duration and jose ship ES modules; jest's CommonJS runtime needs them transformed.
   transform: { '^.+\\.(t|j|mj)s$': swc },
   // The build in dist/ is loaded as it is (global setup starts the embedded server from it).
   transformIgnorePatterns: [
-    '/node_modules/(?!(@nestjs|parse-duration)/)',
+    '/node_modules/(?!(@nestjs|parse-duration|jose)/)',
     '<rootDir>/dist/',
     '<rootDir>/libs/event-sourcing/dist/',
   ],

@@ -17,6 +17,7 @@ export const BENCH_SECTIONS = [
   'projections',
   'http',
   'dcb',
+  'access',
   'publish',
   'partitions',
   'replica',

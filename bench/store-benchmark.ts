@@ -16,6 +16,7 @@ import { renderDcbSection, renderDcbTables, runDcbSection } from './dcb-section'
 import { renderPartitionSection, renderPartitionTables, runPartitionSection } from './partition-section';
 import { renderPublishSection, renderPublishTables, runPublishSection } from './publish-section';
 import { renderReplicaSection, renderReplicaTables, runReplicaSection } from './replica-section';
+import { renderAccessSection, renderAccessTables, runAccessSection } from './access-section';
 
 // `npm run bench [-- --quick]`: the event store against a raw `pg` baseline, each
 // measurement in a fresh process (store-section.ts), then the aggregates (loads with and
@@ -23,10 +24,11 @@ import { renderReplicaSection, renderReplicaTables, runReplicaSection } from './
 // (catch-up against a hand-written loop, append-to-read-model latency), in a second one;
 // then deposits over HTTP, the bank app against a CRUD baseline, in a third and a fourth;
 // last the decisions (DCB: conditional appends, readMatching over 1,000,000 tagged
-// events, contended conditions), in a fifth; then publishing to JetStream from a
-// 100,000-event store against a raw client, in a sixth; last the catch-up of a projection
-// by one process against two sharing 4 partitions, in a seventh. `--only=publish` or
-// `--only=partitions` (full size) rewrites its own section of results.md.
+// events, contended conditions), in a fifth; the authorization checks, in a sixth;
+// then publishing to JetStream from a 100,000-event store against a raw client, the
+// catch-up of a projection by one process against two sharing 4 partitions, and reads
+// through readReplica, in databases of their own. `--only=publish`, `partitions` or
+// `replica` (full size) rewrites its own section of results.md.
 // All are dropped at the end, also when the run fails. `--only=store,http` runs some
 // sections. A full run rewrites bench/results.md; a full-size `--only=store` rewrites its
 // store section alone; quick and other partial runs leave it as it is.
@@ -40,9 +42,9 @@ async function main(): Promise<void> {
   const config = loadBenchConfig(process.argv.slice(2), process.env);
   const date = new Date();
   const startedAt = process.hrtime.bigint();
-  const databases = await createDatabases(config.adminUrl, 8);
+  const databases = await createDatabases(config.adminUrl, 9);
   const [database, projectionDatabase, bankDatabase, crudDatabase, dcbDatabase] = databases as Databases;
-  const [publishDatabase, partitionDatabase, replicaDatabase] = databases.slice(5) as Databases;
+  const [accessDatabase, publishDatabase, partitionDatabase, replicaDatabase] = databases.slice(5) as Databases;
   log(
     `Databases ${databases.map((d) => d.name).join(', ')} on PostgreSQL ${database.serverVersion}${config.quick ? ' (quick mode)' : ''}`,
   );
@@ -63,6 +65,8 @@ async function main(): Promise<void> {
     if (http) log(`\n${renderHttpTables(http)}\n`);
     const dcb = only.has('dcb') ? await runDcbSection(dcbDatabase, config.quick, log) : undefined;
     if (dcb) log(`\n${renderDcbTables(dcb)}\n`);
+    const access = only.has('access') ? await runAccessSection(accessDatabase, config.quick, log) : undefined;
+    if (access) log(`\n${renderAccessTables(access)}\n`);
     const concurrency = config.params.concurrency;
     const publish = only.has('publish')
       ? await runPublishSection(publishDatabase, config.quick, concurrency, log)
@@ -103,7 +107,7 @@ async function main(): Promise<void> {
       durationMs,
     };
     const storeSection = renderStoreSection(store, context);
-    if (aggregates && projections && http && dcb && publish && partitions && replica) {
+    if (aggregates && projections && http && dcb && access && publish && partitions && replica) {
       const aggregateSection = renderAggregateSection(aggregates, config.params.concurrency, config.params.rounds);
       const sections = [
         storeSection,
@@ -111,6 +115,7 @@ async function main(): Promise<void> {
         renderProjectionSection(projections),
         renderHttpSection(http),
         renderDcbSection(dcb),
+        renderAccessSection(access),
         renderPublishSection(publish),
         renderPartitionSection(partitions),
         renderReplicaSection(replica),

@@ -26,6 +26,8 @@ const LAYERS = [
   ['sagas'],
   // Brokers in and out: publishers are subscribers; nest-event-sourcing/brokers is its index.
   ['integration'],
+  // Who may do what: authentication, the permissions read model, its checks and guard.
+  ['access'],
   ['health', 'http'],
   ['operator'],
   ['config'],

@@ -1,5 +1,5 @@
 import { registerAs, type ConfigType } from '@nestjs/config';
-import { IsNotEmpty, IsOptional, IsString } from 'class-validator';
+import { IsNotEmpty, IsOptional, IsString, MinLength } from 'class-validator';
 import { AppEnvironment, validateEnvironment } from 'nest-event-sourcing';
 
 /** What the todo app reads from its environment; a bad value stops the start with one line. */
@@ -9,6 +9,15 @@ export class TodoEnvironment extends AppEnvironment {
   @IsString()
   @IsNotEmpty({ message: 'ADMIN_TOKEN must not be empty (unset it to turn the operator routes off)' })
   ADMIN_TOKEN?: string;
+
+  /**
+   * The HS256 secret of the users' bearer tokens (claims `sub` and `tenant`); unset, the
+   * app runs open, without users or permissions.
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'AUTH_SECRET must be at least 32 characters (256 bits for HS256)' })
+  AUTH_SECRET?: string;
 }
 
 /**

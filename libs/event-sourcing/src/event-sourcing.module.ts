@@ -30,6 +30,8 @@ import { SnapshotStore } from './store/snapshot-store';
 import { AppendSignal } from './store/append-signal';
 import { EventQueryCache } from './store/event-query-cache';
 import { InlineProjector } from './projections/inline-projector';
+import { InlineHooks } from './store/inline-hooks';
+import { scopeByTenant } from './store/tenant-scope';
 import { ProjectionDiscovery } from './projections/projection-discovery';
 import { SubscriberRegistry } from './subscriptions/subscriber-registry';
 import { Subscriptions } from './subscriptions/subscriptions';
@@ -149,25 +151,44 @@ function assemble(base: DynamicModule): DynamicModule {
   };
   const storeProvider: Provider = {
     provide: EventStore,
-    inject: [RESOLVED_OPTIONS, DatabaseConnection, getDataSourceToken(), SubscriberRegistry, AppendSignal, ReadReplica],
+    inject: [
+      RESOLVED_OPTIONS,
+      DatabaseConnection,
+      getDataSourceToken(),
+      SubscriberRegistry,
+      AppendSignal,
+      InlineHooks,
+      MessageContext,
+      ReadReplica,
+    ],
     useFactory: async (
       options: ResolvedOptions,
       connection: DatabaseConnection,
       dataSource: DataSource,
       subscribers: SubscriberRegistry,
       signal: AppendSignal,
+      inline: InlineHooks,
+      context: MessageContext,
       replica: ReadReplica,
     ) => {
+      inline.add(new InlineProjector(subscribers));
       const hooks = {
-        inline: new InlineProjector(subscribers),
+        inline,
         committed: (types: ReadonlySet<string>) => signal.emit(types),
       };
-      // Traced and counted when @opentelemetry/api is installed (docs/observability.md).
-      if (connection.kind === 'memory') return instrumentEventStore(new InMemoryEventStore({ ...options, hooks }));
+      // Traced and counted when @opentelemetry/api is installed (docs/observability.md);
+      // scoped by the current tenant with `tenancy` (docs/tenancy.md).
+      const scoped = <S extends EventStore>(store: S): S =>
+        options.tenancy ? scopeByTenant(store, () => context.current()?.tenantId) : store;
+      if (connection.kind === 'memory') {
+        return scoped(instrumentEventStore(new InMemoryEventStore({ ...options, hooks })));
+      }
       if (options.runMigrations) await migrateStore(dataSource, options);
       const { readReplica: _replicaOptions, ...storeOptions } = options;
       const replicaSource = replica.dataSource ? { replica: replica.dataSource } : {};
-      return instrumentEventStore(new PostgresEventStore(dataSource, { ...storeOptions, hooks, ...replicaSource }));
+      return scoped(
+        instrumentEventStore(new PostgresEventStore(dataSource, { ...storeOptions, hooks, ...replicaSource })),
+      );
     },
   };
   const queryCacheProvider: Provider = {
@@ -205,6 +226,8 @@ function assemble(base: DynamicModule): DynamicModule {
     // For nest-event-sourcing/brokers, whose publishers are subscribers too.
     SubscriberRegistry,
     ReadReplica,
+    // For the access module, whose permissions read model is kept in the append's transaction.
+    InlineHooks,
   ];
   return {
     module: base.module,
@@ -222,6 +245,7 @@ function assemble(base: DynamicModule): DynamicModule {
       RestoreAggregateHandler,
       DecisionRepository,
       AppendSignal,
+      InlineHooks,
       SubscriberRegistry,
       ProjectionDiscovery,
       Subscriptions,

@@ -43,6 +43,8 @@ export { AggregateDeletedError } from './errors/aggregate-deleted-error';
 export { StreamTombstonedError } from './errors/stream-tombstoned-error';
 export { NaturalKeyTakenError } from './errors/natural-key-taken-error';
 export { NaturalKeyIndexError } from './errors/natural-key-index-error';
+export { PermissionDeniedError } from './errors/permission-denied-error';
+export { UnauthenticatedError } from './errors/unauthenticated-error';
 
 // events
 export type { EventEnvelope, EventMetadata, NewEvent } from './events/event-envelope';
@@ -77,6 +79,14 @@ export {
 export { Tag } from './events/tag.decorator';
 export { EventTypeRegistry, DATE_PATHS_KEY, type UnknownEventPolicy } from './events/event-type-registry';
 export { MessageContext, type MessageIds } from './events/message-context';
+export { SYSTEM_ACTOR, type Actor, type ActorKind } from './events/actor';
+export {
+  Grants,
+  Revokes,
+  type PermissionDeclaration,
+  type PermissionGrant,
+  type PermissionRevocation,
+} from './events/permission-declarations';
 
 // observability
 export { TELEMETRY_SCOPE, TelemetryAttributes, TelemetryMetrics } from './observability/telemetry-names';
@@ -261,6 +271,14 @@ export {
 export { IdempotencyStore, type IdempotencyClaim, type StoredResponse } from './http/idempotency-store';
 export { AdminTokenGuard } from './http/admin-token.guard';
 export { AdminOnly } from './http/admin-only.decorator';
+
+// access
+export { EventSourcingAccessModule } from './access/event-sourcing-access.module';
+export type { EventSourcingAccessOptions, JwtAuthenticationOptions } from './access/access-options';
+export { AuthenticationMiddleware } from './access/authentication.middleware';
+export { PermissionChecker, type AggregateRef } from './access/permission-checker';
+export { RequirePermission } from './access/require-permission.decorator';
+export { PermissionGranted, PermissionRevoked } from './access/permission-events';
 
 // operator
 export { EventSourcingOperatorModule } from './operator/event-sourcing-operator.module';

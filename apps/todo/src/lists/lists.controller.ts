@@ -13,17 +13,24 @@ import {
 } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import {
+  ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
+  ApiForbiddenResponse,
   ApiGoneResponse,
   ApiHeader,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiPreconditionFailedResponse,
   ApiTags,
+  ApiUnauthorizedResponse,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import { IfMatch, LocationHeader, VersionETagInterceptor } from 'nest-event-sourcing';
+import { IfMatch, LocationHeader, RequirePermission, VersionETagInterceptor } from 'nest-event-sourcing';
+import { AddMember } from './commands/add-member.command';
+import { RemoveMember } from './commands/remove-member.command';
+import { MemberDto } from './dto/member.dto';
+import { TodoList } from './todo-list.aggregate';
 import { AddItem } from './commands/add-item.command';
 import { ArchiveList } from './commands/archive-list.command';
 import { ChangeItem, type ItemAction } from './commands/change-item.command';
@@ -55,8 +62,15 @@ function ListCommand(status = 200): MethodDecorator {
   );
 }
 
-/** Commands on todo lists and their items. Every answer carries the list's version as `ETag`. */
+/**
+ * Commands on todo lists, their items and members. Every answer carries the list's
+ * version as `ETag`. With AUTH_SECRET each route needs a bearer token and a permission
+ * on the list (checked by the route, then again by the handler inside the append).
+ */
 @ApiTags('lists')
+@ApiBearerAuth()
+@ApiUnauthorizedResponse({ description: 'With AUTH_SECRET: no valid bearer token (ES_UNAUTHENTICATED).' })
+@ApiForbiddenResponse({ description: 'The user may not do this to the list (ES_PERMISSION_DENIED).' })
 @ApiHeader({
   name: 'Idempotency-Key',
   required: false,
@@ -78,6 +92,7 @@ export class ListsController {
 
   @Patch(':id')
   @ListCommand()
+  @RequirePermission('manage', TodoList)
   @ApiOkResponse({ type: ListStateResponse, description: 'Renamed (a rename to the same title changes nothing).' })
   rename(@Param('id') id: string, @Body() { title }: ListTitleDto, @IfMatch() expected?: number) {
     return this.run(new RenameList(id, title, expected));
@@ -85,6 +100,7 @@ export class ListsController {
 
   @Post(':id/items')
   @ListCommand(201)
+  @RequirePermission('edit', TodoList)
   @LocationHeader('/lists/:id/items/:itemId')
   @ApiCreatedResponse({ type: ItemAddedResponse, description: 'Location: /lists/<id>/items/<itemId>.' })
   async addItem(
@@ -98,6 +114,7 @@ export class ListsController {
 
   @Post(':id/items/:itemId/complete')
   @ListCommand()
+  @RequirePermission('edit', TodoList)
   @ApiOkResponse({ type: ListStateResponse, description: 'Completed (completing a completed item changes nothing).' })
   complete(@Param('id') id: string, @Param('itemId') itemId: string, @IfMatch() expected?: number) {
     return this.changeItem(id, itemId, 'complete', expected);
@@ -105,6 +122,7 @@ export class ListsController {
 
   @Post(':id/items/:itemId/reopen')
   @ListCommand()
+  @RequirePermission('edit', TodoList)
   @ApiOkResponse({ type: ListStateResponse, description: 'Reopened (reopening an open item changes nothing).' })
   reopen(@Param('id') id: string, @Param('itemId') itemId: string, @IfMatch() expected?: number) {
     return this.changeItem(id, itemId, 'reopen', expected);
@@ -112,6 +130,7 @@ export class ListsController {
 
   @Delete(':id/items/:itemId')
   @ListCommand()
+  @RequirePermission('edit', TodoList)
   @ApiOkResponse({ type: ListStateResponse, description: 'Removed.' })
   remove(@Param('id') id: string, @Param('itemId') itemId: string, @IfMatch() expected?: number) {
     return this.changeItem(id, itemId, 'remove', expected);
@@ -119,6 +138,7 @@ export class ListsController {
 
   @Post(':id/archive')
   @ListCommand()
+  @RequirePermission('manage', TodoList)
   @ApiOkResponse({
     type: ListStateResponse,
     description: 'Archived (soft-deleted): kept, but takes no changes until restored.',
@@ -129,9 +149,26 @@ export class ListsController {
 
   @Post(':id/restore')
   @ListCommand()
+  @RequirePermission('manage', TodoList)
   @ApiOkResponse({ type: ListStateResponse, description: 'Restored, with its items.' })
   restore(@Param('id') id: string, @IfMatch() expected?: number) {
     return this.run(new RestoreList(id, expected));
+  }
+
+  @Post(':id/members')
+  @ListCommand()
+  @RequirePermission('manage', TodoList)
+  @ApiOkResponse({ type: ListStateResponse, description: 'The user is a viewer or an editor (the creator only).' })
+  addMember(@Param('id') id: string, @Body() { userId, role }: MemberDto, @IfMatch() expected?: number) {
+    return this.run(new AddMember(id, userId, role, expected));
+  }
+
+  @Delete(':id/members/:userId')
+  @ListCommand()
+  @RequirePermission('manage', TodoList)
+  @ApiOkResponse({ type: ListStateResponse, description: 'The member lost their role (the creator only).' })
+  removeMember(@Param('id') id: string, @Param('userId') userId: string, @IfMatch() expected?: number) {
+    return this.run(new RemoveMember(id, userId, expected));
   }
 
   private changeItem(id: string, itemId: string, action: ItemAction, expected?: number) {

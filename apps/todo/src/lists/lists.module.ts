@@ -9,6 +9,7 @@ import {
   RenameListHandler,
   RestoreListHandler,
 } from './commands/list-operation.handler';
+import { AddMemberHandler, RemoveMemberHandler } from './commands/member.handlers';
 import { ListsController } from './lists.controller';
 import { ListsOperatorController } from './lists-operator.controller';
 import { TodoItemView } from './projections/todo-item-view.entity';
@@ -30,6 +31,8 @@ import { TodoList } from './todo-list.aggregate';
     ChangeItemHandler,
     ArchiveListHandler,
     RestoreListHandler,
+    AddMemberHandler,
+    RemoveMemberHandler,
   ],
 })
 export class ListsModule {}

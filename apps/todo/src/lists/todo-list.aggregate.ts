@@ -11,6 +11,9 @@ import { TodoListArchived } from './events/todo-list-archived.event';
 import { TodoListCreated } from './events/todo-list-created.event';
 import { TodoListRenamed } from './events/todo-list-renamed.event';
 import { TodoListRestored } from './events/todo-list-restored.event';
+import { TodoMemberAdded } from './events/todo-member-added.event';
+import { TodoMemberRemoved } from './events/todo-member-removed.event';
+import type { MemberRole } from './list-access';
 import { titleTag } from './list-title';
 
 /**
@@ -31,6 +34,8 @@ export class TodoList extends AggregateRoot {
   archived = false;
   created = false;
   items: Record<string, TodoItem> = {};
+  /** Members by user id, with their role (the creator is not one: they hold every permission). */
+  members: Record<string, MemberRole> = {};
   /** The title tags of events applied here: a rename frees one title and claims another. */
   readonly #titleTags = new WeakMap<object, string[]>();
 
@@ -78,6 +83,20 @@ export class TodoList extends AggregateRoot {
     this.applyWithTitles(new TodoListRestored(this.id), [this.title]);
   }
 
+  /** Makes a user a viewer or an editor; the same role again changes nothing. */
+  addMember(userId: string, role: MemberRole): void {
+    this.assertActive();
+    if (Object.hasOwn(this.members, userId) && this.members[userId] === role) return;
+    this.apply(new TodoMemberAdded(this.id, userId, role));
+  }
+
+  /** Takes a member's role away; removing someone who is no member changes nothing. */
+  removeMember(userId: string): void {
+    this.assertActive();
+    if (!Object.hasOwn(this.members, userId)) return;
+    this.apply(new TodoMemberRemoved(this.id, userId));
+  }
+
   @Apply(TodoListCreated)
   protected onCreated(event: TodoListCreated): void {
     this.created = true;
@@ -107,6 +126,16 @@ export class TodoList extends AggregateRoot {
   @Apply(TodoItemRemoved)
   protected onItemRemoved(event: TodoItemRemoved): void {
     delete this.items[event.itemId];
+  }
+
+  @Apply(TodoMemberAdded)
+  protected onMemberAdded(event: TodoMemberAdded): void {
+    this.members[event.userId] = event.role;
+  }
+
+  @Apply(TodoMemberRemoved)
+  protected onMemberRemoved(event: TodoMemberRemoved): void {
+    delete this.members[event.userId];
   }
 
   @Apply(TodoListArchived)

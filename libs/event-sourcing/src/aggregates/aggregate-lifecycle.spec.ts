@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { CommandBus, CqrsModule } from '@nestjs/cqrs';
 import { Test, type TestingModule } from '@nestjs/testing';
+import { DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
 import { AggregateDeletedError } from '../errors/aggregate-deleted-error';
 import { AggregateNotFoundError } from '../errors/aggregate-not-found-error';
 import { ConfigurationError } from '../errors/configuration-error';
 import { InvalidQueryError } from '../errors/invalid-query-error';
+import { NaturalKeyIndexError } from '../errors/natural-key-index-error';
 import { NaturalKeyTakenError } from '../errors/natural-key-taken-error';
 import { StreamTombstonedError } from '../errors/stream-tombstoned-error';
 import { EventSourcingModule } from '../event-sourcing.module';
@@ -200,5 +202,20 @@ describe.each(['memory', 'postgres'] as const)(
         ConfigurationError,
       );
     });
+
+    (kind === 'postgres' ? it : it.skip)(
+      'fails with ES_NATURAL_KEY_INDEX for a key that names a stream with no events',
+      async () => {
+        const address = email().toLowerCase();
+        const orphan = `member-${randomUUID()}`;
+        await moduleRef
+          .get(DataSource)
+          .query(`INSERT INTO es_natural_keys (stream_id, key, value) VALUES ($1, 'member/email', $2)`, [
+            orphan,
+            address,
+          ]);
+        await expect(members.findBy('email', address)).rejects.toThrow(NaturalKeyIndexError);
+      },
+    );
   },
 );

@@ -18,6 +18,7 @@ import { WarmAggregates } from './warm-aggregates';
 import { AggregateLoader } from './aggregate-loader';
 import { AggregateNaturalKeys } from './aggregate-natural-keys';
 import type { AggregateRepositoryDeps } from './aggregate-repository-deps';
+import { tenantScopeOf } from '../store/tenant-scope';
 import type {
   AggregateClass,
   LifecycleSaveOptions,
@@ -84,7 +85,9 @@ export class AggregateRepository<T extends AggregateRoot> {
    * @throws UnknownEventTypeError, UpcastError when a stored event cannot be read.
    */
   async load(id: string, options: LoadOptions = {}): Promise<T> {
-    const aggregate = await this.loader.latest(id, this.streamId(id), options.expectedVersion);
+    // Warm copies and snapshots are kept by stream id: another tenant's stream is not found.
+    const hidden = (await tenantScopeOf(this.deps.store)?.isVisible(this.streamId(id))) === false;
+    const aggregate = hidden ? null : await this.loader.latest(id, this.streamId(id), options.expectedVersion);
     if (!aggregate) throw new AggregateNotFoundError(this.aggregateClass.name, id);
     if (this.loader.isDeleted(aggregate) && !options.includeDeleted) {
       throw new AggregateDeletedError(this.aggregateClass.name, id);

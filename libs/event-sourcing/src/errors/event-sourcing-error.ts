@@ -34,7 +34,9 @@ export type EventSourcingErrorCode =
   | 'ES_AGGREGATE_DELETED'
   | 'ES_STREAM_TOMBSTONED'
   | 'ES_NATURAL_KEY_TAKEN'
-  | 'ES_NATURAL_KEY_INDEX';
+  | 'ES_NATURAL_KEY_INDEX'
+  | 'ES_PERMISSION_DENIED'
+  | 'ES_UNAUTHENTICATED';
 
 /**
  * Base class of every error thrown by the library. Each subclass carries a stable

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import type { Actor } from './actor';
 
 /** The ids that tie a piece of work to what caused it. */
 export interface MessageIds {
@@ -10,6 +11,10 @@ export interface MessageIds {
   causationId?: string;
   /** Who acts, when known. */
   userId?: string;
+  /** The verified actor of the request, when authentication is on (its id is `userId`). */
+  actor?: Actor;
+  /** The tenant the work is for, when the request named one (a token's tenant claim). */
+  tenantId?: string;
 }
 
 /**
@@ -44,7 +49,25 @@ export class MessageContext {
         correlationId: correlationId ?? outer?.correlationId ?? randomUUID(),
         causationId: messageId ?? randomUUID(),
         userId: outer?.userId,
+        actor: outer?.actor,
+        tenantId: outer?.tenantId,
       },
+      work,
+    );
+  }
+
+  /**
+   * Runs `work` for the tenant of an event (its `metadata.tenantId`), so that what a
+   * durable handler does while it handles the event (the commands it dispatches, its
+   * reads of a store with `tenancy`) is that tenant's; an event without one runs `work`
+   * as it is. @internal
+   */
+  runInTenantOf<T>(metadata: { tenantId?: unknown; correlationId?: unknown }, work: () => T): T {
+    if (typeof metadata.tenantId !== 'string') return work();
+    const outer = this.current();
+    const correlationId = typeof metadata.correlationId === 'string' ? metadata.correlationId : undefined;
+    return this.nest(
+      { ...outer, correlationId: outer?.correlationId ?? correlationId ?? randomUUID(), tenantId: metadata.tenantId },
       work,
     );
   }

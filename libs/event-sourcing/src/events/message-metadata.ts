@@ -12,6 +12,7 @@ export function messageMetadata(context: MessageContext, extra?: EventMetadata):
     correlationId: ids?.correlationId ?? randomUUID(),
     ...(ids?.causationId ? { causationId: ids.causationId } : {}),
     ...(ids?.userId ? { userId: ids.userId } : {}),
+    ...(ids?.tenantId ? { tenantId: ids.tenantId } : {}),
     ...extra,
   };
 }

@@ -69,6 +69,8 @@ const TITLES: Partial<Readonly<Record<ProblemCode, string>>> = {
   ES_AGGREGATE_DELETED: 'Deleted',
   ES_STREAM_TOMBSTONED: 'Deleted for good',
   ES_NATURAL_KEY_TAKEN: 'Already taken',
+  ES_UNAUTHENTICATED: 'Not authenticated',
+  ES_PERMISSION_DENIED: 'Permission denied',
   VALIDATION_FAILED: 'Invalid request',
   MALFORMED_JSON: 'Malformed JSON',
   JSON_TOO_DEEP: 'JSON nested too deep',
@@ -121,6 +123,10 @@ function problemForLibraryError(error: EventSourcingError): ProblemDescription {
     });
   }
   if (error.code === 'ES_AGGREGATE_NOT_FOUND') return describe(404, error.code, error.message);
+  if (error.code === 'ES_UNAUTHENTICATED') {
+    return describe(401, error.code, error.message, { headers: { 'WWW-Authenticate': 'Bearer' } });
+  }
+  if (error.code === 'ES_PERMISSION_DENIED') return describe(403, error.code, error.message);
   if (BAD_INPUT.has(error.code)) return describe(400, error.code, error.message);
   if (error.code === 'ES_DUPLICATE_EVENT_ID') return describe(409, error.code, error.message);
   // Soft-deleted (restorable) or hard-deleted: the resource was there and is gone.

@@ -68,9 +68,12 @@ export class EventsQueryDto {
   @Text(128, 'Events of one request or process.')
   correlationId?: string;
 
+  @Text(128, 'Events of one tenant (docs/tenancy.md); all tenants when absent.', 'acme')
+  tenantId?: string;
+
   @Text(
     4000,
-    'Filters OR-ed, as a JSON array of objects with the keys above (type, stream, streamType, fromVersion, toVersion, fromPosition, toPosition, since, until, correlationId); the other parameters hold for each.',
+    'Filters OR-ed, as a JSON array of objects with the keys above (type, stream, streamType, fromVersion, toVersion, fromPosition, toPosition, since, until, correlationId, tenantId); the other parameters hold for each.',
     '[{"type":["bank.account-opened"]},{"stream":["account-6f1c…"]}]',
   )
   any?: string;

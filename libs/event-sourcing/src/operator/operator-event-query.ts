@@ -16,6 +16,7 @@ export interface OperatorEventQuery {
   since?: string;
   until?: string;
   correlationId?: string;
+  tenantId?: string;
   /** A JSON array of filters with the keys above, OR-ed; the other filter keys hold for each. */
   any?: string;
   limit?: number;
@@ -38,6 +39,7 @@ const FILTER_KEYS = {
   since: 'since',
   until: 'until',
   correlationId: 'correlationId',
+  tenantId: 'tenantId',
 } as const satisfies Record<string, keyof EventFilter>;
 type OperatorFilterKey = keyof typeof FILTER_KEYS;
 

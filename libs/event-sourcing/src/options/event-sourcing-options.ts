@@ -98,6 +98,13 @@ export interface EventSourcingModuleOptions {
   readReplica?: ReadReplicaOptions;
   /** What reading a stored event whose type has no class does: throw (default) or skip it. */
   unknownEvents?: 'throw' | 'skip';
+  /**
+   * Scope the store by tenant (docs/tenancy.md): while work runs for a tenant
+   * (`MessageContext`'s `tenantId`, set from a verified token, a trusted header or code),
+   * its appends are stamped with it and every read sees its streams alone; other work
+   * sees all. Default false: the store runs as without tenants, the same statements.
+   */
+  tenancy?: boolean;
   /** Run the store's (and your) migrations at startup, under an advisory lock. Default true. */
   runMigrations?: boolean;
   /** How durable subscribers (async projections, durable handlers, sagas) run here. */
@@ -165,6 +172,7 @@ export interface ResolvedOptions extends Omit<
   applicationName: string;
   runMigrations: boolean;
   unknownEvents: 'throw' | 'skip';
+  tenancy: boolean;
   warmAggregates: number;
   appendsInFlight: number;
   writePath: WritePathSwitches;
@@ -191,6 +199,7 @@ export function resolveOptions(options: EventSourcingModuleOptions): ResolvedOpt
     applicationName: options.applicationName ?? 'event-sourcing',
     runMigrations: options.runMigrations ?? true,
     unknownEvents: options.unknownEvents ?? 'throw',
+    tenancy: booleanOption('tenancy', options.tenancy ?? false),
     warmAggregates: nonNegativeInteger('warmAggregates', options.warmAggregates ?? 0),
     appendsInFlight: appendsInFlightOption(options.appendsInFlight, 'EventSourcingModule'),
     writePath: resolveWritePath(options.writePath, 'EventSourcingModule'),

@@ -2,6 +2,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { dropIdempotencySchemaSql, idempotencySchemaSql } from './idempotency-schema-sql';
 import { dropInboxSchemaSql, inboxSchemaSql } from './inbox-schema-sql';
 import { dropInstanceSchemaSql, instanceSchemaSql } from './instance-schema-sql';
+import { dropPermissionSchemaSql, permissionSchemaSql } from './permission-schema-sql';
+import { dropTenantSchemaSql, tenantSchemaSql } from './tenant-schema-sql';
 import { quoteIdentifier } from '../database/quote-identifier';
 import { dropSubscriptionSchemaSql, subscriptionSchemaSql } from './subscription-schema-sql';
 import { dropSagaSchemaSql, sagaSchemaSql } from './saga-schema-sql';
@@ -83,6 +85,10 @@ export function eventStoreMigrations(schema = 'public', options: EventStoreMigra
     migration(`EventStoreLifecycle_${suffix}_1765100000000`, lifecycleSchemaSql(s), dropLifecycleSchemaSql(s)),
     // The heartbeats of instances sharing partitioned subscribers.
     migration(`EventStoreInstances_${suffix}_1765300000000`, instanceSchemaSql(s), dropInstanceSchemaSql(s)),
+    // The permissions read model of the access module (docs/authorization.md).
+    migration(`EventStorePermissions_${suffix}_1765400000000`, permissionSchemaSql(s), dropPermissionSchemaSql(s)),
+    // Each event's tenant, from its metadata (docs/tenancy.md).
+    migration(`EventStoreTenants_${suffix}_1765400000001`, tenantSchemaSql(s), dropTenantSchemaSql(s)),
   ];
 }
 

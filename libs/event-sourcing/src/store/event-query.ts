@@ -32,6 +32,8 @@ export interface EventFilter {
   until?: Date | string;
   /** Events with this correlation id in their metadata. */
   correlationId?: string;
+  /** Events of this tenant (`metadata.tenantId`, see docs/tenancy.md). */
+  tenantId?: string;
   /** Events carrying every one of these tags. */
   tags?: readonly string[];
 }
@@ -62,6 +64,7 @@ export interface NormalizedFilter {
   since?: TimeBound;
   until?: TimeBound;
   correlationId?: string;
+  tenantId?: string;
   tags: string[];
 }
 
@@ -86,6 +89,7 @@ const FILTER_KEYS: ReadonlySet<string> = new Set([
   'since',
   'until',
   'correlationId',
+  'tenantId',
   'tags',
 ]);
 const PAGING_KEYS: ReadonlySet<string> = new Set(['limit', 'order']);
@@ -130,14 +134,18 @@ function normalizeFilter(filter: EventFilter, allowPaging: boolean): NormalizedF
   if (filter.since !== undefined) normalized.since = timeBound('since', filter.since);
   if (filter.until !== undefined) normalized.until = timeBound('until', filter.until);
   if (filter.correlationId !== undefined) {
-    if (typeof filter.correlationId !== 'string' || filter.correlationId === '') {
-      throw new InvalidQueryError('correlationId', filter.correlationId, 'give a non-empty string');
-    }
-    const problem = textProblem(filter.correlationId);
-    if (problem) throw new InvalidQueryError('correlationId', filter.correlationId, `it ${problem}`);
-    normalized.correlationId = filter.correlationId;
+    normalized.correlationId = metadataText('correlationId', filter.correlationId);
   }
+  if (filter.tenantId !== undefined) normalized.tenantId = metadataText('tenantId', filter.tenantId);
   return normalized;
+}
+
+/** A metadata value to match: a non-empty string that PostgreSQL can hold. */
+function metadataText(option: string, value: unknown): string {
+  if (typeof value !== 'string' || value === '') throw new InvalidQueryError(option, value, 'give a non-empty string');
+  const problem = textProblem(value);
+  if (problem) throw new InvalidQueryError(option, value, `it ${problem}`);
+  return value;
 }
 
 function rejectUnknownKeys(value: object, allowed: ReadonlySet<string>): void {

@@ -2,6 +2,7 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { ConfigurationError } from '../errors/configuration-error';
 import { EventTypeRegistry } from '../events/event-type-registry';
+import { MessageContext } from '../events/message-context';
 import { getDurableEventHandlerMetadata } from './durable-event-handler.decorator';
 import { onMethodsDispatcher } from './on-dispatcher';
 import type { ParkedSource } from './parked-source';
@@ -25,6 +26,7 @@ export class SubscriberRegistry implements OnModuleInit {
   constructor(
     private readonly discovery: DiscoveryService,
     private readonly registry: EventTypeRegistry,
+    private readonly context: MessageContext,
   ) {}
 
   onModuleInit(): void {
@@ -41,9 +43,11 @@ export class SubscriberRegistry implements OnModuleInit {
           options: handler.options,
           transactional: false,
           rebuildable: false,
-          ...onMethodsDispatcher(instance, wrapper.metatype.name, this.registry, (context) => ({
-            attempt: context.attempt,
-          })),
+          ...this.inTenants(
+            onMethodsDispatcher(instance, wrapper.metatype.name, this.registry, (context) => ({
+              attempt: context.attempt,
+            })),
+          ),
         });
       }
     }
@@ -123,5 +127,14 @@ export class SubscriberRegistry implements OnModuleInit {
     if (known)
       throw new ConfigurationError(`Projection name "${definition.name}" is used twice (${definition.owner}).`);
     this.inline.push(traceDeliveries(definition));
+  }
+
+  /** Each event handled in its tenant's context (docs/tenancy.md), when it has one. */
+  private inTenants<D extends Pick<SubscriberDefinition, 'handle'>>(dispatcher: D): D {
+    const { handle } = dispatcher;
+    return {
+      ...dispatcher,
+      handle: (envelope, context) => this.context.runInTenantOf(envelope.metadata, () => handle(envelope, context)),
+    };
   }
 }

@@ -1,4 +1,9 @@
-import { AggregateRepository, DecisionRepository, InjectAggregateRepository } from 'nest-event-sourcing';
+import {
+  AggregateRepository,
+  DecisionRepository,
+  InjectAggregateRepository,
+  PermissionChecker,
+} from 'nest-event-sourcing';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { TodoList } from '../todo-list.aggregate';
 import { AddItem } from './add-item.command';
@@ -9,22 +14,21 @@ import { RenameList } from './rename-list.command';
 import { RestoreList } from './restore-list.command';
 import { ListTitleClaims } from '../list-title-claims.decision';
 import { resultOf } from './result-of';
+import { ListHandler } from './list-handler';
+import { LIST } from '../list-access';
 
-// Each command on an existing list is load, decide, save (`update`), at the If-Match
-// version when there is one; a conflict with a concurrent command runs it again.
-
-/** The repository every list handler uses. */
-abstract class ListHandler {
-  constructor(@InjectAggregateRepository(TodoList) protected readonly lists: AggregateRepository<TodoList>) {}
-}
+// Each command on an existing list is check, load, decide, save (`update`), at the
+// If-Match version when there is one; a conflict with a concurrent command runs it again.
+// Items are the editors' (`edit`); the title and the list's state its creator's (`manage`).
 
 /** A handler that takes a title: it must be free of other active lists (see `ListTitleClaims`). */
 abstract class TitleHandler extends ListHandler {
   constructor(
     @InjectAggregateRepository(TodoList) lists: AggregateRepository<TodoList>,
+    permissions: PermissionChecker,
     private readonly decisions: DecisionRepository,
   ) {
-    super(lists);
+    super(lists, permissions);
   }
 
   /**
@@ -38,6 +42,7 @@ abstract class TitleHandler extends ListHandler {
     decide: (list: TodoList) => void,
     lifecycle?: 'restore',
   ): Promise<ListCommandResult> {
+    await this.permissions.require('manage', { type: LIST, id: listId });
     const list = await this.lists.load(listId, { expectedVersion, includeDeleted: lifecycle === 'restore' });
     const claims = new ListTitleClaims(titleOf(list));
     const { condition } = await this.decisions.load(claims);
@@ -63,7 +68,7 @@ export class RenameListHandler extends TitleHandler implements ICommandHandler<R
 @CommandHandler(AddItem)
 export class AddItemHandler extends ListHandler implements ICommandHandler<AddItem> {
   async execute({ listId, itemId, text, expectedVersion }: AddItem): Promise<ListCommandResult> {
-    return resultOf(await this.lists.update(listId, (list) => list.addItem(itemId, text), { expectedVersion }));
+    return this.change('edit', listId, (list) => list.addItem(itemId, text), expectedVersion);
   }
 }
 
@@ -75,13 +80,14 @@ export class ChangeItemHandler extends ListHandler implements ICommandHandler<Ch
       else if (action === 'reopen') list.reopenItem(itemId);
       else list.removeItem(itemId);
     };
-    return resultOf(await this.lists.update(listId, change, { expectedVersion }));
+    return this.change('edit', listId, change, expectedVersion);
   }
 }
 
 @CommandHandler(ArchiveList)
 export class ArchiveListHandler extends ListHandler implements ICommandHandler<ArchiveList> {
   async execute({ listId, expectedVersion }: ArchiveList): Promise<ListCommandResult> {
+    await this.permissions.require('manage', { type: LIST, id: listId });
     // The library's soft delete: the stream is kept (and restorable), commands on it answer 410.
     return resultOf(await this.lists.delete(listId, { expectedVersion, decide: (list) => list.archive() }));
   }

@@ -9,6 +9,10 @@ export class TodoListView {
   @PrimaryColumn('text')
   id!: string;
 
+  /** The tenant the list belongs to; null where the app runs without tenants. */
+  @Column('text', { name: 'tenant_id', nullable: true })
+  tenantId!: string | null;
+
   @Column('text')
   title!: string;
 

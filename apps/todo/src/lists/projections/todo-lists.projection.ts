@@ -42,9 +42,14 @@ interface CountChange {
 @Projection(TODO_LISTS_PROJECTION, { readModels: [TodoItemView, TodoListView] })
 export class TodoListsProjection {
   @On(TodoListCreated)
-  async created({ data, version, createdAt }: EventEnvelope<TodoListCreated>, { manager }: ProjectionContext) {
+  async created(
+    { data, version, createdAt, metadata }: EventEnvelope<TodoListCreated>,
+    { manager }: ProjectionContext,
+  ) {
     await manager.insert(TodoListView, {
       id: data.listId,
+      // The tenant the store stamped the event with (docs/tenancy.md); none without tenancy.
+      tenantId: typeof metadata.tenantId === 'string' ? metadata.tenantId : null,
       title: data.title,
       status: 'active',
       version,

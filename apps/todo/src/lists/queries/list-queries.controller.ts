@@ -1,4 +1,10 @@
-import { Subscriptions, VersionETagInterceptor } from 'nest-event-sourcing';
+import {
+  MessageContext,
+  PermissionChecker,
+  RequirePermission,
+  Subscriptions,
+  VersionETagInterceptor,
+} from 'nest-event-sourcing';
 import { Controller, Get, Header, NotFoundException, Param, Query, UseInterceptors } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
@@ -8,7 +14,9 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { InjectRepository } from '@nestjs/typeorm';
-import { MoreThan, Repository } from 'typeorm';
+import { And, In, MoreThan, Repository, type FindOperator } from 'typeorm';
+import { LIST } from '../list-access';
+import { TodoList } from '../todo-list.aggregate';
 import { TodoItemView } from '../projections/todo-item-view.entity';
 import { TodoListView } from '../projections/todo-list-view.entity';
 import { TODO_LISTS_PROJECTION } from '../projections/todo-lists.projection';
@@ -39,17 +47,28 @@ export class ListQueriesController {
   constructor(
     @InjectRepository(TodoListView) private readonly lists: Repository<TodoListView>,
     private readonly subscriptions: Subscriptions,
+    private readonly permissions: PermissionChecker,
+    private readonly context: MessageContext,
   ) {}
 
   @Get()
-  @ApiOkResponse({ type: TodoListPageResponse, description: 'The active lists (or archived ones), by id.' })
+  @ApiOkResponse({
+    type: TodoListPageResponse,
+    description: 'The active lists (or archived ones) the user may view, by id.',
+  })
   async list(@Query() query: ListListsQuery): Promise<TodoListPageResponse> {
     await this.readYourWrites(query);
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const viewable = await this.permissions.aggregatesWith('view', LIST);
+    const conditions: FindOperator<string>[] = [];
+    // typeorm types In as FindOperator<any>; it matches ids, strings.
+    if (viewable !== 'all') conditions.push(In(viewable) as FindOperator<string>);
+    if (query.after) conditions.push(MoreThan<string>(query.after));
     const rows = await this.lists.find({
       where: {
+        ...this.tenant(),
         status: query.archived ? 'archived' : 'active',
-        ...(query.after ? { id: MoreThan(query.after) } : {}),
+        ...(conditions.length > 0 ? { id: conditions.length === 1 ? conditions[0] : And(...conditions) } : {}),
       },
       order: { id: 'ASC' },
       take: limit + 1,
@@ -59,6 +78,7 @@ export class ListQueriesController {
   }
 
   @Get(':id')
+  @RequirePermission('view', TodoList)
   @Header('Cache-Control', 'no-cache')
   @ApiOkResponse({
     type: TodoListResponse,
@@ -69,11 +89,17 @@ export class ListQueriesController {
     await this.readYourWrites(query);
     // One snapshot for both reads, so the items are those of the version sent as ETag.
     return this.lists.manager.transaction('REPEATABLE READ', async (manager) => {
-      const list = await manager.findOneBy(TodoListView, { id });
+      const list = await manager.findOneBy(TodoListView, { id, ...this.tenant() });
       if (!list) throw new NotFoundException(`No todo list has the id "${id}".`);
       const items = await manager.find(TodoItemView, { where: { listId: id }, order: { addedVersion: 'ASC' } });
       return { ...toSummary(list), items: items.map(toItem) };
     });
+  }
+
+  /** The request's tenant, when it has one: the read model shows that tenant's lists alone. */
+  private tenant(): { tenantId?: string } {
+    const tenantId = this.context.current()?.tenantId;
+    return tenantId === undefined ? {} : { tenantId };
   }
 
   /** Waits until the projection has applied the caller's own write (ES_WAIT_TIMEOUT after 5 s). */

@@ -16,6 +16,7 @@ export function matchesFilter(e: EventEnvelope, streamType: string, f: Normalize
   if (f.since && e.createdAt.getTime() < instant(f.since, now)) return false;
   if (f.until && e.createdAt.getTime() >= instant(f.until, now)) return false;
   if (f.correlationId !== undefined && e.metadata.correlationId !== f.correlationId) return false;
+  if (f.tenantId !== undefined && e.metadata.tenantId !== f.tenantId) return false;
   return carriesAll(e.tags, f.tags);
 }
 

@@ -36,6 +36,8 @@ function conditions(s: string, f: NormalizedFilter, bind: (value: unknown, cast:
   if (f.since) where.push(`created_at >= ${instant(f.since, bind)}`);
   if (f.until) where.push(`created_at < ${instant(f.until, bind)}`);
   if (f.correlationId !== undefined) where.push(`metadata->>'correlationId' = ${bind(f.correlationId, 'text')}`);
+  // The generated column of the tenant migration, indexed.
+  if (f.tenantId !== undefined) where.push(`tenant_id = ${bind(f.tenantId, 'text')}`);
   // The index holds tagged rows alone: saying so lets the planner use it.
   if (f.tags.length) where.push(`tags @> ${bind(f.tags, 'text[]')} AND tags <> '{}'`);
   return where;

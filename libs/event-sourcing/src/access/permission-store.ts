@@ -1,0 +1,90 @@
+import type { EntityManager } from 'typeorm';
+import type { PermissionGrant, PermissionRevocation } from '../events/permission-declarations';
+
+/** One question to the permissions read model: may this actor act on this aggregate? @internal */
+export interface PermissionQuery {
+  tenantId: string;
+  actorId: string;
+  aggregateType: string;
+  aggregateId: string;
+  /** Any of these permissions will do (the action, `'*'`, the roles that include it). */
+  permissions: readonly string[];
+}
+
+/**
+ * The permissions read model: written in the transaction of the events that grant and
+ * revoke (`manager` is that transaction's, undefined in memory), read by the checks.
+ * @internal
+ */
+export abstract class PermissionStore {
+  abstract grant(
+    tenantId: string,
+    grants: readonly PermissionGrant[],
+    position: bigint,
+    manager?: EntityManager,
+  ): Promise<void>;
+  abstract revoke(
+    tenantId: string,
+    revocations: readonly PermissionRevocation[],
+    manager?: EntityManager,
+  ): Promise<void>;
+  /**
+   * Whether one of the permissions is held. With `manager` (inside an append's
+   * transaction) the rows found are locked FOR SHARE until it commits, so a revocation
+   * in flight either waits for the append or, committed first, makes the check fail.
+   */
+  abstract holds(query: PermissionQuery, manager?: EntityManager): Promise<boolean>;
+  /** The aggregate ids of a type on which one of the permissions is held; `'all'` for a `'*'` grant. */
+  abstract aggregatesWith(query: Omit<PermissionQuery, 'aggregateId'>): Promise<'all' | string[]>;
+}
+
+/** The read model in a provider, for `database: 'memory'`. @internal */
+export class InMemoryPermissionStore extends PermissionStore {
+  /** tenant / actor / type → aggregate id → permissions. */
+  private readonly rows = new Map<string, Map<string, Set<string>>>();
+
+  override async grant(tenantId: string, grants: readonly PermissionGrant[]): Promise<void> {
+    for (const grant of grants) {
+      const byAggregate = this.aggregates(tenantId, grant.actorId, grant.aggregateType, true)!;
+      const held = byAggregate.get(grant.aggregateId) ?? new Set<string>();
+      held.add(grant.permission);
+      byAggregate.set(grant.aggregateId, held);
+    }
+    return Promise.resolve();
+  }
+
+  override async revoke(tenantId: string, revocations: readonly PermissionRevocation[]): Promise<void> {
+    for (const revocation of revocations) {
+      const byAggregate = this.aggregates(tenantId, revocation.actorId, revocation.aggregateType, false);
+      const held = byAggregate?.get(revocation.aggregateId);
+      if (!held) continue;
+      if (revocation.permissions) for (const permission of revocation.permissions) held.delete(permission);
+      else held.clear();
+      if (held.size === 0) byAggregate!.delete(revocation.aggregateId);
+    }
+    return Promise.resolve();
+  }
+
+  override holds(query: PermissionQuery): Promise<boolean> {
+    const byAggregate = this.aggregates(query.tenantId, query.actorId, query.aggregateType, false);
+    const found = [query.aggregateId, '*'].some((id) =>
+      query.permissions.some((permission) => byAggregate?.get(id)?.has(permission)),
+    );
+    return Promise.resolve(found);
+  }
+
+  override aggregatesWith(query: Omit<PermissionQuery, 'aggregateId'>): Promise<'all' | string[]> {
+    const byAggregate = this.aggregates(query.tenantId, query.actorId, query.aggregateType, false);
+    const ids = [...(byAggregate ?? new Map<string, Set<string>>())]
+      .filter(([, held]) => query.permissions.some((permission) => held.has(permission)))
+      .map(([id]) => id);
+    return Promise.resolve(ids.includes('*') ? 'all' : ids.sort());
+  }
+
+  private aggregates(tenantId: string, actorId: string, type: string, create: boolean) {
+    const key = JSON.stringify([tenantId, actorId, type]);
+    let found = this.rows.get(key);
+    if (!found && create) this.rows.set(key, (found = new Map<string, Set<string>>()));
+    return found;
+  }
+}
