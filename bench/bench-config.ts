@@ -11,7 +11,18 @@ export interface BenchParams {
 }
 
 /** The parts of a run, in the order they run. */
-export const BENCH_SECTIONS = ['store', 'aggregates', 'projections', 'http', 'dcb', 'access', 'personal'] as const;
+export const BENCH_SECTIONS = [
+  'store',
+  'aggregates',
+  'projections',
+  'http',
+  'dcb',
+  'access',
+  'personal',
+  'publish',
+  'partitions',
+  'replica',
+] as const;
 export type BenchSection = (typeof BENCH_SECTIONS)[number];
 
 /** What the command line and environment ask of a run. */

@@ -23,6 +23,8 @@ export interface ProjectionAppOptions {
   batchSize: number;
   /** `application_name` of its connections. */
   applicationName: string;
+  /** Partitions of the projection (`subscriptions.partitions`); default 1, not partitioned. */
+  partitions?: number;
 }
 
 @Module({})
@@ -35,7 +37,7 @@ class ProjectionBenchModule {
           database: url,
           batchSize: options.batchSize,
           applicationName: options.applicationName,
-          subscriptions: { run: options.run },
+          subscriptions: { run: options.run, partitions: { [BALANCES_PROJECTION]: options.partitions ?? 1 } },
           typeorm: { synchronize: true },
         }),
         BenchBalancesModule,

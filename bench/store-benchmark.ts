@@ -13,6 +13,9 @@ import { renderResultsFile, type RunContext } from './report';
 import { renderStoreSection, renderStoreTables, replaceStoreSection } from './store-report';
 import { runStoreSection } from './store-section';
 import { renderDcbSection, renderDcbTables, runDcbSection } from './dcb-section';
+import { renderPartitionSection, renderPartitionTables, runPartitionSection } from './partition-section';
+import { renderPublishSection, renderPublishTables, runPublishSection } from './publish-section';
+import { renderReplicaSection, renderReplicaTables, runReplicaSection } from './replica-section';
 import { renderAccessSection, renderAccessTables, runAccessSection } from './access-section';
 import { renderPersonalDataSection, renderPersonalDataTables, runPersonalDataSection } from './personal-data-section';
 
@@ -22,29 +25,29 @@ import { renderPersonalDataSection, renderPersonalDataTables, runPersonalDataSec
 // (catch-up against a hand-written loop, append-to-read-model latency), in a second one;
 // then deposits over HTTP, the bank app against a CRUD baseline, in a third and a fourth;
 // last the decisions (DCB: conditional appends, readMatching over 1,000,000 tagged
-// events, contended conditions), in a fifth; the authorization checks, in a sixth; and
-// personal data (appends with it against the same without, forget's latency), in a seventh.
+// events, contended conditions), in a fifth; the authorization checks, in a sixth;
+// personal data (appends with it against the same without, forget's latency), in a
+// seventh; then publishing to JetStream from a 100,000-event store against a raw client, the
+// catch-up of a projection by one process against two sharing 4 partitions, and reads
+// through readReplica, in databases of their own. `--only=publish`, `partitions` or
+// `replica` (full size) rewrites its own section of results.md.
 // All are dropped at the end, also when the run fails. `--only=store,http` runs some
 // sections. A full run rewrites bench/results.md; a full-size `--only=store` rewrites its
 // store section alone; quick and other partial runs leave it as it is.
 
 const RESULTS_FILE = path.resolve(__dirname, '../../bench/results.md');
 
+/** The run's databases, one per section (the store's and the aggregates' shared). */
+type Databases = [BenchDatabase, BenchDatabase, BenchDatabase, BenchDatabase, BenchDatabase];
+
 async function main(): Promise<void> {
   const config = loadBenchConfig(process.argv.slice(2), process.env);
   const date = new Date();
   const startedAt = process.hrtime.bigint();
-  const databases = await createDatabases(config.adminUrl, 7);
-  const [database, projectionDatabase, bankDatabase, crudDatabase, dcbDatabase, accessDatabase, personalDatabase] =
-    databases as [
-      BenchDatabase,
-      BenchDatabase,
-      BenchDatabase,
-      BenchDatabase,
-      BenchDatabase,
-      BenchDatabase,
-      BenchDatabase,
-    ];
+  const databases = await createDatabases(config.adminUrl, 10);
+  const [database, projectionDatabase, bankDatabase, crudDatabase, dcbDatabase] = databases as Databases;
+  const [accessDatabase, publishDatabase, partitionDatabase, replicaDatabase] = databases.slice(5) as Databases;
+  const personalDatabase = databases[9] as BenchDatabase;
   log(
     `Databases ${databases.map((d) => d.name).join(', ')} on PostgreSQL ${database.serverVersion}${config.quick ? ' (quick mode)' : ''}`,
   );
@@ -71,8 +74,30 @@ async function main(): Promise<void> {
       ? await runPersonalDataSection(personalDatabase, config.quick, log)
       : undefined;
     if (personal) log(`\n${renderPersonalDataTables(personal)}\n`);
+    const concurrency = config.params.concurrency;
+    const publish = only.has('publish')
+      ? await runPublishSection(publishDatabase, config.quick, concurrency, log)
+      : undefined;
+    if (publish) log(`\n${renderPublishTables(publish)}\n`);
+    const partitions = only.has('partitions')
+      ? await runPartitionSection(partitionDatabase, config.quick, concurrency, log)
+      : undefined;
+    if (partitions) log(`\n${renderPartitionTables(partitions)}\n`);
+    const replica = only.has('replica')
+      ? await runReplicaSection(replicaDatabase, config.quick, concurrency, log)
+      : undefined;
+    if (replica) log(`\n${renderReplicaTables(replica)}\n`);
     const durationMs = Number(process.hrtime.bigint() - startedAt) / 1e6;
     log(`Whole run: ${(durationMs / 1000).toFixed(1)} s`);
+    if (!config.quick && (publish || partitions || replica)) {
+      let text = await readFile(RESULTS_FILE, 'utf8');
+      if (publish) text = replaceSection(text, '## Publishing to JetStream', renderPublishSection(publish));
+      if (partitions) text = replaceSection(text, '## Partitioned catch-up', renderPartitionSection(partitions));
+      if (replica)
+        text = replaceSection(text, "## Reads on a replica: the routing's cost", renderReplicaSection(replica));
+      await writeFile(RESULTS_FILE, text);
+      log(`Wrote the publish, partition and replica sections of ${path.relative(process.cwd(), RESULTS_FILE)}`);
+    }
     if (config.quick || !store) {
       log('Quick run, or no store section: bench/results.md left as it is.');
       return;
@@ -89,7 +114,7 @@ async function main(): Promise<void> {
       durationMs,
     };
     const storeSection = renderStoreSection(store, context);
-    if (aggregates && projections && http && dcb && access && personal) {
+    if (aggregates && projections && http && dcb && access && personal && publish && partitions && replica) {
       const aggregateSection = renderAggregateSection(aggregates, config.params.concurrency, config.params.rounds);
       const sections = [
         storeSection,
@@ -99,6 +124,9 @@ async function main(): Promise<void> {
         renderDcbSection(dcb),
         renderAccessSection(access),
         renderPersonalDataSection(personal),
+        renderPublishSection(publish),
+        renderPartitionSection(partitions),
+        renderReplicaSection(replica),
       ];
       await writeFile(RESULTS_FILE, renderResultsFile(context, sections));
       log(`Wrote ${path.relative(process.cwd(), RESULTS_FILE)}`);
@@ -115,6 +143,17 @@ async function main(): Promise<void> {
       log(`Dropped ${d.name}`);
     }
   }
+}
+
+/**
+ * `text` with the section under `heading` (to the next `## ` heading or the end)
+ * replaced by `section`, or with `section` added at the end when it has none.
+ */
+function replaceSection(text: string, heading: string, section: string): string {
+  const start = text.indexOf(`${heading}\n`);
+  if (start < 0) return `${text.trimEnd()}\n\n${section}`;
+  const next = text.indexOf('\n## ', start + heading.length);
+  return `${text.slice(0, start)}${section}${next < 0 ? '' : `\n${text.slice(next + 1)}`}`;
 }
 
 /** Creates `n` databases, dropping those already made when one fails. */

@@ -7,7 +7,8 @@ import { ADMIN_TOKEN, startBankApp, type BankTestApp } from './support/bank-app'
 
 // The /admin page of the operator module, in a real headless Chromium (Debian's), against
 // the bank on a fresh test database: sign in, subscribers, events by type, a parked
-// event retried, and a wrong token refused. Without /usr/bin/chromium the suite is
+// event retried, and a wrong token refused. The accounts projection runs in 2
+// partitions here (BANK_ACCOUNTS_PARTITIONS), so the page shows a row per partition. Without /usr/bin/chromium the suite is
 // skipped on a workstation and fails under CI=true (.ci/run installs it).
 const CHROMIUM = '/usr/bin/chromium';
 const LAUNCH_ARGS = [
@@ -35,7 +36,7 @@ suite('the /admin page in headless Chromium', () => {
   beforeAll(async () => {
     if (!existsSync(CHROMIUM))
       throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (CI=true needs it).`);
-    bank = await startBankApp('admin_page');
+    bank = await startBankApp('admin_page', ADMIN_TOKEN, { env: { BANK_ACCOUNTS_PARTITIONS: '2' } });
     const server = bank.app.getHttpServer() as Server;
     await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -85,11 +86,14 @@ suite('the /admin page in headless Chromium', () => {
   it("signs in with the admin token and shows the bank's subscribers, kept fresh", async () => {
     await signIn(ADMIN_TOKEN);
     await page.waitForSelector('#subscribers tr[data-name="bank-accounts"]');
-    const rows = page.locator('#subscribers tr');
+    const rows = page.locator('#subscribers tr:not(.partition)');
     const names = await Promise.all(
       Array.from({ length: await rows.count() }, (_, i) => rows.nth(i).getAttribute('data-name')),
     );
     expect(names).toEqual(['bank-accounts', 'transfer']);
+    expect(await page.textContent('#subscribers tr[data-name="bank-accounts"]:not(.partition) td.partitions')).toBe(
+      '2',
+    );
     await page.waitForSelector('#subscribers tr[data-name="bank-accounts"] td.state:has-text("caught-up")');
     // The token is in the tab's session storage, never in the URL.
     expect(page.url()).toBe(`${base}/admin`);
@@ -97,6 +101,31 @@ suite('the /admin page in headless Chromium', () => {
     const first = await page.textContent('#refreshed');
     // Polled again: its time changes. (No string for waitForFunction: the CSP forbids eval.)
     await page.waitForSelector(`#refreshed:not(:text-is(${JSON.stringify(first)}))`);
+  });
+
+  it('shows each partition of the accounts projection with its owner, position and lag, live', async () => {
+    const partition = (i: number) => `#subscribers tr.partition[data-name="bank-accounts"][data-partition="${i}"]`;
+    await page.waitForSelector(`${partition(0)} td.state:has-text("caught-up")`);
+    await page.waitForSelector(`${partition(1)} td.state:has-text("caught-up")`);
+    expect(await page.locator('#subscribers tr.partition').count()).toBe(2);
+    for (const i of [0, 1]) {
+      expect(await page.textContent(`${partition(i)} td.instance`)).toMatch(/^this one \(.+:\d+:[0-9a-f]{8}\)$/);
+      expect(await page.textContent(`${partition(i)} td.lag`)).toBe('0');
+    }
+    // A deposit moves the position of its account's partition: the page shows it without a reload.
+    const status = async () =>
+      (await bank.http().get('/admin/subscriptions').set('Authorization', `Bearer ${ADMIN_TOKEN}`).expect(200)).body
+        .subscribers as { name: string; partitions?: { partition: number; position: string }[] }[];
+    const before = (await status()).find((s) => s.name === 'bank-accounts')!.partitions!;
+    await bank.http().post(`/accounts/${accounts[1]}/deposits`).send({ amount: 3 }).expect(200);
+    let moved: { partition: number; position: string } | undefined;
+    await waitForCondition(async () => {
+      const after = (await status()).find((s) => s.name === 'bank-accounts')!.partitions!;
+      moved = after.find((p, i) => p.position !== before[i]!.position);
+      return moved !== undefined;
+    }, 30_000);
+    const cell = `${partition(moved!.partition)} td:nth-child(4)`;
+    await page.waitForSelector(`${cell}:text-is("${moved!.position}")`);
   });
 
   it('filters events by type, and opens a stream from them', async () => {
@@ -133,7 +162,8 @@ suite('the /admin page in headless Chromium', () => {
     await page.click(`${row} button:has-text("Retry")`);
     await page.waitForSelector(`#message:has-text("Retried ${eventId}: resumed.")`);
     expect(await page.$$(row)).toHaveLength(0);
-    expect(await bank.balances(accounts[1]!)).toEqual([2000]);
+    // 3 from the partitions test before, 2000 now.
+    expect(await bank.balances(accounts[1]!)).toEqual([2003]);
   });
 
   it('signs out, forgetting the token', async () => {

@@ -1,10 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { eventStoreMigrations, PostgresEventStore, type NewEvent } from 'nest-event-sourcing';
-import { DataSource } from 'typeorm';
-import { AccountReadModel1764300000000 } from '../apps/bank/src/accounts/projections/account-read-model.migration';
-import { AccountEmail1765100000001 } from '../apps/bank/src/accounts/projections/account-email.migration';
-import { AccountPersonalData1765200000001 } from '../apps/bank/src/accounts/projections/account-personal-data.migration';
+import { PostgresEventStore } from 'nest-event-sourcing';
+import { type DataSource } from 'typeorm';
 import { builtApp, startAppProcess, waitForCondition, type AppProcess } from './support/app-process';
+import { bankReadModelDataSource, seedAccounts, viewsAndFold } from './support/bank-accounts-fold';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
 // Two processes of the bank app on one database: the accounts projection runs on one of
@@ -21,18 +18,7 @@ describe('two bank app processes on one database', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase('postgres', 'takeover');
-    dataSource = new DataSource({
-      type: 'postgres',
-      url: database.url,
-      migrations: [
-        ...eventStoreMigrations(),
-        AccountReadModel1764300000000,
-        AccountEmail1765100000001,
-        AccountPersonalData1765200000001,
-      ],
-    });
-    await dataSource.initialize();
-    await dataSource.runMigrations();
+    dataSource = await bankReadModelDataSource(database);
   });
 
   afterAll(async () => {
@@ -61,16 +47,7 @@ describe('two bank app processes on one database', () => {
 
   it('hands the projection over within seconds of a SIGKILL mid catch-up, the read model equal to the fold', async () => {
     const store = new PostgresEventStore(dataSource);
-    for (let a = 0; a < ACCOUNTS; a++) {
-      const accountId = randomUUID();
-      const events: NewEvent[] = [
-        { type: 'bank.account-opened', data: { accountId, owner: `owner ${a}`, openedAt: new Date().toISOString() } },
-      ];
-      for (let d = 1; d <= DEPOSITS; d++) {
-        events.push({ type: 'bank.money-deposited', revision: 2, data: { accountId, amount: d + a, balance: null } });
-      }
-      await store.append(`account-${accountId}`, events, { expectedVersion: 'no_stream' });
-    }
+    await seedAccounts(store, ACCOUNTS, DEPOSITS);
     const total = BigInt(ACCOUNTS * (DEPOSITS + 1));
 
     const bankApp = builtApp('bank');
@@ -103,15 +80,7 @@ describe('two bank app processes on one database', () => {
       () => apps.get(survivor)!.output(),
     );
 
-    const views = await dataSource.query<{ id: string; balance: string; version: number }[]>(
-      'SELECT id, balance::text AS balance, version FROM bank_account_views ORDER BY id',
-    );
-    const fold = await dataSource.query<{ id: string; balance: string; version: number }[]>(
-      `SELECT data->>'accountId' AS id,
-              coalesce(sum((data->>'amount')::bigint) FILTER (WHERE type = 'bank.money-deposited'), 0)::text AS balance,
-              max(version)::int AS version
-         FROM es_events GROUP BY 1 ORDER BY 1`,
-    );
+    const { views, fold } = await viewsAndFold(dataSource);
     expect(views).toHaveLength(ACCOUNTS);
     expect(views).toEqual(fold);
     const lines = await dataSource.query<{ lines: number }[]>(

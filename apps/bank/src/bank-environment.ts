@@ -39,6 +39,14 @@ export class BankEnvironment extends AppEnvironment {
   @IntegerParam({ min: 1, max: 7 * 24 * 3600 * 1000 })
   TRANSFER_APPROVAL_TIMEOUT_MS?: number;
 
+  /**
+   * Splits the accounts projection into this many partitions by account, shared by the
+   * bank instances on one database (docs/scaling.md). Default 1.
+   */
+  @IsOptional()
+  @IntegerParam({ min: 1, max: 256 })
+  BANK_ACCOUNTS_PARTITIONS?: number;
+
   /** NATS with JetStream, e.g. `nats://127.0.0.1:4222`: bank events out, external deposits in. */
   @IsOptional()
   @IsUrl(

@@ -11,6 +11,7 @@ import {
 import { EventSourcingBrokersModule } from 'nest-event-sourcing/brokers';
 import { AccountsModule } from './accounts/accounts.module';
 import { AccountsOperatorModule } from './accounts/accounts-operator.module';
+import { ACCOUNTS_PROJECTION } from './accounts/projections/accounts.projection';
 import { bankEnvironment, type BankEnvironmentValues } from './bank-environment';
 import { describeBankError } from './domain-error-messages';
 import { TransfersModule } from './transfers/transfers.module';
@@ -47,6 +48,8 @@ import { IntegrationModule } from './integration/integration.module';
         typeorm: {
           migrations: [AccountReadModel1764300000000, AccountEmail1765100000001, AccountPersonalData1765200000001],
         },
+        // BANK_ACCOUNTS_PARTITIONS=4: the instances share the accounts projection (docs/scaling.md).
+        subscriptions: { partitions: { [ACCOUNTS_PROJECTION]: env.BANK_ACCOUNTS_PARTITIONS ?? 1 } },
       }),
     }),
     // Problem+json errors, Idempotency-Key, and the admin token of the operator routes.

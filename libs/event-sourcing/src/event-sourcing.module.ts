@@ -1,3 +1,4 @@
+import { ReadReplica } from './database/read-replica';
 import { Module, type DynamicModule, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import { DiscoveryModule, ModuleRef } from '@nestjs/core';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
@@ -138,6 +139,17 @@ function assemble(base: DynamicModule): DynamicModule {
       context: MessageContext,
     ) => connection.typeOrmOptions(eventStoreMigrations(schema, { correlationIdIndex }), context),
   });
+  const replicaProvider: Provider = {
+    provide: ReadReplica,
+    inject: [RESOLVED_OPTIONS, DatabaseConnection],
+    useFactory: (
+      { readReplica, poolSize, applicationName, schema }: ResolvedOptions,
+      connection: DatabaseConnection,
+    ) =>
+      connection.kind === 'memory'
+        ? new ReadReplica(undefined)
+        : ReadReplica.open(readReplica, { poolSize, applicationName: applicationName ?? 'event-sourcing', schema }),
+  };
   const storeProvider: Provider = {
     provide: EventStore,
     inject: [
@@ -148,6 +160,7 @@ function assemble(base: DynamicModule): DynamicModule {
       AppendSignal,
       InlineHooks,
       MessageContext,
+      ReadReplica,
     ],
     useFactory: async (
       options: ResolvedOptions,
@@ -157,6 +170,7 @@ function assemble(base: DynamicModule): DynamicModule {
       signal: AppendSignal,
       inline: InlineHooks,
       context: MessageContext,
+      replica: ReadReplica,
     ) => {
       inline.add(new InlineProjector(subscribers));
       const hooks = {
@@ -171,7 +185,11 @@ function assemble(base: DynamicModule): DynamicModule {
         return scoped(instrumentEventStore(new InMemoryEventStore({ ...options, hooks })));
       }
       if (options.runMigrations) await migrateStore(dataSource, options);
-      return scoped(instrumentEventStore(new PostgresEventStore(dataSource, { ...options, hooks })));
+      const { readReplica: _replicaOptions, ...storeOptions } = options;
+      const replicaSource = replica.dataSource ? { replica: replica.dataSource } : {};
+      return scoped(
+        instrumentEventStore(new PostgresEventStore(dataSource, { ...storeOptions, hooks, ...replicaSource })),
+      );
     },
   };
   const queryCacheProvider: Provider = {
@@ -210,6 +228,7 @@ function assemble(base: DynamicModule): DynamicModule {
     DecisionRepository,
     // For nest-event-sourcing/brokers, whose publishers are subscribers too.
     SubscriberRegistry,
+    ReadReplica,
     // For the access module, whose permissions read model is kept in the append's transaction.
     InlineHooks,
   ];
@@ -218,6 +237,7 @@ function assemble(base: DynamicModule): DynamicModule {
     global: true,
     imports: [core, typeOrm, DiscoveryModule],
     providers: [
+      replicaProvider,
       storeProvider,
       queryCacheProvider,
       snapshotProvider,

@@ -173,6 +173,8 @@ export { EventQueryCache, type QueryCacheStats } from './store/event-query-cache
 export type { QueryCacheOptions } from './options/query-cache-option';
 export { MAX_EVENT_TYPE_LENGTH, MAX_STREAM_ID_LENGTH } from './store/prepared-append';
 export { MAX_TAG_LENGTH, MAX_TAGS_PER_EVENT } from './store/tags';
+export { streamPartition, type StreamPartition } from './store/stream-partition';
+export { ReadReplica, type ReadReplicaOptions } from './database/read-replica';
 export type {
   AppendCondition,
   DecisionQuery,
@@ -213,7 +215,13 @@ export type { ParkPolicy, SubscriberOptions } from './subscriptions/subscriber-o
 export type { SubscriberKind } from './subscriptions/subscriber-definition';
 export { Subscriptions, type WaitOptions } from './subscriptions/subscriptions';
 export type { SubscriberState } from './subscriptions/subscription-runner';
-export type { HoldingTransaction, RebuildProgress, SubscriberStatus } from './subscriptions/subscriber-status';
+export type {
+  HoldingTransaction,
+  PartitionStatus,
+  RebuildProgress,
+  SubscriberInstance,
+  SubscriberStatus,
+} from './subscriptions/subscriber-status';
 export type { CheckpointStatus, ParkedEvent } from './subscriptions/checkpoint-store';
 export {
   SubscriptionsHealthIndicator,

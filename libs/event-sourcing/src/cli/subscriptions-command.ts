@@ -23,18 +23,37 @@ export class SubscriptionsStatusCommand extends CliCommand {
     if (options.json) return this.printJson(statuses.map(statusView));
     const heldBack = (s: SubscriberStatus): string =>
       s.heldBackBy ? `transaction ${s.heldBackBy.transactionId} (pid ${s.heldBackBy.pid ?? '?'})` : '';
-    const rows = statuses.map((s) => [
-      s.name,
-      s.kind,
-      s.state,
-      s.position.toString(),
-      s.head.toString(),
-      String(s.lag),
-      String(s.parked),
-      heldBack(s),
-      cut(s.lastError?.message ?? '', 60),
+    const owner = (instance: SubscriberStatus['instance']): string =>
+      instance ? `${instance.id ?? `pid ${instance.pid ?? '?'}`}${instance.local ? ' (here)' : ''}` : '';
+    // A partitioned subscriber: its line, then one per partition (`name #i`) with its owner.
+    const rows = statuses.flatMap((s) => [
+      [
+        s.name,
+        s.kind,
+        s.state,
+        s.position.toString(),
+        s.head.toString(),
+        String(s.lag),
+        String(s.parked),
+        heldBack(s),
+        s.partitions ? `${s.partitions.length} partitions` : owner(s.instance),
+        cut(s.lastError?.message ?? '', 60),
+      ],
+      ...(s.partitions ?? []).map((p) => [
+        `${s.name} #${p.partition}`,
+        'partition',
+        p.state,
+        p.position.toString(),
+        '',
+        String(p.lag),
+        String(p.parked),
+        '',
+        owner(p.instance),
+        cut(p.lastError?.message ?? '', 60),
+      ]),
     ]);
-    this.print(table(['NAME', 'KIND', 'STATE', 'POSITION', 'HEAD', 'LAG', 'PARKED', 'HELD BACK BY', 'ERROR'], rows));
+    const columns = ['NAME', 'KIND', 'STATE', 'POSITION', 'HEAD', 'LAG', 'PARKED', 'HELD BACK BY', 'INSTANCE', 'ERROR'];
+    this.print(table(columns, rows));
   }
 
   @Option({ flags: '--json', description: 'Print JSON.' })

@@ -77,6 +77,15 @@ export interface EventPublisherOptions {
   retryBackoffMs?: number;
   /** What to do with an event refused after every try. Default `'stop'`: keep order, wait for an operator. */
   onFailure?: ParkPolicy;
+  /**
+   * Publish from this many partitions (by stream id), shared by the instances: each
+   * stream's events still go out in order (see `SubscriberOptions.partitions`). Default 1.
+   */
+  partitions?: number;
+  /** Wait up to this long for a fuller page before publishing (see `SubscriberOptions.debounceMs`). */
+  debounceMs?: number;
+  /** The longest a debounced page waits. Default 5 × `debounceMs`. */
+  maxWaitMs?: number;
 }
 
 /** The options of `EventSourcingBrokersModule`. */

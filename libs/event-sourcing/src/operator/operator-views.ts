@@ -70,6 +70,15 @@ export function statusView(status: SubscriberStatus): Record<string, unknown> {
     ...(status.heldBackBy
       ? { heldBackBy: { ...status.heldBackBy, transactionId: status.heldBackBy.transactionId.toString() } }
       : {}),
+    ...(status.partitions
+      ? {
+          partitions: status.partitions.map((p) => ({
+            ...p,
+            cursor: { transactionId: p.cursor.transactionId.toString(), position: p.cursor.position.toString() },
+            position: p.position.toString(),
+          })),
+        }
+      : {}),
   };
 }
 

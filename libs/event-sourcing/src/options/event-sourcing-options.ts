@@ -1,7 +1,9 @@
 import type { LoggerOptions } from 'typeorm';
 import { ConfigurationError } from '../errors/configuration-error';
 import type { EmbeddedPostgresOptions } from '../database/embedded-postgres-server';
+import type { ReadReplicaOptions } from '../database/read-replica';
 import type { PostgresConnectionOptions } from '../database/database-connection';
+import { MAX_PARTITIONS } from './max-partitions';
 import { appendsInFlightOption } from './appends-in-flight-option';
 import { resolveWritePath, type WritePathOptions, type WritePathSwitches } from './write-path-options';
 import { resolveQueryCache, type QueryCacheOptions, type QueryCacheSettings } from './query-cache-option';
@@ -92,6 +94,14 @@ export interface EventSourcingModuleOptions {
    * cached. See {@link PersonalDataOptions} and docs/personal-data.md.
    */
   personalData?: PersonalDataOptions;
+  /**
+   * A replica of the database for reads that may lag: `queryEvents` (so `GET /events`,
+   * the admin page's events browser, `events query` of the CLI) reads there, and
+   * `ReadReplica.dataSource` serves your read-model queries. Appends, stream reads,
+   * lifecycle checks, subscribers and `waitFor` stay on the primary. See docs/scaling.md.
+   * Default none: every read on the primary.
+   */
+  readReplica?: ReadReplicaOptions;
   /** What reading a stored event whose type has no class does: throw (default) or skip it. */
   unknownEvents?: 'throw' | 'skip';
   /**
@@ -136,6 +146,24 @@ export interface SubscriptionOptions {
    * sends one per append (coalescing only while one is in flight).
    */
   notifyIntervalMs?: number;
+  /**
+   * How often an instance running a partitioned subscriber refreshes its row in
+   * `es_instances`. Default 1000 ms.
+   */
+  heartbeatMs?: number;
+  /**
+   * How long after its last heartbeat an instance stops counting as live: its
+   * partitions are then taken over by the others (its locks went with its connection
+   * already, but the shares of the others grow only then). Default 5000 ms.
+   */
+  instanceTimeoutMs?: number;
+  /**
+   * Partitions of subscribers by name, over what their decorators declare (see
+   * `SubscriberOptions.partitions`): a deployment can split a projection without a code
+   * change, e.g. `{ 'bank-accounts': 4 }`. A name no subscriber has, or a saga's, stops
+   * the start. Default none.
+   */
+  partitions?: Record<string, number>;
 }
 
 /** Options with their defaults filled in. @internal */
@@ -196,8 +224,32 @@ export function resolveOptions(options: EventSourcingModuleOptions): ResolvedOpt
         'subscriptions.notifyIntervalMs',
         options.subscriptions?.notifyIntervalMs ?? 5,
       ),
+      heartbeatMs: positiveInteger('subscriptions.heartbeatMs', options.subscriptions?.heartbeatMs ?? 1000),
+      instanceTimeoutMs: positiveInteger(
+        'subscriptions.instanceTimeoutMs',
+        options.subscriptions?.instanceTimeoutMs ?? 5000,
+      ),
+      partitions: partitionCounts(options.subscriptions?.partitions ?? {}),
     },
   };
+}
+
+function partitionCounts(counts: Record<string, number>): Record<string, number> {
+  for (const [name, count] of Object.entries(counts)) {
+    if (positiveInteger(`subscriptions.partitions['${name}']`, count) > MAX_PARTITIONS) {
+      throw new ConfigurationError(
+        `EventSourcingModule option subscriptions.partitions['${name}'] must be at most ${MAX_PARTITIONS}, not ${count}.`,
+      );
+    }
+  }
+  return { ...counts };
+}
+
+function positiveInteger(option: string, value: number): number {
+  if (nonNegativeInteger(option, value) === 0) {
+    throw new ConfigurationError(`EventSourcingModule option ${option} must be a whole number >= 1, not 0.`);
+  }
+  return value;
 }
 
 function nonNegativeInteger(option: string, value: number): number {

@@ -48,6 +48,11 @@ export function DurableSaga(name: string, options: DurableSagaOptions): ClassDec
     if (typeof options?.correlationKey !== 'string' || options.correlationKey === '') {
       throw new ConfigurationError(`${owner}: give the correlationKey, the event property naming the instance.`);
     }
+    if (options.partitions !== undefined && options.partitions !== 1) {
+      throw new ConfigurationError(
+        `${owner}: sagas are not partitioned (their deadlines wait for one checkpoint); remove partitions.`,
+      );
+    }
     const metadata: DurableSagaMetadata = {
       name,
       correlationKey: options.correlationKey,

@@ -1,6 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { dropIdempotencySchemaSql, idempotencySchemaSql } from './idempotency-schema-sql';
 import { dropInboxSchemaSql, inboxSchemaSql } from './inbox-schema-sql';
+import { dropInstanceSchemaSql, instanceSchemaSql } from './instance-schema-sql';
 import { dropPermissionSchemaSql, permissionSchemaSql } from './permission-schema-sql';
 import { dropTenantSchemaSql, tenantSchemaSql } from './tenant-schema-sql';
 import { quoteIdentifier } from '../database/quote-identifier';
@@ -85,6 +86,8 @@ export function eventStoreMigrations(schema = 'public', options: EventStoreMigra
     migration(`EventStoreLifecycle_${suffix}_1765100000000`, lifecycleSchemaSql(s), dropLifecycleSchemaSql(s)),
     // Keys of data subjects, for personal data encrypted per subject (crypto-shredding).
     migration(`EventStorePersonalData_${suffix}_1765200000000`, personalDataSchemaSql(s), dropPersonalDataSchemaSql(s)),
+    // The heartbeats of instances sharing partitioned subscribers.
+    migration(`EventStoreInstances_${suffix}_1765300000000`, instanceSchemaSql(s), dropInstanceSchemaSql(s)),
     // The permissions read model of the access module (docs/authorization.md).
     migration(`EventStorePermissions_${suffix}_1765400000000`, permissionSchemaSql(s), dropPermissionSchemaSql(s)),
     // Each event's tenant, from its metadata (docs/tenancy.md).

@@ -1,5 +1,4 @@
 // Types of the EventStore contract's reads and of forget, apart from event-store.ts for its length.
-import type { EventEnvelope } from '../events/event-envelope';
 
 /** What {@link EventStore.forget} did. */
 export interface ForgetResult {
@@ -28,33 +27,4 @@ export interface IterateStreamOptions extends ReadStreamOptions {
   batchSize?: number;
 }
 
-/**
- * Where a global reader stands: the transaction id and global position of the last
- * event it has seen. Treat it as opaque and store both parts.
- */
-export interface GlobalCursor {
-  transactionId: bigint;
-  position: bigint;
-}
-
-/** The cursor before the first event of the store. */
-export const START_OF_STORE: GlobalCursor = Object.freeze({ transactionId: 0n, position: 0n });
-
-/** Options of {@link EventStore.readAll}. */
-export interface ReadAllOptions {
-  /** Read events after this cursor; from the start when absent. */
-  after?: GlobalCursor;
-  /** At most this many events; defaults to the module's `batchSize`. */
-  limit?: number;
-  /** Only events of these types; all types when absent or empty. */
-  types?: readonly string[];
-  /** Only events carrying every one of these tags; any when absent or empty. */
-  tags?: readonly string[];
-}
-
-/** A page of {@link EventStore.readAll}. */
-export interface ReadAllResult {
-  events: EventEnvelope[];
-  /** Cursor to pass as `after` for the next page (unchanged when the page is empty). */
-  cursor: GlobalCursor;
-}
+export { START_OF_STORE, type GlobalCursor, type ReadAllOptions, type ReadAllResult } from './read-all-options';

@@ -1,72 +1,22 @@
 import type { DataSource, QueryRunner } from 'typeorm';
 import { CheckpointConflictError } from '../errors/checkpoint-conflict-error';
 import type { EventEnvelope } from '../events/event-envelope';
+import {
+  checkpointOf,
+  parkedOf,
+  type Checkpoint,
+  type CheckpointMove,
+  type CheckpointRow,
+  type CheckpointStatus,
+  type ParkedEvent,
+  type ParkedRow,
+} from './checkpoint';
 import type { GlobalCursor } from '../store/event-store';
+import { streamPartitionSql, type StreamPartition } from '../store/stream-partition';
 import { queryRows } from '../database/query-rows';
 import { quoteIdentifier } from '../database/quote-identifier';
 
-/** What a checkpoint row says of its subscriber. */
-export type CheckpointStatus = 'active' | 'rebuilding' | 'parked' | 'paused';
-
-/** A subscriber's checkpoint row. @internal */
-export interface Checkpoint {
-  cursor: GlobalCursor;
-  lastPosition: bigint;
-  status: CheckpointStatus;
-  error: string | null;
-  rebuildStartedAt: Date | null;
-  rebuildDone: bigint;
-  updatedAt: Date;
-}
-
-/** An event a subscriber gave up on, with the error of its last try. */
-export interface ParkedEvent {
-  subscriber: string;
-  eventId: string;
-  streamId: string;
-  version: number;
-  position: bigint;
-  type: string;
-  error: string;
-  attempts: number;
-  parkedAt: Date;
-}
-
-interface CheckpointRow {
-  transaction_id: string;
-  position: string;
-  last_position: string;
-  status: CheckpointStatus;
-  error: string | null;
-  rebuild_started_at: Date | null;
-  rebuild_done: string;
-  updated_at: Date;
-}
-
-interface ParkedRow {
-  subscriber: string;
-  event_id: string;
-  transaction_id: string;
-  stream_id: string;
-  version: string;
-  position: string;
-  type: string;
-  error: string;
-  attempts: number;
-  parked_at: Date;
-}
-
-/** How the cursor moves in one compare-and-set. @internal */
-export interface CheckpointMove {
-  from: GlobalCursor;
-  to: GlobalCursor;
-  lastPosition?: bigint;
-  /** Events handled by this move, counted while rebuilding. */
-  handled?: number;
-  /** A new status to set with the move. */
-  status?: CheckpointStatus;
-  error?: string | null;
-}
+export type { Checkpoint, CheckpointMove, CheckpointStatus, ParkedEvent } from './checkpoint';
 
 /**
  * The SQL of checkpoints and parked events. A statement given a `QueryRunner` runs in
@@ -107,15 +57,7 @@ export class CheckpointStore {
       await this.ensure(name);
       return this.load(name, runner, forUpdate);
     }
-    return {
-      cursor: { transactionId: BigInt(row.transaction_id), position: BigInt(row.position) },
-      lastPosition: BigInt(row.last_position),
-      status: row.status,
-      error: row.error,
-      rebuildStartedAt: row.rebuild_started_at,
-      rebuildDone: BigInt(row.rebuild_done),
-      updatedAt: row.updated_at,
-    };
+    return checkpointOf(row);
   }
 
   /**
@@ -242,17 +184,7 @@ export class CheckpointStore {
       `SELECT * FROM ${this.parkedTable} WHERE $1::text IS NULL OR subscriber = $1 ORDER BY parked_at, position`,
       [name ?? null],
     );
-    return rows.map((row) => ({
-      subscriber: row.subscriber,
-      eventId: row.event_id,
-      streamId: row.stream_id,
-      version: Number(row.version),
-      position: BigInt(row.position),
-      type: row.type,
-      error: row.error,
-      attempts: row.attempts,
-      parkedAt: row.parked_at,
-    }));
+    return rows.map(parkedOf);
   }
 
   /** Removes a parked event (locking it first); false when it is not there. */
@@ -270,14 +202,27 @@ export class CheckpointStore {
    * count walks the global index from the cursor: unordered, the planner may scan the
    * table from its start, where no event after a cursor deep in the log is.
    */
-  async countAfter(cursor: GlobalCursor, types: readonly string[], cap: number): Promise<number> {
+  async countAfter(
+    cursor: GlobalCursor,
+    types: readonly string[],
+    cap: number,
+    partition?: StreamPartition,
+  ): Promise<number> {
     const rows = await this.run<{ n: string }>(
       undefined,
       `SELECT count(*) AS n FROM (
          SELECT 1 FROM ${this.events}
           WHERE (transaction_id, position) > ($1::text::xid8, $2::bigint) AND (cardinality($3::text[]) = 0 OR type = ANY($3::text[]))
+            AND ($5::bigint IS NULL OR ${streamPartitionSql('stream_id', '$5::bigint')} = $6)
           ORDER BY transaction_id, position LIMIT $4) AS later`,
-      [cursor.transactionId.toString(), cursor.position.toString(), [...types], cap],
+      [
+        cursor.transactionId.toString(),
+        cursor.position.toString(),
+        [...types],
+        cap,
+        partition?.count ?? null,
+        partition?.index ?? null,
+      ],
     );
     return Number(rows[0]!.n);
   }

@@ -28,7 +28,7 @@ export async function describeStatus(
   const { checkpoints, inspector, runner, holder } = sources;
   const checkpoint = await checkpoints.load(definition.name);
   const [lag, heldBackBy] = await Promise.all([
-    checkpoints.countAfter(checkpoint.cursor, definition.types, LAG_CAP),
+    checkpoints.countAfter(checkpoint.cursor, definition.types, LAG_CAP, definition.partition),
     inspector.holdingTransaction(checkpoint.cursor, definition.types, sources.heldBackAfterMs),
   ]);
   const local = runner?.active === true;
@@ -66,7 +66,12 @@ export async function describeStatus(
     head: sources.head,
     lag,
     instance: holder
-      ? { local, pid: holder.pid, applicationName: holder.applicationName }
+      ? {
+          local,
+          pid: holder.pid,
+          applicationName: holder.applicationName,
+          ...(holder.instanceId ? { id: holder.instanceId } : {}),
+        }
       : local
         ? { local, pid: null, applicationName: null }
         : null,

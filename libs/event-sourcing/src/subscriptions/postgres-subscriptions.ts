@@ -18,7 +18,11 @@ import type { SubscriberStatus } from './subscriber-status';
 import type { SubscriptionBackend } from './subscription-backend';
 import { SubscriptionConnection } from './subscription-connection';
 import { SubscriptionInspector } from './subscription-inspector';
-import { SubscriptionRunner, type SubscriberState } from './subscription-runner';
+import { SubscriptionRunner, type RunnerLease, type SubscriberState } from './subscription-runner';
+import { FairShareLease } from './fair-share-lease';
+import { InstanceHeartbeat } from './instance-heartbeat';
+import { ensureCheckpointLayout } from './partition-layout';
+import { expandPartitions } from './partition-views';
 
 /** What {@link PostgresSubscriptions} runs on. @internal */
 export interface PostgresSubscriptionsDeps {
@@ -41,6 +45,7 @@ export class PostgresSubscriptions implements SubscriptionBackend {
   private readonly runners = new Map<string, SubscriptionRunner>();
   private readonly detach: (() => void)[] = [];
   private connection: SubscriptionConnection | undefined;
+  private heartbeat: InstanceHeartbeat | undefined;
 
   constructor(private readonly deps: PostgresSubscriptionsDeps) {
     this.checkpoints = new CheckpointStore(deps.dataSource, deps.options.schema);
@@ -50,7 +55,8 @@ export class PostgresSubscriptions implements SubscriptionBackend {
   async start(definitions: readonly SubscriberDefinition[]): Promise<void> {
     const { options, logger, database, signal } = this.deps;
     const { schema, applicationName, subscriptions } = options;
-    for (const definition of definitions) await this.checkpoints.ensure(definition.name);
+    for (const definition of definitions)
+      await ensureCheckpointLayout(this.deps.dataSource, schema, definition, logger);
     const connection = new SubscriptionConnection(
       database.clientConfig(`${applicationName}:subscriptions`),
       schema,
@@ -70,7 +76,21 @@ export class PostgresSubscriptions implements SubscriptionBackend {
       logger.log(`${definitions.length} subscriber(s) not run here (subscriptions.run is false)`);
       return;
     }
-    for (const definition of definitions) {
+    const views = expandPartitions(definitions);
+    let lease: RunnerLease = connection;
+    if (views.length > definitions.length) {
+      // Partitions are shared among the instances heartbeating.
+      this.heartbeat = new InstanceHeartbeat(
+        this.deps.dataSource,
+        schema,
+        () => connection.backendPid,
+        subscriptions,
+        logger,
+      );
+      await this.heartbeat.start();
+      lease = new FairShareLease(connection, this.heartbeat, views);
+    }
+    for (const definition of views) {
       const runner = new SubscriptionRunner(
         definition,
         {
@@ -81,7 +101,7 @@ export class PostgresSubscriptions implements SubscriptionBackend {
             dataSource: this.deps.dataSource,
             logger,
           }),
-          lease: connection,
+          lease,
           logger,
         },
         { batchSize: options.batchSize, ...subscriptions },
@@ -95,6 +115,7 @@ export class PostgresSubscriptions implements SubscriptionBackend {
     await Promise.all([...this.runners.values()].map((runner) => runner.stop()));
     this.runners.clear();
     for (const detach of this.detach.splice(0)) detach();
+    await this.heartbeat?.stop();
     await this.connection?.close();
   }
 
@@ -120,18 +141,19 @@ export class PostgresSubscriptions implements SubscriptionBackend {
     );
   }
 
-  async rebuild(definition: SubscriberDefinition): Promise<void> {
-    const { name } = definition;
+  async rebuild(definition: SubscriberDefinition, keys: readonly string[]): Promise<void> {
     await inTransaction(this.deps.dataSource, async (runner) => {
-      // Locks the row, as a batch does first: a batch in flight commits before, or stops after.
-      const checkpoint = await this.checkpoints.load(name, runner, true);
-      if (checkpoint.status === 'paused') {
-        throw new UnsupportedOperationError(`"${name}" is paused; resume it before a rebuild.`);
+      // Locks the rows (of every partition, in order), as a batch does first: a batch in
+      // flight commits before, or stops after.
+      for (const key of keys) {
+        if ((await this.checkpoints.load(key, runner, true)).status === 'paused') {
+          throw new UnsupportedOperationError(`"${definition.name}" is paused; resume it before a rebuild.`);
+        }
       }
       await definition.reset!(runner.manager);
-      await this.checkpoints.rewind(name, runner);
+      for (const key of keys) await this.checkpoints.rewind(key, runner);
     });
-    this.poke(name);
+    for (const key of keys) this.poke(key);
   }
 
   async retryParked(definition: SubscriberDefinition, parked: ParkedEvent): Promise<'resumed' | 'handled'> {

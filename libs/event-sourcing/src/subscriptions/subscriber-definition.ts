@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { EventEnvelope } from '../events/event-envelope';
+import type { StreamPartition } from '../store/stream-partition';
 import type { ResolvedSubscriberOptions } from './subscriber-options';
 
 /** What kind of subscriber a definition runs. */
@@ -26,6 +27,11 @@ export interface SubscriberDefinition {
   /** Stored type names it handles; it reads nothing else. Empty: every type. */
   types: string[];
   options: ResolvedSubscriberOptions;
+  /**
+   * Set on the view of one partition of a partitioned subscriber (see `partitionViews`):
+   * its `name` is then the partition's checkpoint key, `subscriber` the subscriber's name.
+   */
+  partition?: StreamPartition & { subscriber: string };
   /** Whether handling runs in a transaction that commits with the checkpoint. */
   transactional: boolean;
   /** Whether `Subscriptions.rebuild` may reset and replay it (projections only). */

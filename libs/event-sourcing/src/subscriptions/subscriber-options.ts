@@ -1,4 +1,5 @@
 import { ConfigurationError } from '../errors/configuration-error';
+import { MAX_PARTITIONS } from '../options/max-partitions';
 
 /**
  * What a subscriber does with an event whose handler still fails after every retry:
@@ -17,6 +18,25 @@ export interface SubscriberOptions {
   retryBackoffMs?: number;
   /** See {@link ParkPolicy}. Default `'stop'` for projections, `'skip'` for handlers. */
   onFailure?: ParkPolicy;
+  /**
+   * Splits the subscriber into this many partitions by a hash of the stream id (see
+   * `streamPartition`): the events of one stream stay in one partition, in order; each
+   * partition has its own checkpoint and lease, and the instances running subscribers
+   * share the partitions (each takes at most its fair share, and takes over those of an
+   * instance that stopped heartbeating). Events of different streams may then be handled
+   * out of their global order. Changing it rebuilds a projection, and restarts a handler
+   * or publisher from the oldest checkpoint of the old partitions (see docs/scaling.md).
+   * Not for sagas. Default 1: not partitioned.
+   */
+  partitions?: number;
+  /**
+   * When a page is not full, wait up to this long for more events before handling it,
+   * for subscribers that prefer fewer, larger batches; each new arrival waits again, but
+   * never past `maxWaitMs` after the first. Not while rebuilding. Default 0: at once.
+   */
+  debounceMs?: number;
+  /** The longest a debounced page waits. Default 5 × `debounceMs`. */
+  maxWaitMs?: number;
 }
 
 /** Options with defaults filled in. @internal */
@@ -25,6 +45,9 @@ export interface ResolvedSubscriberOptions {
   maxAttempts: number;
   retryBackoffMs: number;
   onFailure: ParkPolicy;
+  partitions: number;
+  debounceMs: number;
+  maxWaitMs: number;
 }
 
 /** Checks options at decoration time, naming the class. @internal */
@@ -41,6 +64,19 @@ export function resolveSubscriberOptions(
   positive('batchSize', options.batchSize, 1);
   positive('maxAttempts', options.maxAttempts, 1);
   positive('retryBackoffMs', options.retryBackoffMs, 0);
+  positive('partitions', options.partitions, 1);
+  positive('debounceMs', options.debounceMs, 0);
+  positive('maxWaitMs', options.maxWaitMs, 0);
+  if ((options.partitions ?? 1) > MAX_PARTITIONS) {
+    throw new ConfigurationError(`${owner}: partitions must be at most ${MAX_PARTITIONS}, got ${options.partitions}.`);
+  }
+  const debounceMs = options.debounceMs ?? 0;
+  const maxWaitMs = options.maxWaitMs ?? debounceMs * 5;
+  if (maxWaitMs < debounceMs) {
+    throw new ConfigurationError(
+      `${owner}: maxWaitMs (${maxWaitMs}) must be at least debounceMs (${debounceMs}): a page never waits longer than maxWaitMs.`,
+    );
+  }
   const onFailure = options.onFailure ?? defaultPolicy;
   if (onFailure !== 'skip' && onFailure !== 'stop') {
     throw new ConfigurationError(`${owner}: onFailure must be 'skip' or 'stop', got ${String(onFailure)}.`);
@@ -50,6 +86,9 @@ export function resolveSubscriberOptions(
     maxAttempts: options.maxAttempts ?? 5,
     retryBackoffMs: options.retryBackoffMs ?? 100,
     onFailure,
+    partitions: options.partitions ?? 1,
+    debounceMs,
+    maxWaitMs,
   };
 }
 

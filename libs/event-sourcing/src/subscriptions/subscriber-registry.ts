@@ -70,6 +70,28 @@ export class SubscriberRegistry implements OnModuleInit {
     this.subscribers.set(definition.name, traceDeliveries(definition));
   }
 
+  /**
+   * Sets the partitions of subscribers by name, over their decorators' (the module's
+   * `subscriptions.partitions`).
+   * @throws ConfigurationError for a name no subscriber has, or a saga's.
+   */
+  overridePartitions(counts: Readonly<Record<string, number>>): void {
+    for (const [name, partitions] of Object.entries(counts)) {
+      const definition = this.subscribers.get(name);
+      if (!definition) {
+        throw new ConfigurationError(
+          `subscriptions.partitions names "${name}", which no subscriber has; known: ${[...this.subscribers.keys()].join(', ') || 'none'}.`,
+        );
+      }
+      if (definition.kind === 'saga') {
+        throw new ConfigurationError(`subscriptions.partitions: "${name}" is a saga; sagas are not partitioned.`);
+      }
+      const changed = Object.create(definition) as SubscriberDefinition;
+      Object.defineProperty(changed, 'options', { value: { ...definition.options, partitions }, enumerable: true });
+      this.subscribers.set(name, changed);
+    }
+  }
+
   /** The checkpointed subscribers, in the order of the providers that declared them. */
   all(): SubscriberDefinition[] {
     const rank = (d: SubscriberDefinition): number => this.rank.get(d.owner) ?? Number.MAX_SAFE_INTEGER;

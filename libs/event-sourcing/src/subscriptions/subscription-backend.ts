@@ -12,12 +12,18 @@ import type { SubscriberState } from './subscription-runner';
 export interface SubscriptionBackend {
   /** The checkpoint operations both stores keep alike (pause, resume, waits, parked). */
   readonly checkpoints: Pick<CheckpointStore, 'load' | 'setStatus' | 'parked' | 'transactionOf'>;
+  /** Runs the subscribers: a partitioned one as one runner per partition (see `partitionViews`). */
   start(definitions: readonly SubscriberDefinition[], inline: readonly SubscriberDefinition[]): Promise<void> | void;
   stop(): Promise<void>;
-  status(definitions: readonly SubscriberDefinition[]): Promise<SubscriberStatus[]>;
-  /** Resets a projection and moves its checkpoint to the start; refused while it is paused. */
-  rebuild(definition: SubscriberDefinition): Promise<void>;
-  retryParked(definition: SubscriberDefinition, parked: ParkedEvent): Promise<'resumed' | 'handled'>;
+  /** The statuses of runners' views: subscribers, and the partitions of partitioned ones, one each. */
+  status(views: readonly SubscriberDefinition[]): Promise<SubscriberStatus[]>;
+  /**
+   * Resets a projection and moves its checkpoints (its own, or those of all its
+   * partitions: `keys`) to the start, in one transaction; refused while one is paused.
+   */
+  rebuild(definition: SubscriberDefinition, keys: readonly string[]): Promise<void>;
+  /** `view`: the subscriber, or the view of the partition that parked it. */
+  retryParked(view: SubscriberDefinition, parked: ParkedEvent): Promise<'resumed' | 'handled'>;
   dismissParked(name: string, eventId: string): Promise<void>;
   /** The last event in the subscribers' order, if any. */
   lastCursor(): Promise<GlobalCursor | undefined>;

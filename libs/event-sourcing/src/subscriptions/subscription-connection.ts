@@ -25,6 +25,7 @@ export function subscriberLockKey(schema: string, name: string): { key: bigint; 
 export class SubscriptionConnection {
   private readonly logger = new Logger('Subscriptions');
   private client: Client | undefined;
+  private pid: number | undefined;
   private readonly held = new Set<string>();
   private readonly wakeListeners = new Set<() => void>();
   private closed = false;
@@ -48,6 +49,11 @@ export class SubscriptionConnection {
   /** Connects in the background, and again whenever the connection drops. */
   start(): void {
     void this.ensureConnected();
+  }
+
+  /** The PostgreSQL backend pid of the connection while it is up: who holds its locks. */
+  get backendPid(): number | undefined {
+    return this.client ? this.pid : undefined;
   }
 
   /** Whether this process holds the subscriber's lock on a live connection. */
@@ -148,6 +154,7 @@ export class SubscriptionConnection {
     try {
       await client.connect();
       await client.query(`LISTEN ${this.channel}`);
+      this.pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid;
     } catch (error) {
       await client.end().catch(() => undefined);
       this.failures++;

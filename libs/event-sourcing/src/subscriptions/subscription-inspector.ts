@@ -10,6 +10,8 @@ import type { HoldingTransaction } from './subscriber-status';
 export interface LockHolder {
   pid: number;
   applicationName: string | null;
+  /** The heartbeating instance whose subscription connection it is. */
+  instanceId?: string;
 }
 
 /**
@@ -46,9 +48,16 @@ export class SubscriptionInspector {
   /** The process holding each subscriber's lock, by subscriber name. */
   async lockHolders(names: readonly string[]): Promise<Map<string, LockHolder>> {
     const keys = names.map((name) => ({ name, ...subscriberLockKey(this.schema, name) }));
-    const rows = await this.query<{ classid: string; objid: string; pid: number; application_name: string | null }>(
-      `SELECT l.classid::text AS classid, l.objid::text AS objid, l.pid, a.application_name
+    const rows = await this.query<{
+      classid: string;
+      objid: string;
+      pid: number;
+      application_name: string | null;
+      instance_id: string | null;
+    }>(
+      `SELECT l.classid::text AS classid, l.objid::text AS objid, l.pid, a.application_name, i.instance_id
          FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid
+         LEFT JOIN ${this.s}.es_instances i ON i.backend_pid = l.pid
         WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
           AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
       [],
@@ -56,7 +65,10 @@ export class SubscriptionInspector {
     const holders = new Map<string, LockHolder>();
     for (const row of rows) {
       const key = keys.find((k) => String(k.classid) === row.classid && String(k.objid) === row.objid);
-      if (key) holders.set(key.name, { pid: row.pid, applicationName: row.application_name });
+      if (!key) continue;
+      const holder: LockHolder = { pid: row.pid, applicationName: row.application_name };
+      if (row.instance_id) holder.instanceId = row.instance_id;
+      holders.set(key.name, holder);
     }
     return holders;
   }

@@ -35,8 +35,17 @@ export interface RunnerDeps {
   /** The checkpoints: PostgreSQL's `CheckpointStore`, or the in-memory ones. */
   checkpoints: Pick<CheckpointStore, 'load' | 'horizon' | 'move'>;
   applier: PageApplier;
-  lease: { holds(name: string): boolean; tryLock(name: string): Promise<boolean>; unlock(name: string): Promise<void> };
+  lease: RunnerLease;
   logger: Logger;
+}
+
+/** How a runner holds its subscriber (or partition) on one instance at a time. @internal */
+export interface RunnerLease {
+  holds(name: string): boolean;
+  tryLock(name: string): Promise<boolean>;
+  unlock(name: string): Promise<void>;
+  /** Whether this instance holds more than its share and should give this one up. */
+  shouldRelease?(name: string): boolean;
 }
 
 const REBUILD_LOG_INTERVAL_MS = 5_000;
@@ -56,6 +65,8 @@ export class SubscriptionRunner {
   private wakeUp: (() => void) | undefined;
   private woken = false;
   private lastProgressLog = 0;
+  /** A page waiting for more events (`debounceMs`): since when, and when it last grew. */
+  private debounce: { since: number; last: number; seen: number } | undefined;
   private readonly batches: PageApplier;
 
   constructor(
@@ -106,6 +117,13 @@ export class SubscriptionRunner {
             continue;
           }
           this.deps.logger.log(`${this.name}: running on this instance`);
+        } else if (this.deps.lease.shouldRelease?.(this.name)) {
+          // Between two pages: another instance may take it from here, at its checkpoint.
+          await this.deps.lease.unlock(this.name);
+          this.deps.logger.log(`${this.name}: handed over (this instance holds more than its share)`);
+          this.state = 'standby';
+          await this.sleep(this.settings.leaseRetryMs);
+          continue;
         }
         const next = await this.step();
         if (failures > 0) this.deps.logger.log(`${this.name}: recovered`);
@@ -147,8 +165,15 @@ export class SubscriptionRunner {
     const batchSize = this.definition.options.batchSize ?? this.settings.batchSize;
     // Taken before the read: every wanted event of an older transaction is in the page when it is not full.
     const horizon = await checkpoints.horizon();
-    const page = await store.readAll({ after: checkpoint.cursor, limit: batchSize, types: this.definition.types });
+    const page = await store.readAll({
+      after: checkpoint.cursor,
+      limit: batchSize,
+      types: this.definition.types,
+      ...(this.definition.partition ? { partition: this.definition.partition } : {}),
+    });
     let cursor = checkpoint.cursor;
+    if (!replaying && page.events.length < batchSize && (await this.debounced(page.events.length))) return 'more';
+    this.debounce = undefined;
     if (page.events.length > 0) {
       this.state = replaying ? 'rebuilding' : 'running';
       const delivered = await this.deliver(cursor, page.events, replaying);
@@ -170,6 +195,23 @@ export class SubscriptionRunner {
     }
     this.state = 'caught-up';
     return horizon.hidden ? 'soon' : 'idle';
+  }
+
+  /**
+   * Whether a page that is not full waits for more (`debounceMs`): it waited, woken by an
+   * append or not, and the page is to be read again. Each read that finds it grown waits
+   * anew, never past `maxWaitMs` after the first.
+   */
+  private async debounced(size: number): Promise<boolean> {
+    const { debounceMs, maxWaitMs } = this.definition.options;
+    if (debounceMs === 0 || size === 0 || this.stopped) return false;
+    const now = Date.now();
+    if (!this.debounce) this.debounce = { since: now, last: now, seen: size };
+    else if (size > this.debounce.seen) this.debounce = { ...this.debounce, last: now, seen: size };
+    const until = Math.min(this.debounce.last + debounceMs, this.debounce.since + maxWaitMs);
+    if (now >= until) return false;
+    await this.sleep(until - now);
+    return true;
   }
 
   /**

@@ -52,9 +52,23 @@ export class SubscriptionsHealthIndicator {
           : {}),
         ...(s.rebuild ? { rebuild: s.rebuild } : {}),
         ...(s.lastError ? { error: s.lastError.message } : {}),
+        ...(s.partitions
+          ? {
+              partitions: s.partitions.map((p) => ({
+                partition: p.partition,
+                state: p.state,
+                position: p.position.toString(),
+                lag: p.lag,
+                instance: p.instance?.id ?? p.instance?.pid ?? null,
+              })),
+            }
+          : {}),
       };
       if (s.state === 'failing' || s.state === 'held-back' || s.state === 'stopped')
         problems.push(`${s.name} is ${s.state}`);
+      for (const p of s.partitions ?? []) {
+        if (p.state === 'stopped' && s.state !== 'stopped') problems.push(`${s.name} #${p.partition} runs nowhere`);
+      }
       if (s.state === 'parked' && options.parkedIsDown !== false) problems.push(`${s.name} is parked`);
       if (options.maxLag !== undefined && s.lag > options.maxLag) problems.push(`${s.name} lags ${s.lag} events`);
     }

@@ -24,6 +24,8 @@ import type { SubscriberStatus } from './subscriber-status';
 import type { SubscriptionBackend } from './subscription-backend';
 import type { SubscriberState } from './subscription-runner';
 import { waitForCursor, waitForPosition } from './wait-for-cursor';
+import { checkpointKeys, expandPartitions, partitionViews, presentParked } from './partition-views';
+import { statusesOf } from './partition-status';
 
 /** Options of {@link Subscriptions.waitFor}. */
 export interface WaitOptions {
@@ -67,6 +69,7 @@ export class Subscriptions implements OnApplicationBootstrap, BeforeApplicationS
       const { dataSource, database } = this;
       this.backendOf = new PostgresSubscriptions({ store, dataSource, database, signal, options, logger });
     }
+    this.registry.overridePartitions(options.subscriptions.partitions);
     await this.backendOf.start(this.registry.all(), this.registry.inlineProjections());
   }
 
@@ -76,7 +79,8 @@ export class Subscriptions implements OnApplicationBootstrap, BeforeApplicationS
 
   /** Every durable subscriber with its position, lag and state. */
   async status(): Promise<SubscriberStatus[]> {
-    return this.backend().status(this.registry.all());
+    const definitions = this.registry.all();
+    return statusesOf(definitions, await this.backend().status(expandPartitions(definitions)));
   }
 
   /**
@@ -105,7 +109,7 @@ export class Subscriptions implements OnApplicationBootstrap, BeforeApplicationS
         `"${name}" is a ${definition.kind}; only async projections are rebuilt (a replay would repeat side effects).`,
       );
     }
-    await this.backend().rebuild(definition);
+    await this.backend().rebuild(definition, checkpointKeys(definition));
     this.logger.log(`${name}: rebuild requested`);
     return this.statusOf(name);
   }
@@ -132,10 +136,16 @@ export class Subscriptions implements OnApplicationBootstrap, BeforeApplicationS
   async parked(name?: string): Promise<ParkedEvent[]> {
     const [source] = this.registry.parkedSourcesFor(name);
     if (name !== undefined && source) return source.parked(name);
-    if (name !== undefined) this.definition(name);
+    const keys = name === undefined ? [undefined] : checkpointKeys(this.definition(name));
     const others = name === undefined ? this.registry.parkedSourcesFor() : [];
-    const lists = await Promise.all([this.shared().parked(name), ...others.map((s) => s.parked())]);
-    return lists.flat().sort((a, b) => a.parkedAt.getTime() - b.parkedAt.getTime());
+    const lists = await Promise.all([
+      ...keys.map((key) => this.shared().parked(key)),
+      ...others.map((s) => s.parked()),
+    ]);
+    return lists
+      .flat()
+      .map(presentParked)
+      .sort((a, b) => a.parkedAt.getTime() - b.parkedAt.getTime());
   }
 
   /**
@@ -149,8 +159,10 @@ export class Subscriptions implements OnApplicationBootstrap, BeforeApplicationS
     const [source] = this.registry.parkedSourcesFor(name);
     if (source) return source.retry(name, eventId);
     const definition = this.definition(name);
-    const parked = await this.findParked(name, eventId);
-    return this.backend().retryParked(definition, parked);
+    const parked = await this.findParked(definition, eventId);
+    // Retried by the partition that parked it (its key is the parked record's subscriber).
+    const view = partitionViews(definition).find((v) => v.name === parked.subscriber) ?? definition;
+    return this.backend().retryParked(view, parked);
   }
 
   /**
@@ -161,23 +173,22 @@ export class Subscriptions implements OnApplicationBootstrap, BeforeApplicationS
   async dismissParked(name: string, eventId: string): Promise<void> {
     const [source] = this.registry.parkedSourcesFor(name);
     if (source) return source.dismiss(name, eventId);
-    this.definition(name);
-    await this.findParked(name, eventId);
-    await this.backend().dismissParked(name, eventId);
+    const parked = await this.findParked(this.definition(name), eventId);
+    await this.backend().dismissParked(parked.subscriber, eventId);
   }
 
   /** Stops a subscriber on every instance until `resume`. @throws UnknownSubscriberError */
   async pause(name: string): Promise<void> {
-    this.definition(name);
-    await this.shared().setStatus(name, 'paused', null);
+    for (const key of checkpointKeys(this.definition(name))) await this.shared().setStatus(key, 'paused', null);
   }
 
   /** Resumes a paused subscriber. @throws UnknownSubscriberError */
   async resume(name: string): Promise<void> {
-    this.definition(name);
-    const checkpoint = await this.shared().load(name);
-    if (checkpoint.status === 'paused') await this.shared().setStatus(name, 'active', null);
-    this.poke(name);
+    for (const key of checkpointKeys(this.definition(name))) {
+      const checkpoint = await this.shared().load(key);
+      if (checkpoint.status === 'paused') await this.shared().setStatus(key, 'active', null);
+      this.poke(key);
+    }
   }
 
   /**
@@ -187,8 +198,9 @@ export class Subscriptions implements OnApplicationBootstrap, BeforeApplicationS
    * @throws UnknownSubscriberError
    */
   async waitFor(name: string, position: bigint, options: WaitOptions = {}): Promise<void> {
-    this.definition(name);
-    await waitForPosition(this.shared(), name, position, options.timeoutMs ?? 5_000);
+    const keys = checkpointKeys(this.definition(name));
+    const deadline = Date.now() + (options.timeoutMs ?? 5_000);
+    for (const key of keys) await waitForPosition(this.shared(), key, position, Math.max(0, deadline - Date.now()));
   }
 
   /**
@@ -199,8 +211,9 @@ export class Subscriptions implements OnApplicationBootstrap, BeforeApplicationS
     // The last event in the subscribers' order, which need not be the highest position.
     const last = await this.backend().lastCursor();
     if (!last) return;
-    const targets = names ?? this.registry.all().map((d) => d.name);
-    for (const name of targets) this.definition(name);
+    const targets = (names ?? this.registry.all().map((d) => d.name)).flatMap((name) =>
+      checkpointKeys(this.definition(name)),
+    );
     const timeoutMs = options.timeoutMs ?? 5_000;
     const deadline = Date.now() + timeoutMs;
     for (const name of targets) await waitForCursor(this.shared(), name, last, deadline, timeoutMs);
@@ -208,7 +221,8 @@ export class Subscriptions implements OnApplicationBootstrap, BeforeApplicationS
 
   /** Has a subscriber read the store now: here when it runs here, else through NOTIFY. @internal */
   wake(name: string): void {
-    this.backend().wake(name);
+    const definition = this.registry.get(name);
+    for (const key of definition ? checkpointKeys(definition) : [name]) this.backend().wake(key);
   }
 
   /** A subscriber's checkpoint as stored, on either store (sagas fence their deadlines with it). @internal */
@@ -231,10 +245,13 @@ export class Subscriptions implements OnApplicationBootstrap, BeforeApplicationS
     return definition;
   }
 
-  private async findParked(name: string, eventId: string): Promise<ParkedEvent> {
-    const parked = (await this.shared().parked(name)).find((p) => p.eventId === eventId);
-    if (!parked) throw new ParkedEventNotFoundError(name, eventId);
-    return parked;
+  /** The parked record as stored: its `subscriber` is the key of the partition that parked it. */
+  private async findParked(definition: SubscriberDefinition, eventId: string): Promise<ParkedEvent> {
+    for (const key of checkpointKeys(definition)) {
+      const parked = (await this.shared().parked(key)).find((p) => p.eventId === eventId);
+      if (parked) return parked;
+    }
+    throw new ParkedEventNotFoundError(definition.name, eventId);
   }
 
   private poke(name: string): void {

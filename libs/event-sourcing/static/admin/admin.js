@@ -132,7 +132,8 @@ async function loadSubscribers() {
       bar.value = s.rebuild.percent;
       rebuild.append(bar, ` ${s.rebuild.done}/${s.rebuild.total}, ${Math.round(s.rebuild.eventsPerSecond)}/s`);
     }
-    cell(row, s.instance ? `${s.instance.local ? 'this one' : `pid ${s.instance.pid ?? '?'}`}` : 'none');
+    cell(row, instanceText(s.instance));
+    cell(row, s.partitions ? String(s.partitions.length) : '', 'partitions');
     const actions = cell(row, '');
     if (s.kind === 'projection') {
       actions.append(
@@ -147,8 +148,37 @@ async function loadSubscribers() {
     }
     if (s.lastError) row.title = s.lastError.message;
     body.append(row);
+    for (const p of s.partitions ?? []) body.append(partitionRow(s, p));
   }
   $('refreshed').textContent = `refreshed ${new Date().toLocaleTimeString()}`;
+}
+
+function instanceText(instance) {
+  if (!instance) return 'none';
+  const name = instance.id ?? `pid ${instance.pid ?? '?'}`;
+  return instance.local ? `this one (${name})` : name;
+}
+
+// One row per partition of a partitioned subscriber, under its own.
+function partitionRow(s, p) {
+  const row = document.createElement('tr');
+  row.dataset.name = s.name;
+  row.dataset.partition = String(p.partition);
+  row.className = `partition ${p.state}`;
+  cell(row, `${s.name} #${p.partition}`);
+  cell(row, 'partition');
+  cell(row, p.state, 'state');
+  cell(row, p.position);
+  cell(row, '');
+  cell(row, String(p.lag), 'lag');
+  cell(row, String(p.parked), 'parked');
+  cell(row, '');
+  cell(row, p.rebuild ? `${p.rebuild.done}/${p.rebuild.total}` : '');
+  cell(row, instanceText(p.instance), 'instance');
+  cell(row, `${p.partition + 1} of ${s.partitions.length}`);
+  cell(row, '');
+  if (p.lastError) row.title = p.lastError.message;
+  return row;
 }
 
 // Events

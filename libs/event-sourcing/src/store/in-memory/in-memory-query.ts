@@ -1,3 +1,4 @@
+import { streamPartition } from '../stream-partition';
 import type { EventEnvelope, EventMetadata } from '../../events/event-envelope';
 import type { NormalizedFilter, NormalizedQuery, TimeBound } from '../event-query';
 import { carriesAll, queryTags } from '../tags';
@@ -69,10 +70,15 @@ export function readAllFrom(
 ): EventEnvelope[] {
   const types = options.types?.length ? new Set(options.types) : undefined;
   const tags = options.tags?.length ? queryTags('tags', options.tags) : [];
+  const partition = options.partition;
   return log
     .filter(
       (e) =>
-        e.transactionId < horizon && isAfter(e, after) && (!types || types.has(e.type)) && carriesAll(e.tags, tags),
+        e.transactionId < horizon &&
+        isAfter(e, after) &&
+        (!types || types.has(e.type)) &&
+        carriesAll(e.tags, tags) &&
+        (!partition || streamPartition(e.streamId, partition.count) === partition.index),
     )
     .sort(compareGlobal);
 }

@@ -1,3 +1,4 @@
+import type { DataSource } from 'typeorm';
 import type { WritePathOptions } from '../../options/write-path-options';
 import type { StoreHooks } from '../store-hooks';
 import type { SubjectKeyringOptions } from '../personal-data/subject-keyring';
@@ -25,4 +26,6 @@ export interface PostgresEventStoreOptions {
   hooks?: StoreHooks;
   /** Set by the module from its `personalData` option: master keys, the key cache. @internal */
   personalData?: SubjectKeyringOptions;
+  /** A replica (the module's `readReplica`) for `queryEvents`, which may lag. */
+  replica?: DataSource;
 }

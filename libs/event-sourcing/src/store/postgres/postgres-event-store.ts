@@ -76,6 +76,8 @@ export class PostgresEventStore extends EventStore {
   private readonly writes = new WriteCaches();
   private readonly batcher: AppendBatcher;
   private readonly connections: PoolConnections;
+  /** The replica's, or the primary's: where reads that may lag go. */
+  private readonly laggingReads: PoolConnections;
   private readonly maxEventSize: number;
   private readonly batchSize: number;
   private readonly writeAttempts: number;
@@ -104,6 +106,8 @@ export class PostgresEventStore extends EventStore {
     this.caches.add(this.keys.keyring);
     // The database may come back from elsewhere (a failover, a restore) without events it had.
     this.connections = new PoolConnections(dataSource, () => this.caches.clear());
+    // No write cache rests on the replica's connections: nothing to clear when one breaks.
+    this.laggingReads = options.replica ? new PoolConnections(options.replica, () => undefined) : this.connections;
     this.batcher = new AppendBatcher(
       {
         one: (prepared) => this.connections.use((client) => this.appendWithRetries(client, prepared, false)),
@@ -234,7 +238,7 @@ export class PostgresEventStore extends EventStore {
   override async queryEvents(eventQuery?: EventQuery): Promise<EventEnvelope[]> {
     const { text, params } = buildEventQuerySql(this.sql.schema, normalizeQuery(eventQuery));
     // Built per query, so not prepared: an unnamed statement.
-    return this.connections.use(async (client) =>
+    return this.laggingReads.use(async (client) =>
       this.keys.open(client, await readEvents(client, { name: '', text }, params, this.switches.textRows)),
     );
   }

@@ -8,6 +8,7 @@ import { shortTag } from '../../database/short-tag';
 import type { Statement } from './statement';
 import type { GlobalCursor, ReadAllOptions, ReadStreamOptions, StreamDescription } from '../event-store';
 import { queryTags } from '../tags';
+import { streamPartitionSql } from '../stream-partition';
 
 /** The store's read statements for one schema. @internal */
 export interface ReadStatements {
@@ -19,6 +20,9 @@ export interface ReadStatements {
   /** `readAll` and `readAllOfTypes` for events carrying all of `$4` (then `$5`) tags. */
   readAllOfTags: Statement;
   readAllOfTypesTags: Statement;
+  /** `readAll` and `readAllOfTypes` of one partition of the streams (`$4` count, `$5` index; types then `$6`). */
+  readAllOfPartition: Statement;
+  readAllOfTypesPartition: Statement;
   streamVersion: Statement;
   describeStream: Statement;
 }
@@ -45,6 +49,14 @@ export function buildReadStatements(s: string): ReadStatements {
       name: '',
       text: readAll(` AND type = ANY($4::text[]) AND tags @> $5::text[] AND tags <> '{}'`),
     },
+    readAllOfPartition: statement(
+      'read_all_part',
+      readAll(` AND ${streamPartitionSql('stream_id', '$4::bigint')} = $5`),
+    ),
+    readAllOfTypesPartition: statement(
+      'read_all_types_part',
+      readAll(` AND ${streamPartitionSql('stream_id', '$4::bigint')} = $5 AND type = ANY($6::text[])`),
+    ),
     streamVersion: statement(
       'version',
       `SELECT coalesce(max(version), 0) AS version FROM ${s}.es_events WHERE stream_id = $1`,
@@ -73,6 +85,20 @@ export function readAllQuery(
   const types = options.types?.length ? [...options.types] : undefined;
   const tags = options.tags?.length ? queryTags('tags', options.tags) : undefined;
   const values: unknown[] = [after.transactionId.toString(), after.position.toString(), limit];
+  const partition = options.partition;
+  if (partition && !tags) {
+    values.push(partition.count, partition.index);
+    if (types) values.push(types);
+    return { statement: types ? sql.readAllOfTypesPartition : sql.readAllOfPartition, values };
+  }
+  if (partition) {
+    // Tags and a partition: rare enough to be built for the call.
+    const base = types ? sql.readAllOfTypesTags : sql.readAllOfTags;
+    const at = types ? 6 : 5;
+    values.push(...(types ? [types] : []), tags, partition.count, partition.index);
+    const filter = ` AND ${streamPartitionSql('stream_id', `$${at}::bigint`)} = $${at + 1}\n    ORDER BY`;
+    return { statement: { name: '', text: base.text.replace(/\s+ORDER BY/, filter) }, values };
+  }
   if (types) values.push(types);
   if (tags) values.push(tags);
   const statement = tags

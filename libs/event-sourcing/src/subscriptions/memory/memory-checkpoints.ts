@@ -1,3 +1,4 @@
+import { streamPartition, type StreamPartition } from '../../store/stream-partition';
 import { CheckpointConflictError } from '../../errors/checkpoint-conflict-error';
 import type { EventEnvelope } from '../../events/event-envelope';
 import { START_OF_STORE, type GlobalCursor } from '../../store/event-store';
@@ -117,10 +118,16 @@ export class MemoryCheckpoints {
     return counts;
   }
 
-  async countAfter(cursor: GlobalCursor, types: readonly string[], cap: number): Promise<number> {
+  async countAfter(
+    cursor: GlobalCursor,
+    types: readonly string[],
+    cap: number,
+    partition?: StreamPartition,
+  ): Promise<number> {
     let count = 0;
     for (const e of this.store.committedEvents()) {
       if (count >= cap) break;
+      if (partition && streamPartition(e.streamId, partition.count) !== partition.index) continue;
       if ((types.length === 0 || types.includes(e.type)) && compareCursors(cursorOf(e), cursor) > 0) count++;
     }
     return count;

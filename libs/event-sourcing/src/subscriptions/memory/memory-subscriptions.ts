@@ -13,6 +13,7 @@ import type { SubscriberDefinition } from '../subscriber-definition';
 import type { SubscriberStatus } from '../subscriber-status';
 import type { SubscriptionBackend } from '../subscription-backend';
 import { SubscriptionRunner, type SubscriberState } from '../subscription-runner';
+import { expandPartitions } from '../partition-views';
 import { MemoryCheckpoints } from './memory-checkpoints';
 import { MemoryPageApplier } from './memory-page-applier';
 
@@ -64,7 +65,7 @@ export class MemorySubscriptions implements SubscriptionBackend {
     this.detach = this.signal.on(() => {
       for (const runner of this.runners.values()) runner.wake();
     });
-    for (const definition of definitions) {
+    for (const definition of expandPartitions(definitions)) {
       if (!runsInMemory(definition)) continue;
       const runner = new SubscriptionRunner(
         definition,
@@ -88,10 +89,10 @@ export class MemorySubscriptions implements SubscriptionBackend {
     this.detach?.();
   }
 
-  async status(definitions: readonly SubscriberDefinition[]): Promise<SubscriberStatus[]> {
+  async status(views: readonly SubscriberDefinition[]): Promise<SubscriberStatus[]> {
     const [head, parked] = await Promise.all([this.checkpoints.head(), this.checkpoints.parkedCounts()]);
     return Promise.all(
-      definitions.map((definition) =>
+      views.map((definition) =>
         describeStatus(definition, {
           checkpoints: this.checkpoints,
           inspector: this.checkpoints,
@@ -105,17 +106,24 @@ export class MemorySubscriptions implements SubscriptionBackend {
     );
   }
 
-  /** Resets (with no manager) and rewinds, between two of its batches. */
-  async rebuild(definition: SubscriberDefinition): Promise<void> {
-    const { name } = definition;
-    await this.checkpoints.exclusive(name, async () => {
-      if ((await this.checkpoints.load(name)).status === 'paused') {
-        throw new UnsupportedOperationError(`"${name}" is paused; resume it before a rebuild.`);
+  /** Resets (with no manager) and rewinds every checkpoint of it, between two of their batches. */
+  async rebuild(definition: SubscriberDefinition, keys: readonly string[]): Promise<void> {
+    const rebuild = async (): Promise<void> => {
+      for (const key of keys) {
+        if ((await this.checkpoints.load(key)).status === 'paused') {
+          throw new UnsupportedOperationError(`"${definition.name}" is paused; resume it before a rebuild.`);
+        }
       }
       await definition.reset!(undefined);
-      await this.checkpoints.rewind(name);
-    });
-    this.wake(name);
+      for (const key of keys) await this.checkpoints.rewind(key);
+    };
+    // Each checkpoint held in turn, the reset and rewinds inside them all.
+    const held = keys.reduceRight<() => Promise<void>>(
+      (inner, key) => () => this.checkpoints.exclusive(key, inner),
+      rebuild,
+    );
+    await held();
+    for (const key of keys) this.wake(key);
   }
 
   /** As `Subscriptions.retryParked`, once it found the parked record. */
