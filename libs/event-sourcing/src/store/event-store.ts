@@ -24,8 +24,6 @@ export {
 import type { NaturalKeyChanges, StreamLifecycleChange, StreamTombstone } from './stream-effects';
 import { changeLifecycle, type LifecycleOptions } from './stream-lifecycle';
 
-export { START_OF_STORE, type GlobalCursor, type ReadAllOptions, type ReadAllResult } from './read-all-options';
-
 /** Options of {@link EventStore.append}. */
 export interface AppendOptions {
   /** Defaults to `'any'`. A mismatch throws `ConcurrencyError` and writes nothing. */
