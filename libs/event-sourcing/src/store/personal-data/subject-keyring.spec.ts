@@ -43,7 +43,7 @@ describe('SubjectKeyring and master keys', () => {
     const plainRing = new SubjectKeyring({});
     expect(() => plainRing.unwrap('person-3', stored)).toThrow(/not configured/);
     const damaged = Buffer.from(stored);
-    damaged[damaged.length - 1] ^= 0xff;
+    damaged.writeUInt8(damaged.readUInt8(damaged.length - 1) ^ 0xff, damaged.length - 1);
     expect(() => new SubjectKeyring({ masterKeys: [oldMaster] }).unwrap('person-3', damaged)).toThrow(
       PersonalDataKeyError,
     );
