@@ -19,7 +19,7 @@ import {
 } from 'nest-event-sourcing';
 import type { AccessCell, AccessCellResult, AccessCellSpec } from './access-config';
 import { runWorkers } from './run-workers';
-import { OperationTimer } from './stats';
+import { OperationTimer, operationRate } from './stats';
 import { readCellSpec } from './store-cell-process';
 
 // One cell of the authorization section, in a process of its own: boots the module with
@@ -123,14 +123,7 @@ async function main(): Promise<void> {
       }
     });
     timer.stop();
-    const stats = timer.stats(0);
-    const result: AccessCellResult = {
-      operations: stats.operations,
-      wallMs: stats.wallMs,
-      perSecond: stats.operations / (stats.wallMs / 1000),
-      p50Ms: stats.p50Ms,
-      p99Ms: stats.p99Ms,
-    };
+    const result: AccessCellResult = { ...operationRate(timer.stats(0)) };
     process.stdout.write(`${JSON.stringify({ result })}\n`);
   } finally {
     await app.close();

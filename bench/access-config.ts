@@ -1,3 +1,5 @@
+import type { OperationRate } from './stats';
+
 /** The sizes of the authorization section. */
 export interface AccessParams {
   /** Connections in the cell's pool. */
@@ -38,10 +40,4 @@ export interface AccessCellSpec {
 }
 
 /** What a cell measured. */
-export interface AccessCellResult {
-  operations: number;
-  wallMs: number;
-  perSecond: number;
-  p50Ms: number;
-  p99Ms: number;
-}
+export type AccessCellResult = OperationRate;

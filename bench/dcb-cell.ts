@@ -6,7 +6,7 @@ import { AppendConditionError, EventSourcingModule, EventStore, type DecisionQue
 import { withClient } from './bench-database';
 import type { DcbCellResult, DcbCellSpec, DcbParams } from './dcb-config';
 import { runWorkers } from './run-workers';
-import { OperationTimer } from './stats';
+import { OperationTimer, operationRate } from './stats';
 import { readCellSpec } from './store-cell-process';
 
 // One cell of the decisions section, in a process of its own: boots the module as an
@@ -151,15 +151,7 @@ async function main(): Promise<void> {
       );
       return;
     }
-    const stats = timer.stats(0);
-    const result: DcbCellResult = {
-      operations: stats.operations,
-      wallMs: stats.wallMs,
-      perSecond: stats.operations / (stats.wallMs / 1000),
-      p50Ms: stats.p50Ms,
-      p99Ms: stats.p99Ms,
-      ...extra,
-    };
+    const result: DcbCellResult = { ...operationRate(timer.stats(0)), ...extra };
     process.stdout.write(`${JSON.stringify({ result })}\n`);
   } finally {
     await context.close();

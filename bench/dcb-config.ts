@@ -1,3 +1,5 @@
+import type { OperationRate } from './stats';
+
 /** The sizes of the decisions (DCB) section. */
 export interface DcbParams {
   /** Connections in the cell's pool. */
@@ -46,12 +48,7 @@ export interface DcbCellSpec {
 }
 
 /** What a cell measured. */
-export interface DcbCellResult {
-  operations: number;
-  wallMs: number;
-  perSecond: number;
-  p50Ms: number;
-  p99Ms: number;
+export interface DcbCellResult extends OperationRate {
   /** Decisions that failed their condition and were decided again (contended cell). */
   retries?: number;
 }

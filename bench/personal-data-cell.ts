@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { EventSourcingModule, EventStore, type NewEvent } from 'nest-event-sourcing';
 import type { PersonalDataCellResult, PersonalDataCellSpec, PersonalDataParams } from './personal-data-config';
-import { OperationTimer } from './stats';
+import { OperationTimer, operationRate } from './stats';
 import { readCellSpec } from './store-cell-process';
 
 // One cell of the personal data section, in a process of its own: boots the module as an
@@ -85,14 +85,7 @@ async function main(): Promise<void> {
     timer.start();
     await WORKLOADS[spec.cell](store, spec.params, timer, spec.cellId);
     timer.stop();
-    const stats = timer.stats(0);
-    const result: PersonalDataCellResult = {
-      operations: stats.operations,
-      wallMs: stats.wallMs,
-      perSecond: stats.operations / (stats.wallMs / 1000),
-      p50Ms: stats.p50Ms,
-      p99Ms: stats.p99Ms,
-    };
+    const result: PersonalDataCellResult = { ...operationRate(timer.stats(0)) };
     process.stdout.write(`${JSON.stringify({ result })}\n`);
   } finally {
     await context.close();

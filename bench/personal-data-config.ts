@@ -1,3 +1,5 @@
+import type { OperationRate } from './stats';
+
 /** The sizes of the personal data section. */
 export interface PersonalDataParams {
   /** Connections in the cell's pool. */
@@ -35,10 +37,4 @@ export interface PersonalDataCellSpec {
 }
 
 /** What a cell measured. */
-export interface PersonalDataCellResult {
-  operations: number;
-  wallMs: number;
-  perSecond: number;
-  p50Ms: number;
-  p99Ms: number;
-}
+export type PersonalDataCellResult = OperationRate;

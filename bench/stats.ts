@@ -10,6 +10,21 @@ export interface WorkloadStats {
   wallMs: number;
 }
 
+/** What a bench cell reports of its operations: how many, how fast, and their latency. */
+export interface OperationRate {
+  operations: number;
+  wallMs: number;
+  perSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+/** The {@link OperationRate} of a timed workload, operations per second of its wall time. */
+export function operationRate(stats: WorkloadStats): OperationRate {
+  const { operations, wallMs, p50Ms, p99Ms } = stats;
+  return { operations, wallMs, perSecond: operations / (wallMs / 1000), p50Ms, p99Ms };
+}
+
 /**
  * Times operations with `process.hrtime.bigint()`: each one by itself, and the workload
  * as a whole between `start` and `stop` (workers overlap, so throughput comes from this
