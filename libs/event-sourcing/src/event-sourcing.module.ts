@@ -27,6 +27,7 @@ import { eventStoreMigrations } from './schema/migrations';
 import { PostgresEventStore } from './store/postgres/postgres-event-store';
 import { PostgresSnapshotStore } from './store/postgres/postgres-snapshot-store';
 import { SnapshotStore } from './store/snapshot-store';
+import { scopeSnapshots } from './store/tenant-snapshots';
 import { AppendSignal } from './store/append-signal';
 import { EventQueryCache } from './store/event-query-cache';
 import { InlineProjector } from './projections/inline-projector';
@@ -213,7 +214,7 @@ function assemble(base: DynamicModule): DynamicModule {
       if (snapshots instanceof InMemorySnapshotStore) store.caches.add(snapshots);
       // A snapshot may copy personal data: a forgotten subject's streams start again from their events.
       store.erasers.add(({ streamIds, manager }) => snapshots.drop(streamIds, manager));
-      return snapshots;
+      return scopeSnapshots(snapshots, store);
     },
   };
   const shared = [
