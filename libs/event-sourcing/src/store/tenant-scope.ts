@@ -47,6 +47,7 @@ export function scopeByTenant<S extends EventStore>(store: S, currentTenant: Cur
     describeStream: store.describeStream.bind(store),
     hardDeleteStream: store.hardDeleteStream.bind(store),
     findByNaturalKey: store.findByNaturalKey.bind(store),
+    tombstoneOf: store.tombstoneOf.bind(store),
   };
   const tenantOfEvent = (event: EventEnvelope): string =>
     typeof event.metadata.tenantId === 'string' ? event.metadata.tenantId : '';
@@ -154,6 +155,11 @@ export function scopeByTenant<S extends EventStore>(store: S, currentTenant: Cur
     const tenant = currentTenant();
     const streamId = await raw.findByNaturalKey(key, value);
     return streamId === undefined || tenant === undefined || (await visible(tenant, streamId)) ? streamId : undefined;
+  };
+  // A tombstone keeps no tenant (its stream's events are gone): only work without one sees it.
+  store.tombstoneOf = async (streamId) => {
+    const tombstone = await raw.tombstoneOf(streamId);
+    return currentTenant() === undefined ? tombstone : undefined;
   };
   SCOPES.set(store, {
     isVisible: (streamId) => {
