@@ -159,6 +159,40 @@ describe('todo app with AUTH_SECRET: every route keeps tenant A from tenant B', 
     }
   });
 
+  it("never replays one tenant's or user's response to another's Idempotency-Key", async () => {
+    const key = { 'Idempotency-Key': 'list-1' };
+    const body = { title: `Keyed ${randomUUID()}` };
+    const bobToken = await todoToken(bobId, acmeId);
+    const create = (token: string) => http().post('/lists').set(key).set('Authorization', `Bearer ${token}`).send(body);
+    const first = (await create(ann).expect(201)).body as { id: string };
+    const again = await create(ann).expect(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect((again.body as { id: string }).id).toBe(first.id);
+    // The same key and body from another tenant, then from another user of A's tenant: their own lists.
+    for (const token of [gil, bobToken]) {
+      const answer = await create(token);
+      expect({ status: answer.status, replayed: answer.headers['idempotent-replayed'] }).toMatchObject({
+        status: token === gil ? 201 : 409,
+        replayed: undefined,
+      });
+      expectNothingOfA('Idempotency-Key replay', answer.text, [body.title]);
+    }
+    // A key A used, with another body from B: B's own new request, not "key reused" (which would tell A used it).
+    const other = { 'Idempotency-Key': 'list-2' };
+    await http()
+      .post('/lists')
+      .set(other)
+      .set('Authorization', `Bearer ${ann}`)
+      .send({ title: `A ${randomUUID()}` })
+      .expect(201);
+    const own = await http()
+      .post('/lists')
+      .set(other)
+      .set('Authorization', `Bearer ${gil}`)
+      .send({ title: 'Of Globex' });
+    expect(own.status).toBe(201);
+  });
+
   it('shows operators every tenant, and with tenantId only that one, in every filter', async () => {
     const events = async (query: Record<string, string | number>) =>
       (
