@@ -195,9 +195,17 @@ function assemble(base: DynamicModule): DynamicModule {
   };
   const queryCacheProvider: Provider = {
     provide: EventQueryCache,
-    inject: [RESOLVED_OPTIONS, EventStore, AppendSignal],
-    useFactory: ({ queryCache }: ResolvedOptions, store: EventStore, signal: AppendSignal) =>
-      new EventQueryCache(store, signal, queryCache),
+    inject: [RESOLVED_OPTIONS, EventStore, AppendSignal, MessageContext],
+    useFactory: (
+      { queryCache, tenancy }: ResolvedOptions,
+      store: EventStore,
+      signal: AppendSignal,
+      context: MessageContext,
+    ) =>
+      // With tenancy the store answers each tenant its own events: so must the cache.
+      new EventQueryCache(store, signal, queryCache, Date.now, () =>
+        tenancy ? context.current()?.tenantId : undefined,
+      ),
   };
   const snapshotProvider: Provider = {
     provide: SnapshotStore,
