@@ -20,6 +20,7 @@ import type { EventEnvelope } from '../events/event-envelope';
 import { MessageContext } from '../events/message-context';
 import { Tag } from '../events/tag.decorator';
 import { EventSourcingModule } from '../event-sourcing.module';
+import { EventQueryCache } from './event-query-cache';
 import { EventStore, START_OF_STORE } from './event-store';
 import { SnapshotStore } from './snapshot-store';
 
@@ -172,7 +173,12 @@ describe.each(['memory', 'postgres'] as const)("another tenant's data through ev
     moduleRef = await Test.createTestingModule({
       imports: [
         CqrsModule.forRoot(),
-        EventSourcingModule.forRoot({ database: database?.url ?? 'memory', tenancy: true, warmAggregates: 100 }),
+        EventSourcingModule.forRoot({
+          database: database?.url ?? 'memory',
+          tenancy: true,
+          warmAggregates: 100,
+          queryCache: { ttl: '1 min', maxEntries: 100 },
+        }),
         EventSourcingModule.forFeature({ aggregates: [Memo] }),
       ],
       providers: [WriteMemoHandler, PeekMemoHandler],
@@ -250,6 +256,17 @@ describe.each(['memory', 'postgres'] as const)("another tenant's data through ev
       expect(await store.queryEvents({ tags: [`memo-slug:${slug}`], tenantId: 'globex' })).toEqual([]);
       expect(await store.queryEvents({ any: [{ streams: [memoStream] }, { tenantId: 'acme' }] })).toEqual([]);
     });
+  });
+
+  it("answers each tenant from the query cache with its own events, never another tenant's kept answer", async () => {
+    const cache = moduleRef.get(EventQueryCache);
+    const query = { types: ['memo.written'], limit: null };
+    const tenants = (events: EventEnvelope[]) => [...new Set(events.map((e) => e.metadata.tenantId))];
+    expect(tenants(await run('acme', () => cache.queryEvents(query)))).toEqual(['acme']);
+    expect(tenants(await asGlobex(() => cache.queryEvents(query)))).toEqual(['globex']);
+    expect(tenants(await cache.queryEvents(query)).sort()).toEqual(['acme', 'globex']);
+    acmeOnly(await asGlobex(() => cache.queryEvents(query)));
+    expect(cache.stats().hits).toBeGreaterThan(0);
   });
 
   it("finds no natural key nor tombstone of another tenant's stream", async () => {
