@@ -7,7 +7,8 @@ const ADMIN_TOKEN = 'todo-isolation-admin-token';
 
 /** What a route answers tenant B (gil of globex) calling it with tenant A's ids. */
 interface RouteCase {
-  status: number;
+  /** The status, or the ones it may be. */
+  status: number | number[];
   /** The body sent: a valid one, so that validation does not answer before the lookup. */
   send?: object;
   /** True for the one route that writes B's own data (creating a list): it may add events. */
@@ -31,7 +32,9 @@ const ROUTES: Record<string, RouteCase> = {
   'GET /docs/LICENSE': { status: 404 },
   'GET /docs-json': docs,
   'GET /docs-yaml': docs,
-  'GET /health': { status: 200 },
+  // The app's health, whatever it is at the moment (503 while the projection lags under
+  // load): it holds no tenant's data either way, which is what is checked here.
+  'GET /health': { status: [200, 503] },
   'POST /lists': { status: 201, send: { title: 'Globex own list' }, ownWrite: true },
   'GET /lists': { status: 200 },
   'GET /lists/:id': notFound(),
@@ -137,7 +140,8 @@ describe('todo app with AUTH_SECRET: every route keeps tenant A from tenant B', 
         [method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete'](path)
         .set('Authorization', `Bearer ${gil}`);
       const answer = await (send ? request.send(send) : request);
-      expect({ route, status: answer.status }).toEqual({ route, status });
+      const expected = Array.isArray(status) && status.includes(answer.status) ? answer.status : status;
+      expect({ route, status: answer.status }).toEqual({ route, status: expected });
       if (answer.status >= 400) expect(answer.headers['content-type']).toMatch(/^application\/problem\+json/);
       const sent = [...path.split('/'), ...Object.values(send ?? {}).map(String)];
       expectNothingOfA(route, answer.text, sent);
