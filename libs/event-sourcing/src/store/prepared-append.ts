@@ -90,8 +90,8 @@ export function prepareAppend(
   if (!Array.isArray(events) || (events.length === 0 && lifecycle === undefined)) {
     throw new InvalidEventError(0, 'append takes a non-empty array of events');
   }
-  const effects = prepareEffects(options?.naturalKeys, lifecycle);
   const all: unknown[] = lifecycle ? [...(events as unknown[]), lifecycleEvent(lifecycle)] : events;
+  const effects = prepareEffects(options?.naturalKeys, lifecycle, all);
   const prepared = all.map((event: unknown, index) => prepareEvent(event, index, maxEventSize));
   if (prepared.length > 1) {
     const seen = new Set<string>();

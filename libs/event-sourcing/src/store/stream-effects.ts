@@ -41,6 +41,11 @@ export interface StreamTombstone {
 
 /** What an append does beside its events, checked: both stores apply it in the append's transaction. @internal */
 export interface PreparedEffects {
+  /**
+   * The tenant the keys are claimed for: the `metadata.tenantId` of the append's first
+   * event ('' for none). A value is unique within its tenant.
+   */
+  tenant: string;
   claim: NaturalKeyClaim[];
   release: string[];
   lifecycle?: 'delete' | 'restore';
@@ -58,6 +63,7 @@ const MAX_VALUE_LENGTH = 1000;
 export function prepareEffects(
   naturalKeys: NaturalKeyChanges | undefined,
   lifecycle: StreamLifecycleChange | undefined,
+  events: readonly unknown[],
 ): PreparedEffects | undefined {
   if (naturalKeys === undefined && lifecycle === undefined) return undefined;
   if (lifecycle !== undefined && lifecycle.action !== 'delete' && lifecycle.action !== 'restore') {
@@ -72,7 +78,14 @@ export function prepareEffects(
   if (new Set(keys).size !== keys.length) {
     throw new InvalidEventError(0, 'a natural key is claimed or released twice in one append');
   }
-  return { claim, release, ...(lifecycle ? { lifecycle: lifecycle.action } : {}) };
+  return { tenant: tenantOfFirst(events), claim, release, ...(lifecycle ? { lifecycle: lifecycle.action } : {}) };
+}
+
+/** The `metadata.tenantId` of the first event, or '' (no tenant); tenancy stamps every event of an append alike. */
+function tenantOfFirst(events: readonly unknown[]): string {
+  const metadata = (events[0] as NewEvent | undefined)?.metadata;
+  const tenant = metadata !== null && typeof metadata === 'object' ? metadata.tenantId : undefined;
+  return typeof tenant === 'string' ? tenant : '';
 }
 
 /** The event a lifecycle change appends after the append's own events. @internal */
@@ -82,6 +95,16 @@ export function lifecycleEvent(change: StreamLifecycleChange): NewEvent {
     data: change.reason === undefined ? {} : { reason: change.reason },
     metadata: change.metadata ?? {},
   };
+}
+
+/** Where `EventStore.findByNaturalKey` looks: which tenant's keys. */
+export interface NaturalKeyLookup {
+  /**
+   * The tenant whose keys are searched; without it, the untenanted keys (those claimed by
+   * appends made without a tenant). Under `tenancy: true`, work for a tenant always
+   * searches its own tenant's keys, and naming another tenant finds nothing.
+   */
+  tenantId?: string;
 }
 
 /**
@@ -100,4 +123,14 @@ function checked(text: unknown, what: string, max: number): string {
   const problem = textProblem(text);
   if (problem) throw new InvalidEventError(0, `a natural ${what} ${problem}`);
   return text;
+}
+
+/**
+ * The tenant a lookup searches: its `tenantId` ('' for the untenanted keys).
+ * @throws InvalidEventError for a tenant that is not a string of at most 1000 storable characters.
+ * @internal
+ */
+export function lookupTenant(options: NaturalKeyLookup | undefined): string {
+  const tenant = options?.tenantId;
+  return tenant === undefined || tenant === '' ? '' : checked(tenant, 'tenant', MAX_VALUE_LENGTH);
 }
