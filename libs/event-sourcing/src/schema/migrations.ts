@@ -20,7 +20,7 @@ import {
   snapshotSchemaSql,
 } from './store-schema-sql';
 import { dropLifecycleSchemaSql, lifecycleSchemaSql } from './lifecycle-schema-sql';
-import { dropNaturalKeyTenantSchemaSql, naturalKeyTenantSchemaSql } from './natural-key-tenant-schema-sql';
+import { dropTenantUniquenessSchemaSql, tenantUniquenessSchemaSql } from './tenant-uniqueness-schema-sql';
 import { dropPersonalDataSchemaSql, personalDataSchemaSql } from './personal-data-schema-sql';
 import { appendGuardSchemaSql, dropAppendGuardSchemaSql, dropTagsSchemaSql, tagsSchemaSql } from './tag-schema-sql';
 
@@ -93,11 +93,11 @@ export function eventStoreMigrations(schema = 'public', options: EventStoreMigra
     migration(`EventStorePermissions_${suffix}_1765400000000`, permissionSchemaSql(s), dropPermissionSchemaSql(s)),
     // Each event's tenant, from its metadata (docs/tenancy.md).
     migration(`EventStoreTenants_${suffix}_1765400000001`, tenantSchemaSql(s), dropTenantSchemaSql(s)),
-    // Natural keys unique per tenant (docs/tenancy.md).
+    // Natural keys and decision conditions per tenant (docs/tenancy.md).
     migration(
-      `EventStoreNaturalKeyTenants_${suffix}_1765500000000`,
-      naturalKeyTenantSchemaSql(s),
-      dropNaturalKeyTenantSchemaSql(s),
+      `EventStoreTenantUniqueness_${suffix}_1765500000000`,
+      tenantUniquenessSchemaSql(s),
+      dropTenantUniquenessSchemaSql(s),
     ),
   ];
 }

@@ -11,6 +11,7 @@ import { prepareTags } from './tags';
 import { prepareCondition, type PreparedCondition } from './decision-query';
 import { personalFields, subjectsOf, type PersonalFields } from './personal-data/personal-fields';
 import { PERSONAL_DATA_KEY } from '../events/personal-data-cipher';
+import { tenantOfAppend } from './append-tenant';
 import { lifecycleEvent, prepareEffects, type PreparedEffects } from './stream-effects';
 
 /** Longest accepted stream id, in characters. */
@@ -102,7 +103,8 @@ export function prepareAppend(
     });
   }
   const tagged = prepared.some((event) => event.tags.length > 0);
-  const condition = options?.condition === undefined ? undefined : prepareCondition(options.condition);
+  const condition =
+    options?.condition === undefined ? undefined : prepareCondition(options.condition, tenantOfAppend(all));
   const subjects = subjectsOf(prepared);
   return {
     streamId,

@@ -2,6 +2,7 @@ import { InvalidEventError } from '../errors/invalid-event-error';
 import type { EventMetadata, NewEvent } from '../events/event-envelope';
 import { STREAM_DELETED, STREAM_RESTORED } from '../events/stream-lifecycle-types';
 import { textProblem } from './text-problem';
+import { tenantOfAppend } from './append-tenant';
 
 /** One natural key a stream claims: at most one value per key and stream, each value held by one stream. */
 export interface NaturalKeyClaim {
@@ -78,14 +79,12 @@ export function prepareEffects(
   if (new Set(keys).size !== keys.length) {
     throw new InvalidEventError(0, 'a natural key is claimed or released twice in one append');
   }
-  return { tenant: tenantOfFirst(events), claim, release, ...(lifecycle ? { lifecycle: lifecycle.action } : {}) };
-}
-
-/** The `metadata.tenantId` of the first event, or '' (no tenant); tenancy stamps every event of an append alike. */
-function tenantOfFirst(events: readonly unknown[]): string {
-  const metadata = (events[0] as NewEvent | undefined)?.metadata;
-  const tenant = metadata !== null && typeof metadata === 'object' ? metadata.tenantId : undefined;
-  return typeof tenant === 'string' ? tenant : '';
+  return {
+    tenant: tenantOfAppend(events) ?? '',
+    claim,
+    release,
+    ...(lifecycle ? { lifecycle: lifecycle.action } : {}),
+  };
 }
 
 /** The event a lifecycle change appends after the append's own events. @internal */

@@ -1,19 +1,19 @@
 import { DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
 import { eventStoreMigrations } from './migrations';
-import { dropNaturalKeyTenantSchemaSql, naturalKeyTenantSchemaSql } from './natural-key-tenant-schema-sql';
+import { dropTenantUniquenessSchemaSql, tenantUniquenessSchemaSql } from './tenant-uniqueness-schema-sql';
 
 // The natural keys' tenant is a contract with every deployed database: a change here
 // must be a new migration, and it shows up in review as a snapshot change.
 describe('natural-key tenant schema SQL', () => {
   it('adds the tenant to es_natural_keys, its unique index and es_stream_effects, and takes them away', () => {
     expect(
-      [...naturalKeyTenantSchemaSql('"public"'), ...dropNaturalKeyTenantSchemaSql('"public"')].join(';\n\n'),
+      [...tenantUniquenessSchemaSql('"public"'), ...dropTenantUniquenessSchemaSql('"public"')].join(';\n\n'),
     ).toMatchSnapshot();
   });
 
   it('quotes the schema everywhere it names an object', () => {
-    const sql = [...naturalKeyTenantSchemaSql('"my schema"'), ...dropNaturalKeyTenantSchemaSql('"my schema"')].join(
+    const sql = [...tenantUniquenessSchemaSql('"my schema"'), ...dropTenantUniquenessSchemaSql('"my schema"')].join(
       '\n',
     );
     expect(sql).not.toMatch(/\bpublic\./);
@@ -22,7 +22,7 @@ describe('natural-key tenant schema SQL', () => {
 
   it('is a migration of the store, after the tenants one, with a fixed name', () => {
     const names = eventStoreMigrations('public').map((migration) => new migration().name ?? '');
-    const at = names.indexOf('EventStoreNaturalKeyTenants_public_1765500000000');
+    const at = names.indexOf('EventStoreTenantUniqueness_public_1765500000000');
     expect(names[at - 1]).toBe('EventStoreTenants_public_1765400000001');
   });
 
@@ -43,7 +43,7 @@ describe('natural-key tenant schema SQL', () => {
 
     const ran = async (): Promise<boolean> =>
       (await dataSource.query<{ name: string }[]>(`SELECT name FROM migrations`)).some((row) =>
-        row.name.startsWith('EventStoreNaturalKeyTenants_'),
+        row.name.startsWith('EventStoreTenantUniqueness_'),
       );
     const event = (stream: string, version: number, metadata: object) =>
       dataSource.query(
