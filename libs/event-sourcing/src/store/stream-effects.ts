@@ -1,4 +1,5 @@
 import { InvalidEventError } from '../errors/invalid-event-error';
+import { InvalidQueryError } from '../errors/invalid-query-error';
 import type { EventMetadata, NewEvent } from '../events/event-envelope';
 import { STREAM_DELETED, STREAM_RESTORED } from '../events/stream-lifecycle-types';
 import { textProblem } from './text-problem';
@@ -126,10 +127,14 @@ function checked(text: unknown, what: string, max: number): string {
 
 /**
  * The tenant a lookup searches: its `tenantId` ('' for the untenanted keys).
- * @throws InvalidEventError for a tenant that is not a string of at most 1000 storable characters.
+ * @throws InvalidQueryError for a tenant that is not a string of at most 1000 storable characters.
  * @internal
  */
 export function lookupTenant(options: NaturalKeyLookup | undefined): string {
-  const tenant = options?.tenantId;
-  return tenant === undefined || tenant === '' ? '' : checked(tenant, 'tenant', MAX_VALUE_LENGTH);
+  const tenant: unknown = options?.tenantId;
+  if (tenant === undefined || tenant === '') return '';
+  if (typeof tenant !== 'string' || tenant.length > MAX_VALUE_LENGTH || textProblem(tenant)) {
+    throw new InvalidQueryError('tenantId', tenant, `give a tenant id of at most ${MAX_VALUE_LENGTH} characters`);
+  }
+  return tenant;
 }

@@ -275,7 +275,7 @@ export class PostgresEventStore extends EventStore {
     return this.connections.use((client) => this.lifecycle.tombstoneOf(client, streamId));
   }
 
-  override findByNaturalKey(key: string, value: string, options?: NaturalKeyLookup): Promise<string | undefined> {
+  override async findByNaturalKey(key: string, value: string, options?: NaturalKeyLookup): Promise<string | undefined> {
     const claim = checkedKey(key, value);
     const tenant = lookupTenant(options);
     return this.connections.use((client) => this.lifecycle.findByNaturalKey(client, tenant, claim.key, claim.value));

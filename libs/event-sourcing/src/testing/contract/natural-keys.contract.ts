@@ -87,6 +87,9 @@ export function describeNaturalKeysContract(ctx: ContractContext): void {
       expect(await ctx.store.findByNaturalKey('contract/email', email, { tenantId: 'contract-b' })).toBe(b);
       expect(await ctx.store.findByNaturalKey('contract/email', email)).toBe(none);
       expect(await ctx.store.findByNaturalKey('contract/email', email, { tenantId: 'contract-c' })).toBeUndefined();
+      await expect(ctx.store.findByNaturalKey('contract/email', email, { tenantId: 'bad\0' })).rejects.toMatchObject({
+        code: 'ES_INVALID_QUERY',
+      });
       await expectRejectedWithoutWrite(
         () => ctx.store.append(c, [of('contract-a')], claim(email)),
         NaturalKeyTakenError,
