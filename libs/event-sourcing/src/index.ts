@@ -163,6 +163,7 @@ export {
 export type { ExpectedVersion } from './store/expected-version';
 export type {
   NaturalKeyChanges,
+  NaturalKeyLookup,
   NaturalKeyClaim,
   StreamLifecycleChange,
   StreamTombstone,

@@ -102,23 +102,37 @@ export function buildAppendStatements(s: string, keyed = false): AppendStatement
   const keyGate = (at: number): string =>
     keyed ? ` AND (SELECT ${s}.es_claim_subject_keys($1::text, $${at}::text[], $${at + 1}::bytea[]))` : '';
   // The events from $p: one document ($p), or one array per column ($p… $p + 4, and the tags).
-  const bothForms = (text: (rows: string, keys: string) => string, rows = events, p = 4, tagged = false): TwoForms => ({
-    document: named(text(rows.document, keyGate(p + 1))),
-    arrays: named(text(rows.arrays, keyGate(p + (tagged ? 6 : 5)))),
+  // `gates`: a condition of each form (the guard, which reads the tenant from the events).
+  const bothForms = (
+    text: (rows: string, keys: string, gate: string) => string,
+    rows = events,
+    p = 4,
+    tagged = false,
+    gates: Record<EventsForm, string> = { document: '', arrays: '' },
+  ): TwoForms => ({
+    document: named(text(rows.document, keyGate(p + 1), gates.document)),
+    arrays: named(text(rows.arrays, keyGate(p + (tagged ? 6 : 5)), gates.arrays)),
   });
+  // The guard, with the tenant of the append: its first event's metadata.tenantId.
+  const guardOf = (tenant: string): string =>
+    ` AND (SELECT ${s}.es_append_guard($4::bigint[], $5::boolean[], false, $6::text[], $7::text[], $8::text, $9::bigint, $10::uuid[], ${tenant}))`;
   /** The statements that take several events, plain or tagged (then gated by the guard). */
   const family = (tagged: boolean): Omit<TaggedAppendStatements, 'nextOne' | 'nextOneKnown'> => {
     const p = tagged ? 11 : 4;
     const rows = tagged ? eventRows(p, true) : events;
-    const forms = (text: (rows: string, keys: string) => string): TwoForms => bothForms(text, rows, p, tagged);
+    const gates: Record<EventsForm, string> = tagged
+      ? {
+          document: guardOf(`$${p}::jsonb->0->'metadata'->>'tenantId'`),
+          arrays: guardOf(`($${p + 4}::jsonb[])[1]->>'tenantId'`),
+        }
+      : { document: '', arrays: '' };
+    const forms = (text: (rows: string, keys: string, gate: string) => string): TwoForms =>
+      bothForms(text, rows, p, tagged, gates);
     const ins = insertOf(tagged);
     const columns = columnsOf(tagged);
-    const gate = tagged
-      ? ` AND (SELECT ${s}.es_append_guard($4::bigint[], $5::boolean[], false, $6::text[], $7::text[], $8::text, $9::bigint, $10::uuid[]))`
-      : '';
     const after =
       (guard: string) =>
-      (source: string, keys: string): string => `WITH inserted AS (
+      (source: string, keys: string, gate: string): string => `WITH inserted AS (
         ${ins} SELECT ${columns('$3::bigint')} FROM ${source}
          WHERE $2::text IS NOT NULL${notTombstoned}${guard}${gate}${keys}
         RETURNING position, version
@@ -127,7 +141,7 @@ export function buildAppendStatements(s: string, keyed = false): AppendStatement
       next: forms(after(` AND ${versionExists}`)),
       nextKnown: forms(after('')),
       first: forms(
-        (source, keys) => `WITH inserted AS (
+        (source, keys, gate) => `WITH inserted AS (
         ${ins} SELECT ${columns('0')} FROM ${source} WHERE $2::text IS NOT NULL AND $3::bigint = 0${notTombstoned}${gate}${keys}
         RETURNING position, version
       ), stream AS (
@@ -135,7 +149,7 @@ export function buildAppendStatements(s: string, keyed = false): AppendStatement
       ) ${summary}`,
       ),
       atEnd: forms(
-        (source, keys) => `WITH current AS (
+        (source, keys, gate) => `WITH current AS (
         SELECT coalesce(max(version), 0) AS v FROM ${s}.es_events WHERE stream_id = $1::text
       ), inserted AS (
         ${ins} SELECT ${columns('c.v')} FROM current c, ${source}
@@ -157,7 +171,7 @@ export function buildAppendStatements(s: string, keyed = false): AppendStatement
   const taggedOneAfter = (guard: string): string => `${insertOf(true)}
         SELECT $11::uuid, $1::text, $3::bigint + 1, $12::text, $13::integer, $14::jsonb, $15::jsonb, $16::text[]
          WHERE $2::text IS NOT NULL${notTombstoned}${guard}
-           AND (SELECT ${s}.es_append_guard($4::bigint[], $5::boolean[], false, $6::text[], $7::text[], $8::text, $9::bigint, $10::uuid[]))${keyGate(17)}
+          ${guardOf(`$15::jsonb->>'tenantId'`)}${keyGate(17)}
         RETURNING 1 AS inserted, position, version`;
   // Single events of distinct streams: $1 the events, each with its stream and expected version.
   const many: Record<EventsForm, string> = {

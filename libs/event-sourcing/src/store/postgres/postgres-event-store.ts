@@ -21,7 +21,7 @@ import { assertStreamId, prepareAppend, typesOf, type PreparedAppend } from '../
 import { resolvePageSize } from '../read-options';
 import { iteratePages } from '../iterate-pages';
 import { PostgresLifecycle } from './postgres-lifecycle';
-import { checkedKey, type StreamTombstone } from '../stream-effects';
+import { checkedKey, lookupTenant, type NaturalKeyLookup, type StreamTombstone } from '../stream-effects';
 import { assertBuriable } from '../tombstones';
 import { TOMBSTONES_STREAM } from '../../events/stream-lifecycle-types';
 import { readEvents } from './event-row';
@@ -275,9 +275,10 @@ export class PostgresEventStore extends EventStore {
     return this.connections.use((client) => this.lifecycle.tombstoneOf(client, streamId));
   }
 
-  override findByNaturalKey(key: string, value: string): Promise<string | undefined> {
+  override async findByNaturalKey(key: string, value: string, options?: NaturalKeyLookup): Promise<string | undefined> {
     const claim = checkedKey(key, value);
-    return this.connections.use((client) => this.lifecycle.findByNaturalKey(client, claim.key, claim.value));
+    const tenant = lookupTenant(options);
+    return this.connections.use((client) => this.lifecycle.findByNaturalKey(client, tenant, claim.key, claim.value));
   }
 
   /** The stream's version (0 when it has no events), read on `client`. */
