@@ -36,6 +36,7 @@ export { CheckpointConflictError } from './errors/checkpoint-conflict-error';
 export { UnknownSubscriberError } from './errors/unknown-subscriber-error';
 export { StreamNotFoundError } from './errors/stream-not-found-error';
 export { UnsupportedOperationError } from './errors/unsupported-operation-error';
+export { TenantResetMissingError } from './errors/tenant-reset-missing-error';
 export { ParkedEventNotFoundError } from './errors/parked-event-not-found-error';
 export { WaitTimeoutError } from './errors/wait-timeout-error';
 export { BrokerUnavailableError } from './errors/broker-unavailable-error';
@@ -199,6 +200,7 @@ export {
   type ProjectionMode,
   type ProjectionOptions,
   type ProjectionReset,
+  type ProjectionTenantReset,
 } from './projections/projection.decorator';
 export type { DurableHandlerContext, ProjectionContext } from './projections/projection-context';
 
@@ -214,6 +216,7 @@ export {
 export type { ParkPolicy, SubscriberOptions } from './subscriptions/subscriber-options';
 export type { SubscriberKind } from './subscriptions/subscriber-definition';
 export { Subscriptions, type WaitOptions } from './subscriptions/subscriptions';
+export type { TenantRebuildResult } from './subscriptions/tenant-replay';
 export type { SubscriberState } from './subscriptions/subscription-runner';
 export type {
   HoldingTransaction,
