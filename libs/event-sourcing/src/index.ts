@@ -216,7 +216,6 @@ export {
 export type { ParkPolicy, SubscriberOptions } from './subscriptions/subscriber-options';
 export type { SubscriberKind } from './subscriptions/subscriber-definition';
 export { Subscriptions, type WaitOptions } from './subscriptions/subscriptions';
-export type { TenantRebuildResult } from './subscriptions/tenant-replay';
 export type { SubscriberState } from './subscriptions/subscription-runner';
 export type {
   HoldingTransaction,
@@ -291,6 +290,7 @@ export { AuthenticationMiddleware } from './access/authentication.middleware';
 export { PermissionChecker, type AggregateRef } from './access/permission-checker';
 export { RequirePermission } from './access/require-permission.decorator';
 export { PermissionGranted, PermissionRevoked } from './access/permission-events';
+export { PermissionReadModel, type PermissionRebuildResult } from './access/permission-read-model';
 
 // operator
 export { EventSourcingOperatorModule } from './operator/event-sourcing-operator.module';

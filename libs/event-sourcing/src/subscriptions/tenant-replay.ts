@@ -3,14 +3,14 @@ import type { EntityManager } from 'typeorm';
 import type { EventEnvelope } from '../events/event-envelope';
 import type { MessageContext } from '../events/message-context';
 import type { EventStore, GlobalCursor } from '../store/event-store';
-import type { EventFilter } from '../store/event-query';
+import type { EventFilter, EventQuery } from '../store/event-query';
 import { queryEventsIn } from '../store/query-events-in';
 import { streamPartition } from '../store/stream-partition';
 import { compareCursors, cursorOf } from './global-cursor';
 import { partitionKey } from './partition-views';
 import type { SubscriberDefinition } from './subscriber-definition';
 
-/** What `Subscriptions.rebuildTenant` did. */
+/** What `Subscriptions.rebuildTenant` did (`Awaited<ReturnType<Subscriptions['rebuildTenant']>>`). */
 export interface TenantRebuildResult {
   /** The projection. */
   name: string;
@@ -45,19 +45,24 @@ export async function replayTenant(
   const { store, context, pageSize } = deps;
   await context.run({ correlationId: randomUUID(), tenantId }, () => definition.resetTenant!(tenantId, manager));
   const filter: EventFilter = { tenantId, ...(definition.types.length > 0 && { types: definition.types }) };
+  // Read as work without a tenant (the filter names it), whatever context the caller runs in.
+  const read = (query: EventQuery) =>
+    context.run({ correlationId: randomUUID() }, () => queryEventsIn(store, query, manager));
   // Events the subscriber has applied sit at or below the highest position stored now: one
   // committed late with a lower transaction id was given its position before this read.
-  const [newest] = await queryEventsIn(store, { ...filter, limit: 1 }, manager);
+  const [newest] = await read({ ...filter, limit: 1 });
   if (!newest) return 0;
   const applied = appliedBy(definition, cursors);
   let from = 0n;
   let replayed = 0;
   for (;;) {
-    const page = await queryEventsIn(
-      store,
-      { ...filter, fromPosition: from, toPosition: newest.position, order: 'oldest-first', limit: pageSize },
-      manager,
-    );
+    const page = await read({
+      ...filter,
+      fromPosition: from,
+      toPosition: newest.position,
+      order: 'oldest-first',
+      limit: pageSize,
+    });
     const events = page.filter(applied);
     if (events.length > 0) {
       const delivery = { manager, replaying: true, attempt: 1 };
