@@ -109,6 +109,9 @@ class NotesMailer {
   noted(): void {}
 }
 
+/** Generous: on a busy shared server another suite's open transaction can hold subscribers back a while. */
+const CATCH_UP = { timeoutMs: 30_000 };
+
 describe.each(['memory', 'postgres'] as const)('per-tenant rebuild (%s store)', (kind) => {
   let database: TestDatabase | undefined;
   let moduleRef: TestingModule;
@@ -162,7 +165,7 @@ describe.each(['memory', 'postgres'] as const)('per-tenant rebuild (%s store)', 
     async (name) => {
       await note('acme', 20);
       await note('globex', 9);
-      await subscriptions.waitUntilCaughtUp();
+      await subscriptions.waitUntilCaughtUp(undefined, CATCH_UP);
       const acmeBefore = idsOf(name, 'acme');
       const globexBefore = state.of(name).get('globex');
       expect(acmeBefore).toHaveLength(20);
@@ -187,7 +190,7 @@ describe.each(['memory', 'postgres'] as const)('per-tenant rebuild (%s store)', 
   it('holds the live subscriber back while it replays, then lets the tenant’s new events through once', async () => {
     await note('acme', 10);
     await note('globex', 3);
-    await subscriptions.waitUntilCaughtUp();
+    await subscriptions.waitUntilCaughtUp(undefined, CATCH_UP);
     let entered!: () => void;
     const inReset = new Promise<void>((resolve) => (entered = resolve));
     let release!: () => void;
@@ -206,7 +209,7 @@ describe.each(['memory', 'postgres'] as const)('per-tenant rebuild (%s store)', 
     release();
 
     expect((await rebuilding).events).toBe(10);
-    await subscriptions.waitFor('tenant-notes', liveAcme > liveGlobex ? liveAcme : liveGlobex, { timeoutMs: 5_000 });
+    await subscriptions.waitFor('tenant-notes', liveAcme > liveGlobex ? liveAcme : liveGlobex, CATCH_UP);
     const acme = state.of('tenant-notes').get('acme')!;
     // The 10 replayed, then the 4 live ones, each once.
     expect(acme.map((a) => a.replaying)).toEqual([...Array<boolean>(10).fill(true), ...Array<boolean>(4).fill(false)]);
@@ -227,7 +230,7 @@ describe.each(['memory', 'postgres'] as const)('per-tenant rebuild (%s store)', 
 
   it('replays nothing for a tenant with no events, after resetting it', async () => {
     await note('acme', 2);
-    await subscriptions.waitUntilCaughtUp();
+    await subscriptions.waitUntilCaughtUp(undefined, CATCH_UP);
     expect(await subscriptions.rebuildTenant('tenant-notes', 'initech')).toEqual({
       name: 'tenant-notes',
       tenantId: 'initech',
