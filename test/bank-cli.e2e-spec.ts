@@ -148,6 +148,16 @@ describe('bank CLI', () => {
     expect([all.code, all.stdout]).toEqual([0, expect.stringContaining('Rebuilt and caught up: bank-accounts.')]);
   });
 
+  it('refuses a per-tenant rebuild of a projection without resetTenant, and permissions without the access module', async () => {
+    const tenant = await run(['subscriptions', 'rebuild', 'bank-accounts', '--tenant', 'acme']);
+    expect([tenant.code, tenant.stderr]).toEqual([1, expect.stringContaining('AccountsProjection has no resetTenant')]);
+    const permissions = await run(['permissions', 'rebuild']);
+    expect([permissions.code, permissions.stderr]).toEqual([
+      1,
+      expect.stringContaining('does not import EventSourcingAccessModule'),
+    ]);
+  });
+
   it.each([
     ['no command', []],
     ['an unknown command', ['nope']],
@@ -157,6 +167,7 @@ describe('bank CLI', () => {
     ['an unreadable duration', ['events', 'query', '--since', 'soon']],
     ['an unknown option', ['events', 'query', '--colour', 'red']],
     ['rebuild with neither a name nor --all', ['subscriptions', 'rebuild']],
+    ['a per-tenant rebuild of --all', ['subscriptions', 'rebuild', '--all', '--tenant', 'acme']],
     ['a retry of an event id that is no UUID', ['parked', 'retry', 'bank-accounts', 'x']],
   ])('exits 2 on %s, with a one-line message and nothing written', async (_name, args) => {
     const before = await bank.countEvents();

@@ -36,6 +36,7 @@ export { CheckpointConflictError } from './errors/checkpoint-conflict-error';
 export { UnknownSubscriberError } from './errors/unknown-subscriber-error';
 export { StreamNotFoundError } from './errors/stream-not-found-error';
 export { UnsupportedOperationError } from './errors/unsupported-operation-error';
+export { TenantResetMissingError } from './errors/tenant-reset-missing-error';
 export { ParkedEventNotFoundError } from './errors/parked-event-not-found-error';
 export { WaitTimeoutError } from './errors/wait-timeout-error';
 export { BrokerUnavailableError } from './errors/broker-unavailable-error';
@@ -200,6 +201,7 @@ export {
   type ProjectionMode,
   type ProjectionOptions,
   type ProjectionReset,
+  type ProjectionTenantReset,
 } from './projections/projection.decorator';
 export type { DurableHandlerContext, ProjectionContext } from './projections/projection-context';
 
@@ -289,6 +291,7 @@ export { AuthenticationMiddleware } from './access/authentication.middleware';
 export { PermissionChecker, type AggregateRef } from './access/permission-checker';
 export { RequirePermission } from './access/require-permission.decorator';
 export { PermissionGranted, PermissionRevoked } from './access/permission-events';
+export { PermissionReadModel, type PermissionRebuildResult } from './access/permission-read-model';
 
 // operator
 export { EventSourcingOperatorModule } from './operator/event-sourcing-operator.module';

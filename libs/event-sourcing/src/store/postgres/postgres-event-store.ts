@@ -236,11 +236,14 @@ export class PostgresEventStore extends EventStore {
   }
 
   override async queryEvents(eventQuery?: EventQuery): Promise<EventEnvelope[]> {
+    return this.laggingReads.use((client) => this.queryOn(client, eventQuery));
+  }
+
+  /** `queryEvents` on this connection (a transaction's: see `queryEventsIn`). @internal */
+  async queryOn(client: PoolClient, eventQuery?: EventQuery): Promise<EventEnvelope[]> {
     const { text, params } = buildEventQuerySql(this.sql.schema, normalizeQuery(eventQuery));
     // Built per query, so not prepared: an unnamed statement.
-    return this.laggingReads.use(async (client) =>
-      this.keys.open(client, await readEvents(client, { name: '', text }, params, this.switches.textRows)),
-    );
+    return this.keys.open(client, await readEvents(client, { name: '', text }, params, this.switches.textRows));
   }
 
   override async streamVersion(streamId: string): Promise<number> {
