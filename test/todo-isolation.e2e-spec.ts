@@ -54,6 +54,8 @@ const ROUTES: Record<string, RouteCase> = {
   'GET /admin/subscriptions': adminOnly,
   'POST /admin/subscriptions/rebuild': adminOnly,
   'POST /admin/subscriptions/:name/rebuild': adminOnly,
+  'POST /admin/subscriptions/:name/tenants/:tenantId/rebuild': adminOnly,
+  'POST /admin/permissions/rebuild': adminOnly,
   'GET /admin/subscriptions/parked': adminOnly,
   'POST /admin/subscriptions/:name/parked/:eventId/retry': adminOnly,
   'DELETE /admin/subscriptions/:name/parked/:eventId': adminOnly,
@@ -130,6 +132,7 @@ describe('todo app with AUTH_SECRET: every route keeps tenant A from tenant B', 
       streamId: `todolist-${listId}`,
       name: 'todo-lists',
       eventId: randomUUID(),
+      tenantId: acmeId,
     };
     for (const route of routesOfApp()) {
       const { status, send, ownWrite } = ROUTES[route]!;

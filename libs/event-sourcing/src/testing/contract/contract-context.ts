@@ -32,7 +32,7 @@ export interface ContractContext {
   /** Reads the whole store in global order, following the cursor to the end. */
   readEverything: () => Promise<EventEnvelope[]>;
   /**
-   * Reads everything once the given stream shows up. Transactions of other sessions on a
+   * Reads everything once every event of the given stream shows up. Transactions of other sessions on a
    * shared server hold the horizon back for a moment: wait for it, with a deadline.
    */
   readEverythingIncluding: (streamId: string) => Promise<EventEnvelope[]>;
@@ -70,9 +70,12 @@ export function createContractContext(subject: () => ContractSubject): ContractC
     },
     readEverythingIncluding: async (streamId) => {
       const deadline = Date.now() + 10_000;
+      // Every event the stream holds, not just its first: the horizon can split a stream's appends.
+      const expected = Math.max(1, (await ctx.store.readStream(streamId)).length);
       for (;;) {
         const all = await ctx.readEverything();
-        if (all.some((e) => e.streamId === streamId) || Date.now() > deadline) return all;
+        const seen = all.filter((e) => e.streamId === streamId).length;
+        if (seen >= expected || Date.now() > deadline) return all;
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     },
