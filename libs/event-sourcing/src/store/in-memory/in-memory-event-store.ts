@@ -23,10 +23,9 @@ import { assertStreamId, prepareAppend, type PreparedAppend } from '../prepared-
 import { readStreamRange, resolvePageSize } from '../read-options';
 import type { StoreHooks } from '../store-hooks';
 import { queryLog, readAllPage } from './in-memory-query';
-import { commitTransaction, endTransaction } from './in-memory-commit';
+import { checkRequired, commitTransaction, endTransaction } from './in-memory-commit';
 import { InMemorySubjectKeys } from './in-memory-subject-keys';
 import type { InMemoryEventStoreOptions } from './in-memory-event-store-options';
-
 export type { InMemoryEventStoreOptions } from './in-memory-event-store-options';
 import {
   envelopesOf,
@@ -132,7 +131,7 @@ export class InMemoryEventStore extends EventStore {
         await this.hooks.inline.apply(await this.personal.open(tx.pending), undefined);
         usable(tx);
       }
-      commitTransaction(this.contents, this.lifecycle, tx);
+      commitTransaction(this.contents, this.lifecycle, tx, this.hooks.requirements);
       if (tx.pending.length > 0) committed = new Set(tx.pending.map((event) => event.type));
       return result;
     } finally {
@@ -236,6 +235,7 @@ export class InMemoryEventStore extends EventStore {
   private async appendLocked(tx: Transaction, prepared: PreparedAppend): Promise<AppendResult> {
     const { streamId, effects } = prepared;
     this.lifecycle.assertAlive(streamId);
+    checkRequired(tx, this.hooks.requirements);
     for (const e of prepared.events) tx.appended.add(e.eventId);
     const current = tx.streams.get(streamId) ?? this.streams.get(streamId);
     const version = current?.version ?? 0;

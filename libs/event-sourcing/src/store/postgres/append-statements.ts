@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { PreparedAppend, PreparedEvent } from '../prepared-append';
 import type { Statement } from './statement';
+import { gatesOf, type Gates } from './permitted-sql';
 
 /**
  * How the events of a statement travel: as one `jsonb` array of objects (`document`), or
@@ -67,14 +68,19 @@ export interface TaggedAppendStatements {
   nextOneKnown: Statement;
 }
 
+/** Every append statement of a schema, plain and tagged. @internal */
+export type AllAppendStatements = AppendStatements & { tagged: TaggedAppendStatements };
+
 /**
  * The append statements of schema `s`. `keyed`: the same statements for appends that
  * carry personal data, each gated as well by `es_claim_subject_keys` (the stream, the
  * subjects and their keys as stored, in the two parameters after all the others), which
  * stores new subjects' keys in the append's statement. Appends without personal data
- * never run these. @internal
+ * never run these. `required`: the same for appends that need permissions, gated by
+ * `permitted` (see `permittedOf`: the last parameter), which they answer as a fourth
+ * column (0: nothing written, a permission is missing); never run without. @internal
  */
-export function buildAppendStatements(s: string, keyed = false): AppendStatements & { tagged: TaggedAppendStatements } {
+export function buildAppendStatements(s: string, keyed = false, required = false): AllAppendStatements {
   // $1 stream id, $2 stream type, $3 expected version, $4… the events (tagged: $11…).
   const eventRows = (p: number, tagged: boolean): Record<EventsForm, string> => ({
     document: `(SELECT (x.e->>'id')::uuid AS id, x.e->>'type' AS type, (x.e->>'revision')::integer AS revision,
@@ -98,19 +104,26 @@ export function buildAppendStatements(s: string, keyed = false): AppendStatement
   const versionExists = `EXISTS (SELECT 1 FROM ${s}.es_events WHERE stream_id = $1::text AND version = $3::bigint)`;
   // One row back however many events went in: the count and the last one's place.
   const summary = `SELECT count(*) AS inserted, max(position) AS position, max(version) AS version FROM inserted`;
-  // The subjects' keys at $at and $at + 1, after every other parameter.
+  // The subjects' keys at $at and $at + 1, after every other parameter; then the requirements.
   const keyGate = (at: number): string =>
     keyed ? ` AND (SELECT ${s}.es_claim_subject_keys($1::text, $${at}::text[], $${at + 1}::bytea[]))` : '';
+  const gatesAt = gatesOf(s, keyGate, keyed ? 2 : 0, summary, required);
   // The events from $p: one document ($p), or one array per column ($p… $p + 4, and the tags).
-  const bothForms = (text: (rows: string, keys: string) => string, rows = events, p = 4, tagged = false): TwoForms => ({
-    document: named(text(rows.document, keyGate(p + 1))),
-    arrays: named(text(rows.arrays, keyGate(p + (tagged ? 6 : 5)))),
+  const bothForms = (text: (rows: string, gates: Gates) => string, rows = events, p = 4, tagged = false): TwoForms => ({
+    document: named(text(rows.document, gatesAt(p + 1))),
+    arrays: named(text(rows.arrays, gatesAt(p + (tagged ? 6 : 5)))),
   });
+  // A single-event insert (ending in its guards) and its gates from $at, answering as the others.
+  const single = (insert: string, at: number, end = ' '): Statement => {
+    const { keys, before, summary: answer } = gatesAt(at);
+    if (!required) return named(`${insert}${keys}${end}RETURNING 1 AS inserted, position, version`);
+    return named(`WITH ${before}inserted AS (${insert}${keys}${end}RETURNING position, version) ${answer}`);
+  };
   /** The statements that take several events, plain or tagged (then gated by the guard). */
   const family = (tagged: boolean): Omit<TaggedAppendStatements, 'nextOne' | 'nextOneKnown'> => {
     const p = tagged ? 11 : 4;
     const rows = tagged ? eventRows(p, true) : events;
-    const forms = (text: (rows: string, keys: string) => string): TwoForms => bothForms(text, rows, p, tagged);
+    const forms = (text: (rows: string, gates: Gates) => string): TwoForms => bothForms(text, rows, p, tagged);
     const ins = insertOf(tagged);
     const columns = columnsOf(tagged);
     const gate = tagged
@@ -118,7 +131,7 @@ export function buildAppendStatements(s: string, keyed = false): AppendStatement
       : '';
     const after =
       (guard: string) =>
-      (source: string, keys: string): string => `WITH inserted AS (
+      (source: string, { keys, before, summary }: Gates): string => `WITH ${before}inserted AS (
         ${ins} SELECT ${columns('$3::bigint')} FROM ${source}
          WHERE $2::text IS NOT NULL${notTombstoned}${guard}${gate}${keys}
         RETURNING position, version
@@ -127,7 +140,7 @@ export function buildAppendStatements(s: string, keyed = false): AppendStatement
       next: forms(after(` AND ${versionExists}`)),
       nextKnown: forms(after('')),
       first: forms(
-        (source, keys) => `WITH inserted AS (
+        (source, { keys, before, summary }) => `WITH ${before}inserted AS (
         ${ins} SELECT ${columns('0')} FROM ${source} WHERE $2::text IS NOT NULL AND $3::bigint = 0${notTombstoned}${gate}${keys}
         RETURNING position, version
       ), stream AS (
@@ -135,7 +148,7 @@ export function buildAppendStatements(s: string, keyed = false): AppendStatement
       ) ${summary}`,
       ),
       atEnd: forms(
-        (source, keys) => `WITH current AS (
+        (source, { keys, before, summary }) => `WITH ${before}current AS (
         SELECT coalesce(max(version), 0) AS v FROM ${s}.es_events WHERE stream_id = $1::text
       ), inserted AS (
         ${ins} SELECT ${columns('c.v')} FROM current c, ${source}
@@ -150,15 +163,22 @@ export function buildAppendStatements(s: string, keyed = false): AppendStatement
   };
   const plain = family(false);
   // The hot path, one event after a given version, with plain parameters.
-  const oneAfter = (guard: string): string => `${insert}
+  const oneAfter = (guard: string): Statement =>
+    single(
+      `${insert}
         SELECT $4::uuid, $1::text, $3::bigint + 1, $5::text, $6::integer, $7::jsonb, $8::jsonb
-         WHERE $2::text IS NOT NULL${notTombstoned}${guard}${keyGate(9)}`;
-  const one = oneAfter(` AND ${versionExists}`);
-  const taggedOneAfter = (guard: string): string => `${insertOf(true)}
+         WHERE $2::text IS NOT NULL${notTombstoned}${guard}`,
+      9,
+    );
+  const taggedOneAfter = (guard: string): Statement =>
+    single(
+      `${insertOf(true)}
         SELECT $11::uuid, $1::text, $3::bigint + 1, $12::text, $13::integer, $14::jsonb, $15::jsonb, $16::text[]
          WHERE $2::text IS NOT NULL${notTombstoned}${guard}
-           AND (SELECT ${s}.es_append_guard($4::bigint[], $5::boolean[], false, $6::text[], $7::text[], $8::text, $9::bigint, $10::uuid[]))${keyGate(17)}
-        RETURNING 1 AS inserted, position, version`;
+           AND (SELECT ${s}.es_append_guard($4::bigint[], $5::boolean[], false, $6::text[], $7::text[], $8::text, $9::bigint, $10::uuid[]))`,
+      17,
+      '\n        ',
+    );
   // Single events of distinct streams: $1 the events, each with its stream and expected version.
   const many: Record<EventsForm, string> = {
     document: `(SELECT x.e->>'stream' AS stream_id, (x.e->>'expected')::bigint AS expected, (x.e->>'id')::uuid AS id,
@@ -169,12 +189,12 @@ export function buildAppendStatements(s: string, keyed = false): AppendStatement
   };
   return {
     ...plain,
-    nextOne: named(`${one} RETURNING 1 AS inserted, position, version`),
-    nextOneKnown: named(`${oneAfter('')} RETURNING 1 AS inserted, position, version`),
+    nextOne: oneAfter(` AND ${versionExists}`),
+    nextOneKnown: oneAfter(''),
     tagged: {
       ...family(true),
-      nextOne: named(taggedOneAfter(` AND ${versionExists}`)),
-      nextOneKnown: named(taggedOneAfter('')),
+      nextOne: taggedOneAfter(` AND ${versionExists}`),
+      nextOneKnown: taggedOneAfter(''),
     },
     // A row whose version is taken or missing goes in as nothing.
     nextOfMany: bothForms(

@@ -20,12 +20,19 @@ import { pgErrorOf } from '../../errors/pg-error-fields';
 import { textRows, type TextRow } from './text-rows';
 import { StreamTombstonedError } from '../../errors/stream-tombstoned-error';
 import { conditionErrorOf, conditionKind, guardStatement, guardValues, runGuard } from './append-guard';
+import { requirementsJson } from '../append-requirements';
+import { denialOf } from './required-permissions';
+import { missingStatement } from './permitted-sql';
 
-/** What an append statement answers, by column: how many events it inserted, and the last one's position and version. */
+/**
+ * What an append statement answers, by column: how many events it inserted, the last
+ * one's position and version, and (the required statements) whether it was permitted.
+ */
 const enum Inserted {
   Count,
   Position,
   Version,
+  Permitted,
 }
 
 /** What `nextOfMany` answers for each event it inserted, by column. */
@@ -55,7 +62,11 @@ export class PostgresAppend {
   private readonly sql: ReturnType<typeof buildAppendStatements>;
   /** The same statements for appends with personal data, gated by `es_claim_subject_keys`. */
   private readonly keyed: ReturnType<typeof buildAppendStatements>;
+  /** Both again for appends that need permissions, gated by the `permitted` check. */
+  private readonly required: ReturnType<typeof buildAppendStatements>;
+  private readonly keyedRequired: ReturnType<typeof buildAppendStatements>;
   private readonly guard: Statement;
+  private readonly missing: Statement;
 
   /**
    * @param s the quoted schema.
@@ -72,7 +83,10 @@ export class PostgresAppend {
   ) {
     this.sql = buildAppendStatements(s);
     this.keyed = buildAppendStatements(s, true);
+    this.required = buildAppendStatements(s, false, true);
+    this.keyedRequired = buildAppendStatements(s, true, true);
     this.guard = guardStatement(s);
+    this.missing = missingStatement(s);
   }
 
   /**
@@ -81,6 +95,7 @@ export class PostgresAppend {
    * @throws DuplicateEventIdError for an event id stored other than as an exact retry.
    * @throws AppendRaceError when a concurrent append got in between the check and the insert
    *   (nothing written; worth another try).
+   * @throws PermissionDeniedError when a permission it requires is not held (nothing written).
    */
   async run(client: PoolClient, prepared: PreparedAppend, inTransaction: boolean): Promise<AppendResult> {
     if (!inTransaction) {
@@ -192,6 +207,7 @@ export class PostgresAppend {
   ): Promise<AppendResult> {
     const { events } = prepared;
     if (prepared.claims) values.push(...prepared.claims);
+    if (prepared.required) values.push(requirementsJson(prepared.required));
     let row: TextRow | undefined;
     try {
       [row] = await textRows(client, statement, values, this.switches.textRows);
@@ -200,6 +216,11 @@ export class PostgresAppend {
         throw conditionErrorOf(error, [prepared.streamId], prepared.condition) ?? error;
       await afterFailure?.();
       return this.replayOrThrow(client, prepared, error);
+    }
+    if (prepared.required && row?.[Inserted.Permitted] !== '1') {
+      // The check found a requirement without its row, so nothing went in: which one is asked on this path alone.
+      await afterFailure?.();
+      throw await denialOf(client, this.missing, prepared.required);
     }
     if (row && Number(row[Inserted.Count]) === events.length) {
       return { streamVersion: Number(row[Inserted.Version]), position: BigInt(row[Inserted.Position]!), written: true };
@@ -219,10 +240,17 @@ export class PostgresAppend {
         tagged: prepared.tagged,
         condition: conditionKind(prepared.condition),
         personal: prepared.subjects !== undefined,
+        required: prepared.required !== undefined,
       },
       this.switches,
     );
-    const sql = prepared.subjects ? this.keyed : this.sql;
+    const sql = prepared.required
+      ? prepared.subjects
+        ? this.keyedRequired
+        : this.required
+      : prepared.subjects
+        ? this.keyed
+        : this.sql;
     if (plan.guard === 'none') return { ...plan, sql: sql[plan.statement] };
     return { ...plan, sql: sql.tagged[plan.statement] };
   }
