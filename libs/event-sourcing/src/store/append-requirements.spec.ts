@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { createPostgresSubject } from '../../../../test/support/postgres-store';
 import { statementsOf, waitForLockWait } from '../../../../test/support/statements-sent';
+import { recordAppendCalls } from '../../../../test/support/append-calls';
 import { PermissionDeniedError } from '../errors/permission-denied-error';
 import type { AppendPermission, AppendRequirementsHook } from './append-requirements';
 import type { EventStore } from './event-store';
@@ -197,6 +198,31 @@ describe.each(['memory', 'postgres'] as const)('appends that require permissions
       hook.required = [];
       const without = await statementsOf(() => subject.store.append(`doc-${id}`, [event(3)], { expectedVersion: 2 }));
       expect(without).toEqual([plain.nextOneKnown.name]);
+    });
+
+    it('lets appends with requirements share a statement (group commit), each row checked on its own', async () => {
+      const ids = Array.from({ length: 24 }, () => randomUUID());
+      for (const id of ids) await subject.store.append(`doc-${id}`, [event()], { expectedVersion: 'no_stream' });
+      // The last one, which waits for a slot and goes in a shared statement, is denied.
+      for (const id of ids.slice(0, -1)) await subject.grant('t1', 'bob', id, 'edit');
+      const before = await count();
+      const calls = recordAppendCalls('runMany');
+      let results: PromiseSettledResult<unknown>[];
+      try {
+        // Each append with its own requirement, as concurrent commands make them.
+        results = await Promise.allSettled(
+          ids.map((id) => {
+            hook.required = [need(id)];
+            return subject.store.append(`doc-${id}`, [event(2)], { expectedVersion: 1 });
+          }),
+        );
+      } finally {
+        calls.restore();
+      }
+      expect(calls.sizes.some((size) => size > 1)).toBe(true);
+      expect(results.at(-1)).toMatchObject({ status: 'rejected', reason: { code: 'ES_PERMISSION_DENIED' } });
+      expect(results.slice(0, -1).every((r) => r.status === 'fulfilled')).toBe(true);
+      expect(await count()).toBe(before + ids.length - 1);
     });
 
     it('checks personal data appends with the keyed statements and the requirements both', async () => {

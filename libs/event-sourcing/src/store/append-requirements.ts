@@ -63,19 +63,3 @@ export class AppendRequirementsSlot implements AppendRequirementsHook {
 export function deniedBy(required: AppendPermission): PermissionDeniedError {
   return new PermissionDeniedError(required.actorId, required.action, required.aggregateType, required.aggregateId);
 }
-
-/**
- * The requirements as the one `jsonb` parameter of the PostgreSQL guard (see
- * `buildAppendStatements`): values only, never SQL. @internal
- */
-export function requirementsJson(required: readonly AppendPermission[]): string {
-  return JSON.stringify(
-    required.map((r) => ({
-      tenant: r.tenantId,
-      actor: r.actorId,
-      type: r.aggregateType,
-      id: r.aggregateId,
-      permissions: r.permissions,
-    })),
-  );
-}

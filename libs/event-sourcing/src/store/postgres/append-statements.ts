@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { PreparedAppend, PreparedEvent } from '../prepared-append';
 import type { Statement } from './statement';
-import { gatesOf, type Gates } from './permitted-sql';
+import { gatesOf, permittedRowOf, requirementsJson, type Gates } from './permitted-sql';
 
 /**
  * How the events of a statement travel: as one `jsonb` array of objects (`document`), or
@@ -75,10 +75,10 @@ export type AllAppendStatements = AppendStatements & { tagged: TaggedAppendState
  * The append statements of schema `s`. `keyed`: the same statements for appends that
  * carry personal data, each gated as well by `es_claim_subject_keys` (the stream, the
  * subjects and their keys as stored, in the two parameters after all the others), which
- * stores new subjects' keys in the append's statement. Appends without personal data
- * never run these. `required`: the same for appends that need permissions, gated by
- * `permitted` (see `permittedOf`: the last parameter), which they answer as a fourth
- * column (0: nothing written, a permission is missing); never run without. @internal
+ * stores new subjects' keys in the append's statement; `required`: for appends that need
+ * permissions, gated by `permitted` (`permittedOf`, the last parameter), answered as a
+ * fourth column (0: a permission is missing, nothing written). Appends without either
+ * never run these. @internal
  */
 export function buildAppendStatements(s: string, keyed = false, required = false): AllAppendStatements {
   // $1 stream id, $2 stream type, $3 expected version, $4… the events (tagged: $11…).
@@ -182,10 +182,10 @@ export function buildAppendStatements(s: string, keyed = false, required = false
   // Single events of distinct streams: $1 the events, each with its stream and expected version.
   const many: Record<EventsForm, string> = {
     document: `(SELECT x.e->>'stream' AS stream_id, (x.e->>'expected')::bigint AS expected, (x.e->>'id')::uuid AS id,
-                x.e->>'type' AS type, (x.e->>'revision')::integer AS revision, x.e->'data' AS data, x.e->'metadata' AS metadata
+                x.e->>'type' AS type, (x.e->>'revision')::integer AS revision, x.e->'data' AS data, x.e->'metadata' AS metadata${required ? ", x.e->'required' AS required" : ''}
            FROM jsonb_array_elements($1::jsonb) AS x(e)) i`,
-    arrays: `unnest($1::text[], $2::bigint[], $3::uuid[], $4::text[], $5::integer[], $6::jsonb[], $7::jsonb[])
-               AS i(stream_id, expected, id, type, revision, data, metadata)`,
+    arrays: `unnest($1::text[], $2::bigint[], $3::uuid[], $4::text[], $5::integer[], $6::jsonb[], $7::jsonb[]${required ? ', $8::jsonb[]' : ''})
+               AS i(stream_id, expected, id, type, revision, data, metadata${required ? ', required' : ''})`,
   };
   return {
     ...plain,
@@ -202,7 +202,7 @@ export function buildAppendStatements(s: string, keyed = false, required = false
         SELECT i.id, i.stream_id, i.expected + 1, i.type, i.revision, i.data, i.metadata
           FROM ${rows}
          WHERE EXISTS (SELECT 1 FROM ${s}.es_events WHERE stream_id = i.stream_id AND version = i.expected)
-           AND ${alive('i.stream_id')}
+           AND ${alive('i.stream_id')}${required ? permittedRowOf(s) : ''}
         ON CONFLICT (stream_id, version) DO NOTHING
         RETURNING stream_id, event_id, position, version`,
       many,
@@ -258,11 +258,11 @@ export function eventValues(form: EventsForm, events: readonly PreparedEvent[], 
   ];
 }
 
-/** The values of `nextOfMany`: single-event appends of distinct streams, in `form`. @internal */
-export function manyValues(form: EventsForm, prepared: readonly PreparedAppend[]): unknown[] {
+/** The values of `nextOfMany` (`required`: its required form): single-event appends of distinct streams, in `form`. @internal */
+export function manyValues(form: EventsForm, prepared: readonly PreparedAppend[], required = false): unknown[] {
   if (form === 'document') {
     const extra = (p: PreparedAppend): string =>
-      `"stream":${JSON.stringify(p.streamId)},"expected":${p.expectedVersion},`;
+      `"stream":${JSON.stringify(p.streamId)},"expected":${p.expectedVersion},${required && p.required ? `"required":${requirementsJson(p.required)},` : ''}`;
     return [jsonArray(prepared, (p) => eventObject(p.events[0]!, extra(p)))];
   }
   const column = <T>(pick: (p: PreparedAppend, e: PreparedEvent) => T): T[] =>
@@ -275,6 +275,7 @@ export function manyValues(form: EventsForm, prepared: readonly PreparedAppend[]
     column((_, e) => e.revision),
     column((_, e) => e.dataJson),
     column((_, e) => e.metadataJson),
+    ...(required ? [column((p) => (p.required ? requirementsJson(p.required) : null))] : []),
   ];
 }
 

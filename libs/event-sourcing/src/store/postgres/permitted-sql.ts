@@ -1,3 +1,4 @@
+import type { AppendPermission } from '../append-requirements';
 import type { Statement } from './statement';
 
 /** What an append statement adds from its gates' first parameter on (see `buildAppendStatements`). @internal */
@@ -17,14 +18,27 @@ export interface Gates {
  * makes the append wait, then fail, and one that comes later waits for the append.
  */
 export function permittedOf(s: string, at: number): string {
-  return `permitted AS (
-        SELECT coalesce(bool_and(EXISTS (
+  return `permitted AS (SELECT ${allHeld(s, `$${at}::jsonb`, ' AS ok')})`;
+}
+
+/**
+ * The condition of a row of `nextOfMany` (single events of distinct streams sharing a
+ * statement) with its own requirements (`i.required`, as {@link permittedOf}'s, null
+ * for none): a row whose permission is missing goes in as nothing, and is sent again
+ * alone, which tells the denial. @internal
+ */
+export function permittedRowOf(s: string): string {
+  return ` AND (i.required IS NULL OR (SELECT ${allHeld(s, 'i.required')}))`;
+}
+
+/** Whether every requirement in `list` (jsonb) has its row, each found locked FOR SHARE; named `as`. */
+function allHeld(s: string, list: string, as = ''): string {
+  return `coalesce(bool_and(EXISTS (
           SELECT 1 FROM ${s}.es_permissions p
            WHERE p.tenant_id = r.tenant AND p.actor_id = r.actor AND p.aggregate_type = r.type
              AND p.aggregate_id IN (r.id, '*') AND p.permission = ANY (r.permissions)
-           LIMIT 1 FOR SHARE)), true) AS ok
-          FROM jsonb_to_recordset($${at}::jsonb) AS r(tenant text, actor text, type text, id text, permissions text[])
-      )`;
+           LIMIT 1 FOR SHARE)), true)${as}
+          FROM jsonb_to_recordset(${list}) AS r(tenant text, actor text, type text, id text, permissions text[])`;
 }
 
 /**
@@ -66,4 +80,20 @@ export function missingStatement(s: string): Statement {
            AND p.aggregate_id IN (r.id, '*') AND p.permission = ANY (r.permissions))
       ORDER BY r.n LIMIT 1`,
   };
+}
+
+/**
+ * The requirements as the one `jsonb` parameter of the PostgreSQL guard (see
+ * `buildAppendStatements`): values only, never SQL. @internal
+ */
+export function requirementsJson(required: readonly AppendPermission[]): string {
+  return JSON.stringify(
+    required.map((r) => ({
+      tenant: r.tenantId,
+      actor: r.actorId,
+      type: r.aggregateType,
+      id: r.aggregateId,
+      permissions: r.permissions,
+    })),
+  );
 }

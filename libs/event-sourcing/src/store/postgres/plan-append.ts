@@ -22,8 +22,6 @@ export interface AppendFacts {
   condition?: 'none' | 'tags' | 'table';
   /** Some event carries personal data: the keyed statements, never shared with other appends. */
   personal?: boolean;
-  /** It needs permissions, checked in its statement: the required statements, never shared either. */
-  required?: boolean;
 }
 
 /**
@@ -69,7 +67,7 @@ export function planAppend(facts: AppendFacts, switches: WritePathSwitches): App
   const guard: AppendGuard =
     condition === 'table' ? 'before' : condition === 'tags' || facts.tagged ? 'inline' : 'none';
   const plan = planStatement(facts, switches);
-  if (facts.personal || facts.required) plan.joinable = false;
+  if (facts.personal) plan.joinable = false;
   if (guard === 'none') return { ...plan, guard, transaction: false };
   // The same statements in their tagged form, never shared with other appends.
   return { ...plan, joinable: false, guard, transaction: guard === 'before' && !facts.inTransaction };

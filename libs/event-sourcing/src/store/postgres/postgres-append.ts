@@ -20,9 +20,8 @@ import { pgErrorOf } from '../../errors/pg-error-fields';
 import { textRows, type TextRow } from './text-rows';
 import { StreamTombstonedError } from '../../errors/stream-tombstoned-error';
 import { conditionErrorOf, conditionKind, guardStatement, guardValues, runGuard } from './append-guard';
-import { requirementsJson } from '../append-requirements';
 import { denialOf } from './required-permissions';
-import { missingStatement } from './permitted-sql';
+import { missingStatement, requirementsJson } from './permitted-sql';
 
 /**
  * What an append statement answers, by column: how many events it inserted, the last
@@ -153,7 +152,11 @@ export class PostgresAppend {
    */
   async runMany(client: PoolClient, prepared: readonly PreparedAppend[]): Promise<(AppendResult | undefined)[]> {
     const form = formForMany(prepared, this.documentLimit);
-    const rows = await textRows(client, this.sql.nextOfMany[form], manyValues(form, prepared), this.switches.textRows);
+    // Rows with permissions to check take the required form (a row denied goes in as nothing).
+    const required = prepared.some((p) => p.required);
+    const sql = required ? this.required : this.sql;
+    const values = manyValues(form, prepared, required);
+    const rows = await textRows(client, sql.nextOfMany[form], values, this.switches.textRows);
     // By stream (each appears once): another append of the batch may carry the same event id.
     const byStream = new Map(rows.map((row) => [row[InsertedOfMany.StreamId], row]));
     return prepared.map((p) => {
@@ -240,7 +243,6 @@ export class PostgresAppend {
         tagged: prepared.tagged,
         condition: conditionKind(prepared.condition),
         personal: prepared.subjects !== undefined,
-        required: prepared.required !== undefined,
       },
       this.switches,
     );

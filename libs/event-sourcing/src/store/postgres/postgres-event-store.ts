@@ -115,8 +115,13 @@ export class PostgresEventStore extends EventStore {
     this.transactions = {
       dataSource,
       hooks: this.hooks,
-      append: (client, prepared) =>
-        this.lifecycle.withEffects(client, prepared, () => this.appendWithRetries(client, prepared, true)),
+      append: async (client, prepared) => {
+        const result = await this.lifecycle.withEffects(client, prepared, () =>
+          this.appendWithRetries(client, prepared, true),
+        );
+        if (prepared.required) this.hooks.requirements?.passed(prepared.required);
+        return result;
+      },
       guard: (client, condition, appends) => this.appender.guardAll(client, condition, appends),
       readStream: (client, streamId, readOptions) => this.readStreamWith(client, streamId, readOptions),
     };
@@ -131,6 +136,7 @@ export class PostgresEventStore extends EventStore {
     }
     const send = (): Promise<AppendResult> => this.batcher.append(prepared);
     const result = await (plan.lane ? this.writes.lanes.run(prepared, send) : send());
+    if (prepared.required) this.hooks.requirements?.passed(prepared.required);
     if (result.written) this.hooks.committed?.(typesOf(prepared));
     return result;
   }
@@ -157,7 +163,12 @@ export class PostgresEventStore extends EventStore {
 
   override forget(subject: string): Promise<ForgetResult> {
     return forgetOnPostgres(
-      { keys: this.keys, erasers: this.erasers, inTransaction: (work) => this.inTransaction(work) },
+      {
+        keys: this.keys,
+        erasers: this.erasers,
+        inTransaction: (work) => this.inTransaction(work),
+        requirements: this.hooks.requirements,
+      },
       subject,
       (streamIds) => streamIds.forEach((id) => this.caches.forget(id)),
     );
@@ -193,14 +204,12 @@ export class PostgresEventStore extends EventStore {
         this.appendWithRetries(client, sealed, inTransaction),
       );
     }
-    const result = await appendWithRaces(
+    return appendWithRaces(
       () => this.appender.run(client, prepared, inTransaction),
       inTransaction,
       this.writeAttempts,
       (error) => finalAppendError(error, prepared, () => this.versionOn(client, prepared.streamId)),
     );
-    if (prepared.required) this.hooks.requirements?.passed(prepared.required);
-    return result;
   }
 
   override async readStream(streamId: string, options?: ReadStreamOptions): Promise<EventEnvelope[]> {
@@ -254,7 +263,7 @@ export class PostgresEventStore extends EventStore {
       this.lifecycle.hardDelete(
         scope,
         streamId,
-        (event) => prepareAppend(TOMBSTONES_STREAM, [event], { streamType: '$es' }, this.maxEventSize),
+        (event) => this.prepare(TOMBSTONES_STREAM, [event], { streamType: '$es' }),
         options.reason,
       ),
     );

@@ -1,6 +1,7 @@
 import type { PoolClient } from 'pg';
 import type { PermissionDeniedError } from '../../errors/permission-denied-error';
-import { deniedBy, requirementsJson, type AppendPermission } from '../append-requirements';
+import { deniedBy, type AppendPermission } from '../append-requirements';
+import { requirementsJson } from './permitted-sql';
 import type { Statement } from './statement';
 import { textRows } from './text-rows';
 
