@@ -63,3 +63,17 @@ export class AppendRequirementsSlot implements AppendRequirementsHook {
 export function deniedBy(required: AppendPermission): PermissionDeniedError {
   return new PermissionDeniedError(required.actorId, required.action, required.aggregateType, required.aggregateId);
 }
+
+/**
+ * The in-memory store's check of the permissions the current work's append needs
+ * (`hook`'s, read in its caller's context), where the PostgreSQL store's statement
+ * makes it: at the append, so a revocation that comes later is ordered after it.
+ * @throws PermissionDeniedError when one is not held; nothing is written.
+ * @internal
+ */
+export function checkRequired(hook: AppendRequirementsHook | undefined): void {
+  const required = hook?.current() ?? [];
+  if (required.length === 0) return;
+  for (const one of required) if (!hook!.holds(one)) throw deniedBy(one);
+  hook!.passed(required);
+}

@@ -2,25 +2,16 @@ import { checkCondition } from './in-memory-conditions';
 import type { InMemoryContents, InMemoryLifecycle } from './in-memory-lifecycle';
 import type { Transaction } from './in-memory-transaction';
 import type { TransactionLocks } from './transaction-locks';
-import { deniedBy, type AppendRequirementsHook } from '../append-requirements';
 
 /**
  * Commits `tx` into `contents`, after checking again what may have changed since its
- * appends: its conditions, tombstones of its streams, its natural keys, the permissions
- * they need (`hook`'s).
- * @throws AppendConditionError, StreamTombstonedError, NaturalKeyTakenError,
- *   PermissionDeniedError; nothing is committed.
+ * appends: its conditions, tombstones of its streams, its natural keys.
+ * @throws AppendConditionError, StreamTombstonedError, NaturalKeyTakenError; nothing is committed.
  * @internal
  */
-export function commitTransaction(
-  contents: InMemoryContents,
-  lifecycle: InMemoryLifecycle,
-  tx: Transaction,
-  hook?: AppendRequirementsHook,
-): void {
+export function commitTransaction(contents: InMemoryContents, lifecycle: InMemoryLifecycle, tx: Transaction): void {
   const { streams, byId, log } = contents;
   // Synchronous from here on: no other transaction commits between the check and the write.
-  for (const required of tx.required) if (!hook?.holds(required)) throw deniedBy(required);
   for (const condition of tx.conditions) checkCondition(log, condition, tx.appended, [...tx.streams.keys()]);
   for (const streamId of tx.streams.keys()) lifecycle.assertAlive(streamId);
   for (const { streamId, effects } of tx.effects) lifecycle.check(streamId, effects);
@@ -46,19 +37,4 @@ export function endTransaction(
   open.delete(tx.id);
   for (const event of tx.pending) if (pendingIds.get(event.eventId) === tx) pendingIds.delete(event.eventId);
   locks.end(tx.locks, tx.conflict);
-}
-
-/**
- * Checks the permissions the current work's append needs (`hook`'s, read in its caller's
- * context, like the PostgreSQL store's append statement) and keeps them with `tx`,
- * whose commit checks them again.
- * @throws PermissionDeniedError when one is not held; nothing is written.
- * @internal
- */
-export function checkRequired(tx: Transaction, hook: AppendRequirementsHook | undefined): void {
-  const required = hook?.current() ?? [];
-  if (required.length === 0) return;
-  for (const one of required) if (!hook!.holds(one)) throw deniedBy(one);
-  tx.required.push(...required);
-  hook!.passed(required);
 }

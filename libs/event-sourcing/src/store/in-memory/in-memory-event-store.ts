@@ -23,9 +23,11 @@ import { assertStreamId, prepareAppend, type PreparedAppend } from '../prepared-
 import { readStreamRange, resolvePageSize } from '../read-options';
 import type { StoreHooks } from '../store-hooks';
 import { queryLog, readAllPage } from './in-memory-query';
-import { checkRequired, commitTransaction, endTransaction } from './in-memory-commit';
+import { commitTransaction, endTransaction } from './in-memory-commit';
+import { checkRequired } from '../append-requirements';
 import { InMemorySubjectKeys } from './in-memory-subject-keys';
 import type { InMemoryEventStoreOptions } from './in-memory-event-store-options';
+
 export type { InMemoryEventStoreOptions } from './in-memory-event-store-options';
 import {
   envelopesOf,
@@ -131,7 +133,7 @@ export class InMemoryEventStore extends EventStore {
         await this.hooks.inline.apply(await this.personal.open(tx.pending), undefined);
         usable(tx);
       }
-      commitTransaction(this.contents, this.lifecycle, tx, this.hooks.requirements);
+      commitTransaction(this.contents, this.lifecycle, tx);
       if (tx.pending.length > 0) committed = new Set(tx.pending.map((event) => event.type));
       return result;
     } finally {
@@ -152,12 +154,8 @@ export class InMemoryEventStore extends EventStore {
   }
 
   override async readAll(options: ReadAllOptions = {}): Promise<ReadAllResult> {
-    const page = readAllPage(
-      this.log,
-      this.horizon(),
-      options,
-      resolvePageSize('limit', options.limit, this.batchSize),
-    );
+    const limit = resolvePageSize('limit', options.limit, this.batchSize);
+    const page = readAllPage(this.log, this.horizon(), options, limit);
     return { ...page, events: await this.personal.open(page.events) };
   }
 
@@ -235,7 +233,7 @@ export class InMemoryEventStore extends EventStore {
   private async appendLocked(tx: Transaction, prepared: PreparedAppend): Promise<AppendResult> {
     const { streamId, effects } = prepared;
     this.lifecycle.assertAlive(streamId);
-    checkRequired(tx, this.hooks.requirements);
+    checkRequired(this.hooks.requirements);
     for (const e of prepared.events) tx.appended.add(e.eventId);
     const current = tx.streams.get(streamId) ?? this.streams.get(streamId);
     const version = current?.version ?? 0;

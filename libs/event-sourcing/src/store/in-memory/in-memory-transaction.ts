@@ -6,7 +6,6 @@ import { replayBaseMatches } from '../expected-version';
 import type { PreparedAppend } from '../prepared-append';
 import type { PreparedEffects } from '../stream-effects';
 import { lockOwner, type LockOwner } from './transaction-locks';
-import type { AppendPermission } from '../append-requirements';
 
 /** Tries of a single append that lost a deadlock, as the PostgreSQL store's default `writeAttempts`. @internal */
 export const WRITE_ATTEMPTS = 5;
@@ -37,8 +36,6 @@ export interface Transaction {
   appended: Set<string>;
   /** The natural keys and lifecycle changes of its appends, by stream, checked again and applied at commit. */
   effects: { streamId: string; effects: PreparedEffects }[];
-  /** The permissions its appends need, checked again when it commits. */
-  required: AppendPermission[];
 }
 
 /** A new open transaction with id `id`. @internal */
@@ -52,7 +49,6 @@ export function openTransaction(id: bigint): Transaction {
     conditions: [],
     appended: new Set(),
     effects: [],
-    required: [],
   };
 }
 
