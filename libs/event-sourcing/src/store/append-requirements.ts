@@ -5,7 +5,7 @@ import { PermissionDeniedError } from '../errors/permission-denied-error';
  * store's permissions migration) of this tenant and actor, on this aggregate or on all
  * of its type (`'*'`), with one of `permissions`. The PostgreSQL store checks it in the
  * append's own statement, with the row locked FOR SHARE; the in-memory store asks
- * {@link AppendRequirementsHook.holds} when the append commits. @internal
+ * {@link AppendRequirementsHook.holds} at the append (see {@link checkRequired}). @internal
  */
 export interface AppendPermission {
   tenantId: string;
