@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { EventStore } from 'nest-event-sourcing';
 import { DataSource } from 'typeorm';
 import { waitForCondition } from './support/app-process';
 import { startBankApp, type BankTestApp } from './support/bank-app';
@@ -72,6 +73,33 @@ describe('bank CLI', () => {
     expect(table.stdout).toContain(`account-${ada}@3`);
   });
 
+  it("filters events by tenant with --tenant, as GET /events?tenantId= does, and shows every tenant's without it", async () => {
+    // The bank runs without tenancy: events that name a tenant in their metadata stand in for a tenanted app's.
+    const store = bank.app.get(EventStore);
+    const streamType = `cli-tenants-${Date.now()}`;
+    for (const tenantId of ['acme', 'globex', 'acme']) {
+      await store.append(
+        `${streamType}-${tenantId}`,
+        [{ type: 'cli.noted', data: { tenantId }, metadata: { tenantId } }],
+        {
+          streamType,
+        },
+      );
+    }
+    type Listed = { streamId: string; metadata: { tenantId?: string } }[];
+    const acme = (await json(['events', 'query', '--stream-type', streamType, '--tenant', 'acme'])) as Listed;
+    expect(acme.map((e) => [e.streamId, e.metadata.tenantId])).toEqual([
+      [`${streamType}-acme`, 'acme'],
+      [`${streamType}-acme`, 'acme'],
+    ]);
+    const all = (await json(['events', 'query', '--stream-type', streamType])) as Listed;
+    expect(all.map((e) => e.metadata.tenantId).sort()).toEqual(['acme', 'acme', 'globex']);
+    expect(await json(['events', 'query', '--stream-type', streamType, '--tenant', 'initech'])).toEqual([]);
+    const table = await run(['events', 'query', '--stream-type', streamType, '--tenant', 'globex']);
+    expect(table.stdout).toContain(`${streamType}-globex@1`);
+    expect(table.stdout).not.toContain(`${streamType}-acme`);
+  });
+
   it('shows a stream, and fails with 1 for one never written', async () => {
     expect(await json(['streams', 'show', `account-${ada}`])).toMatchObject({
       streamType: 'account',
@@ -120,6 +148,16 @@ describe('bank CLI', () => {
     expect([all.code, all.stdout]).toEqual([0, expect.stringContaining('Rebuilt and caught up: bank-accounts.')]);
   });
 
+  it('refuses a per-tenant rebuild of a projection without resetTenant, and permissions without the access module', async () => {
+    const tenant = await run(['subscriptions', 'rebuild', 'bank-accounts', '--tenant', 'acme']);
+    expect([tenant.code, tenant.stderr]).toEqual([1, expect.stringContaining('AccountsProjection has no resetTenant')]);
+    const permissions = await run(['permissions', 'rebuild']);
+    expect([permissions.code, permissions.stderr]).toEqual([
+      1,
+      expect.stringContaining('does not import EventSourcingAccessModule'),
+    ]);
+  });
+
   it.each([
     ['no command', []],
     ['an unknown command', ['nope']],
@@ -129,6 +167,7 @@ describe('bank CLI', () => {
     ['an unreadable duration', ['events', 'query', '--since', 'soon']],
     ['an unknown option', ['events', 'query', '--colour', 'red']],
     ['rebuild with neither a name nor --all', ['subscriptions', 'rebuild']],
+    ['a per-tenant rebuild of --all', ['subscriptions', 'rebuild', '--all', '--tenant', 'acme']],
     ['a retry of an event id that is no UUID', ['parked', 'retry', 'bank-accounts', 'x']],
   ])('exits 2 on %s, with a one-line message and nothing written', async (_name, args) => {
     const before = await bank.countEvents();

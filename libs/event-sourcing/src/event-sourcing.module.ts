@@ -27,6 +27,7 @@ import { eventStoreMigrations } from './schema/migrations';
 import { PostgresEventStore } from './store/postgres/postgres-event-store';
 import { PostgresSnapshotStore } from './store/postgres/postgres-snapshot-store';
 import { SnapshotStore } from './store/snapshot-store';
+import { scopeSnapshots } from './store/tenant-snapshots';
 import { AppendSignal } from './store/append-signal';
 import { EventQueryCache } from './store/event-query-cache';
 import { InlineProjector } from './projections/inline-projector';
@@ -198,9 +199,17 @@ function assemble(base: DynamicModule): DynamicModule {
   };
   const queryCacheProvider: Provider = {
     provide: EventQueryCache,
-    inject: [RESOLVED_OPTIONS, EventStore, AppendSignal],
-    useFactory: ({ queryCache }: ResolvedOptions, store: EventStore, signal: AppendSignal) =>
-      new EventQueryCache(store, signal, queryCache),
+    inject: [RESOLVED_OPTIONS, EventStore, AppendSignal, MessageContext],
+    useFactory: (
+      { queryCache, tenancy }: ResolvedOptions,
+      store: EventStore,
+      signal: AppendSignal,
+      context: MessageContext,
+    ) =>
+      // With tenancy the store answers each tenant its own events: so must the cache.
+      new EventQueryCache(store, signal, queryCache, Date.now, () =>
+        tenancy ? context.current()?.tenantId : undefined,
+      ),
   };
   const snapshotProvider: Provider = {
     provide: SnapshotStore,
@@ -217,7 +226,7 @@ function assemble(base: DynamicModule): DynamicModule {
       if (snapshots instanceof InMemorySnapshotStore) store.caches.add(snapshots);
       // A snapshot may copy personal data: a forgotten subject's streams start again from their events.
       store.erasers.add(({ streamIds, manager }) => snapshots.drop(streamIds, manager));
-      return snapshots;
+      return scopeSnapshots(snapshots, store);
     },
   };
   const shared = [

@@ -12,42 +12,8 @@ export type {
 export type { WritePathOptions } from './options/write-path-options';
 export type { PersonalDataOptions } from './options/personal-data-option';
 
-// errors
-export { EventSourcingError, type EventSourcingErrorCode } from './errors/event-sourcing-error';
-export { ConcurrencyError } from './errors/concurrency-error';
-export { DuplicateEventIdError } from './errors/duplicate-event-id-error';
-export { TransactionConflictError } from './errors/transaction-conflict-error';
-export { InvalidStreamIdError } from './errors/invalid-stream-id-error';
-export { InvalidEventError } from './errors/invalid-event-error';
-export { EventTooLargeError } from './errors/event-too-large-error';
-export { InvalidExpectedVersionError } from './errors/invalid-expected-version-error';
-export { InvalidQueryError } from './errors/invalid-query-error';
-export { InvalidTagError } from './errors/invalid-tag-error';
-export { AppendConditionError } from './errors/append-condition-error';
-export { ConfigurationError } from './errors/configuration-error';
-export { EmbeddedDatabaseError } from './errors/embedded-database-error';
-export { EmbeddedDatabaseInUseError } from './errors/embedded-database-in-use-error';
-export { AggregateNotFoundError } from './errors/aggregate-not-found-error';
-export { UnknownEventTypeError } from './errors/unknown-event-type-error';
-export { UpcastError } from './errors/upcast-error';
-export { MissingEventHandlerError } from './errors/missing-event-handler-error';
-export { DomainError, type DomainErrorDetail, type DomainErrorOptions } from './errors/domain-error';
-export { CheckpointConflictError } from './errors/checkpoint-conflict-error';
-export { UnknownSubscriberError } from './errors/unknown-subscriber-error';
-export { StreamNotFoundError } from './errors/stream-not-found-error';
-export { UnsupportedOperationError } from './errors/unsupported-operation-error';
-export { ParkedEventNotFoundError } from './errors/parked-event-not-found-error';
-export { WaitTimeoutError } from './errors/wait-timeout-error';
-export { BrokerUnavailableError } from './errors/broker-unavailable-error';
-export { InvalidIntegrationMessageError } from './errors/invalid-integration-message-error';
-export { AggregateDeletedError } from './errors/aggregate-deleted-error';
-export { StreamTombstonedError } from './errors/stream-tombstoned-error';
-export { NaturalKeyTakenError } from './errors/natural-key-taken-error';
-export { NaturalKeyIndexError } from './errors/natural-key-index-error';
-export { PermissionDeniedError } from './errors/permission-denied-error';
-export { UnauthenticatedError } from './errors/unauthenticated-error';
-export { PersonalDataKeyError } from './errors/personal-data-key-error';
-export { SubjectForgottenError } from './errors/subject-forgotten-error';
+// errors: every class with its stable code, listed in errors/public-errors.ts
+export * from './errors/public-errors';
 
 // events
 export type { EventEnvelope, EventMetadata, NewEvent } from './events/event-envelope';
@@ -163,6 +129,7 @@ export {
 export type { ExpectedVersion } from './store/expected-version';
 export type {
   NaturalKeyChanges,
+  NaturalKeyLookup,
   NaturalKeyClaim,
   StreamLifecycleChange,
   StreamTombstone,
@@ -199,6 +166,7 @@ export {
   type ProjectionMode,
   type ProjectionOptions,
   type ProjectionReset,
+  type ProjectionTenantReset,
 } from './projections/projection.decorator';
 export type { DurableHandlerContext, ProjectionContext } from './projections/projection-context';
 
@@ -288,6 +256,7 @@ export { AuthenticationMiddleware } from './access/authentication.middleware';
 export { PermissionChecker, type AggregateRef } from './access/permission-checker';
 export { RequirePermission } from './access/require-permission.decorator';
 export { PermissionGranted, PermissionRevoked } from './access/permission-events';
+export { PermissionReadModel, type PermissionRebuildResult } from './access/permission-read-model';
 
 // operator
 export { EventSourcingOperatorModule } from './operator/event-sourcing-operator.module';

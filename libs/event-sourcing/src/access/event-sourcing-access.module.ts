@@ -21,6 +21,7 @@ import { PermissionChecker } from './permission-checker';
 import { PermissionGranted, PermissionRevoked } from './permission-events';
 import { PermissionGuard } from './permission.guard';
 import { PermissionProjector } from './permission-projector';
+import { PermissionReadModel } from './permission-read-model';
 import { PermissionRequirements } from './permission-requirements';
 import { InMemoryPermissionStore, PermissionStore } from './permission-store';
 import { PostgresPermissionStore } from './postgres-permission-store';
@@ -102,11 +103,18 @@ function assemble(base: DynamicModule): DynamicModule {
     PermissionChecker,
     PermissionGuard,
     AuthenticationMiddleware,
+    PermissionReadModel,
   ];
   return {
     ...base,
     global: true,
     providers: [...(base.providers ?? []), ...providers],
-    exports: [PermissionChecker, PermissionGuard, AuthenticationMiddleware, RESOLVED_ACCESS_OPTIONS],
+    exports: [
+      PermissionChecker,
+      PermissionGuard,
+      AuthenticationMiddleware,
+      PermissionReadModel,
+      RESOLVED_ACCESS_OPTIONS,
+    ],
   };
 }

@@ -1,14 +1,9 @@
 import type { EntityManager } from 'typeorm';
 import type { EventEnvelope } from '../events/event-envelope';
 import type { EventTypeRegistry } from '../events/event-type-registry';
-import {
-  getPermissionDeclarations,
-  listOf,
-  type PermissionDeclarations,
-  type PermissionGrant,
-  type PermissionRevocation,
-} from '../events/permission-declarations';
+import { getPermissionDeclarations, type PermissionDeclarations } from '../events/permission-declarations';
 import type { InlineAppendHook } from '../store/store-hooks';
+import { applyPermissionDeclarations } from './apply-permission-declarations';
 import type { PermissionStore } from './permission-store';
 
 /**
@@ -34,13 +29,7 @@ export class PermissionProjector implements InlineAppendHook {
   async apply(events: EventEnvelope[], manager: EntityManager | undefined): Promise<void> {
     for (const event of events) {
       const declared = this.declarationsOf(event.type);
-      if (!declared) continue;
-      // A grant holds in the tenant of the event that made it.
-      const tenantId = typeof event.metadata.tenantId === 'string' ? event.metadata.tenantId : '';
-      const revocations = listOf<PermissionRevocation>(declared.revokes?.(event.data as never, event as never));
-      if (revocations.length > 0) await this.store.revoke(tenantId, revocations, manager);
-      const grants = listOf<PermissionGrant>(declared.grants?.(event.data as never, event as never));
-      if (grants.length > 0) await this.store.grant(tenantId, grants, event.position, manager);
+      if (declared) await applyPermissionDeclarations(event, declared, this.store, manager);
     }
   }
 

@@ -35,14 +35,27 @@ export abstract class PermissionStore {
   abstract holds(query: PermissionQuery): Promise<boolean>;
   /** The aggregate ids of a type on which one of the permissions is held; `'all'` for a `'*'` grant. */
   abstract aggregatesWith(query: Omit<PermissionQuery, 'aggregateId'>): Promise<'all' | string[]>;
+  /**
+   * Replaces the rows of one tenant (or all) with what `replay` writes into `target`,
+   * atomically with respect to appends that grant or revoke: those in flight finish
+   * first, later ones wait until it ends; checks see the old rows or the new ones.
+   */
+  abstract rebuild(tenantId: string | undefined, replay: PermissionReplay): Promise<void>;
 }
+
+/** What a rebuild replays into: the store to write, with the transaction's manager (none in memory). @internal */
+export type PermissionReplay = (target: PermissionStore, manager: EntityManager | undefined) => Promise<void>;
 
 /** The read model in a provider, for `database: 'memory'`. @internal */
 export class InMemoryPermissionStore extends PermissionStore {
   /** tenant / actor / type → aggregate id → permissions. */
   private readonly rows = new Map<string, Map<string, Set<string>>>();
 
+  /** Resolved while no rebuild runs: writes wait for it, as PostgreSQL's wait for the table lock. */
+  private gate: Promise<void> = Promise.resolve();
+
   override async grant(tenantId: string, grants: readonly PermissionGrant[]): Promise<void> {
+    await this.gate;
     for (const grant of grants) {
       const byAggregate = this.aggregates(tenantId, grant.actorId, grant.aggregateType, true)!;
       const held = byAggregate.get(grant.aggregateId) ?? new Set<string>();
@@ -53,6 +66,7 @@ export class InMemoryPermissionStore extends PermissionStore {
   }
 
   override async revoke(tenantId: string, revocations: readonly PermissionRevocation[]): Promise<void> {
+    await this.gate;
     for (const revocation of revocations) {
       const byAggregate = this.aggregates(tenantId, revocation.actorId, revocation.aggregateType, false);
       const held = byAggregate?.get(revocation.aggregateId);
@@ -82,6 +96,25 @@ export class InMemoryPermissionStore extends PermissionStore {
       .filter(([, held]) => query.permissions.some((permission) => held.has(permission)))
       .map(([id]) => id);
     return Promise.resolve(ids.includes('*') ? 'all' : ids.sort());
+  }
+
+  override async rebuild(tenantId: string | undefined, replay: PermissionReplay): Promise<void> {
+    const previous = this.gate;
+    let open!: () => void;
+    this.gate = new Promise<void>((resolve) => (open = resolve));
+    try {
+      await previous;
+      // Appends past the gate already finish committing first (no I/O here: a turn of the loop).
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      const rebuilt = new InMemoryPermissionStore();
+      await replay(rebuilt, undefined);
+      for (const key of [...this.rows.keys()]) {
+        if (tenantId === undefined || (JSON.parse(key) as string[])[0] === tenantId) this.rows.delete(key);
+      }
+      for (const [key, byAggregate] of rebuilt.rows) this.rows.set(key, byAggregate);
+    } finally {
+      open();
+    }
   }
 
   private aggregates(tenantId: string, actorId: string, type: string, create: boolean) {

@@ -2,7 +2,8 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { shortTag } from '../database/short-tag';
 import { PoolConnections } from '../store/postgres/pool-connections';
 import type { PermissionGrant, PermissionRevocation } from '../events/permission-declarations';
-import { PermissionStore, type PermissionQuery } from './permission-store';
+import { PermissionStore, type PermissionQuery, type PermissionReplay } from './permission-store';
+import { inTransaction } from '../database/in-transaction';
 
 /** The read model in `es_permissions` (see the store's permissions migration). @internal */
 export class PostgresPermissionStore extends PermissionStore {
@@ -69,6 +70,17 @@ export class PostgresPermissionStore extends PermissionStore {
     // On the path of every checked read: a prepared statement on a pooled pg client.
     const { rowCount } = await this.connections.use((client) => client.query({ ...this.check, values }));
     return (rowCount ?? 0) > 0;
+  }
+
+  override async rebuild(tenantId: string | undefined, replay: PermissionReplay): Promise<void> {
+    await inTransaction(this.dataSource, async (runner) => {
+      // EXCLUSIVE waits for appends that wrote rows and makes later ones (and their checks,
+      // FOR SHARE) wait until this commits; plain reads go on, seeing the old rows until then.
+      await runner.query(`LOCK TABLE ${this.table} IN EXCLUSIVE MODE`);
+      if (tenantId === undefined) await runner.query(`DELETE FROM ${this.table}`);
+      else await runner.query(`DELETE FROM ${this.table} WHERE tenant_id = $1`, [tenantId]);
+      await replay(this, runner.manager);
+    });
   }
 
   override async aggregatesWith(query: Omit<PermissionQuery, 'aggregateId'>): Promise<'all' | string[]> {

@@ -85,9 +85,9 @@ export class AggregateRepository<T extends AggregateRoot> {
    * @throws UnknownEventTypeError, UpcastError when a stored event cannot be read.
    */
   async load(id: string, options: LoadOptions = {}): Promise<T> {
-    // Warm copies and snapshots are kept by stream id: another tenant's stream is not found.
-    const hidden = (await tenantScopeOf(this.deps.store)?.isVisible(this.streamId(id))) === false;
-    const aggregate = hidden ? null : await this.loader.latest(id, this.streamId(id), options.expectedVersion);
+    const aggregate = (await this.hidden(id))
+      ? null
+      : await this.loader.latest(id, this.streamId(id), options.expectedVersion);
     if (!aggregate) throw new AggregateNotFoundError(this.aggregateClass.name, id);
     if (this.loader.isDeleted(aggregate) && !options.includeDeleted) {
       throw new AggregateDeletedError(this.aggregateClass.name, id);
@@ -143,7 +143,7 @@ export class AggregateRepository<T extends AggregateRoot> {
 
   /** The aggregate, or null when it has no events or is soft-deleted. */
   async find(id: string): Promise<T | null> {
-    const aggregate = await this.loader.latest(id, this.streamId(id));
+    const aggregate = (await this.hidden(id)) ? null : await this.loader.latest(id, this.streamId(id));
     return aggregate && !this.loader.isDeleted(aggregate) ? aggregate : null;
   }
 
@@ -186,7 +186,7 @@ export class AggregateRepository<T extends AggregateRoot> {
       throw new InvalidQueryError('at', at.at, 'give a valid Date');
     }
     const limit = 'version' in at ? { maxVersion: at.version } : { until: at.at };
-    const aggregate = await this.loader.rebuild(id, this.streamId(id), limit);
+    const aggregate = (await this.hidden(id)) ? null : await this.loader.rebuild(id, this.streamId(id), limit);
     if (!aggregate) throw new AggregateNotFoundError(this.aggregateClass.name, id);
     if ('version' in at && aggregate.version < at.version) {
       const hint = `${this.aggregateClass.name} ${id} is only at version ${aggregate.version}`;
@@ -229,6 +229,11 @@ export class AggregateRepository<T extends AggregateRoot> {
       if (error instanceof StreamNotFoundError) throw new AggregateNotFoundError(this.aggregateClass.name, id);
       throw error;
     }
+  }
+
+  /** Whether it is another tenant's: warm copies and snapshots are kept by stream id, so every load asks first. */
+  private async hidden(id: string): Promise<boolean> {
+    return (await tenantScopeOf(this.deps.store)?.isVisible(this.streamId(id))) === false;
   }
 
   /**

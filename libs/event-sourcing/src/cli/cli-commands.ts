@@ -3,6 +3,7 @@ import { StreamInspector } from '../operator/stream-inspector';
 import { EventsCommand, EventsQueryCommand } from './events-command';
 import { GenerateCommand } from './generate-command';
 import { ParkedCommand, ParkedDismissCommand, ParkedListCommand, ParkedRetryCommand } from './parked-command';
+import { PermissionsCommand, PermissionsRebuildCommand } from './permissions-command';
 import { StreamsCommand, StreamsShowCommand } from './streams-command';
 import { SubscriptionsCommand, SubscriptionsRebuildCommand, SubscriptionsStatusCommand } from './subscriptions-command';
 
@@ -22,6 +23,8 @@ export const CLI_PROVIDERS: Type[] = [
   ParkedListCommand,
   ParkedRetryCommand,
   ParkedDismissCommand,
+  PermissionsCommand,
+  PermissionsRebuildCommand,
   GenerateCommand,
   StreamInspector,
 ];

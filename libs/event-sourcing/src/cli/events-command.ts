@@ -5,14 +5,17 @@ import { toEventQuery, type OperatorEventQuery } from '../operator/operator-even
 import { eventView } from '../operator/operator-views';
 import { CliCommand, CliGroup, collect, cut, integerOption, table } from './cli-command';
 
-/** The filters the CLI takes, as `GET /events` names them, and `--json`. */
+/** The filters the CLI takes, as `GET /events` names them (`--tenant` for `tenantId`), and `--json`. */
 type EventsQueryOptions = Pick<
   OperatorEventQuery,
   'type' | 'stream' | 'streamType' | 'since' | 'until' | 'correlationId' | 'any' | 'limit' | 'order'
-> & { json?: boolean };
+> & { tenant?: string; json?: boolean };
 
 /** `events query …`: the store's `queryEvents`, with the filters of `GET /events`. @internal */
-@SubCommand({ name: 'query', description: 'Find events by type, stream, stream type, time and correlation id.' })
+@SubCommand({
+  name: 'query',
+  description: 'Find events by type, stream, stream type, time, correlation id and tenant.',
+})
 export class EventsQueryCommand extends CliCommand {
   constructor(private readonly store: EventStore) {
     super();
@@ -20,8 +23,9 @@ export class EventsQueryCommand extends CliCommand {
 
   async run(args: string[], options: EventsQueryOptions = {}): Promise<void> {
     if (args.length) throw new CliUsageError(`events query takes options only, got ${JSON.stringify(args[0])}.`);
-    const { json, ...filters } = options;
-    const events = (await this.store.queryEvents(toEventQuery(filters satisfies OperatorEventQuery))).map(eventView);
+    const { json, tenant, ...rest } = options;
+    const filters: OperatorEventQuery = tenant === undefined ? rest : { ...rest, tenantId: tenant };
+    const events = (await this.store.queryEvents(toEventQuery(filters))).map(eventView);
     if (json) return this.printJson(events);
     if (!events.length) return this.print('No events match.');
     const rows = events.map((e) => [
@@ -61,6 +65,11 @@ export class EventsQueryCommand extends CliCommand {
 
   @Option({ flags: '--correlation-id <id>', description: 'Events of one request or process.' })
   correlationId(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--tenant <id>', description: "One tenant's events (every tenant's without it)." })
+  tenant(value: string): string {
     return value;
   }
 

@@ -13,7 +13,8 @@ export interface EventSourcingCliOptions {
   args?: readonly string[];
 }
 
-const USAGE = 'events query | streams show | subscriptions status|rebuild | parked list|retry|dismiss | generate';
+const USAGE =
+  'events query | streams show | subscriptions status|rebuild | parked list|retry|dismiss | permissions rebuild | generate';
 
 @Module({})
 class EventSourcingCliRoot {}
@@ -22,7 +23,7 @@ class EventSourcingCliRoot {}
  * Runs the operator CLI on an application's module (the one that imports
  * `EventSourcingModule.forRoot` and its features), from a second entry point of the
  * app. Commands: `events query`, `streams show`, `subscriptions status|rebuild`,
- * `parked list|retry|dismiss`, and `generate` (which starts no application).
+ * `parked list|retry|dismiss`, `permissions rebuild`, and `generate` (which starts no application).
  * `--help` lists each one's options. Needs the optional packages `nest-commander` (and
  * `cli-progress` for progress bars on a terminal), loaded only here.
  *

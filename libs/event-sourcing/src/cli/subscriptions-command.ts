@@ -66,16 +66,24 @@ export class SubscriptionsStatusCommand extends CliCommand {
 @SubCommand({
   name: 'rebuild',
   arguments: '[name]',
-  description: 'Rebuild a projection (or --all) and wait until it has caught up.',
+  description: 'Rebuild a projection (or --all, or one --tenant of it) and wait until it has caught up.',
 })
 export class SubscriptionsRebuildCommand extends CliCommand {
   constructor(private readonly subscriptions: Subscriptions) {
     super();
   }
 
-  async run([name, ...more]: string[], options: { all?: boolean; timeout?: number } = {}): Promise<void> {
+  async run(
+    [name, ...more]: string[],
+    options: { all?: boolean; timeout?: number; tenant?: string } = {},
+  ): Promise<void> {
     if (more.length || (name === undefined) === !options.all) {
       throw new CliUsageError('subscriptions rebuild takes one projection name, or --all.');
+    }
+    if (options.tenant !== undefined) {
+      if (name === undefined) throw new CliUsageError('subscriptions rebuild --tenant takes one projection name.');
+      const { events } = await this.subscriptions.rebuildTenant(name, options.tenant);
+      return this.print(`Rebuilt ${name} for tenant ${options.tenant}: ${events} events replayed.`);
     }
     const started =
       name === undefined ? await this.subscriptions.rebuildAll() : [await this.subscriptions.rebuild(name)];
@@ -103,6 +111,14 @@ export class SubscriptionsRebuildCommand extends CliCommand {
   @Option({ flags: '--all', description: 'Every async projection.' })
   all(): boolean {
     return true;
+  }
+
+  @Option({
+    flags: '--tenant <tenantId>',
+    description: "Only this tenant's rows (the projection needs resetTenant); done when it returns.",
+  })
+  tenant(value: string): string {
+    return value;
   }
 
   @Option({ flags: '--timeout <seconds>', description: 'Give up after this long (default 600).' })

@@ -1,10 +1,19 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Injectable, Logger, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import {
+  Injectable,
+  Logger,
+  Optional,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+} from '@nestjs/common';
 import { catchError, concatMap, from, of, throwError, type Observable } from 'rxjs';
 import { IdempotencyStore, type StoredResponse } from './idempotency-store';
 import { ProblemException } from './problem.exception';
 import { requestFingerprint } from './request-fingerprint';
 import { errorMessage } from '../errors/error-message';
+import { MessageContext } from '../events/message-context';
 
 /** The request header that makes a request idempotent. */
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
@@ -33,14 +42,19 @@ const REPLAYED_HEADERS = ['location', 'etag', 'content-location'];
  *   corrected request may use it again;
  * - a malformed key (not 1 to 255 visible ASCII characters): 400 `INVALID_IDEMPOTENCY_KEY`.
  *
- * Requests without the header, and safe methods, pass through untouched.
- * `EventSourcingHttpModule` registers it globally.
+ * Requests without the header, and safe methods, pass through untouched. A key belongs
+ * to its user and tenant (the `MessageContext` of the request, once authenticated): the
+ * same key from another user or tenant is another key, which neither replays nor reveals
+ * the first one's response. `EventSourcingHttpModule` registers it globally.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
   private readonly logger = new Logger('Idempotency');
 
-  constructor(private readonly store: IdempotencyStore) {}
+  constructor(
+    private readonly store: IdempotencyStore,
+    @Optional() private readonly context?: MessageContext,
+  ) {}
 
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
     if (context.getType() !== 'http') return next.handle();
@@ -56,7 +70,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
         'Idempotency-Key must be one header of 1 to 255 visible ASCII characters; a UUID is a good key.',
       );
     }
-    const key = header;
+    const key = this.scoped(header);
     const fingerprint = requestFingerprint(method, request.originalUrl ?? request.url ?? '', request.body);
     const claim = await this.store.claim(key, fingerprint);
     if (claim.outcome !== 'claimed') {
@@ -82,6 +96,20 @@ export class IdempotencyInterceptor implements NestInterceptor {
       concatMap((body) => from(this.record(key, claimId, response, body)).pipe(concatMap(() => of(body)))),
       catchError((error: unknown) => from(this.release(key, claimId)).pipe(concatMap(() => throwError(() => error)))),
     );
+  }
+
+  /**
+   * The stored key: the header as given for requests without a user or tenant (as
+   * before authentication existed), else a digest of tenant, user and key, which fits
+   * the key column whatever the header's length.
+   */
+  private scoped(header: string): string {
+    const current = this.context?.current();
+    const { tenantId, userId } = current ?? {};
+    if (tenantId === undefined && userId === undefined) return header;
+    return createHash('sha256')
+      .update(JSON.stringify([tenantId ?? null, userId ?? null, header]))
+      .digest('hex');
   }
 
   private async record(key: string, claimId: string, response: ServerResponse, body: unknown): Promise<void> {

@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { AggregateNotFoundError } from '../errors/aggregate-not-found-error';
 import { WaitTimeoutError } from '../errors/wait-timeout-error';
+import { TenantResetMissingError } from '../errors/tenant-reset-missing-error';
 import { UnsupportedOperationError } from '../errors/unsupported-operation-error';
 import { UnknownSubscriberError } from '../errors/unknown-subscriber-error';
 import { ConcurrencyError } from '../errors/concurrency-error';
@@ -43,6 +44,12 @@ describe('problemForError', () => {
     ['a read model not caught up in time', new WaitTimeoutError('accounts', 5n, 100), 503, 'ES_WAIT_TIMEOUT'],
     ['an unknown subscriber', new UnknownSubscriberError('nope', []), 404, 'ES_UNKNOWN_SUBSCRIBER'],
     ['a rebuild of a saga', new UnsupportedOperationError('sagas are not rebuilt'), 422, 'ES_UNSUPPORTED_OPERATION'],
+    [
+      'a per-tenant rebuild of a projection without resetTenant',
+      new TenantResetMissingError('accounts', 'AccountsProjection'),
+      422,
+      'ES_TENANT_RESET_MISSING',
+    ],
     ['a Nest 404', new NotFoundException('Cannot GET /x'), 404, 'NOT_FOUND'],
     ['a Nest 413', new PayloadTooLargeException(), 413, 'PAYLOAD_TOO_LARGE'],
     ['an HttpException of an unusual status', new HttpException('teapot', 418), 418, 'HTTP_418'],

@@ -150,7 +150,9 @@ function problemForLibraryError(error: EventSourcingError): ProblemDescription {
     return describe(404, error.code, error.message);
   }
   // Rebuilding a saga, say: understood, but not something that subscriber allows.
-  if (error.code === 'ES_UNSUPPORTED_OPERATION') return describe(422, error.code, error.message);
+  if (error.code === 'ES_UNSUPPORTED_OPERATION' || error.code === 'ES_TENANT_RESET_MISSING') {
+    return describe(422, error.code, error.message);
+  }
   // Retrying a parked inbound message that is still invalid.
   if (error.code === 'ES_INVALID_INTEGRATION_MESSAGE') return describe(422, error.code, error.message);
   // Personal data of a subject that was forgotten: it can never be stored again.

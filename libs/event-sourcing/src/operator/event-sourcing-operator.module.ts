@@ -3,6 +3,7 @@ import { AdminPageController } from './admin-page.controller';
 import { OperatorEventsController } from './operator-events.controller';
 import { OperatorStreamsController } from './operator-streams.controller';
 import { OperatorSubscriptionsController } from './operator-subscriptions.controller';
+import { OperatorPermissionsController } from './operator-permissions.controller';
 import { StreamInspector } from './stream-inspector';
 
 /**
@@ -15,8 +16,10 @@ import { StreamInspector } from './stream-inspector';
  *   in `any`, limit, order);
  * - `GET /admin/streams/:streamId`: a stream's type, version, deleted flag and snapshot;
  * - `GET /admin/subscriptions`, `POST /admin/subscriptions/rebuild` (all) and
- *   `…/:name/rebuild`, `GET …/parked`, `POST …/:name/parked/:eventId/retry`,
- *   `DELETE …/:name/parked/:eventId`;
+ *   `…/:name/rebuild`, `…/:name/tenants/:tenantId/rebuild` (one tenant), `GET …/parked`,
+ *   `POST …/:name/parked/:eventId/retry`, `DELETE …/:name/parked/:eventId`;
+ * - `POST /admin/permissions/rebuild` (`?tenantId=` for one): the permissions read model
+ *   recomputed from its events, where `EventSourcingAccessModule` is imported;
  * - `GET /admin`: a web page over all of them.
  *
  * With `@nestjs/swagger` installed the routes are documented (tag `operator`).
@@ -33,6 +36,7 @@ import { StreamInspector } from './stream-inspector';
     OperatorEventsController,
     OperatorStreamsController,
     OperatorSubscriptionsController,
+    OperatorPermissionsController,
     AdminPageController,
   ],
   providers: [StreamInspector],

@@ -61,6 +61,21 @@ export class OperatorSubscriptionsController {
     return statusView(await this.subscriptions.rebuild(name));
   }
 
+  /** Resets one tenant's rows of a projection and replays that tenant's events; done when it answers. */
+  @Post(':name/tenants/:tenantId/rebuild')
+  @HttpCode(200)
+  @JsonAnswer(200, 'Rebuilt: the projection, the tenant, and how many events were replayed.', {
+    type: 'object',
+    properties: { name: { type: 'string' }, tenantId: { type: 'string' }, events: { type: 'integer' } },
+  })
+  @ProblemAnswer(
+    422,
+    'Not an async projection (`ES_UNSUPPORTED_OPERATION`), or one without `resetTenant` (`ES_TENANT_RESET_MISSING`).',
+  )
+  async rebuildTenant(@Param('name') name: string, @Param('tenantId') tenantId: string): Promise<unknown> {
+    return this.subscriptions.rebuildTenant(name, tenantId);
+  }
+
   /** Events a subscriber gave up on, with their errors. */
   @Get('parked')
   @JsonAnswer(200, 'Every parked event, with its error; positions as strings.', listSchema('parked'))

@@ -116,6 +116,17 @@ describe('@OnPage projections on PostgreSQL', () => {
     logs?.restore();
   });
 
+  /**
+   * Waits until `readAll` sees all `count` events of the paused subscriber. A transaction
+   * open elsewhere on the shared server (any database) hides the events committed after it
+   * began, so without this wait the first page could hold only the ones before it.
+   */
+  const untilAllVisible = async (count: number): Promise<void> => {
+    const store = moduleRef.get(EventStore);
+    const visible = async () => (await store.readAll({ limit: count + 1 })).events.length === count;
+    expect(await pollUntil(Date.now() + 30_000, visible)).toBe(true);
+  };
+
   const totals = async () =>
     moduleRef
       .get(DataSource)
@@ -132,6 +143,7 @@ describe('@OnPage projections on PostgreSQL', () => {
         ...(i % 50 === 0 ? [{ type: 'page.named', data: { counter: `c${i % 3}`, name: `n${i}` } }] : []),
       ]);
     }
+    await untilAllVisible(255);
     await subscriptions.resume('page-counters');
     await subscriptions.waitUntilCaughtUp(['page-counters'], { timeoutMs: 10_000 });
 
@@ -157,6 +169,7 @@ describe('@OnPage projections on PostgreSQL', () => {
     const store = moduleRef.get(EventStore);
     for (const by of [1, 2, 7, 3, 4])
       await store.append('counter-x', [{ type: 'page.counted', data: { counter: 'x', by } }]);
+    await untilAllVisible(5);
     await subscriptions.resume('page-counters');
     expect(
       await pollUntil(Date.now() + 10_000, async () => (await subscriptions.parked('page-counters')).length === 1),

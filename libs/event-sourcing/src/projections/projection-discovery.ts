@@ -16,7 +16,12 @@ import type { ProjectionContext } from './projection-context';
 type PageMethod = (events: EventEnvelope[], context: ProjectionContext) => unknown;
 import { SubscriberRegistry } from '../subscriptions/subscriber-registry';
 import { absentManager } from './absent-manager';
-import { getProjectionMetadata, type ProjectionMetadata, type ProjectionReset } from './projection.decorator';
+import {
+  getProjectionMetadata,
+  type ProjectionMetadata,
+  type ProjectionReset,
+  type ProjectionTenantReset,
+} from './projection.decorator';
 
 /**
  * Finds the `@Projection` providers at module init and hands each to the
@@ -73,6 +78,7 @@ export class ProjectionDiscovery implements OnModuleInit {
   private definition(instance: object, metadata: ProjectionMetadata): SubscriberDefinition {
     const owner = instance.constructor.name;
     const custom = (instance as Partial<ProjectionReset>).reset;
+    const tenantReset = (instance as Partial<ProjectionTenantReset>).resetTenant;
     return {
       name: metadata.name,
       kind: 'projection',
@@ -92,6 +98,10 @@ export class ProjectionDiscovery implements OnModuleInit {
         // Under database: 'memory' there is no manager: a provider's own reset clears its state.
         if (typeof custom === 'function') await custom.call(instance, manager ?? absentManager(owner));
       },
+      ...(typeof tenantReset === 'function' && {
+        resetTenant: (tenantId: string, manager: EntityManager | undefined) =>
+          tenantReset.call(instance, tenantId, manager ?? absentManager(owner)),
+      }),
     };
   }
 }

@@ -46,6 +46,21 @@ export interface ProjectionReset {
 }
 
 /**
+ * A projection implements this to be rebuilt for one tenant
+ * (`Subscriptions.rebuildTenant`): delete that tenant's rows (and only those) through
+ * `manager`, in the rebuild's transaction; the library then replays the tenant's events.
+ * Under `database: 'memory'` its manager throws on any use: clear the tenant's state the
+ * provider keeps.
+ * @example
+ * async resetTenant(tenantId: string, manager: EntityManager) {
+ *   await manager.delete(AccountView, { tenantId });
+ * }
+ */
+export interface ProjectionTenantReset {
+  resetTenant(tenantId: string, manager: EntityManager): Promise<void>;
+}
+
+/**
  * Declares a projection: a provider whose `@On` methods (or one `@OnPage` method, which
  * takes a whole page of events at once) keep read models (your own TypeORM entities) up
  * to date. Each handler gets the event's envelope and a

@@ -13,9 +13,22 @@ import type { StoredTraceContext } from '../observability/stored-trace-context';
 /** Where a stored command's payload keeps the trace context of the step that decided it. @internal */
 export const TRACE_KEY = '$trace';
 
+/**
+ * Where a stored command's or deadline's payload keeps the tenant of the step that
+ * decided it (the event's, under `tenancy`), so it is dispatched or fired for that
+ * tenant however much later. @internal
+ */
+export const TENANT_KEY = '$tenant';
+
 /** The trace context stored with a command of the outbox, if any. @internal */
 export function traceOfCommand(row: CommandRow): unknown {
   return row.payload[TRACE_KEY];
+}
+
+/** The tenant stored with a command or deadline (see {@link TENANT_KEY}), if any. @internal */
+export function tenantOfPayload(payload: Record<string, unknown>): string | undefined {
+  const tenant = payload[TENANT_KEY];
+  return typeof tenant === 'string' ? tenant : undefined;
 }
 
 /**
@@ -48,7 +61,9 @@ export class SagaEngine<Tx> {
       await this.store.insert(tx, instance, envelope.eventId);
     }
     const event = { ...envelope, data };
-    await this.step(definition, tx, instance, cause(envelope.eventId, envelope.metadata.correlationId), (saga) =>
+    const { correlationId, tenantId } = envelope.metadata;
+    const tenant = typeof tenantId === 'string' ? tenantId : undefined;
+    await this.step(definition, tx, instance, cause(envelope.eventId, correlationId, tenant), (saga) =>
       definition.call(method, event, saga),
     );
   }
@@ -65,8 +80,10 @@ export class SagaEngine<Tx> {
     await this.store.deleteDeadline(tx, deadline.saga_id, deadline.name);
     const method = definition.deadlines.get(deadline.name);
     if (!instance || instance.status !== 'active' || !method) return true;
-    const message: SagaDeadline = { name: deadline.name, dueAt: deadline.due_at, payload: deadline.payload };
-    await this.step(definition, tx, instance, cause(randomUUID(), undefined), (saga) =>
+    const { [TENANT_KEY]: _tenant, ...payload } = deadline.payload;
+    const message: SagaDeadline = { name: deadline.name, dueAt: deadline.due_at, payload };
+    const tenant = tenantOfPayload(deadline.payload);
+    await this.step(definition, tx, instance, cause(randomUUID(), undefined, tenant), (saga) =>
       definition.call(method, message, saga),
     );
     return true;
@@ -90,25 +107,33 @@ export class SagaEngine<Tx> {
       return;
     }
     const failure = sagaCommandFailure(command, row.command_type, error);
-    await this.step(definition, tx, instance, cause(row.command_id, row.correlation_id ?? undefined), (saga) =>
+    const tenant = tenantOfPayload(row.payload);
+    await this.step(definition, tx, instance, cause(row.command_id, row.correlation_id ?? undefined, tenant), (saga) =>
       definition.call(method, failure, saga),
     );
   }
 
   /**
-   * A command as stored in the outbox: its class name and data (Dates kept), and the
-   * trace context of the step that decided it, if any, for its dispatch to continue.
+   * A command as stored in the outbox: its class name and data (Dates kept), the trace
+   * context of the step that decided it, if any, for its dispatch to continue, and the
+   * step's tenant, if any, for its dispatch to run for.
    */
-  serialize(command: object, trace?: StoredTraceContext): { type: string; payload: Record<string, unknown> } {
+  serialize(
+    command: object,
+    trace?: StoredTraceContext,
+    tenant?: string,
+  ): { type: string; payload: Record<string, unknown> } {
     const data = { ...command } as Record<string, unknown>;
     const dates = findDatePaths(data);
-    const payload = dates.length ? { ...data, [DATE_PATHS_KEY]: dates } : data;
-    return { type: command.constructor.name, payload: trace ? { ...payload, [TRACE_KEY]: trace } : payload };
+    const payload: Record<string, unknown> = dates.length ? { ...data, [DATE_PATHS_KEY]: dates } : data;
+    if (trace) payload[TRACE_KEY] = trace;
+    if (tenant !== undefined) payload[TENANT_KEY] = tenant;
+    return { type: command.constructor.name, payload };
   }
 
   /** A stored command as an instance of its class. */
   deserialize(row: CommandRow, commandClass: abstract new (...args: never[]) => object): object {
-    const { [DATE_PATHS_KEY]: dates, [TRACE_KEY]: _trace, ...data } = row.payload;
+    const { [DATE_PATHS_KEY]: dates, [TRACE_KEY]: _trace, [TENANT_KEY]: _tenant, ...data } = row.payload;
     return Object.assign(Object.create(commandClass.prototype as object) as object, restoreDates(data, dates));
   }
 
@@ -128,8 +153,15 @@ export class SagaEngine<Tx> {
     );
     await invoke(saga);
     const trace = currentTraceContext();
+    const { tenantId } = stepCause;
+    // Deadlines keep the step's tenant too: they fire, and dispatch, for it.
+    if (tenantId !== undefined) {
+      for (const deadline of saga.outcome.scheduled.values()) {
+        deadline.payload = { ...deadline.payload, [TENANT_KEY]: tenantId };
+      }
+    }
     await this.store.saveStep(tx, instance, saga.state, saga.outcome, stepCause, (command) =>
-      this.serialize(command, trace),
+      this.serialize(command, trace, tenantId),
     );
   }
 }
@@ -150,8 +182,8 @@ function newInstance(sagaType: string, correlation: string): SagaInstance {
   };
 }
 
-function cause(messageId: string, correlationId: string | undefined): StepCause {
-  return { messageId, correlationId };
+function cause(messageId: string, correlationId: string | undefined, tenantId: string | undefined): StepCause {
+  return { messageId, correlationId, tenantId };
 }
 
 /** A copy of the stored state for the method to change; JSON in, JSON out. */

@@ -38,10 +38,15 @@ export interface DeadlineRow {
   payload: Record<string, unknown>;
 }
 
-/** What caused a step: its message id (event, deadline or command) and correlation id. @internal */
+/**
+ * What caused a step: its message id (event, deadline or command), correlation id, and
+ * tenant (the event's, or the one stored with the deadline or command), which the
+ * step's commands and deadlines keep. @internal
+ */
 export interface StepCause {
   messageId: string;
   correlationId: string | undefined;
+  tenantId?: string | undefined;
 }
 
 /** The pending deadlines and commands of an instance, for its description. @internal */

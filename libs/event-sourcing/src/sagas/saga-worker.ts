@@ -6,7 +6,7 @@ import { EventSourcingError } from '../errors/event-sourcing-error';
 import type { MessageContext } from '../events/message-context';
 import type { DeadlineFence } from './deadline-fence';
 import type { SagaDefinition } from './saga-definition';
-import { traceOfCommand, type SagaEngine } from './saga-engine';
+import { tenantOfPayload, traceOfCommand, type SagaEngine } from './saga-engine';
 import { continueTrace } from '../observability/trace-context';
 import type { DeadlineRow, SagaPersistence } from './saga-persistence';
 
@@ -134,7 +134,10 @@ export class SagaWorker<Tx> {
   private async fire(definition: SagaDefinition, deadline: DeadlineRow): Promise<boolean> {
     const { store, engine, logger } = this.deps;
     try {
-      return await this.inTransaction((tx) => engine.fireDeadline(definition, deadline, tx));
+      // Its step runs for the tenant of the step that set it (what it reads, what it decides).
+      return await this.deps.context.runInTenantOf({ tenantId: tenantOfPayload(deadline.payload) }, () =>
+        this.inTransaction((tx) => engine.fireDeadline(definition, deadline, tx)),
+      );
     } catch (error) {
       if (await this.deps.store.isAway(error)) throw error;
       // Its method threw: the step rolled back; try it again a little later.
@@ -162,9 +165,11 @@ export class SagaWorker<Tx> {
     // decided it); not enumerable, so it stays out of the command's data.
     Object.defineProperty(command, 'commandId', { value: row.causation_id, enumerable: false });
     try {
-      // The command continues the trace of the step that decided it.
+      // The command continues the trace of the step that decided it, for the step's tenant.
+      const tenantId = tenantOfPayload(row.payload);
+      const ids = { correlationId: row.correlation_id ?? row.saga_id, causationId: row.causation_id };
       await continueTrace(traceOfCommand(row), () =>
-        this.deps.context.run({ correlationId: row.correlation_id ?? row.saga_id, causationId: row.causation_id }, () =>
+        this.deps.context.run({ ...ids, ...(tenantId === undefined ? {} : { tenantId }) }, () =>
           this.deps.commandBus!.execute(command as never),
         ),
       );
@@ -177,12 +182,14 @@ export class SagaWorker<Tx> {
       }
       try {
         // The failure and the saga's compensation are stored together, if the claim still holds.
-        await this.inTransaction(async (tx) => {
-          if (await store.finishCommand(tx, row, message)) {
-            await engine.commandFailed(definition, row, command, error, tx);
-          }
-          return true;
-        });
+        await this.deps.context.runInTenantOf({ tenantId: tenantOfPayload(row.payload) }, () =>
+          this.inTransaction(async (tx) => {
+            if (await store.finishCommand(tx, row, message)) {
+              await engine.commandFailed(definition, row, command, error, tx);
+            }
+            return true;
+          }),
+        );
       } catch (compensation) {
         if (await this.deps.store.isAway(compensation)) throw compensation;
         await store.finishCommand(undefined, row, `${message}; compensation failed: ${errorMessage(compensation)}`);

@@ -189,8 +189,11 @@ export class Sagas implements OnModuleInit, OnApplicationBootstrap, BeforeApplic
       transactional: true,
       rebuildable: false,
       // In the page's transaction on PostgreSQL: the step commits with the checkpoint.
+      // The step runs for the event's tenant: what its method reads of a store with tenancy.
       handle: (envelope, context) =>
-        this.store.inDelivery(context.manager, (tx) => this.engine.handleEvent(definition, envelope, tx)),
+        this.context.runInTenantOf(envelope.metadata, () =>
+          this.store.inDelivery(context.manager, (tx) => this.engine.handleEvent(definition, envelope, tx)),
+        ),
       afterCommit: () => this.worker?.kick(),
       afterMove: () => this.worker?.checkpointMoved(),
     });

@@ -33,8 +33,18 @@ export function lifecycleSchemaSql(s: string): string[] {
       last_position bigint      NOT NULL,
       deleted_at    timestamptz NOT NULL DEFAULT now()
     )`,
-    `CREATE FUNCTION ${s}.es_stream_effects(p_stream_id text, p_keys text[], p_values text[], p_release text[],
-        p_lifecycle text) RETURNS text[]
+    streamEffectsSql(s, false),
+  ];
+}
+
+/**
+ * The `es_stream_effects` function: with `tenanted`, as the natural-key tenant migration
+ * makes it (a sixth parameter, the tenant the keys are claimed for, and a value held once
+ * per tenant); without, as the twelfth migration made it. @internal
+ */
+export function streamEffectsSql(s: string, tenanted: boolean): string {
+  return `CREATE FUNCTION ${s}.es_stream_effects(p_stream_id text, p_keys text[], p_values text[], p_release text[],
+        p_lifecycle text${tenanted ? ', p_tenant text' : ''}) RETURNS text[]
       LANGUAGE plpgsql VOLATILE AS $fn$
       DECLARE
         v_taken text[];
@@ -43,8 +53,8 @@ export function lifecycleSchemaSql(s: string): string[] {
         FOR i IN 1..coalesce(cardinality(p_keys), 0) LOOP
           -- The stream's earlier value of the key goes; the new one is held unless another stream holds it.
           DELETE FROM ${s}.es_natural_keys
-           WHERE stream_id = p_stream_id AND key = p_keys[i] AND (value <> p_values[i] OR released);
-          INSERT INTO ${s}.es_natural_keys (stream_id, key, value) VALUES (p_stream_id, p_keys[i], p_values[i])
+           WHERE stream_id = p_stream_id AND key = p_keys[i] AND (value <> p_values[i] OR released${tenanted ? ' OR tenant <> p_tenant' : ''});
+          INSERT INTO ${s}.es_natural_keys (stream_id, key, value${tenanted ? ', tenant' : ''}) VALUES (p_stream_id, p_keys[i], p_values[i]${tenanted ? ', p_tenant' : ''})
             ON CONFLICT DO NOTHING;
           IF NOT FOUND AND NOT EXISTS (SELECT 1 FROM ${s}.es_natural_keys
                                         WHERE stream_id = p_stream_id AND key = p_keys[i] AND value = p_values[i]) THEN
@@ -58,7 +68,7 @@ export function lifecycleSchemaSql(s: string): string[] {
           FOR pass IN 1..2 LOOP
             SELECT ARRAY[k.key, k.value] INTO v_taken FROM ${s}.es_natural_keys k
              WHERE k.stream_id = p_stream_id AND k.released
-               AND EXISTS (SELECT 1 FROM ${s}.es_natural_keys o WHERE o.key = k.key AND o.value = k.value AND NOT o.released)
+               AND EXISTS (SELECT 1 FROM ${s}.es_natural_keys o WHERE o.key = k.key AND o.value = k.value${tenanted ? ' AND o.tenant = k.tenant' : ''} AND NOT o.released)
              LIMIT 1;
             IF v_taken IS NOT NULL THEN
               RETURN v_taken;
@@ -77,8 +87,7 @@ export function lifecycleSchemaSql(s: string): string[] {
         END IF;
         RETURN NULL;
       END
-    $fn$`,
-  ];
+    $fn$`;
 }
 
 /** Drops what {@link lifecycleSchemaSql} creates. @internal */

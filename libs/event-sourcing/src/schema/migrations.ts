@@ -20,6 +20,7 @@ import {
   snapshotSchemaSql,
 } from './store-schema-sql';
 import { dropLifecycleSchemaSql, lifecycleSchemaSql } from './lifecycle-schema-sql';
+import { dropTenantUniquenessSchemaSql, tenantUniquenessSchemaSql } from './tenant-uniqueness-schema-sql';
 import { dropPersonalDataSchemaSql, personalDataSchemaSql } from './personal-data-schema-sql';
 import { appendGuardSchemaSql, dropAppendGuardSchemaSql, dropTagsSchemaSql, tagsSchemaSql } from './tag-schema-sql';
 
@@ -92,6 +93,12 @@ export function eventStoreMigrations(schema = 'public', options: EventStoreMigra
     migration(`EventStorePermissions_${suffix}_1765400000000`, permissionSchemaSql(s), dropPermissionSchemaSql(s)),
     // Each event's tenant, from its metadata (docs/tenancy.md).
     migration(`EventStoreTenants_${suffix}_1765400000001`, tenantSchemaSql(s), dropTenantSchemaSql(s)),
+    // Natural keys and decision conditions per tenant (docs/tenancy.md).
+    migration(
+      `EventStoreTenantUniqueness_${suffix}_1765500000000`,
+      tenantUniquenessSchemaSql(s),
+      dropTenantUniquenessSchemaSql(s),
+    ),
   ];
 }
 

@@ -48,12 +48,21 @@ export function dropTagsSchemaSql(s: string): string[] {
  * plan never ANDs the tag index with a scan of the primary key. @internal
  */
 export function appendGuardSchemaSql(s: string): string[] {
+  return [appendGuardSql(s, false)];
+}
+
+/**
+ * The `es_append_guard` function: with `tenanted`, as the tenant migration makes it (a
+ * ninth parameter, the tenant of the append, null for none: only that tenant's events
+ * fail the check; the locks stay by tag, for every tenant); without, as the tenth
+ * migration made it. @internal
+ */
+export function appendGuardSql(s: string, tenanted: boolean): string {
   const unseen = `(v_snapshot IS NULL OR NOT pg_visible_in_snapshot(e.transaction_id, v_snapshot))
                   AND (p_after IS NULL OR e.position > p_after) AND e.event_id <> ALL (v_own)
-                  AND e.transaction_id IS DISTINCT FROM v_self`;
-  return [
-    `CREATE FUNCTION ${s}.es_append_guard(p_keys bigint[], p_exclusive boolean[], p_lock_table boolean,
-        p_item_types text[], p_item_tags text[], p_snapshot text, p_after bigint, p_own uuid[]) RETURNS boolean
+                  AND e.transaction_id IS DISTINCT FROM v_self${tenanted ? '\n                  AND (p_tenant IS NULL OR e.tenant_id = p_tenant)' : ''}`;
+  return `CREATE FUNCTION ${s}.es_append_guard(p_keys bigint[], p_exclusive boolean[], p_lock_table boolean,
+        p_item_types text[], p_item_tags text[], p_snapshot text, p_after bigint, p_own uuid[]${tenanted ? ', p_tenant text' : ''}) RETURNS boolean
       LANGUAGE plpgsql VOLATILE SET plan_cache_mode = force_generic_plan AS $fn$
       DECLARE
         v_types text[];
@@ -104,8 +113,7 @@ export function appendGuardSchemaSql(s: string): string[] {
         END LOOP;
         RETURN true;
       END
-    $fn$`,
-  ];
+    $fn$`;
 }
 
 /** Drops what {@link appendGuardSchemaSql} creates. @internal */

@@ -20,7 +20,8 @@ describe('tenant schema SQL', () => {
 
   it('is a migration of the store, after the permissions one, with a fixed name', () => {
     const names = eventStoreMigrations('public').map((migration) => new migration().name ?? '');
-    expect(names.at(-1)).toBe('EventStoreTenants_public_1765400000001');
+    const at = names.indexOf('EventStoreTenants_public_1765400000001');
+    expect(names[at - 1]).toBe('EventStorePermissions_public_1765400000000');
     const timestamps = names.map((name) => Number(name.slice(-13)));
     expect(timestamps).toEqual([...timestamps].sort((a, b) => a - b));
   });

@@ -1,5 +1,5 @@
 import { InvalidQueryError } from '../errors/invalid-query-error';
-import type { EventEnvelope } from '../events/event-envelope';
+import type { EventEnvelope, EventMetadata } from '../events/event-envelope';
 import { textProblem } from './text-problem';
 import { carriesAll, queryTags } from './tags';
 
@@ -66,6 +66,11 @@ export interface PreparedCondition {
   position: bigint | undefined;
   /** The position the decision was read at, for messages. */
   readAt: bigint | undefined;
+  /**
+   * The tenant of the append (its events' `metadata.tenantId`): only that tenant's
+   * events count. Undefined: every event counts, whatever its tenant.
+   */
+  tenant: string | undefined;
 }
 
 /**
@@ -108,14 +113,16 @@ function itemTypes(index: number, types: unknown): string[] {
  * @throws InvalidQueryError for a bad query or `after`.
  * @internal
  */
-export function prepareCondition(condition: AppendCondition): PreparedCondition {
+export function prepareCondition(condition: AppendCondition, tenant: string | undefined): PreparedCondition {
   if (condition === null || typeof condition !== 'object') {
     throw new InvalidQueryError('condition', condition, 'give { query, after? }');
   }
   const items = normalizeDecisionQuery(condition.query);
   const { after } = condition;
-  if (after === undefined) return { items, snapshot: undefined, position: undefined, readAt: undefined };
-  if (typeof after === 'bigint' && after >= 0n) return { items, snapshot: undefined, position: after, readAt: after };
+  if (after === undefined) return { items, snapshot: undefined, position: undefined, readAt: undefined, tenant };
+  if (typeof after === 'bigint' && after >= 0n) {
+    return { items, snapshot: undefined, position: after, readAt: after, tenant };
+  }
   const point = after as Partial<ReadPoint>;
   if (
     typeof point === 'object' &&
@@ -124,7 +131,7 @@ export function prepareCondition(condition: AppendCondition): PreparedCondition 
     typeof point.snapshot === 'string' &&
     parseSnapshot(point.snapshot)
   ) {
-    return { items, snapshot: point.snapshot, position: undefined, readAt: point.position };
+    return { items, snapshot: point.snapshot, position: undefined, readAt: point.position, tenant };
   }
   throw new InvalidQueryError('condition.after', after, 'give the read point readMatching returned, or a position');
 }
@@ -134,6 +141,11 @@ export function parseSnapshot(text: string): { xmin: bigint; xmax: bigint; open:
   const match = /^(\d{1,20}):(\d{1,20}):((?:\d{1,20}(?:,\d{1,20})*)?)$/.exec(text);
   if (!match) return undefined;
   return { xmin: BigInt(match[1]!), xmax: BigInt(match[2]!), open: match[3] ? match[3].split(',').map(BigInt) : [] };
+}
+
+/** Whether an event counts for a condition of `tenant` (undefined: every event does). @internal */
+export function ofConditionTenant(event: { metadata: EventMetadata }, tenant: string | undefined): boolean {
+  return tenant === undefined || event.metadata.tenantId === tenant;
 }
 
 /** Whether an event (its type and tags) matches a normalized query. @internal */

@@ -28,7 +28,9 @@ interface Entry {
  * without `types`). Appends of other processes are not seen: there an answer may be up
  * to `ttl` old. Relative times (`since: '3 days'`) are those of the first asker. Off
  * (every call goes to the store) unless the module's `queryCache` option is set.
- * Treat the returned events as read-only: askers of the same query share them.
+ * Treat the returned events as read-only: askers of the same query share them. With
+ * tenancy, answers are kept per tenant (and apart for work without one), as the store
+ * scopes them.
  * @example
  * EventSourcingModule.forRoot({ queryCache: { ttl: '5 s', maxEntries: 200 } });
  * const recent = await queries.queryEvents({ types: ['bank.money-withdrawn'], since: '1 hour' });
@@ -46,6 +48,8 @@ export class EventQueryCache {
     signal: AppendSignal,
     private readonly settings: QueryCacheSettings,
     private readonly now: () => number = Date.now,
+    /** The tenant the answer is for (the store scopes reads by it); none without tenancy. */
+    private readonly tenant: () => string | undefined = () => undefined,
   ) {
     if (settings.ttlMs > 0) signal.on((types) => this.appended(types));
   }
@@ -63,7 +67,7 @@ export class EventQueryCache {
   async queryEvents(query?: EventQuery): Promise<EventEnvelope[]> {
     if (!this.enabled) return this.store.queryEvents(query);
     const normalized = normalizeQuery(query);
-    const key = cacheKey(normalized);
+    const key = `${JSON.stringify(this.tenant() ?? null)} ${cacheKey(normalized)}`;
     const entry = this.entries.get(key);
     if (entry && entry.expiresAt > this.now()) {
       this.counts.hits++;

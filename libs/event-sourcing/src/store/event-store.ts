@@ -21,7 +21,7 @@ export {
   type ReadAllResult,
   type ReadStreamOptions,
 } from './event-store-types';
-import type { NaturalKeyChanges, StreamLifecycleChange, StreamTombstone } from './stream-effects';
+import type { NaturalKeyChanges, NaturalKeyLookup, StreamLifecycleChange, StreamTombstone } from './stream-effects';
 import { changeLifecycle, type LifecycleOptions } from './stream-lifecycle';
 
 /** Options of {@link EventStore.append}. */
@@ -265,10 +265,12 @@ export abstract class EventStore {
 
   /**
    * The stream holding a natural key's value (see {@link AppendOptions.naturalKeys}), in
-   * one indexed lookup; undefined when none does (a deleted stream holds none).
+   * one indexed lookup; undefined when none does (a deleted stream holds none). Keys are
+   * unique per tenant: the lookup searches `options.tenantId`'s keys, or the untenanted
+   * ones without it; under `tenancy: true`, work for a tenant searches its own.
    * @throws NaturalKeyIndexError when the store's key table is missing.
    */
-  abstract findByNaturalKey(key: string, value: string): Promise<string | undefined>;
+  abstract findByNaturalKey(key: string, value: string, options?: NaturalKeyLookup): Promise<string | undefined>;
 
   /**
    * Runs `work` in one transaction: its appends commit together when it resolves and

@@ -11,6 +11,7 @@ import { prepareTags } from './tags';
 import { prepareCondition, type PreparedCondition } from './decision-query';
 import { personalFields, subjectsOf, type PersonalFields } from './personal-data/personal-fields';
 import { PERSONAL_DATA_KEY } from '../events/personal-data-cipher';
+import { tenantOfAppend } from './append-tenant';
 import { lifecycleEvent, prepareEffects, type PreparedEffects } from './stream-effects';
 import type { AppendPermission, AppendRequirementsHook } from './append-requirements';
 
@@ -93,8 +94,8 @@ export function prepareAppend(
   if (!Array.isArray(events) || (events.length === 0 && lifecycle === undefined)) {
     throw new InvalidEventError(0, 'append takes a non-empty array of events');
   }
-  const effects = prepareEffects(options?.naturalKeys, lifecycle);
   const all: unknown[] = lifecycle ? [...(events as unknown[]), lifecycleEvent(lifecycle)] : events;
+  const effects = prepareEffects(options?.naturalKeys, lifecycle, all);
   const prepared = all.map((event: unknown, index) => prepareEvent(event, index, maxEventSize));
   if (prepared.length > 1) {
     const seen = new Set<string>();
@@ -105,7 +106,8 @@ export function prepareAppend(
     });
   }
   const tagged = prepared.some((event) => event.tags.length > 0);
-  const condition = options?.condition === undefined ? undefined : prepareCondition(options.condition);
+  const condition =
+    options?.condition === undefined ? undefined : prepareCondition(options.condition, tenantOfAppend(all));
   const subjects = subjectsOf(prepared);
   return {
     streamId,

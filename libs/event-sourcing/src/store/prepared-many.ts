@@ -1,5 +1,6 @@
 import { InvalidEventError } from '../errors/invalid-event-error';
 import { InvalidStreamIdError } from '../errors/invalid-stream-id-error';
+import { tenantOfAppend } from './append-tenant';
 import { prepareCondition, type PreparedCondition } from './decision-query';
 import type { AppendManyOptions, StreamAppend } from './event-store';
 import { prepareAppend, type PreparedAppend } from './prepared-append';
@@ -37,6 +38,9 @@ export function prepareMany(
     seen.add(one.streamId);
     return one;
   });
-  const condition = options?.condition === undefined ? undefined : prepareCondition(options.condition);
+  const condition =
+    options?.condition === undefined
+      ? undefined
+      : prepareCondition(options.condition, tenantOfAppend((appends[0] as StreamAppend | undefined)?.events ?? []));
   return { appends: prepared, condition };
 }

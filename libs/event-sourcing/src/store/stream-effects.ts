@@ -1,7 +1,9 @@
 import { InvalidEventError } from '../errors/invalid-event-error';
+import { InvalidQueryError } from '../errors/invalid-query-error';
 import type { EventMetadata, NewEvent } from '../events/event-envelope';
 import { STREAM_DELETED, STREAM_RESTORED } from '../events/stream-lifecycle-types';
 import { textProblem } from './text-problem';
+import { tenantOfAppend } from './append-tenant';
 
 /** One natural key a stream claims: at most one value per key and stream, each value held by one stream. */
 export interface NaturalKeyClaim {
@@ -41,6 +43,11 @@ export interface StreamTombstone {
 
 /** What an append does beside its events, checked: both stores apply it in the append's transaction. @internal */
 export interface PreparedEffects {
+  /**
+   * The tenant the keys are claimed for: the `metadata.tenantId` of the append's first
+   * event ('' for none). A value is unique within its tenant.
+   */
+  tenant: string;
   claim: NaturalKeyClaim[];
   release: string[];
   lifecycle?: 'delete' | 'restore';
@@ -58,6 +65,7 @@ const MAX_VALUE_LENGTH = 1000;
 export function prepareEffects(
   naturalKeys: NaturalKeyChanges | undefined,
   lifecycle: StreamLifecycleChange | undefined,
+  events: readonly unknown[],
 ): PreparedEffects | undefined {
   if (naturalKeys === undefined && lifecycle === undefined) return undefined;
   if (lifecycle !== undefined && lifecycle.action !== 'delete' && lifecycle.action !== 'restore') {
@@ -72,7 +80,12 @@ export function prepareEffects(
   if (new Set(keys).size !== keys.length) {
     throw new InvalidEventError(0, 'a natural key is claimed or released twice in one append');
   }
-  return { claim, release, ...(lifecycle ? { lifecycle: lifecycle.action } : {}) };
+  return {
+    tenant: tenantOfAppend(events) ?? '',
+    claim,
+    release,
+    ...(lifecycle ? { lifecycle: lifecycle.action } : {}),
+  };
 }
 
 /** The event a lifecycle change appends after the append's own events. @internal */
@@ -82,6 +95,16 @@ export function lifecycleEvent(change: StreamLifecycleChange): NewEvent {
     data: change.reason === undefined ? {} : { reason: change.reason },
     metadata: change.metadata ?? {},
   };
+}
+
+/** Where `EventStore.findByNaturalKey` looks: which tenant's keys. */
+export interface NaturalKeyLookup {
+  /**
+   * The tenant whose keys are searched; without it, the untenanted keys (those claimed by
+   * appends made without a tenant). Under `tenancy: true`, work for a tenant always
+   * searches its own tenant's keys, and naming another tenant finds nothing.
+   */
+  tenantId?: string;
 }
 
 /**
@@ -100,4 +123,18 @@ function checked(text: unknown, what: string, max: number): string {
   const problem = textProblem(text);
   if (problem) throw new InvalidEventError(0, `a natural ${what} ${problem}`);
   return text;
+}
+
+/**
+ * The tenant a lookup searches: its `tenantId` ('' for the untenanted keys).
+ * @throws InvalidQueryError for a tenant that is not a string of at most 1000 storable characters.
+ * @internal
+ */
+export function lookupTenant(options: NaturalKeyLookup | undefined): string {
+  const tenant: unknown = options?.tenantId;
+  if (tenant === undefined || tenant === '') return '';
+  if (typeof tenant !== 'string' || tenant.length > MAX_VALUE_LENGTH || textProblem(tenant)) {
+    throw new InvalidQueryError('tenantId', tenant, `give a tenant id of at most ${MAX_VALUE_LENGTH} characters`);
+  }
+  return tenant;
 }

@@ -47,6 +47,7 @@ export function scopeByTenant<S extends EventStore>(store: S, currentTenant: Cur
     describeStream: store.describeStream.bind(store),
     hardDeleteStream: store.hardDeleteStream.bind(store),
     findByNaturalKey: store.findByNaturalKey.bind(store),
+    tombstoneOf: store.tombstoneOf.bind(store),
   };
   const tenantOfEvent = (event: EventEnvelope): string =>
     typeof event.metadata.tenantId === 'string' ? event.metadata.tenantId : '';
@@ -73,13 +74,21 @@ export function scopeByTenant<S extends EventStore>(store: S, currentTenant: Cur
   };
   const stamped = (tenant: string, events: readonly NewEvent[]): NewEvent[] =>
     events.map((event) => ({ ...event, metadata: { ...event.metadata, tenantId: tenant } }));
+  /** The options with the lifecycle event (a soft delete or restore) stamped as well. */
+  const stampedOptions = <O extends AppendOptions>(tenant: string, options: O | undefined): O | undefined =>
+    options?.lifecycle
+      ? {
+          ...options,
+          lifecycle: { ...options.lifecycle, metadata: { ...options.lifecycle.metadata, tenantId: tenant } },
+        }
+      : options;
   const ours = (tenant: string) => (event: EventEnvelope) => tenantOfEvent(event) === tenant;
 
   store.append = async (streamId: string, events: readonly NewEvent[], options?: AppendOptions) => {
     const tenant = currentTenant();
     if (tenant === undefined) return raw.append(streamId, events, options);
     await assertVisible(streamId);
-    const result = await raw.append(streamId, stamped(tenant, events), options);
+    const result = await raw.append(streamId, stamped(tenant, events), stampedOptions(tenant, options));
     remember(streamId, tenant);
     return result;
   };
@@ -101,7 +110,7 @@ export function scopeByTenant<S extends EventStore>(store: S, currentTenant: Cur
       work({
         append: async (streamId, events, options) => {
           await assertVisible(streamId);
-          return tx.append(streamId, stamped(tenant, events), options);
+          return tx.append(streamId, stamped(tenant, events), stampedOptions(tenant, options));
         },
         readStream: async (streamId, options) => (await tx.readStream(streamId, options)).filter(ours(tenant)),
       }),
@@ -149,11 +158,17 @@ export function scopeByTenant<S extends EventStore>(store: S, currentTenant: Cur
     await assertVisible(streamId);
     return raw.hardDeleteStream(streamId, options);
   };
-  // Keys are unique across tenants (one table); another tenant's holder is not named.
-  store.findByNaturalKey = async (key, value) => {
+  // Keys are unique per tenant: a tenant searches its own; another tenant's are not found.
+  store.findByNaturalKey = async (key, value, options) => {
     const tenant = currentTenant();
-    const streamId = await raw.findByNaturalKey(key, value);
-    return streamId === undefined || tenant === undefined || (await visible(tenant, streamId)) ? streamId : undefined;
+    if (tenant === undefined) return raw.findByNaturalKey(key, value, options);
+    if (options?.tenantId !== undefined && options.tenantId !== tenant) return undefined;
+    return raw.findByNaturalKey(key, value, { tenantId: tenant });
+  };
+  // A tombstone keeps no tenant (its stream's events are gone): only work without one sees it.
+  store.tombstoneOf = async (streamId) => {
+    const tombstone = await raw.tombstoneOf(streamId);
+    return currentTenant() === undefined ? tombstone : undefined;
   };
   SCOPES.set(store, {
     isVisible: (streamId) => {

@@ -1,5 +1,5 @@
 import type { Logger } from '@nestjs/common';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { errorMessage } from '../errors/error-message';
 import { ParkedEventNotFoundError } from '../errors/parked-event-not-found-error';
 import { UnsupportedOperationError } from '../errors/unsupported-operation-error';
@@ -154,6 +154,18 @@ export class PostgresSubscriptions implements SubscriptionBackend {
       for (const key of keys) await this.checkpoints.rewind(key, runner);
     });
     for (const key of keys) this.poke(key);
+  }
+
+  async holdCheckpoints<T>(
+    keys: readonly string[],
+    work: (cursors: ReadonlyMap<string, GlobalCursor>, manager: EntityManager) => Promise<T>,
+  ): Promise<T> {
+    return inTransaction(this.deps.dataSource, async (runner) => {
+      // The rows locked in order, as a rebuild does: a batch in flight commits first, the next waits.
+      const cursors = new Map<string, GlobalCursor>();
+      for (const key of keys) cursors.set(key, (await this.checkpoints.load(key, runner, true)).cursor);
+      return work(cursors, runner.manager);
+    });
   }
 
   async retryParked(definition: SubscriberDefinition, parked: ParkedEvent): Promise<'resumed' | 'handled'> {

@@ -59,4 +59,9 @@ export interface SubscriberDefinition {
    * manager under `database: 'memory'`.
    */
   reset?(manager: EntityManager | undefined): Promise<void>;
+  /**
+   * Clears one tenant's rows before a per-tenant rebuild, in its transaction (a
+   * projection's `resetTenant`); absent when the projection has none.
+   */
+  resetTenant?(tenantId: string, manager: EntityManager | undefined): Promise<void>;
 }

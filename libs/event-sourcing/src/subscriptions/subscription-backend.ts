@@ -1,3 +1,4 @@
+import type { EntityManager } from 'typeorm';
 import type { GlobalCursor } from '../store/event-store';
 import type { CheckpointStore, ParkedEvent } from './checkpoint-store';
 import type { SubscriberDefinition } from './subscriber-definition';
@@ -22,6 +23,15 @@ export interface SubscriptionBackend {
    * partitions: `keys`) to the start, in one transaction; refused while one is paused.
    */
   rebuild(definition: SubscriberDefinition, keys: readonly string[]): Promise<void>;
+  /**
+   * Runs `work` holding the checkpoints `keys` (locked in one transaction on PostgreSQL,
+   * whose manager `work` gets; exclusive in memory), so that no batch of them runs, and
+   * none moves, until it ends; `work` gets where each stands.
+   */
+  holdCheckpoints<T>(
+    keys: readonly string[],
+    work: (cursors: ReadonlyMap<string, GlobalCursor>, manager: EntityManager | undefined) => Promise<T>,
+  ): Promise<T>;
   /** `view`: the subscriber, or the view of the partition that parked it. */
   retryParked(view: SubscriberDefinition, parked: ParkedEvent): Promise<'resumed' | 'handled'>;
   dismissParked(name: string, eventId: string): Promise<void>;

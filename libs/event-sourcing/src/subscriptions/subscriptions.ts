@@ -26,6 +26,10 @@ import type { SubscriberState } from './subscription-runner';
 import { waitForCursor, waitForPosition } from './wait-for-cursor';
 import { checkpointKeys, expandPartitions, partitionViews, presentParked } from './partition-views';
 import { statusesOf } from './partition-status';
+import { replayTenant, type TenantRebuildResult } from './tenant-replay';
+import { MessageContext } from '../events/message-context';
+import { normalizeQuery } from '../store/event-query';
+import { TenantResetMissingError } from '../errors/tenant-reset-missing-error';
 
 /** Options of {@link Subscriptions.waitFor}. */
 export interface WaitOptions {
@@ -57,6 +61,7 @@ export class Subscriptions implements OnApplicationBootstrap, BeforeApplicationS
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly store: EventStore,
     private readonly signal: AppendSignal,
+    private readonly context: MessageContext,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -103,15 +108,30 @@ export class Subscriptions implements OnApplicationBootstrap, BeforeApplicationS
    *   async projection, a paused one, or (in memory) one with `readModels`.
    */
   async rebuild(name: string): Promise<SubscriberStatus> {
-    const definition = this.definition(name);
-    if (!definition.rebuildable || !definition.reset) {
-      throw new UnsupportedOperationError(
-        `"${name}" is a ${definition.kind}; only async projections are rebuilt (a replay would repeat side effects).`,
-      );
-    }
+    const definition = this.rebuildable(name);
     await this.backend().rebuild(definition, checkpointKeys(definition));
     this.logger.log(`${name}: rebuild requested`);
     return this.statusOf(name);
+  }
+
+  /**
+   * Rebuilds one tenant's rows of an async projection, and nothing else: in one transaction
+   * that holds its checkpoints (live batches wait, then go on), calls its
+   * `resetTenant(tenantId, manager)` and replays the tenant's events that it has applied,
+   * by position, in the tenant's `MessageContext`. Done when it resolves.
+   * @throws UnknownSubscriberError; UnsupportedOperationError for a subscriber that is not an
+   *   async projection; TenantResetMissingError for one without `resetTenant`; InvalidQueryError for a bad id.
+   */
+  async rebuildTenant(name: string, tenantId: string): Promise<TenantRebuildResult> {
+    normalizeQuery({ tenantId });
+    const definition = this.rebuildable(name);
+    if (!definition.resetTenant) throw new TenantResetMissingError(name, definition.owner);
+    const deps = { store: this.store, context: this.context, pageSize: this.options.batchSize };
+    const events = await this.backend().holdCheckpoints(checkpointKeys(definition), (cursors, manager) =>
+      replayTenant(definition, tenantId, cursors, manager, deps),
+    );
+    this.logger.log(`${name}: one tenant rebuilt, ${events} events replayed`);
+    return { name, tenantId, events };
   }
 
   /**
@@ -233,6 +253,14 @@ export class Subscriptions implements OnApplicationBootstrap, BeforeApplicationS
   /** This instance's view of a subscriber it runs, for tests and logs. @internal */
   localState(name: string): SubscriberState | undefined {
     return this.backendOf?.localState(name);
+  }
+
+  private rebuildable(name: string): SubscriberDefinition {
+    const definition = this.definition(name);
+    if (definition.rebuildable && definition.reset) return definition;
+    throw new UnsupportedOperationError(
+      `"${name}" is a ${definition.kind}; only async projections are rebuilt (a replay would repeat side effects).`,
+    );
   }
 
   private definition(name: string): SubscriberDefinition {

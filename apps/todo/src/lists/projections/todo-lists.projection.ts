@@ -6,6 +6,7 @@ import {
   StreamTombstoned,
   type EventEnvelope,
   type ProjectionContext,
+  type ProjectionTenantReset,
 } from 'nest-event-sourcing';
 import type { EntityManager } from 'typeorm';
 import { TodoItemAdded } from '../events/todo-item-added.event';
@@ -40,7 +41,7 @@ interface CountChange {
  * A rebuild empties the items before the lists (the items refer to their list).
  */
 @Projection(TODO_LISTS_PROJECTION, { readModels: [TodoItemView, TodoListView] })
-export class TodoListsProjection {
+export class TodoListsProjection implements ProjectionTenantReset {
   @On(TodoListCreated)
   async created(
     { data, version, createdAt, metadata }: EventEnvelope<TodoListCreated>,
@@ -148,6 +149,23 @@ export class TodoListsProjection {
     const id = data.streamId.slice(LIST_STREAM_TYPE.length + 1);
     await manager.delete(TodoItemView, { listId: id });
     await manager.delete(TodoListView, { id });
+  }
+
+  /**
+   * A rebuild of one tenant (`POST /admin/subscriptions/todo-lists/tenants/:tenantId/rebuild`):
+   * that tenant's lists and their items go, then its events are replayed; other tenants'
+   * rows stay as they are.
+   */
+  async resetTenant(tenantId: string, manager: EntityManager): Promise<void> {
+    const lists = manager
+      .createQueryBuilder()
+      .subQuery()
+      .select('list.id')
+      .from(TodoListView, 'list')
+      .where('list.tenant_id = :tenantId')
+      .getQuery();
+    await manager.createQueryBuilder().delete().from(TodoItemView).where(`list_id IN ${lists}`, { tenantId }).execute();
+    await manager.delete(TodoListView, { tenantId });
   }
 
   /** Applies an event to its list's row: the changes, the counts, and the new version. */

@@ -3,6 +3,7 @@ import type { EventEnvelope } from '../../events/event-envelope';
 import {
   matchesItems,
   normalizeDecisionQuery,
+  ofConditionTenant,
   parseSnapshot,
   type DecisionQuery,
   type PreparedCondition,
@@ -57,7 +58,10 @@ export function checkCondition(
     if (snapshot) return e.transactionId >= snapshot.xmax || snapshot.open.includes(e.transactionId);
     return condition.position === undefined || e.position > condition.position;
   };
-  const hit = log.find((e) => !own.has(e.eventId) && matchesItems(e, condition.items) && unseen(e));
+  const hit = log.find(
+    (e) =>
+      !own.has(e.eventId) && ofConditionTenant(e, condition.tenant) && matchesItems(e, condition.items) && unseen(e),
+  );
   if (hit) throw new AppendConditionError(streamIds, condition.readAt);
 }
 
@@ -76,10 +80,10 @@ export function holderOf(
     const holder = pendingIds.get(e.eventId);
     if (holder && holder !== tx) return holder;
   }
-  const items = prepared.condition?.items;
+  const { items, tenant } = prepared.condition ?? {};
   if (!items) return undefined;
   for (const other of new Set(pendingIds.values())) {
-    if (other !== tx && other.pending.some((e) => matchesItems(e, items))) return other;
+    if (other !== tx && other.pending.some((e) => ofConditionTenant(e, tenant) && matchesItems(e, items))) return other;
   }
   return undefined;
 }

@@ -43,7 +43,7 @@ import { checkCondition, holderOf, readMatchingIn } from './in-memory-conditions
 import type { DecisionQuery, ReadMatchingResult } from '../decision-query';
 import { prepareMany } from '../prepared-many';
 import { describeInMemory, InMemoryLifecycle, type InMemoryContents } from './in-memory-lifecycle';
-import { checkedKey, type StreamTombstone } from '../stream-effects';
+import { checkedKey, lookupTenant, type NaturalKeyLookup, type StreamTombstone } from '../stream-effects';
 import { assertBuriable, tombstoneEvent } from '../tombstones';
 import { TOMBSTONES_STREAM } from '../../events/stream-lifecycle-types';
 
@@ -203,9 +203,9 @@ export class InMemoryEventStore extends EventStore {
     return this.lifecycle.tombstoneOf(streamId);
   }
 
-  override async findByNaturalKey(key: string, value: string): Promise<string | undefined> {
+  override async findByNaturalKey(key: string, value: string, options?: NaturalKeyLookup): Promise<string | undefined> {
     const claim = checkedKey(key, value);
-    return this.lifecycle.find(claim.key, claim.value);
+    return this.lifecycle.find(lookupTenant(options), claim.key, claim.value);
   }
 
   private async appendIn(

@@ -9,6 +9,8 @@ import type { StreamState } from './in-memory-transaction';
 /** One stream's hold on a natural key, as `es_natural_keys` keeps it. */
 interface KeyRow {
   streamId: string;
+  /** '' for none. */
+  tenant: string;
   key: string;
   value: string;
   released: boolean;
@@ -23,7 +25,7 @@ export interface InMemoryContents {
 
 /**
  * The in-memory store's natural keys and tombstones, with the PostgreSQL store's rules:
- * a value is held by one stream at a time among keys not released; a soft-deleted
+ * a value is held by one stream of a tenant at a time among keys not released; a soft-deleted
  * stream's keys are released and kept, to be claimed again on restore; a tombstoned id
  * takes no more events. Effects are checked when appended and again at commit, where
  * they are applied. @internal
@@ -31,7 +33,7 @@ export interface InMemoryContents {
 export class InMemoryLifecycle {
   /** By `${streamId}\0${key}`. */
   private readonly rows = new Map<string, KeyRow>();
-  /** The stream holding each `${key}\0${value}` (rows not released). */
+  /** The stream holding each `${tenant}\0${key}\0${value}` (rows not released). */
   private readonly held = new Map<string, string>();
   private readonly tombstones = new Map<string, StreamTombstone>();
 
@@ -43,12 +45,15 @@ export class InMemoryLifecycle {
   /** @throws NaturalKeyTakenError when another stream holds a key `effects` claims or restores. */
   check(streamId: string, effects: PreparedEffects | undefined): void {
     if (!effects) return;
-    const claims: NaturalKeyClaim[] = [...effects.claim];
+    const claims: (NaturalKeyClaim & { tenant: string })[] = effects.claim.map((c) => ({
+      ...c,
+      tenant: effects.tenant,
+    }));
     if (effects.lifecycle === 'restore') {
       for (const row of this.rows.values()) if (row.streamId === streamId && row.released) claims.push(row);
     }
-    for (const { key, value } of claims) {
-      const holder = this.held.get(`${key}\0${value}`);
+    for (const { tenant, key, value } of claims) {
+      const holder = this.held.get(heldKey(tenant, key, value));
       if (holder !== undefined && holder !== streamId) throw new NaturalKeyTakenError(key, value, streamId);
     }
   }
@@ -56,23 +61,25 @@ export class InMemoryLifecycle {
   /** Applies checked effects (see {@link check}). */
   apply(streamId: string, effects: PreparedEffects): void {
     for (const key of effects.release) this.drop(streamId, key);
+    const { tenant } = effects;
     for (const { key, value } of effects.claim) {
       this.drop(streamId, key);
-      this.rows.set(`${streamId}\0${key}`, { streamId, key, value, released: false });
-      this.held.set(`${key}\0${value}`, streamId);
+      this.rows.set(`${streamId}\0${key}`, { streamId, tenant, key, value, released: false });
+      this.held.set(heldKey(tenant, key, value), streamId);
     }
     if (!effects.lifecycle) return;
     const released = effects.lifecycle === 'delete';
     for (const row of this.rows.values()) {
       if (row.streamId !== streamId) continue;
       row.released = released;
-      if (released) this.held.delete(`${row.key}\0${row.value}`);
-      else this.held.set(`${row.key}\0${row.value}`, streamId);
+      if (released) this.held.delete(heldKey(row.tenant, row.key, row.value));
+      else this.held.set(heldKey(row.tenant, row.key, row.value), streamId);
     }
   }
 
-  find(key: string, value: string): string | undefined {
-    return this.held.get(`${key}\0${value}`);
+  /** The stream of `tenant` ('' for none) holding `value` of `key`. */
+  find(tenant: string, key: string, value: string): string | undefined {
+    return this.held.get(heldKey(tenant, key, value));
   }
 
   tombstoneOf(streamId: string): StreamTombstone | undefined {
@@ -122,8 +129,13 @@ export class InMemoryLifecycle {
     const row = this.rows.get(`${streamId}\0${key}`);
     if (!row) return;
     this.rows.delete(`${streamId}\0${key}`);
-    if (!row.released) this.held.delete(`${key}\0${row.value}`);
+    if (!row.released) this.held.delete(heldKey(row.tenant, key, row.value));
   }
+}
+
+/** The key of `held`: a value is unique within its tenant. */
+function heldKey(tenant: string, key: string, value: string): string {
+  return `${tenant}\0${key}\0${value}`;
 }
 
 /** `describeStream`'s answer for a stream held in memory. @internal */

@@ -63,7 +63,7 @@ function arrayLiteral(values: readonly string[]): string {
 export function guardStatement(s: string): Statement {
   return {
     name: `es_guard_${Buffer.from(s).toString('hex').slice(0, 24)}`,
-    text: `SELECT ${s}.es_append_guard($1::bigint[], $2::boolean[], $3::boolean, $4::text[], $5::text[], $6::text, $7::bigint, $8::uuid[])`,
+    text: `SELECT ${s}.es_append_guard($1::bigint[], $2::boolean[], $3::boolean, $4::text[], $5::text[], $6::text, $7::bigint, $8::uuid[], $9::text)`,
   };
 }
 
@@ -77,7 +77,8 @@ export async function runGuard(
 ): Promise<void> {
   const [keys, flags, ...check] = guardValues(condition, events);
   try {
-    await client.query({ ...statement, values: [keys, flags, conditionKind(condition) === 'table', ...check] });
+    const values = [keys, flags, conditionKind(condition) === 'table', ...check, condition?.tenant ?? null];
+    await client.query({ ...statement, values });
   } catch (error) {
     throw conditionErrorOf(error, streamIds, condition) ?? error;
   }

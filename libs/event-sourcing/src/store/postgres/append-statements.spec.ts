@@ -5,7 +5,7 @@ import { createPostgresSubject } from '../../../../../test/support/postgres-stor
 import type { NewEvent } from '../../events/event-envelope';
 import type { AppendOptions } from '../event-store';
 import { prepareAppend } from '../prepared-append';
-import { formFor } from './append-statements';
+import { formFor } from './append-values';
 import { PostgresAppend } from './postgres-append';
 import { type PostgresEventStore } from './postgres-event-store';
 
@@ -73,6 +73,34 @@ describe.each([
     });
     expect(await append(id, [odd(5), odd(6)], { expectedVersion: 'any' })).toMatchObject({ streamVersion: 6 });
     expect((await reader.readStream(id)).map((e) => e.version)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it("checks a tagged condition among the events of the append's tenant alone", async () => {
+    const tag = `title:${randomUUID()}`;
+    const of = (tenantId: string, n: number): NewEvent => ({
+      type: 'forms.titled',
+      data: { n },
+      tags: [tag],
+      metadata: { tenantId },
+    });
+    const { after } = await reader.readMatching([{ tags: [tag] }]);
+    const condition = { query: [{ tags: [tag] }], after };
+    await append(`forms-${randomUUID()}`, [of('globex', 1)]);
+    // Two events (one document, or arrays), then one event after a version (plain parameters).
+    await append(`forms-${randomUUID()}`, [of('acme', 2), of('acme', 3)], { condition });
+    const one = `forms-${randomUUID()}`;
+    await append(one, [{ type: 'forms.untagged', data: null, metadata: { tenantId: 'initech' } }]);
+    await append(one, [of('initech', 4)], { expectedVersion: 1, condition });
+    await expect(append(`forms-${randomUUID()}`, [of('acme', 5), of('acme', 6)], { condition })).rejects.toMatchObject({
+      code: 'ES_APPEND_CONDITION',
+    });
+    await expect(append(one, [of('initech', 7)], { expectedVersion: 2, condition })).rejects.toMatchObject({
+      code: 'ES_APPEND_CONDITION',
+    });
+    // Without a tenant, every tenant's events count.
+    await expect(
+      append(`forms-${randomUUID()}`, [{ type: 'forms.titled', data: null, tags: [tag] }], { condition }),
+    ).rejects.toMatchObject({ code: 'ES_APPEND_CONDITION' });
   });
 
   it('writes single events of several streams in one statement, each after its own version', async () => {

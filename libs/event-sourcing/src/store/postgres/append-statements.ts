@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { PreparedAppend, PreparedEvent } from '../prepared-append';
 import type { Statement } from './statement';
-import { gatesOf, permittedRowOf, requirementsJson, type Gates } from './permitted-sql';
+import { gatesOf, permittedRowOf, type Gates } from './permitted-sql';
 
 /**
  * How the events of a statement travel: as one `jsonb` array of objects (`document`), or
@@ -109,9 +108,16 @@ export function buildAppendStatements(s: string, keyed = false, required = false
     keyed ? ` AND (SELECT ${s}.es_claim_subject_keys($1::text, $${at}::text[], $${at + 1}::bytea[]))` : '';
   const gatesAt = gatesOf(s, keyGate, keyed ? 2 : 0, summary, required);
   // The events from $p: one document ($p), or one array per column ($p… $p + 4, and the tags).
-  const bothForms = (text: (rows: string, gates: Gates) => string, rows = events, p = 4, tagged = false): TwoForms => ({
-    document: named(text(rows.document, gatesAt(p + 1))),
-    arrays: named(text(rows.arrays, gatesAt(p + (tagged ? 6 : 5)))),
+  // `gates`: a condition of each form (the guard, which reads the tenant from the events).
+  const bothForms = (
+    text: (rows: string, after: Gates, gate: string) => string,
+    rows = events,
+    p = 4,
+    tagged = false,
+    gates: Record<EventsForm, string> = { document: '', arrays: '' },
+  ): TwoForms => ({
+    document: named(text(rows.document, gatesAt(p + 1), gates.document)),
+    arrays: named(text(rows.arrays, gatesAt(p + (tagged ? 6 : 5)), gates.arrays)),
   });
   // A single-event insert (ending in its guards) and its gates from $at, answering as the others.
   const single = (insert: string, at: number, end = ' '): Statement => {
@@ -119,19 +125,26 @@ export function buildAppendStatements(s: string, keyed = false, required = false
     if (!required) return named(`${insert}${keys}${end}RETURNING 1 AS inserted, position, version`);
     return named(`WITH ${before}inserted AS (${insert}${keys}${end}RETURNING position, version) ${answer}`);
   };
+  // The guard, with the tenant of the append: its first event's metadata.tenantId.
+  const guardOf = (tenant: string): string =>
+    ` AND (SELECT ${s}.es_append_guard($4::bigint[], $5::boolean[], false, $6::text[], $7::text[], $8::text, $9::bigint, $10::uuid[], ${tenant}))`;
   /** The statements that take several events, plain or tagged (then gated by the guard). */
   const family = (tagged: boolean): Omit<TaggedAppendStatements, 'nextOne' | 'nextOneKnown'> => {
     const p = tagged ? 11 : 4;
     const rows = tagged ? eventRows(p, true) : events;
-    const forms = (text: (rows: string, gates: Gates) => string): TwoForms => bothForms(text, rows, p, tagged);
+    const gates: Record<EventsForm, string> = tagged
+      ? {
+          document: guardOf(`$${p}::jsonb->0->'metadata'->>'tenantId'`),
+          arrays: guardOf(`($${p + 4}::jsonb[])[1]->>'tenantId'`),
+        }
+      : { document: '', arrays: '' };
+    const forms = (text: (rows: string, after: Gates, gate: string) => string): TwoForms =>
+      bothForms(text, rows, p, tagged, gates);
     const ins = insertOf(tagged);
     const columns = columnsOf(tagged);
-    const gate = tagged
-      ? ` AND (SELECT ${s}.es_append_guard($4::bigint[], $5::boolean[], false, $6::text[], $7::text[], $8::text, $9::bigint, $10::uuid[]))`
-      : '';
     const after =
       (guard: string) =>
-      (source: string, { keys, before, summary }: Gates): string => `WITH ${before}inserted AS (
+      (source: string, { keys, before, summary }: Gates, gate: string): string => `WITH ${before}inserted AS (
         ${ins} SELECT ${columns('$3::bigint')} FROM ${source}
          WHERE $2::text IS NOT NULL${notTombstoned}${guard}${gate}${keys}
         RETURNING position, version
@@ -140,7 +153,7 @@ export function buildAppendStatements(s: string, keyed = false, required = false
       next: forms(after(` AND ${versionExists}`)),
       nextKnown: forms(after('')),
       first: forms(
-        (source, { keys, before, summary }) => `WITH ${before}inserted AS (
+        (source, { keys, before, summary }, gate) => `WITH ${before}inserted AS (
         ${ins} SELECT ${columns('0')} FROM ${source} WHERE $2::text IS NOT NULL AND $3::bigint = 0${notTombstoned}${gate}${keys}
         RETURNING position, version
       ), stream AS (
@@ -148,7 +161,7 @@ export function buildAppendStatements(s: string, keyed = false, required = false
       ) ${summary}`,
       ),
       atEnd: forms(
-        (source, { keys, before, summary }) => `WITH ${before}current AS (
+        (source, { keys, before, summary }, gate) => `WITH ${before}current AS (
         SELECT coalesce(max(version), 0) AS v FROM ${s}.es_events WHERE stream_id = $1::text
       ), inserted AS (
         ${ins} SELECT ${columns('c.v')} FROM current c, ${source}
@@ -175,7 +188,7 @@ export function buildAppendStatements(s: string, keyed = false, required = false
       `${insertOf(true)}
         SELECT $11::uuid, $1::text, $3::bigint + 1, $12::text, $13::integer, $14::jsonb, $15::jsonb, $16::text[]
          WHERE $2::text IS NOT NULL${notTombstoned}${guard}
-           AND (SELECT ${s}.es_append_guard($4::bigint[], $5::boolean[], false, $6::text[], $7::text[], $8::text, $9::bigint, $10::uuid[]))`,
+          ${guardOf(`$15::jsonb->>'tenantId'`)}`,
       17,
       '\n        ',
     );
@@ -213,85 +226,6 @@ export function buildAppendStatements(s: string, keyed = false, required = false
     replayOne: named(`SELECT * FROM ${s}.es_append_conflict_one($2::text, $1::uuid)`),
     tombstoned: named(`SELECT 1 FROM ${s}.es_stream_tombstones WHERE stream_id = $1::text`),
   };
-}
-
-/**
- * The form for `events`: a document unless their JSON could be too long for one.
- * `extra`: characters the document carries besides the events' own (stream ids).
- * Strings other than data and metadata count 6 characters each, the most escaping makes
- * of one (`\u001f`). @internal
- */
-export function formFor(events: readonly PreparedEvent[], limit: number, extra = 0): EventsForm {
-  let length = 2 + extra;
-  for (const e of events) {
-    length += e.dataJson.length + e.metadataJson.length + 6 * e.type.length + 100;
-    for (const tag of e.tags) length += 6 * tag.length + 3;
-    if (length > limit) return 'arrays';
-  }
-  return 'document';
-}
-
-/** The form for `nextOfMany`'s appends: {@link formFor}, with their stream ids counted. @internal */
-export function formForMany(prepared: readonly PreparedAppend[], limit: number): EventsForm {
-  const streamIds = prepared.reduce((length, p) => length + 6 * p.streamId.length + 40, 0);
-  return formFor(
-    prepared.map((p) => p.events[0]!),
-    limit,
-    streamIds,
-  );
-}
-
-/**
- * The values after $1 stream id, $2 stream type and $3 expected version (tagged: and the
- * guard's $4…$10): the events, in `form`, with their tags when `tagged`. @internal
- */
-export function eventValues(form: EventsForm, events: readonly PreparedEvent[], tagged = false): unknown[] {
-  if (form === 'document') return [jsonArray(events, (e) => eventObject(e, '', tagged))];
-  const column = <T>(pick: (e: PreparedEvent) => T): T[] => events.map(pick);
-  return [
-    column((e) => e.eventId),
-    column((e) => e.type),
-    column((e) => e.revision),
-    column((e) => e.dataJson),
-    column((e) => e.metadataJson),
-    ...(tagged ? [column((e) => JSON.stringify(e.tags))] : []),
-  ];
-}
-
-/** The values of `nextOfMany` (`required`: its required form): single-event appends of distinct streams, in `form`. @internal */
-export function manyValues(form: EventsForm, prepared: readonly PreparedAppend[], required = false): unknown[] {
-  if (form === 'document') {
-    const extra = (p: PreparedAppend): string =>
-      `"stream":${JSON.stringify(p.streamId)},"expected":${p.expectedVersion},${required && p.required ? `"required":${requirementsJson(p.required)},` : ''}`;
-    return [jsonArray(prepared, (p) => eventObject(p.events[0]!, extra(p)))];
-  }
-  const column = <T>(pick: (p: PreparedAppend, e: PreparedEvent) => T): T[] =>
-    prepared.map((p) => pick(p, p.events[0]!));
-  return [
-    column((p) => p.streamId),
-    column((p) => p.expectedVersion),
-    column((_, e) => e.eventId),
-    column((_, e) => e.type),
-    column((_, e) => e.revision),
-    column((_, e) => e.dataJson),
-    column((_, e) => e.metadataJson),
-    ...(required ? [column((p) => (p.required ? requirementsJson(p.required) : null))] : []),
-  ];
-}
-
-/**
- * One event as a JSON object, from parts that are JSON already (data and metadata were
- * serialised by `prepareAppend`, the id is a checked UUID, the revision an integer).
- */
-function eventObject(e: PreparedEvent, extra: string, tagged = false): string {
-  const tags = tagged ? `,"tags":${JSON.stringify(e.tags)}` : '';
-  return `{${extra}"id":"${e.eventId}","type":${JSON.stringify(e.type)},"revision":${e.revision},"data":${e.dataJson},"metadata":${e.metadataJson}${tags}}`;
-}
-
-function jsonArray<T>(items: readonly T[], render: (item: T) => string): string {
-  let json = '[';
-  for (let i = 0; i < items.length; i++) json += (i === 0 ? '' : ',') + render(items[i]!);
-  return `${json}]`;
 }
 
 /** A named statement: prepared once per connection, its name derived from its text. */

@@ -3,15 +3,8 @@ import type { AppendResult } from '../event-store';
 import type { PreparedAppend, PreparedEvent } from '../prepared-append';
 import type { PreparedCondition } from '../decision-query';
 import { replayRowAt, settleAppend, type ReplayRow } from './append-outcome';
-import {
-  buildAppendStatements,
-  DOCUMENT_LIMIT,
-  eventValues,
-  formFor,
-  formForMany,
-  manyValues,
-  type TwoForms,
-} from './append-statements';
+import { buildAppendStatements, DOCUMENT_LIMIT, type TwoForms } from './append-statements';
+import { eventValues, formFor, formForMany, manyValues } from './append-values';
 import { DEFAULT_WRITE_PATH, type WritePathSwitches } from '../../options/write-path-options';
 import { planAppend, type AppendPlan } from './plan-append';
 import { WriteCaches } from './write-caches';

@@ -21,7 +21,7 @@ import { assertStreamId, prepareAppend, typesOf, withRequirements, type Prepared
 import { resolvePageSize } from '../read-options';
 import { iteratePages } from '../iterate-pages';
 import { PostgresLifecycle } from './postgres-lifecycle';
-import { checkedKey, type StreamTombstone } from '../stream-effects';
+import { checkedKey, lookupTenant, type NaturalKeyLookup, type StreamTombstone } from '../stream-effects';
 import { assertBuriable } from '../tombstones';
 import { TOMBSTONES_STREAM } from '../../events/stream-lifecycle-types';
 import { readEvents } from './event-row';
@@ -115,13 +115,8 @@ export class PostgresEventStore extends EventStore {
     this.transactions = {
       dataSource,
       hooks: this.hooks,
-      append: async (client, prepared) => {
-        const result = await this.lifecycle.withEffects(client, prepared, () =>
-          this.appendWithRetries(client, prepared, true),
-        );
-        if (prepared.required) this.hooks.requirements?.passed(prepared.required);
-        return result;
-      },
+      append: (client, prepared) =>
+        this.lifecycle.withEffects(client, prepared, () => this.appendWithRetries(client, prepared, true)),
       guard: (client, condition, appends) => this.appender.guardAll(client, condition, appends),
       readStream: (client, streamId, readOptions) => this.readStreamWith(client, streamId, readOptions),
     };
@@ -136,6 +131,7 @@ export class PostgresEventStore extends EventStore {
     }
     const send = (): Promise<AppendResult> => this.batcher.append(prepared);
     const result = await (plan.lane ? this.writes.lanes.run(prepared, send) : send());
+    // In a transaction, `runTransaction` tells it.
     if (prepared.required) this.hooks.requirements?.passed(prepared.required);
     if (result.written) this.hooks.committed?.(typesOf(prepared));
     return result;
@@ -237,11 +233,14 @@ export class PostgresEventStore extends EventStore {
   }
 
   override async queryEvents(eventQuery?: EventQuery): Promise<EventEnvelope[]> {
+    return this.laggingReads.use((client) => this.queryOn(client, eventQuery));
+  }
+
+  /** `queryEvents` on this connection (a transaction's: see `queryEventsIn`). @internal */
+  async queryOn(client: PoolClient, eventQuery?: EventQuery): Promise<EventEnvelope[]> {
     const { text, params } = buildEventQuerySql(this.sql.schema, normalizeQuery(eventQuery));
     // Built per query, so not prepared: an unnamed statement.
-    return this.laggingReads.use(async (client) =>
-      this.keys.open(client, await readEvents(client, { name: '', text }, params, this.switches.textRows)),
-    );
+    return this.keys.open(client, await readEvents(client, { name: '', text }, params, this.switches.textRows));
   }
 
   override async streamVersion(streamId: string): Promise<number> {
@@ -276,9 +275,10 @@ export class PostgresEventStore extends EventStore {
     return this.connections.use((client) => this.lifecycle.tombstoneOf(client, streamId));
   }
 
-  override findByNaturalKey(key: string, value: string): Promise<string | undefined> {
+  override async findByNaturalKey(key: string, value: string, options?: NaturalKeyLookup): Promise<string | undefined> {
     const claim = checkedKey(key, value);
-    return this.connections.use((client) => this.lifecycle.findByNaturalKey(client, claim.key, claim.value));
+    const tenant = lookupTenant(options);
+    return this.connections.use((client) => this.lifecycle.findByNaturalKey(client, tenant, claim.key, claim.value));
   }
 
   /** The stream's version (0 when it has no events), read on `client`. */

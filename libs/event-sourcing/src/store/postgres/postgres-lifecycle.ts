@@ -30,10 +30,10 @@ export class PostgresLifecycle {
   constructor(s: string) {
     const statement = (name: string, text: string): Statement => ({ name: `es_${name}_${shortTag(s)}`, text });
     this.sql = {
-      effects: statement('effects', `SELECT r[1], r[2] FROM ${s}.es_stream_effects($1, $2, $3, $4, $5) AS r`),
+      effects: statement('effects', `SELECT r[1], r[2] FROM ${s}.es_stream_effects($1, $2, $3, $4, $5, $6) AS r`),
       findKey: statement(
         'find_key',
-        `SELECT stream_id FROM ${s}.es_natural_keys WHERE key = $1 AND value = $2 AND NOT released`,
+        `SELECT stream_id FROM ${s}.es_natural_keys WHERE tenant = $1 AND key = $2 AND value = $3 AND NOT released`,
       ),
       tombstone: statement(
         'tombstone',
@@ -77,6 +77,7 @@ export class PostgresLifecycle {
         effects.claim.map((c) => c.value),
         effects.release,
         effects.lifecycle ?? null,
+        effects.tenant,
       ]).catch(missingTable);
       if (taken?.[0] != null) throw new NaturalKeyTakenError(taken[0], taken[1] ?? '', prepared.streamId);
       const result = await append();
@@ -88,9 +89,9 @@ export class PostgresLifecycle {
     }
   }
 
-  /** The stream holding `value` of `key`, if any. */
-  async findByNaturalKey(client: PoolClient, key: string, value: string): Promise<string | undefined> {
-    const [row] = await textRows(client, this.sql.findKey, [key, value]).catch(missingTable);
+  /** The stream of `tenant` ('' for none) holding `value` of `key`, if any. */
+  async findByNaturalKey(client: PoolClient, tenant: string, key: string, value: string): Promise<string | undefined> {
+    const [row] = await textRows(client, this.sql.findKey, [tenant, key, value]).catch(missingTable);
     return row?.[0] ?? undefined;
   }
 

@@ -117,13 +117,25 @@ export class MemorySubscriptions implements SubscriptionBackend {
       await definition.reset!(undefined);
       for (const key of keys) await this.checkpoints.rewind(key);
     };
-    // Each checkpoint held in turn, the reset and rewinds inside them all.
-    const held = keys.reduceRight<() => Promise<void>>(
-      (inner, key) => () => this.checkpoints.exclusive(key, inner),
-      rebuild,
-    );
-    await held();
+    await this.holdCheckpoints(keys, rebuild);
     for (const key of keys) this.wake(key);
+  }
+
+  /** Each checkpoint held in turn, `work` inside them all. */
+  holdCheckpoints<T>(
+    keys: readonly string[],
+    work: (cursors: ReadonlyMap<string, GlobalCursor>, manager: undefined) => Promise<T>,
+  ): Promise<T> {
+    const cursors = new Map<string, GlobalCursor>();
+    const held = keys.reduceRight<() => Promise<T>>(
+      (inner, key) => () =>
+        this.checkpoints.exclusive(key, async () => {
+          cursors.set(key, (await this.checkpoints.load(key)).cursor);
+          return inner();
+        }),
+      () => work(cursors, undefined),
+    );
+    return held();
   }
 
   /** As `Subscriptions.retryParked`, once it found the parked record. */

@@ -77,6 +77,30 @@ export function describeNaturalKeysContract(ctx: ContractContext): void {
       expect(await ctx.store.findByNaturalKey('contract/email', email)).toBeUndefined();
     });
 
+    it("holds a value once per tenant: the tenant of the append's events, found with tenantId", async () => {
+      const [a, b, c, none, email] = [stream(), stream(), stream(), stream(), unique()];
+      const of = (tenantId: string) => event({ n: 1 }, { metadata: { tenantId } });
+      await ctx.store.append(a, [of('contract-a')], claim(email));
+      await ctx.store.append(b, [of('contract-b')], claim(email));
+      await ctx.store.append(none, [event()], claim(email));
+      expect(await ctx.store.findByNaturalKey('contract/email', email, { tenantId: 'contract-a' })).toBe(a);
+      expect(await ctx.store.findByNaturalKey('contract/email', email, { tenantId: 'contract-b' })).toBe(b);
+      expect(await ctx.store.findByNaturalKey('contract/email', email)).toBe(none);
+      expect(await ctx.store.findByNaturalKey('contract/email', email, { tenantId: 'contract-c' })).toBeUndefined();
+      await expect(ctx.store.findByNaturalKey('contract/email', email, { tenantId: 'bad\0' })).rejects.toMatchObject({
+        code: 'ES_INVALID_QUERY',
+      });
+      await expectRejectedWithoutWrite(
+        () => ctx.store.append(c, [of('contract-a')], claim(email)),
+        NaturalKeyTakenError,
+        'ES_NATURAL_KEY_TAKEN',
+      );
+      // A restore checks the stream's own tenant alone: b and none hold the value, and are no conflict.
+      await ctx.store.deleteStream(a, { metadata: { tenantId: 'contract-a' } });
+      await ctx.store.restoreStream(a, { metadata: { tenantId: 'contract-a' } });
+      expect(await ctx.store.findByNaturalKey('contract/email', email, { tenantId: 'contract-a' })).toBe(a);
+    });
+
     it('lets exactly one of several concurrent claims of one value win, every time', async () => {
       for (let round = 0; round < 10; round++) {
         const email = unique();
