@@ -25,8 +25,8 @@ export function accessParams(quick: boolean): AccessParams {
 /**
  * The cells, in the order each round runs them: the command without a check; with the
  * route-style check before it (`assert`, one read of the permissions read model); with
- * the handler's check (`require`: that read, and the check again inside the append's
- * transaction, which takes the append off its one-statement path).
+ * the handler's check (`require`: no read, the check folded into the append's one
+ * statement, its permission row locked FOR SHARE).
  */
 export const ACCESS_CELLS = ['unchecked', 'asserted', 'required'] as const;
 export type AccessCell = (typeof ACCESS_CELLS)[number];

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import {
   ACCESS_CELLS,
@@ -12,8 +13,8 @@ import { median } from './stats';
 import { runCellProcess } from './store-cell-process';
 
 // The authorization section: one command (load, decide, save of an aggregate) without a
-// permission check, with the route-style check, and with the handler's check that is
-// made again in the append's transaction. Each cell in a fresh process, the cells
+// permission check, with the route-style check (a read first), and with the handler's
+// check, made in the append's own statement. Each cell in a fresh process, the cells
 // interleaved round by round; figures are medians with min–max.
 
 const CELL_MAIN = path.resolve(__dirname, 'access-cell.js');
@@ -22,6 +23,8 @@ const CELL_MAIN = path.resolve(__dirname, 'access-cell.js');
 export interface AccessResults {
   runs: Record<AccessCell, AccessCellResult[]>;
   workers: number;
+  /** The machine's 1-minute load average when the section started and when it ended. */
+  load: [number, number];
 }
 
 /** Runs the cells `runs` times, interleaved. */
@@ -31,6 +34,7 @@ export async function runAccessSection(
   log: (line: string) => void,
 ): Promise<AccessResults> {
   const params = accessParams(quick);
+  const loadBefore = os.loadavg()[0]!;
   const runs = Object.fromEntries(
     ACCESS_CELLS.map((cell) => [cell, [] as AccessCellResult[]]),
   ) as AccessResults['runs'];
@@ -44,13 +48,13 @@ export async function runAccessSection(
       );
     }
   }
-  return { runs, workers: params.workers };
+  return { runs, workers: params.workers, load: [loadBefore, os.loadavg()[0]!] };
 }
 
 const TITLES: Record<AccessCell, string> = {
   unchecked: 'Command, no permission check',
   asserted: 'Command after PermissionChecker.assert (one read)',
-  required: 'Command with PermissionChecker.require (read, and again in the append)',
+  required: 'Command with PermissionChecker.require (checked in the append statement)',
 };
 
 /** The section's table, then each checked cell's ratio to the unchecked one, per round. */
@@ -75,5 +79,6 @@ export function renderAccessTables(results: AccessResults): string {
 
 /** The section of results.md. */
 export function renderAccessSection(results: AccessResults): string {
-  return `## Authorization\n\nEach cell in a fresh process, ${results.runs.unchecked.length} runs interleaved; ${results.workers} workers, each on an aggregate of its own, its owner granted \`*\` by the creating event.\n\n${renderAccessTables(results)}\n`;
+  const [before, after] = results.load.map((load) => load.toFixed(1));
+  return `## Authorization\n\nEach cell in a fresh process, ${results.runs.unchecked.length} runs interleaved; ${results.workers} workers, each on an aggregate of its own, its owner granted \`*\` by the creating event. Load average ${before} at the start, ${after} at the end.\n\n${renderAccessTables(results)}\n`;
 }

@@ -29,8 +29,8 @@ import { renderPersonalDataSection, renderPersonalDataTables, runPersonalDataSec
 // personal data (appends with it against the same without, forget's latency), in a
 // seventh; then publishing to JetStream from a 100,000-event store against a raw client, the
 // catch-up of a projection by one process against two sharing 4 partitions, and reads
-// through readReplica, in databases of their own. `--only=publish`, `partitions` or
-// `replica` (full size) rewrites its own section of results.md.
+// through readReplica, in databases of their own. `--only=publish`, `partitions`,
+// `replica` (full size) or `access` (alone, full size) rewrites its own section of results.md.
 // All are dropped at the end, also when the run fails. `--only=store,http` runs some
 // sections. A full run rewrites bench/results.md; a full-size `--only=store` rewrites its
 // store section alone; quick and other partial runs leave it as it is.
@@ -89,14 +89,17 @@ async function main(): Promise<void> {
     if (replica) log(`\n${renderReplicaTables(replica)}\n`);
     const durationMs = Number(process.hrtime.bigint() - startedAt) / 1e6;
     log(`Whole run: ${(durationMs / 1000).toFixed(1)} s`);
-    if (!config.quick && (publish || partitions || replica)) {
+    if (!config.quick && (publish || partitions || replica || (access && only.size === 1))) {
       let text = await readFile(RESULTS_FILE, 'utf8');
+      if (access && only.size === 1) text = replaceSection(text, '## Authorization', renderAccessSection(access));
       if (publish) text = replaceSection(text, '## Publishing to JetStream', renderPublishSection(publish));
       if (partitions) text = replaceSection(text, '## Partitioned catch-up', renderPartitionSection(partitions));
       if (replica)
         text = replaceSection(text, "## Reads on a replica: the routing's cost", renderReplicaSection(replica));
       await writeFile(RESULTS_FILE, text);
-      log(`Wrote the publish, partition and replica sections of ${path.relative(process.cwd(), RESULTS_FILE)}`);
+      log(
+        `Wrote the sections run (publish, partitions, replica, access) of ${path.relative(process.cwd(), RESULTS_FILE)}`,
+      );
     }
     if (config.quick || !store) {
       log('Quick run, or no store section: bench/results.md left as it is.');

@@ -32,6 +32,7 @@ import { AppendSignal } from './store/append-signal';
 import { EventQueryCache } from './store/event-query-cache';
 import { InlineProjector } from './projections/inline-projector';
 import { InlineHooks } from './store/inline-hooks';
+import { AppendRequirementsSlot } from './store/append-requirements';
 import { scopeByTenant } from './store/tenant-scope';
 import { ProjectionDiscovery } from './projections/projection-discovery';
 import { SubscriberRegistry } from './subscriptions/subscriber-registry';
@@ -162,6 +163,7 @@ function assemble(base: DynamicModule): DynamicModule {
       InlineHooks,
       MessageContext,
       ReadReplica,
+      AppendRequirementsSlot,
     ],
     useFactory: async (
       options: ResolvedOptions,
@@ -172,10 +174,12 @@ function assemble(base: DynamicModule): DynamicModule {
       inline: InlineHooks,
       context: MessageContext,
       replica: ReadReplica,
+      requirements: AppendRequirementsSlot,
     ) => {
       inline.add(new InlineProjector(subscribers));
       const hooks = {
         inline,
+        requirements,
         committed: (types: ReadonlySet<string>) => signal.emit(types),
       };
       // Traced and counted when @opentelemetry/api is installed (docs/observability.md);
@@ -238,8 +242,10 @@ function assemble(base: DynamicModule): DynamicModule {
     // For nest-event-sourcing/brokers, whose publishers are subscribers too.
     SubscriberRegistry,
     ReadReplica,
-    // For the access module, whose permissions read model is kept in the append's transaction.
+    // For the access module, whose permissions read model is kept in the append's transaction
+    // and whose checks go with every append.
     InlineHooks,
+    AppendRequirementsSlot,
   ];
   return {
     module: base.module,
@@ -259,6 +265,7 @@ function assemble(base: DynamicModule): DynamicModule {
       DecisionRepository,
       AppendSignal,
       InlineHooks,
+      AppendRequirementsSlot,
       SubscriberRegistry,
       ProjectionDiscovery,
       Subscriptions,

@@ -6,6 +6,8 @@ import { quoteIdentifier } from '../database/quote-identifier';
 import { EventTypeRegistry } from '../events/event-type-registry';
 import { RESOLVED_OPTIONS, type ResolvedOptions } from '../options/event-sourcing-options';
 import { InlineHooks } from '../store/inline-hooks';
+import { AppendRequirementsSlot } from '../store/append-requirements';
+import { CommandTries } from '../commands/command-tries';
 import { resolveAccessOptions, type EventSourcingAccessOptions, type ResolvedAccessOptions } from './access-options';
 import {
   ACCESS_ASYNC_OPTIONS_TYPE,
@@ -39,12 +41,23 @@ export class EventSourcingAccessModule extends ConfigurableEventSourcingAccessMo
     @Inject(RESOLVED_ACCESS_OPTIONS) options: ResolvedAccessOptions,
     store: PermissionStore,
     requirements: PermissionRequirements,
+    slot: AppendRequirementsSlot,
+    tries: CommandTries,
+    checker: PermissionChecker,
   ) {
     super();
     registry.register(PermissionGranted, EventSourcingAccessModule.name);
     registry.register(PermissionRevoked, EventSourcingAccessModule.name);
-    // Checks before the inline projections, so a denied command runs none of them.
-    inline.add(new PermissionProjector(registry, store, requirements, options), true);
+    // Grants and revocations before the inline projections, which may read them.
+    inline.add(new PermissionProjector(registry, store), true);
+    // What a command requires goes with each of its appends (checked in the statement on
+    // PostgreSQL, at the append and its commit in memory), and what none checked, at its end.
+    slot.use({
+      current: () => requirements.current(),
+      holds: (required) => !(store instanceof InMemoryPermissionStore) || store.heldNow(required),
+      passed: (required) => requirements.notePassedAll(required),
+    });
+    tries.onSettle((failure) => checker.settle(failure));
   }
 
   /**

@@ -2,7 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { CommandBus, CommandHandler, CqrsModule, type ICommandHandler } from '@nestjs/cqrs';
 import { Test, type TestingModule } from '@nestjs/testing';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
+import { statementsOf, waitForLockWait } from '../../../../test/support/statements-sent';
+import { buildAppendStatements } from '../store/postgres/append-statements';
 import { Aggregate } from '../aggregates/aggregate.decorator';
 import { AggregateRepository } from '../aggregates/aggregate-repository';
 import { AggregateRoot } from '../aggregates/aggregate-root';
@@ -17,6 +21,8 @@ import { SYSTEM_ACTOR, type Actor } from '../events/actor';
 import { DomainEvent } from '../events/domain-event.decorator';
 import { MessageContext } from '../events/message-context';
 import { Grants, Revokes } from '../events/permission-declarations';
+import { DomainError } from '../errors/domain-error';
+import { AggregateNotFoundError } from '../errors/aggregate-not-found-error';
 import { EventSourcingModule } from '../event-sourcing.module';
 import { EventStore } from '../store/event-store';
 import { EventSourcingAccessModule } from './event-sourcing-access.module';
@@ -107,8 +113,56 @@ class EditDocHandler implements ICommandHandler<EditDoc> {
   }
 }
 
+class TooManyEditsError extends DomainError {
+  constructor() {
+    super('too-many-edits', 'This doc takes no more edits.');
+  }
+}
+
+/** A command whose handler requires `edit`, then fails with a domain error, or a "not found" of another aggregate. */
+class FailDoc {
+  constructor(
+    readonly docId: string,
+    readonly how: 'rule' | 'other-missing',
+  ) {}
+}
+
+@Injectable()
+@CommandHandler(FailDoc)
+class FailDocHandler implements ICommandHandler<FailDoc> {
+  constructor(
+    @InjectAggregateRepository(Doc) private readonly docs: AggregateRepository<Doc>,
+    private readonly permissions: PermissionChecker,
+  ) {}
+  async execute({ docId, how }: FailDoc): Promise<void> {
+    await this.permissions.require('edit', { type: 'doc', id: docId });
+    await this.docs.load(docId);
+    if (how === 'rule') throw new TooManyEditsError();
+    await this.docs.load(`no-such-${docId}`);
+  }
+}
+
+/** A command whose handler requires `view` and answers without appending anything. */
+class CountEdits {
+  constructor(readonly docId: string) {}
+}
+
+@Injectable()
+@CommandHandler(CountEdits)
+class CountEditsHandler implements ICommandHandler<CountEdits> {
+  constructor(
+    @InjectAggregateRepository(Doc) private readonly docs: AggregateRepository<Doc>,
+    private readonly permissions: PermissionChecker,
+  ) {}
+  async execute({ docId }: CountEdits): Promise<number> {
+    await this.permissions.require('view', { type: 'doc', id: docId });
+    return (await this.docs.load(docId)).edits;
+  }
+}
+
 const ann: Actor = { id: 'ann', kind: 'user' };
 const bob: Actor = { id: 'bob', kind: 'user' };
+const cid: Actor = { id: 'cid', kind: 'user' };
 
 describe.each(['memory', 'postgres'] as const)('authorization from events (%s store)', (kind) => {
   let database: TestDatabase | undefined;
@@ -127,6 +181,12 @@ describe.each(['memory', 'postgres'] as const)('authorization from events (%s st
     return id;
   };
   const versionOf = async (id: string) => (await moduleRef.get(EventStore).describeStream(`doc-${id}`))?.version;
+  /** Every event stored (on PostgreSQL counted in es_events: readAll holds back what open transactions may precede). */
+  const eventCount = async (): Promise<number> => {
+    if (!database) return (await moduleRef.get(EventStore).readAll({ limit: 10_000 })).events.length;
+    const dataSource = moduleRef.get<DataSource>(getDataSourceToken());
+    return Number((await dataSource.query<{ n: string }[]>('SELECT count(*) AS n FROM es_events'))[0]!.n);
+  };
 
   beforeAll(async () => {
     database = kind === 'postgres' ? await createTestDatabase('postgres', 'access') : undefined;
@@ -140,7 +200,7 @@ describe.each(['memory', 'postgres'] as const)('authorization from events (%s st
           roles: { reader: ['view'], writer: ['view', 'edit'], admin: ['*'] },
         }),
       ],
-      providers: [EditDocHandler],
+      providers: [EditDocHandler, FailDocHandler, CountEditsHandler],
     }).compile();
     await moduleRef.init();
     context = moduleRef.get(MessageContext);
@@ -161,8 +221,36 @@ describe.each(['memory', 'postgres'] as const)('authorization from events (%s st
 
   it('denies a command of someone without a grant with PermissionDeniedError, writing nothing', async () => {
     const id = await newDoc();
+    const before = await eventCount();
     await expect(edit(bob, id)).rejects.toThrow(PermissionDeniedError);
     expect(await versionOf(id)).toBe(1);
+    expect(await eventCount()).toBe(before);
+  });
+
+  it('answers a denied actor 403 where the command would fail with a domain error or another "not found"', async () => {
+    const id = await newDoc();
+    const bus = moduleRef.get(CommandBus);
+    await expect(as(ann, () => bus.execute(new FailDoc(id, 'rule')))).rejects.toThrow(TooManyEditsError);
+    await expect(as(ann, () => bus.execute(new FailDoc(id, 'other-missing')))).rejects.toThrow(AggregateNotFoundError);
+    for (const how of ['rule', 'other-missing'] as const) {
+      await expect(as(bob, () => bus.execute(new FailDoc(id, how)))).rejects.toMatchObject({
+        code: 'ES_PERMISSION_DENIED',
+        actorId: 'bob',
+        aggregateId: id,
+      });
+    }
+    // The very aggregate required does not exist: nothing to deny on, as the route's guard answers.
+    await expect(edit(bob, `missing-${id}`)).rejects.toThrow(AggregateNotFoundError);
+  });
+
+  it('checks a command that appends nothing at its end, and a require outside a command at once', async () => {
+    const id = await newDoc();
+    const bus = moduleRef.get(CommandBus);
+    await expect(as(bob, () => bus.execute(new CountEdits(id)))).rejects.toThrow(PermissionDeniedError);
+    await as(ann, () => docs.update(id, (doc) => doc.share('bob', 'reader')));
+    expect(await as(bob, () => bus.execute(new CountEdits(id)))).toBe(0);
+    const outside = as(cid, () => permissions.require('view', { type: 'doc', id }));
+    await expect(outside).rejects.toThrow(PermissionDeniedError);
   });
 
   it('grants a role with a sharing event and revokes it with another, effective on the next command', async () => {
@@ -211,6 +299,20 @@ describe.each(['memory', 'postgres'] as const)('authorization from events (%s st
   });
 
   if (kind === 'postgres') {
+    it('reads no permission on the way of a permitted command: the append statement checks it', async () => {
+      const id = await newDoc();
+      await as(ann, () => docs.update(id, (doc) => doc.share('bob', 'writer')));
+      await edit(bob, id);
+      // The append signal's notification goes out on a connection of its own, after the commit.
+      const sent = (await statementsOf(() => edit(bob, id))).filter((text) => !text.startsWith('SELECT pg_notify'));
+      const required = buildAppendStatements('"public"', false, true);
+      // The load (its stream read), then the one append statement, gated: no transaction, no read of es_permissions.
+      expect(sent.filter((name) => name.includes('permission') || /^(BEGIN|START)/i.test(name))).toEqual([]);
+      expect(sent.at(-1)).toBe(required.nextOneKnown.name);
+      expect(sent).toHaveLength(2);
+      expect(await versionOf(id)).toBe(4);
+    });
+
     it('denies a command whose permission a concurrent transaction revokes, once that commits', async () => {
       const id = await newDoc();
       await as(ann, () => docs.update(id, (doc) => doc.share('bob', 'writer')));
@@ -240,23 +342,3 @@ describe.each(['memory', 'postgres'] as const)('authorization from events (%s st
     });
   }
 });
-
-/** Until a backend of this database waits on a lock (the command's check on the revoked row). */
-async function waitForLockWait(url: string): Promise<void> {
-  const { Client } = await import('pg');
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const { rows } = await client.query<{ n: string }>(
-        `SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-      );
-      if (Number(rows[0]!.n) > 0) return;
-      if (Date.now() > deadline) throw new Error('No backend came to wait on a lock within 10 s.');
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  } finally {
-    await client.end();
-  }
-}

@@ -2,11 +2,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Actor } from '../events/actor';
 import { MessageContext } from '../events/message-context';
 import { PermissionDeniedError } from '../errors/permission-denied-error';
+import { AggregateNotFoundError } from '../errors/aggregate-not-found-error';
 import { UnauthenticatedError } from '../errors/unauthenticated-error';
 import type { ResolvedAccessOptions } from './access-options';
 import { RESOLVED_ACCESS_OPTIONS } from './access.module-definition';
 import { PermissionRequirements } from './permission-requirements';
 import { PermissionStore } from './permission-store';
+import { CommandTries } from '../commands/command-tries';
+import { deniedBy } from '../store/append-requirements';
 
 /** An aggregate instance a permission is about: its type (the `@Aggregate` stream type) and id. */
 export interface AggregateRef {
@@ -27,6 +30,7 @@ export class PermissionChecker {
     private readonly store: PermissionStore,
     private readonly requirements: PermissionRequirements,
     private readonly context: MessageContext,
+    private readonly tries: CommandTries,
   ) {}
 
   /** Whether checks are enforced (false: the module runs open). */
@@ -68,12 +72,17 @@ export class PermissionChecker {
   }
 
   /**
-   * The check for a command handler: {@link assert} now (unless the same check passed
-   * for this request already, in the route's guard), and again inside the
-   * transaction of every append the command makes, with the permission locked, so that
-   * a revocation committed before the append denies it and one in flight waits for it.
-   * A denied command writes nothing.
-   * @throws PermissionDeniedError when it may not.
+   * The check for a command handler, made where it costs nothing: in the statement of
+   * every append the command makes, with the permission's row locked (a revocation
+   * committed before the append denies it, one in flight makes it wait, then deny), so a
+   * denied command writes nothing. A command whose handling ends without an append, or
+   * with any error but a denial, is checked by a read at its end, and a denied actor gets
+   * {@link PermissionDeniedError} instead of its outcome (never a domain error or a "not
+   * found" that would tell it something). Outside a command's handling (a handler run
+   * directly, a service) it reads now, as {@link assert}. Side effects of a handler
+   * other than appends (a mail, a call out) happen before the end: check those with
+   * {@link assert} first. docs/authorization.md has the rule.
+   * @throws PermissionDeniedError when it may not (outside a command's handling).
    * @throws UnauthenticatedError when checks are enforced and no actor acts.
    * @example
    * async execute({ listId, text }: AddItem) {
@@ -85,15 +94,40 @@ export class PermissionChecker {
     if (!this.options.enforce) return;
     const acting = this.known(actor);
     if (this.passes(acting, action)) return;
-    // The route's guard read this already for the request: the append's check is the one that counts.
-    if (!this.requirements.passedBefore(this.keyOf(acting, action, ref))) await this.assert(action, ref, acting);
+    const key = this.keyOf(acting, action, ref);
+    // Outside a command's handling nothing checks at its end: the read is made now.
+    if (!this.tries.settlesCurrent() && !this.requirements.passedBefore(key)) await this.assert(action, ref, acting);
     this.requirements.add({
-      actor: acting,
+      key,
       tenantId: this.tenant(),
+      actorId: acting.id,
       action,
       aggregateType: ref.type,
       aggregateId: ref.id,
+      permissions: this.options.allowing(action),
     });
+  }
+
+  /**
+   * The end of a command's handling: the requirements that no append checked and no read
+   * found held are read now, unless the command was denied already; the first one not
+   * held replaces the outcome. As the route's guard, it leaves the "not found" of the
+   * very aggregate required alone (there is nothing to deny on). @internal
+   * @throws PermissionDeniedError
+   */
+  async settle(failure: { error: unknown } | undefined): Promise<void> {
+    const error = failure?.error;
+    if (error instanceof PermissionDeniedError || error instanceof UnauthenticatedError) return;
+    for (const required of this.requirements.unchecked()) {
+      if (await this.store.holds(required)) {
+        this.requirements.notePassed(required.key);
+        continue;
+      }
+      // The error names the aggregate's class, the requirement its stream type: the id tells.
+      if (!(error instanceof AggregateNotFoundError && error.aggregateId === required.aggregateId)) {
+        throw deniedBy(required);
+      }
+    }
   }
 
   /**

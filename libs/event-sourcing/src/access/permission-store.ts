@@ -29,11 +29,10 @@ export abstract class PermissionStore {
     manager?: EntityManager,
   ): Promise<void>;
   /**
-   * Whether one of the permissions is held. With `manager` (inside an append's
-   * transaction) the rows found are locked FOR SHARE until it commits, so a revocation
-   * in flight either waits for the append or, committed first, makes the check fail.
+   * Whether one of the permissions is held, read now (the checks of appends are the
+   * stores' own, with the row locked: see `RequiredPermission`).
    */
-  abstract holds(query: PermissionQuery, manager?: EntityManager): Promise<boolean>;
+  abstract holds(query: PermissionQuery): Promise<boolean>;
   /** The aggregate ids of a type on which one of the permissions is held; `'all'` for a `'*'` grant. */
   abstract aggregatesWith(query: Omit<PermissionQuery, 'aggregateId'>): Promise<'all' | string[]>;
   /**
@@ -80,11 +79,15 @@ export class InMemoryPermissionStore extends PermissionStore {
   }
 
   override holds(query: PermissionQuery): Promise<boolean> {
+    return Promise.resolve(this.heldNow(query));
+  }
+
+  /** {@link holds}, answered at once: the in-memory store's check of an append's requirements. */
+  heldNow(query: PermissionQuery): boolean {
     const byAggregate = this.aggregates(query.tenantId, query.actorId, query.aggregateType, false);
-    const found = [query.aggregateId, '*'].some((id) =>
+    return [query.aggregateId, '*'].some((id) =>
       query.permissions.some((permission) => byAggregate?.get(id)?.has(permission)),
     );
-    return Promise.resolve(found);
   }
 
   override aggregatesWith(query: Omit<PermissionQuery, 'aggregateId'>): Promise<'all' | string[]> {

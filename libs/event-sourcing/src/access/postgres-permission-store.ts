@@ -65,21 +65,11 @@ export class PostgresPermissionStore extends PermissionStore {
     }
   }
 
-  override async holds(query: PermissionQuery, manager?: EntityManager): Promise<boolean> {
+  override async holds(query: PermissionQuery): Promise<boolean> {
     const values = [query.tenantId, query.actorId, query.aggregateType, query.aggregateId, [...query.permissions]];
-    if (!manager) {
-      // On the hot path of every checked request: a prepared statement on a pooled pg client.
-      const { rowCount } = await this.connections.use((client) => client.query({ ...this.check, values }));
-      return (rowCount ?? 0) > 0;
-    }
-    // In an append's transaction the rows are locked: a revocation waits, or wins and is seen.
-    const rows = await manager.query<unknown[]>(
-      `SELECT 1 FROM ${this.table}
-       WHERE tenant_id = $1 AND actor_id = $2 AND aggregate_type = $3 AND aggregate_id IN ($4, '*')
-         AND permission = ANY($5::text[]) FOR SHARE`,
-      values,
-    );
-    return rows.length > 0;
+    // On the path of every checked read: a prepared statement on a pooled pg client.
+    const { rowCount } = await this.connections.use((client) => client.query({ ...this.check, values }));
+    return (rowCount ?? 0) > 0;
   }
 
   override async rebuild(tenantId: string | undefined, replay: PermissionReplay): Promise<void> {

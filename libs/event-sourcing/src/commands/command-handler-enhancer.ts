@@ -101,6 +101,8 @@ export class CommandHandlerEnhancer implements OnModuleInit {
           // stream has not moved on; else the handler runs again on the stored stream.
           // Such copies exist only in a try that wrote nothing, so it may run again.
           if (scope && (await this.stillCurrent(scope, name)) === false && mayRetry()) continue;
+          // What else must hold for the outcome to stand (the permissions the command required).
+          await this.tries.settle('error' in outcome ? outcome : undefined);
           if ('error' in outcome) throw outcome.error;
           scope?.succeeded();
           return outcome.result;

@@ -3,15 +3,25 @@ import { MessageContext, type MessageIds } from '../events/message-context';
 import { WarmScope } from './warm-scope';
 
 /**
+ * Work a higher layer runs when a command's handling ends, in its context, with how it
+ * ended (`failure` when it threw): it may throw an error of its own instead (the access
+ * module's check of the permissions the command required). @internal
+ */
+export type CommandSettler = (failure: { error: unknown } | undefined) => Promise<void>;
+
+/**
  * The bookkeeping of command handling, kept per message of `MessageContext`: how many
  * aggregate saves the handling of each message made (so the command retry knows whether
- * a try wrote anything), and the warm scope of the current try (which warm aggregates it
- * took and must confirm). @internal
+ * a try wrote anything), the warm scope of the current try (which warm aggregates it
+ * took and must confirm), and what runs when the handling ends (`onSettle`). @internal
  */
 @Injectable()
 export class CommandTries {
   private readonly saves = new WeakMap<MessageIds, number>();
   private readonly warmScopes = new WeakMap<MessageIds, WarmScope>();
+  /** The messages that are commands being handled: their end runs the settlers. */
+  private readonly commands = new WeakSet<MessageIds>();
+  private readonly settlers: CommandSettler[] = [];
 
   constructor(private readonly context: MessageContext) {}
 
@@ -35,6 +45,7 @@ export class CommandTries {
   startTry(warm: boolean): WarmScope | undefined {
     const ids = this.context.current();
     if (!ids) return undefined;
+    this.commands.add(ids);
     if (!warm) {
       this.warmScopes.delete(ids);
       return undefined;
@@ -42,6 +53,22 @@ export class CommandTries {
     const scope = new WarmScope();
     this.warmScopes.set(ids, scope);
     return scope;
+  }
+
+  /** Adds work to run at the end of every command's handling (see {@link CommandSettler}). */
+  onSettle(settler: CommandSettler): void {
+    this.settlers.push(settler);
+  }
+
+  /** Whether the current message is a command being handled, whose end runs the settlers. */
+  settlesCurrent(): boolean {
+    const ids = this.context.current();
+    return ids !== undefined && this.commands.has(ids);
+  }
+
+  /** Runs the settlers for the current command's outcome; one that throws decides the error. */
+  async settle(failure: { error: unknown } | undefined): Promise<void> {
+    for (const settler of this.settlers) await settler(failure);
   }
 
   /** The warm scope of the current try, when its handler may use warm aggregates. */

@@ -13,6 +13,7 @@ import { personalFields, subjectsOf, type PersonalFields } from './personal-data
 import { PERSONAL_DATA_KEY } from '../events/personal-data-cipher';
 import { tenantOfAppend } from './append-tenant';
 import { lifecycleEvent, prepareEffects, type PreparedEffects } from './stream-effects';
+import type { AppendPermission, AppendRequirementsHook } from './append-requirements';
 
 /** Longest accepted stream id, in characters. */
 export const MAX_STREAM_ID_LENGTH = 255;
@@ -57,6 +58,8 @@ export interface PreparedAppend {
   claims?: [subjects: string[], keys: Buffer[]];
   /** Natural keys and a soft delete or restore, applied in the append's transaction. */
   effects?: PreparedEffects;
+  /** Permissions the append needs, checked with it (see `withRequirements`); never empty when set. */
+  required?: readonly AppendPermission[];
 }
 
 /**
@@ -207,4 +210,10 @@ function isUuid(text: string): boolean {
 /** The event types an append writes, as the store's `committed` hook reports them. @internal */
 export function typesOf(prepared: PreparedAppend): ReadonlySet<string> {
   return new Set(prepared.events.map((event) => event.type));
+}
+
+/** `prepared` with the current requirements of `hook`, when there are any. @internal */
+export function withRequirements(prepared: PreparedAppend, hook: AppendRequirementsHook | undefined): PreparedAppend {
+  const required = hook?.current();
+  return required && required.length > 0 ? { ...prepared, required } : prepared;
 }

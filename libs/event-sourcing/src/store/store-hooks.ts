@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { EventEnvelope } from '../events/event-envelope';
+import type { AppendRequirementsHook } from './append-requirements';
 
 /**
  * Work run inside an append's transaction, after its events are inserted: inline
@@ -16,4 +17,6 @@ export interface StoreHooks {
   /** Called after a transaction that wrote events commits, with the types it wrote. */
   committed?: (types: ReadonlySet<string>) => void;
   inline?: InlineAppendHook;
+  /** Permissions the current work's appends need, checked with each append (the access module's). */
+  requirements?: AppendRequirementsHook;
 }

@@ -6,9 +6,10 @@ import { resultOf } from './result-of';
 
 /**
  * What every handler of a command on an existing list does: check that the user may
- * (`PermissionChecker.require`: now, and again in the append's transaction, so a
- * revocation that commits first denies the command and it writes nothing), then load,
- * decide and save (`update`) at the If-Match version when there is one.
+ * (`PermissionChecker.require`: in the append's own statement, so a revocation that
+ * commits first denies the command and it writes nothing; at the command's end when it
+ * appends nothing or fails otherwise), then load, decide and save (`update`) at the
+ * If-Match version when there is one.
  */
 export abstract class ListHandler {
   constructor(

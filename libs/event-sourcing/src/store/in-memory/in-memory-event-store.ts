@@ -24,6 +24,7 @@ import { readStreamRange, resolvePageSize } from '../read-options';
 import type { StoreHooks } from '../store-hooks';
 import { queryLog, readAllPage } from './in-memory-query';
 import { commitTransaction, endTransaction } from './in-memory-commit';
+import { checkRequired } from '../append-requirements';
 import { InMemorySubjectKeys } from './in-memory-subject-keys';
 import type { InMemoryEventStoreOptions } from './in-memory-event-store-options';
 
@@ -153,12 +154,8 @@ export class InMemoryEventStore extends EventStore {
   }
 
   override async readAll(options: ReadAllOptions = {}): Promise<ReadAllResult> {
-    const page = readAllPage(
-      this.log,
-      this.horizon(),
-      options,
-      resolvePageSize('limit', options.limit, this.batchSize),
-    );
+    const limit = resolvePageSize('limit', options.limit, this.batchSize);
+    const page = readAllPage(this.log, this.horizon(), options, limit);
     return { ...page, events: await this.personal.open(page.events) };
   }
 
@@ -236,6 +233,7 @@ export class InMemoryEventStore extends EventStore {
   private async appendLocked(tx: Transaction, prepared: PreparedAppend): Promise<AppendResult> {
     const { streamId, effects } = prepared;
     this.lifecycle.assertAlive(streamId);
+    checkRequired(this.hooks.requirements);
     for (const e of prepared.events) tx.appended.add(e.eventId);
     const current = tx.streams.get(streamId) ?? this.streams.get(streamId);
     const version = current?.version ?? 0;

@@ -5,7 +5,7 @@ import { createPostgresSubject } from '../../../../../test/support/postgres-stor
 import type { NewEvent } from '../../events/event-envelope';
 import type { AppendOptions } from '../event-store';
 import { prepareAppend } from '../prepared-append';
-import { formFor } from './append-statements';
+import { formFor } from './append-values';
 import { PostgresAppend } from './postgres-append';
 import { type PostgresEventStore } from './postgres-event-store';
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { PreparedAppend, PreparedEvent } from '../prepared-append';
 import type { Statement } from './statement';
+import { gatesOf, permittedRowOf, type Gates } from './permitted-sql';
 
 /**
  * How the events of a statement travel: as one `jsonb` array of objects (`document`), or
@@ -67,14 +67,19 @@ export interface TaggedAppendStatements {
   nextOneKnown: Statement;
 }
 
+/** Every append statement of a schema, plain and tagged. @internal */
+export type AllAppendStatements = AppendStatements & { tagged: TaggedAppendStatements };
+
 /**
  * The append statements of schema `s`. `keyed`: the same statements for appends that
  * carry personal data, each gated as well by `es_claim_subject_keys` (the stream, the
  * subjects and their keys as stored, in the two parameters after all the others), which
- * stores new subjects' keys in the append's statement. Appends without personal data
+ * stores new subjects' keys in the append's statement; `required`: for appends that need
+ * permissions, gated by `permitted` (`permittedOf`, the last parameter), answered as a
+ * fourth column (0: a permission is missing, nothing written). Appends without either
  * never run these. @internal
  */
-export function buildAppendStatements(s: string, keyed = false): AppendStatements & { tagged: TaggedAppendStatements } {
+export function buildAppendStatements(s: string, keyed = false, required = false): AllAppendStatements {
   // $1 stream id, $2 stream type, $3 expected version, $4… the events (tagged: $11…).
   const eventRows = (p: number, tagged: boolean): Record<EventsForm, string> => ({
     document: `(SELECT (x.e->>'id')::uuid AS id, x.e->>'type' AS type, (x.e->>'revision')::integer AS revision,
@@ -98,21 +103,28 @@ export function buildAppendStatements(s: string, keyed = false): AppendStatement
   const versionExists = `EXISTS (SELECT 1 FROM ${s}.es_events WHERE stream_id = $1::text AND version = $3::bigint)`;
   // One row back however many events went in: the count and the last one's place.
   const summary = `SELECT count(*) AS inserted, max(position) AS position, max(version) AS version FROM inserted`;
-  // The subjects' keys at $at and $at + 1, after every other parameter.
+  // The subjects' keys at $at and $at + 1, after every other parameter; then the requirements.
   const keyGate = (at: number): string =>
     keyed ? ` AND (SELECT ${s}.es_claim_subject_keys($1::text, $${at}::text[], $${at + 1}::bytea[]))` : '';
+  const gatesAt = gatesOf(s, keyGate, keyed ? 2 : 0, summary, required);
   // The events from $p: one document ($p), or one array per column ($p… $p + 4, and the tags).
   // `gates`: a condition of each form (the guard, which reads the tenant from the events).
   const bothForms = (
-    text: (rows: string, keys: string, gate: string) => string,
+    text: (rows: string, after: Gates, gate: string) => string,
     rows = events,
     p = 4,
     tagged = false,
     gates: Record<EventsForm, string> = { document: '', arrays: '' },
   ): TwoForms => ({
-    document: named(text(rows.document, keyGate(p + 1), gates.document)),
-    arrays: named(text(rows.arrays, keyGate(p + (tagged ? 6 : 5)), gates.arrays)),
+    document: named(text(rows.document, gatesAt(p + 1), gates.document)),
+    arrays: named(text(rows.arrays, gatesAt(p + (tagged ? 6 : 5)), gates.arrays)),
   });
+  // A single-event insert (ending in its guards) and its gates from $at, answering as the others.
+  const single = (insert: string, at: number, end = ' '): Statement => {
+    const { keys, before, summary: answer } = gatesAt(at);
+    if (!required) return named(`${insert}${keys}${end}RETURNING 1 AS inserted, position, version`);
+    return named(`WITH ${before}inserted AS (${insert}${keys}${end}RETURNING position, version) ${answer}`);
+  };
   // The guard, with the tenant of the append: its first event's metadata.tenantId.
   const guardOf = (tenant: string): string =>
     ` AND (SELECT ${s}.es_append_guard($4::bigint[], $5::boolean[], false, $6::text[], $7::text[], $8::text, $9::bigint, $10::uuid[], ${tenant}))`;
@@ -126,13 +138,13 @@ export function buildAppendStatements(s: string, keyed = false): AppendStatement
           arrays: guardOf(`($${p + 4}::jsonb[])[1]->>'tenantId'`),
         }
       : { document: '', arrays: '' };
-    const forms = (text: (rows: string, keys: string, gate: string) => string): TwoForms =>
+    const forms = (text: (rows: string, after: Gates, gate: string) => string): TwoForms =>
       bothForms(text, rows, p, tagged, gates);
     const ins = insertOf(tagged);
     const columns = columnsOf(tagged);
     const after =
       (guard: string) =>
-      (source: string, keys: string, gate: string): string => `WITH inserted AS (
+      (source: string, { keys, before, summary }: Gates, gate: string): string => `WITH ${before}inserted AS (
         ${ins} SELECT ${columns('$3::bigint')} FROM ${source}
          WHERE $2::text IS NOT NULL${notTombstoned}${guard}${gate}${keys}
         RETURNING position, version
@@ -141,7 +153,7 @@ export function buildAppendStatements(s: string, keyed = false): AppendStatement
       next: forms(after(` AND ${versionExists}`)),
       nextKnown: forms(after('')),
       first: forms(
-        (source, keys, gate) => `WITH inserted AS (
+        (source, { keys, before, summary }, gate) => `WITH ${before}inserted AS (
         ${ins} SELECT ${columns('0')} FROM ${source} WHERE $2::text IS NOT NULL AND $3::bigint = 0${notTombstoned}${gate}${keys}
         RETURNING position, version
       ), stream AS (
@@ -149,7 +161,7 @@ export function buildAppendStatements(s: string, keyed = false): AppendStatement
       ) ${summary}`,
       ),
       atEnd: forms(
-        (source, keys, gate) => `WITH current AS (
+        (source, { keys, before, summary }, gate) => `WITH ${before}current AS (
         SELECT coalesce(max(version), 0) AS v FROM ${s}.es_events WHERE stream_id = $1::text
       ), inserted AS (
         ${ins} SELECT ${columns('c.v')} FROM current c, ${source}
@@ -164,31 +176,38 @@ export function buildAppendStatements(s: string, keyed = false): AppendStatement
   };
   const plain = family(false);
   // The hot path, one event after a given version, with plain parameters.
-  const oneAfter = (guard: string): string => `${insert}
+  const oneAfter = (guard: string): Statement =>
+    single(
+      `${insert}
         SELECT $4::uuid, $1::text, $3::bigint + 1, $5::text, $6::integer, $7::jsonb, $8::jsonb
-         WHERE $2::text IS NOT NULL${notTombstoned}${guard}${keyGate(9)}`;
-  const one = oneAfter(` AND ${versionExists}`);
-  const taggedOneAfter = (guard: string): string => `${insertOf(true)}
+         WHERE $2::text IS NOT NULL${notTombstoned}${guard}`,
+      9,
+    );
+  const taggedOneAfter = (guard: string): Statement =>
+    single(
+      `${insertOf(true)}
         SELECT $11::uuid, $1::text, $3::bigint + 1, $12::text, $13::integer, $14::jsonb, $15::jsonb, $16::text[]
          WHERE $2::text IS NOT NULL${notTombstoned}${guard}
-          ${guardOf(`$15::jsonb->>'tenantId'`)}${keyGate(17)}
-        RETURNING 1 AS inserted, position, version`;
+          ${guardOf(`$15::jsonb->>'tenantId'`)}`,
+      17,
+      '\n        ',
+    );
   // Single events of distinct streams: $1 the events, each with its stream and expected version.
   const many: Record<EventsForm, string> = {
     document: `(SELECT x.e->>'stream' AS stream_id, (x.e->>'expected')::bigint AS expected, (x.e->>'id')::uuid AS id,
-                x.e->>'type' AS type, (x.e->>'revision')::integer AS revision, x.e->'data' AS data, x.e->'metadata' AS metadata
+                x.e->>'type' AS type, (x.e->>'revision')::integer AS revision, x.e->'data' AS data, x.e->'metadata' AS metadata${required ? ", x.e->'required' AS required" : ''}
            FROM jsonb_array_elements($1::jsonb) AS x(e)) i`,
-    arrays: `unnest($1::text[], $2::bigint[], $3::uuid[], $4::text[], $5::integer[], $6::jsonb[], $7::jsonb[])
-               AS i(stream_id, expected, id, type, revision, data, metadata)`,
+    arrays: `unnest($1::text[], $2::bigint[], $3::uuid[], $4::text[], $5::integer[], $6::jsonb[], $7::jsonb[]${required ? ', $8::jsonb[]' : ''})
+               AS i(stream_id, expected, id, type, revision, data, metadata${required ? ', required' : ''})`,
   };
   return {
     ...plain,
-    nextOne: named(`${one} RETURNING 1 AS inserted, position, version`),
-    nextOneKnown: named(`${oneAfter('')} RETURNING 1 AS inserted, position, version`),
+    nextOne: oneAfter(` AND ${versionExists}`),
+    nextOneKnown: oneAfter(''),
     tagged: {
       ...family(true),
-      nextOne: named(taggedOneAfter(` AND ${versionExists}`)),
-      nextOneKnown: named(taggedOneAfter('')),
+      nextOne: taggedOneAfter(` AND ${versionExists}`),
+      nextOneKnown: taggedOneAfter(''),
     },
     // A row whose version is taken or missing goes in as nothing.
     nextOfMany: bothForms(
@@ -196,7 +215,7 @@ export function buildAppendStatements(s: string, keyed = false): AppendStatement
         SELECT i.id, i.stream_id, i.expected + 1, i.type, i.revision, i.data, i.metadata
           FROM ${rows}
          WHERE EXISTS (SELECT 1 FROM ${s}.es_events WHERE stream_id = i.stream_id AND version = i.expected)
-           AND ${alive('i.stream_id')}
+           AND ${alive('i.stream_id')}${required ? permittedRowOf(s) : ''}
         ON CONFLICT (stream_id, version) DO NOTHING
         RETURNING stream_id, event_id, position, version`,
       many,
@@ -207,84 +226,6 @@ export function buildAppendStatements(s: string, keyed = false): AppendStatement
     replayOne: named(`SELECT * FROM ${s}.es_append_conflict_one($2::text, $1::uuid)`),
     tombstoned: named(`SELECT 1 FROM ${s}.es_stream_tombstones WHERE stream_id = $1::text`),
   };
-}
-
-/**
- * The form for `events`: a document unless their JSON could be too long for one.
- * `extra`: characters the document carries besides the events' own (stream ids).
- * Strings other than data and metadata count 6 characters each, the most escaping makes
- * of one (`\u001f`). @internal
- */
-export function formFor(events: readonly PreparedEvent[], limit: number, extra = 0): EventsForm {
-  let length = 2 + extra;
-  for (const e of events) {
-    length += e.dataJson.length + e.metadataJson.length + 6 * e.type.length + 100;
-    for (const tag of e.tags) length += 6 * tag.length + 3;
-    if (length > limit) return 'arrays';
-  }
-  return 'document';
-}
-
-/** The form for `nextOfMany`'s appends: {@link formFor}, with their stream ids counted. @internal */
-export function formForMany(prepared: readonly PreparedAppend[], limit: number): EventsForm {
-  const streamIds = prepared.reduce((length, p) => length + 6 * p.streamId.length + 40, 0);
-  return formFor(
-    prepared.map((p) => p.events[0]!),
-    limit,
-    streamIds,
-  );
-}
-
-/**
- * The values after $1 stream id, $2 stream type and $3 expected version (tagged: and the
- * guard's $4…$10): the events, in `form`, with their tags when `tagged`. @internal
- */
-export function eventValues(form: EventsForm, events: readonly PreparedEvent[], tagged = false): unknown[] {
-  if (form === 'document') return [jsonArray(events, (e) => eventObject(e, '', tagged))];
-  const column = <T>(pick: (e: PreparedEvent) => T): T[] => events.map(pick);
-  return [
-    column((e) => e.eventId),
-    column((e) => e.type),
-    column((e) => e.revision),
-    column((e) => e.dataJson),
-    column((e) => e.metadataJson),
-    ...(tagged ? [column((e) => JSON.stringify(e.tags))] : []),
-  ];
-}
-
-/** The values of `nextOfMany`: single-event appends of distinct streams, in `form`. @internal */
-export function manyValues(form: EventsForm, prepared: readonly PreparedAppend[]): unknown[] {
-  if (form === 'document') {
-    const extra = (p: PreparedAppend): string =>
-      `"stream":${JSON.stringify(p.streamId)},"expected":${p.expectedVersion},`;
-    return [jsonArray(prepared, (p) => eventObject(p.events[0]!, extra(p)))];
-  }
-  const column = <T>(pick: (p: PreparedAppend, e: PreparedEvent) => T): T[] =>
-    prepared.map((p) => pick(p, p.events[0]!));
-  return [
-    column((p) => p.streamId),
-    column((p) => p.expectedVersion),
-    column((_, e) => e.eventId),
-    column((_, e) => e.type),
-    column((_, e) => e.revision),
-    column((_, e) => e.dataJson),
-    column((_, e) => e.metadataJson),
-  ];
-}
-
-/**
- * One event as a JSON object, from parts that are JSON already (data and metadata were
- * serialised by `prepareAppend`, the id is a checked UUID, the revision an integer).
- */
-function eventObject(e: PreparedEvent, extra: string, tagged = false): string {
-  const tags = tagged ? `,"tags":${JSON.stringify(e.tags)}` : '';
-  return `{${extra}"id":"${e.eventId}","type":${JSON.stringify(e.type)},"revision":${e.revision},"data":${e.dataJson},"metadata":${e.metadataJson}${tags}}`;
-}
-
-function jsonArray<T>(items: readonly T[], render: (item: T) => string): string {
-  let json = '[';
-  for (let i = 0; i < items.length; i++) json += (i === 0 ? '' : ',') + render(items[i]!);
-  return `${json}]`;
 }
 
 /** A named statement: prepared once per connection, its name derived from its text. */

@@ -1,24 +1,6 @@
-import { Client } from 'pg';
 import { createPostgresSubject } from '../../../../../test/support/postgres-store';
+import { statementsOf } from '../../../../../test/support/statements-sent';
 import { buildAppendStatements } from './append-statements';
-
-/** The statements a store sends while `work` runs: their names (prepared) or texts. */
-async function statementsOf(work: () => Promise<unknown>): Promise<string[]> {
-  const sent: string[] = [];
-  // eslint-disable-next-line @typescript-eslint/unbound-method -- called with its client as `this`
-  const original = Client.prototype.query;
-  const spy = jest.spyOn(Client.prototype, 'query').mockImplementation(function (this: Client, ...args: unknown[]) {
-    const first = args[0] as string | { name?: string; text: string };
-    sent.push(typeof first === 'string' ? first : first.name || first.text);
-    return (original as (...a: unknown[]) => never).apply(this, args);
-  });
-  try {
-    await work();
-  } finally {
-    spy.mockRestore();
-  }
-  return sent;
-}
 
 describe('PostgreSQL statements of appends with and without personal data', () => {
   let subject: Awaited<ReturnType<typeof createPostgresSubject>>;

@@ -3,15 +3,8 @@ import type { AppendResult } from '../event-store';
 import type { PreparedAppend, PreparedEvent } from '../prepared-append';
 import type { PreparedCondition } from '../decision-query';
 import { replayRowAt, settleAppend, type ReplayRow } from './append-outcome';
-import {
-  buildAppendStatements,
-  DOCUMENT_LIMIT,
-  eventValues,
-  formFor,
-  formForMany,
-  manyValues,
-  type TwoForms,
-} from './append-statements';
+import { buildAppendStatements, DOCUMENT_LIMIT, type TwoForms } from './append-statements';
+import { eventValues, formFor, formForMany, manyValues } from './append-values';
 import { DEFAULT_WRITE_PATH, type WritePathSwitches } from '../../options/write-path-options';
 import { planAppend, type AppendPlan } from './plan-append';
 import { WriteCaches } from './write-caches';
@@ -20,12 +13,18 @@ import { pgErrorOf } from '../../errors/pg-error-fields';
 import { textRows, type TextRow } from './text-rows';
 import { StreamTombstonedError } from '../../errors/stream-tombstoned-error';
 import { conditionErrorOf, conditionKind, guardStatement, guardValues, runGuard } from './append-guard';
+import { denialOf } from './required-permissions';
+import { missingStatement, requirementsJson } from './permitted-sql';
 
-/** What an append statement answers, by column: how many events it inserted, and the last one's position and version. */
+/**
+ * What an append statement answers, by column: how many events it inserted, the last
+ * one's position and version, and (the required statements) whether it was permitted.
+ */
 const enum Inserted {
   Count,
   Position,
   Version,
+  Permitted,
 }
 
 /** What `nextOfMany` answers for each event it inserted, by column. */
@@ -55,7 +54,11 @@ export class PostgresAppend {
   private readonly sql: ReturnType<typeof buildAppendStatements>;
   /** The same statements for appends with personal data, gated by `es_claim_subject_keys`. */
   private readonly keyed: ReturnType<typeof buildAppendStatements>;
+  /** Both again for appends that need permissions, gated by the `permitted` check. */
+  private readonly required: ReturnType<typeof buildAppendStatements>;
+  private readonly keyedRequired: ReturnType<typeof buildAppendStatements>;
   private readonly guard: Statement;
+  private readonly missing: Statement;
 
   /**
    * @param s the quoted schema.
@@ -72,7 +75,10 @@ export class PostgresAppend {
   ) {
     this.sql = buildAppendStatements(s);
     this.keyed = buildAppendStatements(s, true);
+    this.required = buildAppendStatements(s, false, true);
+    this.keyedRequired = buildAppendStatements(s, true, true);
     this.guard = guardStatement(s);
+    this.missing = missingStatement(s);
   }
 
   /**
@@ -81,6 +87,7 @@ export class PostgresAppend {
    * @throws DuplicateEventIdError for an event id stored other than as an exact retry.
    * @throws AppendRaceError when a concurrent append got in between the check and the insert
    *   (nothing written; worth another try).
+   * @throws PermissionDeniedError when a permission it requires is not held (nothing written).
    */
   async run(client: PoolClient, prepared: PreparedAppend, inTransaction: boolean): Promise<AppendResult> {
     if (!inTransaction) {
@@ -138,7 +145,11 @@ export class PostgresAppend {
    */
   async runMany(client: PoolClient, prepared: readonly PreparedAppend[]): Promise<(AppendResult | undefined)[]> {
     const form = formForMany(prepared, this.documentLimit);
-    const rows = await textRows(client, this.sql.nextOfMany[form], manyValues(form, prepared), this.switches.textRows);
+    // Rows with permissions to check take the required form (a row denied goes in as nothing).
+    const required = prepared.some((p) => p.required);
+    const sql = required ? this.required : this.sql;
+    const values = manyValues(form, prepared, required);
+    const rows = await textRows(client, sql.nextOfMany[form], values, this.switches.textRows);
     // By stream (each appears once): another append of the batch may carry the same event id.
     const byStream = new Map(rows.map((row) => [row[InsertedOfMany.StreamId], row]));
     return prepared.map((p) => {
@@ -192,6 +203,7 @@ export class PostgresAppend {
   ): Promise<AppendResult> {
     const { events } = prepared;
     if (prepared.claims) values.push(...prepared.claims);
+    if (prepared.required) values.push(requirementsJson(prepared.required));
     let row: TextRow | undefined;
     try {
       [row] = await textRows(client, statement, values, this.switches.textRows);
@@ -200,6 +212,11 @@ export class PostgresAppend {
         throw conditionErrorOf(error, [prepared.streamId], prepared.condition) ?? error;
       await afterFailure?.();
       return this.replayOrThrow(client, prepared, error);
+    }
+    if (prepared.required && row?.[Inserted.Permitted] !== '1') {
+      // The check found a requirement without its row, so nothing went in: which one is asked on this path alone.
+      await afterFailure?.();
+      throw await denialOf(client, this.missing, prepared.required);
     }
     if (row && Number(row[Inserted.Count]) === events.length) {
       return { streamVersion: Number(row[Inserted.Version]), position: BigInt(row[Inserted.Position]!), written: true };
@@ -222,7 +239,13 @@ export class PostgresAppend {
       },
       this.switches,
     );
-    const sql = prepared.subjects ? this.keyed : this.sql;
+    const sql = prepared.required
+      ? prepared.subjects
+        ? this.keyedRequired
+        : this.required
+      : prepared.subjects
+        ? this.keyed
+        : this.sql;
     if (plan.guard === 'none') return { ...plan, sql: sql[plan.statement] };
     return { ...plan, sql: sql.tagged[plan.statement] };
   }

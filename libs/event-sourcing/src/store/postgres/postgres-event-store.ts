@@ -17,7 +17,7 @@ import {
   type StreamDescription,
   type ForgetResult,
 } from '../event-store';
-import { assertStreamId, prepareAppend, typesOf, type PreparedAppend } from '../prepared-append';
+import { assertStreamId, prepareAppend, typesOf, withRequirements, type PreparedAppend } from '../prepared-append';
 import { resolvePageSize } from '../read-options';
 import { iteratePages } from '../iterate-pages';
 import { PostgresLifecycle } from './postgres-lifecycle';
@@ -26,9 +26,7 @@ import { assertBuriable } from '../tombstones';
 import { TOMBSTONES_STREAM } from '../../events/stream-lifecycle-types';
 import { readEvents } from './event-row';
 import { buildEventQuerySql } from './event-query-sql';
-import { AppendRaceError } from './append-outcome';
 import { PostgresAppend } from './postgres-append';
-import { isRetryableWriteError } from '../../database/postgres-errors';
 import { againOnConflict } from '../again-on-conflict';
 import { runTransaction, type TransactionScope, type TransactionStore } from './postgres-transaction';
 import { quoteIdentifier } from '../../database/quote-identifier';
@@ -55,9 +53,7 @@ import type { PostgresEventStoreOptions } from './postgres-event-store-options';
 export type { PostgresEventStoreOptions } from './postgres-event-store-options';
 import { forgetOnPostgres } from './postgres-forget';
 import { finalAppendError } from './final-append-error';
-
-/** How long an append keeps trying after losing races to concurrent appends. */
-const RACE_BUDGET_MS = 5_000;
+import { appendWithRaces } from './append-retries';
 
 /**
  * The event store on PostgreSQL, through TypeORM's connection pool: each call checks
@@ -127,7 +123,7 @@ export class PostgresEventStore extends EventStore {
   }
 
   override async append(streamId: string, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult> {
-    const prepared = prepareAppend(streamId, events, options, this.maxEventSize);
+    const prepared = this.prepare(streamId, events, options);
     const plan = this.appender.planFor(prepared, false);
     if (plan.transaction || prepared.effects || this.hooks.inline?.wants(prepared.events.map((e) => e.type))) {
       // Inline projections, a guard of its own, natural keys and lifecycle run in the append's transaction.
@@ -135,12 +131,16 @@ export class PostgresEventStore extends EventStore {
     }
     const send = (): Promise<AppendResult> => this.batcher.append(prepared);
     const result = await (plan.lane ? this.writes.lanes.run(prepared, send) : send());
+    // In a transaction, `runTransaction` tells it.
+    if (prepared.required) this.hooks.requirements?.passed(prepared.required);
     if (result.written) this.hooks.committed?.(typesOf(prepared));
     return result;
   }
 
   override async appendMany(appends: readonly StreamAppend[], options?: AppendManyOptions): Promise<AppendResult[]> {
-    const { appends: prepared, condition } = prepareMany(appends, options, this.maxEventSize);
+    const many = prepareMany(appends, options, this.maxEventSize);
+    const { condition } = many;
+    const prepared = many.appends.map((part) => withRequirements(part, this.hooks.requirements));
     const appendAll = (scope: TransactionScope): Promise<AppendResult[]> =>
       scope.guard(condition, prepared).then(async () => {
         const results: AppendResult[] = [];
@@ -159,7 +159,12 @@ export class PostgresEventStore extends EventStore {
 
   override forget(subject: string): Promise<ForgetResult> {
     return forgetOnPostgres(
-      { keys: this.keys, erasers: this.erasers, inTransaction: (work) => this.inTransaction(work) },
+      {
+        keys: this.keys,
+        erasers: this.erasers,
+        inTransaction: (work) => this.inTransaction(work),
+        requirements: this.hooks.requirements,
+      },
       subject,
       (streamIds) => streamIds.forEach((id) => this.caches.forget(id)),
     );
@@ -168,11 +173,15 @@ export class PostgresEventStore extends EventStore {
   override transaction<T>(work: (tx: EventStoreTransaction) => Promise<T>): Promise<T> {
     return this.inTransaction((scope) =>
       work({
-        append: (streamId, events, options) =>
-          scope.append(prepareAppend(streamId, events, options, this.maxEventSize)),
+        append: (streamId, events, options) => scope.append(this.prepare(streamId, events, options)),
         readStream: (streamId, options) => scope.readStream(streamId, options),
       }),
     );
+  }
+
+  /** An append checked and serialised, with the permissions the current work requires. */
+  private prepare(streamId: string, events: readonly NewEvent[], options?: AppendOptions): PreparedAppend {
+    return withRequirements(prepareAppend(streamId, events, options, this.maxEventSize), this.hooks.requirements);
   }
 
   /** Runs `work` in one transaction on one connection, with appends of prepared events. */
@@ -180,11 +189,7 @@ export class PostgresEventStore extends EventStore {
     return runTransaction(this.transactions, work);
   }
 
-  /**
-   * Tries again only what provably wrote nothing, never an ambiguous commit: a lost race
-   * (someone else's append landed, so the stream made progress) within a time budget,
-   * and a deadlock or serialization failure a bounded number of times.
-   */
+  /** The append with its tries (see `appendWithRaces`) and, first, its subjects' keys. */
   private async appendWithRetries(
     client: PoolClient,
     prepared: PreparedAppend,
@@ -195,20 +200,12 @@ export class PostgresEventStore extends EventStore {
         this.appendWithRetries(client, sealed, inTransaction),
       );
     }
-    const deadline = Date.now() + RACE_BUDGET_MS;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.appender.run(client, prepared, inTransaction);
-      } catch (error) {
-        const race = error instanceof AppendRaceError && Date.now() < deadline;
-        // Outside a transaction a deadlock rolled the statement back; inside, it aborted the caller's work.
-        const transient = !inTransaction && isRetryableWriteError(error) && attempt < this.writeAttempts;
-        if (!race && !transient) {
-          throw await finalAppendError(error, prepared, () => this.versionOn(client, prepared.streamId));
-        }
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(2 * attempt, 20)));
-      }
-    }
+    return appendWithRaces(
+      () => this.appender.run(client, prepared, inTransaction),
+      inTransaction,
+      this.writeAttempts,
+      (error) => finalAppendError(error, prepared, () => this.versionOn(client, prepared.streamId)),
+    );
   }
 
   override async readStream(streamId: string, options?: ReadStreamOptions): Promise<EventEnvelope[]> {
@@ -265,7 +262,7 @@ export class PostgresEventStore extends EventStore {
       this.lifecycle.hardDelete(
         scope,
         streamId,
-        (event) => prepareAppend(TOMBSTONES_STREAM, [event], { streamType: '$es' }, this.maxEventSize),
+        (event) => this.prepare(TOMBSTONES_STREAM, [event], { streamType: '$es' }),
         options.reason,
       ),
     );

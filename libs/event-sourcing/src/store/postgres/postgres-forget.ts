@@ -1,6 +1,7 @@
 import type { NewEvent } from '../../events/event-envelope';
 import type { ForgetResult } from '../event-store';
-import { prepareAppend, type PreparedAppend } from '../prepared-append';
+import { prepareAppend, withRequirements, type PreparedAppend } from '../prepared-append';
+import type { AppendRequirementsHook } from '../append-requirements';
 import { assertSubject, forgottenAppend, personalTextsOf } from '../personal-data/forget-steps';
 import type { SubjectErasers } from '../personal-data/subject-erasers';
 import type { PostgresSubjectKeys } from './postgres-subject-keys';
@@ -11,6 +12,8 @@ export interface PostgresForgetDeps {
   keys: PostgresSubjectKeys;
   erasers: SubjectErasers;
   inTransaction: (work: (scope: TransactionScope) => Promise<ForgetResult>) => Promise<ForgetResult>;
+  /** The permissions the current work's appends need: the `SubjectForgotten` append's too. */
+  requirements?: AppendRequirementsHook;
 }
 
 /**
@@ -45,7 +48,7 @@ export async function forgetOnPostgres(
     await deps.keys.dropNaturalKeys(scope.client, streamIds, values);
     await deps.keys.tombstone(scope.client, subject);
     const { streamId, event } = forgottenAppend(subject, streamIds);
-    await scope.append(prepare(streamId, event, maxEventSize));
+    await scope.append(withRequirements(prepare(streamId, event, maxEventSize), deps.requirements));
     return { subject, forgotten: true, streamIds };
   });
   keyring.learn(subject, 'forgotten');

@@ -84,6 +84,8 @@ export async function runTransaction<T>(
       append: (prepared) =>
         step(async () => {
           const appended = await appendWithInline(store, runner, client, prepared);
+          // Its statement found the permissions it requires held (see `AppendRequirementsHook`).
+          if (prepared.required) store.hooks.requirements?.passed(prepared.required);
           if (appended.written) for (const event of prepared.events) written.add(event.type);
           return appended;
         }),
