@@ -39,7 +39,8 @@ export type EventSourcingErrorCode =
   | 'ES_PERMISSION_DENIED'
   | 'ES_UNAUTHENTICATED'
   | 'ES_PERSONAL_DATA_KEY'
-  | 'ES_SUBJECT_FORGOTTEN';
+  | 'ES_SUBJECT_FORGOTTEN'
+  | 'ES_SUBJECT_NOT_FOUND';
 
 /**
  * Base class of every error thrown by the library. Each subclass carries a stable

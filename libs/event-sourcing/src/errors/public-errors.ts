@@ -23,6 +23,7 @@ export { DomainError, type DomainErrorDetail, type DomainErrorOptions } from './
 export { CheckpointConflictError } from './checkpoint-conflict-error';
 export { UnknownSubscriberError } from './unknown-subscriber-error';
 export { StreamNotFoundError } from './stream-not-found-error';
+export { SubjectNotFoundError } from './subject-not-found-error';
 export { UnsupportedOperationError } from './unsupported-operation-error';
 export { TenantResetMissingError } from './tenant-reset-missing-error';
 export { ParkedEventNotFoundError } from './parked-event-not-found-error';

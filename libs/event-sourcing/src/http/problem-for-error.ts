@@ -145,7 +145,8 @@ function problemForLibraryError(error: EventSourcingError): ProblemDescription {
   if (
     error.code === 'ES_UNKNOWN_SUBSCRIBER' ||
     error.code === 'ES_PARKED_EVENT_NOT_FOUND' ||
-    error.code === 'ES_STREAM_NOT_FOUND'
+    error.code === 'ES_STREAM_NOT_FOUND' ||
+    error.code === 'ES_SUBJECT_NOT_FOUND'
   ) {
     return describe(404, error.code, error.message);
   }

@@ -1,5 +1,7 @@
 import type { EventEnvelope, NewEvent } from '../events/event-envelope';
 import { StreamNotFoundError } from '../errors/stream-not-found-error';
+import { SubjectNotFoundError } from '../errors/subject-not-found-error';
+import { admitForgetsWith } from './personal-data/forget-admission';
 import type { EventQuery, EventFilter } from './event-query';
 import type { AppendOptions, EventStore, EventStoreTransaction, StreamAppend } from './event-store';
 
@@ -170,6 +172,13 @@ export function scopeByTenant<S extends EventStore>(store: S, currentTenant: Cur
     const tombstone = await raw.tombstoneOf(streamId);
     return currentTenant() === undefined ? tombstone : undefined;
   };
+  // Subjects are not a tenant's: a tenant forgets one only when its own streams alone hold it.
+  admitForgetsWith(store, async (subject, streamIds) => {
+    const tenant = currentTenant();
+    if (tenant === undefined) return;
+    if (streamIds.length === 0) throw new SubjectNotFoundError(subject);
+    for (const streamId of streamIds) if (!(await visible(tenant, streamId))) throw new SubjectNotFoundError(subject);
+  });
   SCOPES.set(store, {
     isVisible: (streamId) => {
       const tenant = currentTenant();

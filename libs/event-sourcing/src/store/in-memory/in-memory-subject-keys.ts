@@ -1,6 +1,7 @@
 import { SubjectForgottenError } from '../../errors/subject-forgotten-error';
 import type { EventEnvelope } from '../../events/event-envelope';
 import type { EventStore, ForgetResult } from '../event-store';
+import { forgetAdmissionOf } from '../personal-data/forget-admission';
 import { assertSubject, forgottenAppend, personalTextsOf } from '../personal-data/forget-steps';
 import { openEnvelopes } from '../personal-data/open-envelopes';
 import { sealAppend } from '../personal-data/seal-append';
@@ -65,8 +66,9 @@ export class InMemorySubjectKeys {
   async forget(subject: string, events: (streamId: string) => readonly EventEnvelope[]): Promise<ForgetResult> {
     assertSubject(subject);
     const stored = this.table.get(subject);
-    if (stored === null) return { subject, forgotten: false, streamIds: [] };
     const streamIds = [...(this.streams.get(subject) ?? [])].sort();
+    await forgetAdmissionOf(this.store)?.(subject, streamIds);
+    if (stored === null) return { subject, forgotten: false, streamIds: [] };
     let values: string[] = [];
     try {
       if (stored) values = personalTextsOf(streamIds.flatMap(events), subject, this.keyring.unwrap(subject, stored));

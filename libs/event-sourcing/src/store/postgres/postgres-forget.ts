@@ -2,6 +2,7 @@ import type { NewEvent } from '../../events/event-envelope';
 import type { ForgetResult } from '../event-store';
 import { prepareAppend, withRequirements, type PreparedAppend } from '../prepared-append';
 import type { AppendRequirementsHook } from '../append-requirements';
+import type { ForgetAdmission } from '../personal-data/forget-admission';
 import { assertSubject, forgottenAppend, personalTextsOf } from '../personal-data/forget-steps';
 import type { SubjectErasers } from '../personal-data/subject-erasers';
 import type { PostgresSubjectKeys } from './postgres-subject-keys';
@@ -14,6 +15,8 @@ export interface PostgresForgetDeps {
   inTransaction: (work: (scope: TransactionScope) => Promise<ForgetResult>) => Promise<ForgetResult>;
   /** The permissions the current work's appends need: the `SubjectForgotten` append's too. */
   requirements?: AppendRequirementsHook;
+  /** Asked before anything is erased (the tenant scope's): it throws to refuse. */
+  admit?: ForgetAdmission;
 }
 
 /**
@@ -33,8 +36,12 @@ export async function forgetOnPostgres(
   const { keyring, maxEventSize } = deps.keys;
   const result = await deps.inTransaction(async (scope): Promise<ForgetResult> => {
     const stored = await deps.keys.lockForForget(scope.client, subject);
+    // With an admission the holdings are read first, so a refusal looks the same whatever
+    // the subject's state; without one a repeat forget reads nothing.
+    const early = deps.admit ? await deps.keys.holdings(scope.client, subject) : undefined;
+    if (early) await deps.admit!(subject, early.streamIds);
     if (stored === null) return { subject, forgotten: false, streamIds: [] };
-    const { streamIds, events } = await deps.keys.holdings(scope.client, subject);
+    const { streamIds, events } = early ?? (await deps.keys.holdings(scope.client, subject));
     // A key that cannot be unwrapped still goes: forgetting must not depend on reading.
     let values: string[] = [];
     if (stored) {
