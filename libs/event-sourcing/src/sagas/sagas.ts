@@ -72,10 +72,12 @@ export class Sagas implements OnModuleInit, OnApplicationBootstrap, BeforeApplic
   ) {
     const memory = database.kind === 'memory' ? new MemorySagaStore() : undefined;
     this.store = memory ?? new PostgresSagaStore(dataSource, this.options.schema);
-    // Saga state and the commands sagas queue may copy event data: a forgotten subject's go.
+    // Saga state and the commands sagas queue may copy event data: a forgotten subject's go,
+    // from the forgetting tenant's instances only when a tenant forgets.
     eventStore.erasers.add(async ({ values, manager }) => {
-      if (memory) memory.redact(values);
-      else await eraseSagaCopies(manager ?? dataSource.manager, quoteIdentifier(this.options.schema), values);
+      const tenant = this.currentTenant();
+      if (memory) memory.redact(values, tenant);
+      else await eraseSagaCopies(manager ?? dataSource.manager, quoteIdentifier(this.options.schema), values, tenant);
     });
     this.engine = new SagaEngine(this.store, registry);
   }

@@ -231,16 +231,23 @@ export class MemorySagaStore implements SagaPersistence<MemorySagaTransaction> {
     }));
   }
 
-  /** Erases a forgotten subject's personal data from states, reasons, deadlines and queued commands. */
-  redact(texts: readonly string[]): void {
+  /**
+   * Erases a forgotten subject's personal data from states, reasons, deadlines and queued
+   * commands; of one tenant's instances only when `tenant` is given.
+   */
+  redact(texts: readonly string[], tenant?: string): void {
+    const ids = new Set<string>();
     for (const { instance } of this.sagas.values()) {
+      if (tenant !== undefined && tenantColumnOf(instance) !== tenant) continue;
+      ids.add(instance.sagaId);
       instance.state = redactJson(instance.state, texts) as Record<string, unknown>;
       if (instance.reason !== null && texts.some((t) => instance.reason!.includes(t))) instance.reason = '[forgotten]';
     }
     for (const deadline of this.deadlines.values()) {
+      if (!ids.has(deadline.saga_id)) continue;
       deadline.payload = redactJson(deadline.payload, texts) as Record<string, unknown>;
     }
-    this.outbox.redact(texts);
+    this.outbox.redact(texts, ids);
   }
 
   private stored(sagaId: string): StoredSaga {
