@@ -111,4 +111,66 @@ describe.each(['memory', 'postgres'] as const)('forget erases the copies the lib
     );
     expect(Number(left[0]!.n)).toBe(0);
   });
+
+  it("redacts, for a tenant's forget, only that tenant's saga instances and their commands and deadlines", async () => {
+    const texts = ['Ada Tenant'];
+    const stateOf = (sagaId: string) => ({ owner: 'Ada Tenant', sagaId });
+    const [acme, globex] = [randomUUID(), randomUUID()];
+    if (kind === 'memory') {
+      const sagas = new MemorySagaStore();
+      for (const [sagaId, tenantId] of [
+        [acme, 'acme'],
+        [globex, 'globex'],
+      ] as const) {
+        const instance = { sagaId, sagaType: 's', correlation: 'c', tenantId, state: stateOf(sagaId), version: 1 };
+        await sagas.transaction((tx) =>
+          sagas.insert(tx, {
+            ...instance,
+            status: 'active',
+            reason: null,
+            createdAt: new Date(),
+            updatedAt: new Date(),
+            endedAt: null,
+          }),
+        );
+      }
+      sagas.redact(texts, 'acme');
+      expect((await sagas.get(acme))!.state).toEqual({ owner: null, sagaId: acme });
+      expect((await sagas.get(globex))!.state).toEqual(stateOf(globex));
+      return;
+    }
+    const dataSource = moduleRef.get(DataSource);
+    for (const [sagaId, tenant] of [
+      [acme, 'acme'],
+      [globex, 'globex'],
+    ] as const) {
+      await dataSource.query(
+        `INSERT INTO es_sagas (saga_id, saga_type, tenant, correlation, state, started_by, reason)
+         VALUES ($1::uuid, 's', $2, 'shared', $3::jsonb, $1::uuid, 'failed for Ada Tenant')`,
+        [sagaId, tenant, JSON.stringify(stateOf(sagaId))],
+      );
+      await dataSource.query(
+        `INSERT INTO es_saga_commands (command_id, saga_id, saga_type, command_type, payload, causation_id, error)
+         VALUES ($1::uuid, $2::uuid, 's', 'c', $3::jsonb, $2::text, 'refused Ada Tenant')`,
+        [randomUUID(), sagaId, JSON.stringify({ to: 'Ada Tenant' })],
+      );
+      await dataSource.query(
+        `INSERT INTO es_saga_deadlines (saga_id, name, saga_type, due_at, payload) VALUES ($1, 'd', 's', now(), $2::jsonb)`,
+        [sagaId, JSON.stringify({ who: 'Ada Tenant' })],
+      );
+    }
+    await dataSource.transaction((manager) => eraseSagaCopies(manager, '"public"', texts, 'acme'));
+    const quoting = async (sagaId: string): Promise<number> =>
+      (
+        await dataSource.query<{ n: number }[]>(
+          `SELECT (SELECT count(*) FROM es_sagas g WHERE g.saga_id = $1 AND g::text LIKE '%Ada Tenant%')
+                + (SELECT count(*) FROM es_saga_commands c WHERE c.saga_id = $1 AND c::text LIKE '%Ada Tenant%')
+                + (SELECT count(*) FROM es_saga_deadlines d WHERE d.saga_id = $1 AND d::text LIKE '%Ada Tenant%') AS n`,
+          [sagaId],
+        )
+      )[0]!.n;
+    expect(Number(await quoting(acme))).toBe(0);
+    // globex's instance, command and deadline quote it still: state and reason, payload and error, payload.
+    expect(Number(await quoting(globex))).toBe(3);
+  });
 });

@@ -11,14 +11,17 @@ import {
   type DeadlineRow,
   type SagaInstance,
   type SagaInstanceWork,
+  type SagaKey,
   type SagaPersistence,
   type StepCause,
+  tenantColumnOf,
 } from './saga-persistence';
 
 interface SagaRow {
   saga_id: string;
   saga_type: string;
   correlation: string;
+  tenant: string;
   state: Record<string, unknown>;
   version: number;
   status: SagaStatus;
@@ -56,12 +59,9 @@ export class PostgresSagaStore implements SagaPersistence<QueryRunner> {
     return isDatabaseAway(this.dataSource, error);
   }
 
-  async lock(
-    runner: QueryRunner,
-    by: { sagaType: string; correlation: string } | { sagaId: string },
-  ): Promise<SagaInstance | undefined> {
-    const where = 'sagaId' in by ? 'saga_id = $1' : 'saga_type = $1 AND correlation = $2';
-    const params = 'sagaId' in by ? [by.sagaId] : [by.sagaType, by.correlation];
+  async lock(runner: QueryRunner, by: SagaKey | { sagaId: string }): Promise<SagaInstance | undefined> {
+    const where = 'sagaId' in by ? 'saga_id = $1' : 'saga_type = $1 AND tenant = $2 AND correlation = $3';
+    const params = 'sagaId' in by ? [by.sagaId] : [by.sagaType, by.tenant, by.correlation];
     const rows = await this.run<SagaRow>(runner, `SELECT * FROM ${this.s}.es_sagas WHERE ${where} FOR UPDATE`, params);
     return rows[0] ? toInstance(rows[0]) : undefined;
   }
@@ -69,8 +69,9 @@ export class PostgresSagaStore implements SagaPersistence<QueryRunner> {
   async insert(runner: QueryRunner, instance: SagaInstance, startedBy: string): Promise<void> {
     await this.run(
       runner,
-      `INSERT INTO ${this.s}.es_sagas (saga_id, saga_type, correlation, state, version, started_by) VALUES ($1, $2, $3, '{}', 0, $4)`,
-      [instance.sagaId, instance.sagaType, instance.correlation, startedBy],
+      `INSERT INTO ${this.s}.es_sagas (saga_id, saga_type, tenant, correlation, state, version, started_by)
+       VALUES ($1, $2, $3, $4, '{}', 0, $5)`,
+      [instance.sagaId, instance.sagaType, tenantColumnOf(instance), instance.correlation, startedBy],
     );
   }
 
@@ -232,21 +233,27 @@ export class PostgresSagaStore implements SagaPersistence<QueryRunner> {
     return rows[0] ? toInstance(rows[0]) : undefined;
   }
 
-  async byCorrelation(sagaType: string, correlation: string): Promise<SagaInstance | undefined> {
+  async byCorrelation(key: SagaKey): Promise<SagaInstance | undefined> {
     const rows = await this.run<SagaRow>(
       undefined,
-      `SELECT * FROM ${this.s}.es_sagas WHERE saga_type = $1 AND correlation = $2`,
-      [sagaType, correlation],
+      `SELECT * FROM ${this.s}.es_sagas WHERE saga_type = $1 AND tenant = $2 AND correlation = $3`,
+      [key.sagaType, key.tenant, key.correlation],
     );
     return rows[0] ? toInstance(rows[0]) : undefined;
   }
 
-  async list(sagaType: string, status: SagaStatus | undefined, limit: number): Promise<SagaInstance[]> {
+  async list(
+    sagaType: string,
+    status: SagaStatus | undefined,
+    limit: number,
+    tenant?: string,
+  ): Promise<SagaInstance[]> {
     const rows = await this.run<SagaRow>(
       undefined,
       `SELECT * FROM ${this.s}.es_sagas WHERE saga_type = $1 AND ($2::text IS NULL OR status = $2)
+          AND ($4::text IS NULL OR tenant = $4)
         ORDER BY created_at DESC LIMIT $3`,
-      [sagaType, status ?? null, limit],
+      [sagaType, status ?? null, limit, tenant ?? null],
     );
     return rows.map(toInstance);
   }
@@ -278,6 +285,7 @@ function toInstance(row: SagaRow): SagaInstance {
     sagaId: row.saga_id,
     sagaType: row.saga_type,
     correlation: row.correlation,
+    ...(row.tenant === '' ? {} : { tenantId: row.tenant }),
     state: row.state,
     version: row.version,
     status: row.status,

@@ -53,16 +53,17 @@ export class SagaEngine<Tx> {
     const data = this.registry.toInstance(envelope, 'throw');
     const correlation = definition.correlationOf(envelope.type, data);
     if (correlation === undefined) return;
-    let instance = await this.store.lock(tx, { sagaType: definition.name, correlation });
+    const { correlationId, tenantId } = envelope.metadata;
+    const tenant = typeof tenantId === 'string' ? tenantId : undefined;
+    // An instance is the tenant's own: another tenant's event with the same value starts another.
+    let instance = await this.store.lock(tx, { sagaType: definition.name, tenant: tenant ?? '', correlation });
     const method = instance ? route.event : route.start;
     if (!method || (instance && instance.status !== 'active')) return;
     if (!instance) {
-      instance = newInstance(definition.name, correlation);
+      instance = newInstance(definition.name, correlation, tenant);
       await this.store.insert(tx, instance, envelope.eventId);
     }
     const event = { ...envelope, data };
-    const { correlationId, tenantId } = envelope.metadata;
-    const tenant = typeof tenantId === 'string' ? tenantId : undefined;
     await this.step(definition, tx, instance, cause(envelope.eventId, correlationId, tenant), (saga) =>
       definition.call(method, event, saga),
     );
@@ -166,12 +167,13 @@ export class SagaEngine<Tx> {
   }
 }
 
-function newInstance(sagaType: string, correlation: string): SagaInstance {
+function newInstance(sagaType: string, correlation: string, tenantId: string | undefined): SagaInstance {
   const now = new Date();
   return {
     sagaId: randomUUID(),
     sagaType,
     correlation,
+    ...(tenantId === undefined ? {} : { tenantId }),
     state: {},
     version: 0,
     status: 'active',

@@ -7,6 +7,11 @@ export interface SagaInstance<S extends object = Record<string, unknown>> {
   sagaId: string;
   sagaType: string;
   correlation: string;
+  /**
+   * The tenant whose event started the instance (under `tenancy`, docs/tenancy.md);
+   * absent for an untenanted one. Only that tenant's events find it.
+   */
+  tenantId?: string;
   state: S;
   /** Goes up by one with each stored step. */
   version: number;
@@ -49,6 +54,21 @@ export interface StepCause {
   tenantId?: string | undefined;
 }
 
+/**
+ * What names one instance: its saga type, tenant ('' for none) and correlation value, so
+ * two tenants' events with one correlation value start and move two instances. @internal
+ */
+export interface SagaKey {
+  sagaType: string;
+  tenant: string;
+  correlation: string;
+}
+
+/** The tenant column of an instance ('' for none). @internal */
+export function tenantColumnOf(instance: SagaInstance): string {
+  return instance.tenantId ?? '';
+}
+
 /** The pending deadlines and commands of an instance, for its description. @internal */
 export interface SagaInstanceWork {
   deadlines: { name: string; dueAt: Date }[];
@@ -73,8 +93,8 @@ export interface SagaPersistence<Tx> {
   /** Whether an error means the storage is away (wait and try again), not a failure of the work. */
   isAway(error: unknown): Promise<boolean>;
 
-  /** The instance, locked until `tx` ends. */
-  lock(tx: Tx, by: { sagaType: string; correlation: string } | { sagaId: string }): Promise<SagaInstance | undefined>;
+  /** The instance, locked until `tx` ends: by id, or by its type, tenant ('' for none) and correlation. */
+  lock(tx: Tx, by: SagaKey | { sagaId: string }): Promise<SagaInstance | undefined>;
   insert(tx: Tx, instance: SagaInstance, startedBy: string): Promise<void>;
   /** Records that the instance handles a message; false when it did already. */
   markHandled(tx: Tx, sagaId: string, messageId: string): Promise<boolean>;
@@ -127,9 +147,9 @@ export interface SagaPersistence<Tx> {
   postponeCommand(claim: CommandRow, delayMs: number, error: string): Promise<void>;
 
   get(sagaId: string): Promise<SagaInstance | undefined>;
-  byCorrelation(sagaType: string, correlation: string): Promise<SagaInstance | undefined>;
-  /** Instances of a saga type, newest first. */
-  list(sagaType: string, status: SagaStatus | undefined, limit: number): Promise<SagaInstance[]>;
+  byCorrelation(key: SagaKey): Promise<SagaInstance | undefined>;
+  /** Instances of a saga type, newest first; of one tenant ('' for none) when `tenant` is given. */
+  list(sagaType: string, status: SagaStatus | undefined, limit: number, tenant?: string): Promise<SagaInstance[]>;
   details(sagaId: string): Promise<SagaInstanceWork>;
 }
 

@@ -11,7 +11,8 @@ import { EventStore } from '../store/event-store';
 import { pollUntil } from '../subscriptions/wait-for-cursor';
 import { DurableSaga } from './durable-saga.decorator';
 import type { SagaCommandFailure, SagaContext } from './saga-context';
-import { OnSagaCommandFailure, OnSagaDeadline, StartsSaga } from './saga-methods.decorator';
+import { OnSagaCommandFailure, OnSagaDeadline, SagaEventHandler, StartsSaga } from './saga-methods.decorator';
+import { Sagas } from './sagas';
 
 // Under tenancy a durable saga works for the tenant of the event that started or moved
 // it: the commands it dispatches run for that tenant, those dispatched later (from a
@@ -68,6 +69,54 @@ class ProjectSaga {
   }
 }
 
+// An instance is its tenant's: two tenants' events with one order id start two
+// instances, and each is moved and ended by its own tenant's events only.
+
+@DomainEvent('tenant-saga.order-placed')
+class OrderPlaced {
+  constructor(
+    readonly orderId: string,
+    /** Names the note streams of this instance, so a test sees which instance moved. */
+    readonly label: string,
+  ) {}
+}
+
+@DomainEvent('tenant-saga.order-paid')
+class OrderPaid {
+  constructor(readonly orderId: string) {}
+}
+
+@DomainEvent('tenant-saga.order-closed')
+class OrderClosed {
+  constructor(readonly orderId: string) {}
+}
+
+interface OrderState {
+  label: string;
+  payments: number;
+}
+
+@DurableSaga('tenant-saga-orders', { correlationKey: 'orderId' })
+@Injectable()
+class OrderSaga {
+  @StartsSaga(OrderPlaced)
+  placed({ data }: EventEnvelope<OrderPlaced>, saga: SagaContext<OrderState>): void {
+    saga.state = { label: data.label, payments: 0 };
+    saga.dispatch(new WriteNote(data.orderId, `${data.label}-placed`));
+  }
+
+  @SagaEventHandler(OrderPaid)
+  paid({ data }: EventEnvelope<OrderPaid>, saga: SagaContext<OrderState>): void {
+    saga.state = { ...saga.state, payments: saga.state.payments + 1 };
+    saga.dispatch(new WriteNote(data.orderId, `${saga.state.label}-paid-${saga.state.payments}`));
+  }
+
+  @SagaEventHandler(OrderClosed)
+  closed(_event: EventEnvelope<OrderClosed>, saga: SagaContext<OrderState>): void {
+    saga.complete(`closed ${saga.state.label}`);
+  }
+}
+
 @CommandHandler(WriteNote)
 @Injectable()
 class WriteNoteHandler implements ICommandHandler<WriteNote> {
@@ -89,6 +138,7 @@ describe.each(['memory', 'postgres'] as const)('durable sagas under tenancy (%s 
   let store: EventStore;
   let context: MessageContext;
   let seen: Seen;
+  let sagas: Sagas;
   const run = <T>(tenantId: string | undefined, work: () => Promise<T>): Promise<T> =>
     context.run({ correlationId: randomUUID(), ...(tenantId ? { tenantId } : {}) }, work);
   /** The stream's events, read without a tenant (all tenants'), once it has `count`. */
@@ -113,12 +163,13 @@ describe.each(['memory', 'postgres'] as const)('durable sagas under tenancy (%s 
           subscriptions: { pollIntervalMs: 200, leaseRetryMs: 200, maxBackoffMs: 300 },
         }),
       ],
-      providers: [Seen, ProjectSaga, WriteNoteHandler],
+      providers: [Seen, ProjectSaga, OrderSaga, WriteNoteHandler],
     }).compile();
     await moduleRef.init();
     store = moduleRef.get(EventStore);
     context = moduleRef.get(MessageContext);
     seen = moduleRef.get(Seen);
+    sagas = moduleRef.get(Sagas);
   });
 
   afterAll(async () => {
@@ -160,5 +211,109 @@ describe.each(['memory', 'postgres'] as const)('durable sagas under tenancy (%s 
     expect((await eventsOf(`reminder-${ours}`))[0]!.metadata.tenantId).toBe('acme');
     expect((await eventsOf(`reminder-${theirs}`))[0]!.metadata.tenantId).toBe('globex');
     expect((await eventsOf(`note-${theirs}`))[0]!.metadata.tenantId).toBe('globex');
+  });
+
+  describe('instances per tenant', () => {
+    const ORDERS = 'tenant-saga-orders';
+    const place = (tenant: string | undefined, orderId: string, label: string): Promise<unknown> =>
+      run(tenant, () =>
+        store.append(`order-${label}`, [{ type: 'tenant-saga.order-placed', data: { orderId, label } }]),
+      );
+    const move = (tenant: string | undefined, label: string, type: string, orderId: string): Promise<unknown> =>
+      run(tenant, () => store.append(`order-${label}`, [{ type: `tenant-saga.order-${type}`, data: { orderId } }]));
+    const instanceOf = (tenantId: string | undefined, orderId: string) =>
+      sagas.findByCorrelation(ORDERS, orderId, tenantId === undefined ? {} : { tenantId });
+    /** The instance, once `done` holds of it. */
+    const awaitInstance = async (
+      tenantId: string | undefined,
+      orderId: string,
+      done: (state: { status: string; payments: number }) => boolean,
+    ) => {
+      let found: Awaited<ReturnType<typeof instanceOf>>;
+      const ok = await pollUntil(Date.now() + 10_000, async () => {
+        found = await instanceOf(tenantId, orderId);
+        return !!found && done({ status: found.status, payments: Number(found.state.payments) });
+      });
+      if (!ok) throw new Error(`${tenantId ?? 'untenanted'} ${orderId}: ${JSON.stringify(found!)}`);
+      return found!;
+    };
+
+    it("starts one instance per tenant for one correlation value, each moved and ended by its own tenant's events only", async () => {
+      const orderId = randomUUID();
+      const [a, g] = [`a-${orderId}`, `g-${orderId}`];
+      await place('acme', orderId, a);
+      await place('globex', orderId, g);
+      const [acmeNote] = await eventsOf(`${a}-placed`);
+      const [globexNote] = await eventsOf(`${g}-placed`);
+      expect(acmeNote!.metadata.tenantId).toBe('acme');
+      expect(globexNote!.metadata.tenantId).toBe('globex');
+      const acme = await instanceOf('acme', orderId);
+      const globex = await instanceOf('globex', orderId);
+      expect(acme).toMatchObject({ tenantId: 'acme', correlation: orderId, state: { label: a, payments: 0 } });
+      expect(globex).toMatchObject({ tenantId: 'globex', correlation: orderId, state: { label: g, payments: 0 } });
+      expect(acme!.sagaId).not.toBe(globex!.sagaId);
+      // No untenanted instance was started by either.
+      expect(await instanceOf(undefined, orderId)).toBeUndefined();
+
+      // acme's payment moves acme's instance, and dispatches for acme.
+      await move('acme', a, 'paid', orderId);
+      const [paid] = await eventsOf(`${a}-paid-1`);
+      expect(paid!.metadata.tenantId).toBe('acme');
+      expect(seen.tenants.get(`${a}-paid-1`)).toBe('acme');
+      expect((await awaitInstance('acme', orderId, (s) => s.payments === 1)).version).toBe(acme!.version + 1);
+      // globex's close ends globex's instance only.
+      await move('globex', g, 'closed', orderId);
+      const closed = await awaitInstance('globex', orderId, (s) => s.status === 'completed');
+      expect(closed).toMatchObject({ reason: `closed ${g}`, state: { payments: 0 } });
+      expect(await instanceOf('acme', orderId)).toMatchObject({ status: 'active', state: { payments: 1 } });
+      // acme's instance goes on; the ended globex one stays as it ended.
+      await move('acme', a, 'paid', orderId);
+      expect((await eventsOf(`${a}-paid-2`))[0]!.metadata.tenantId).toBe('acme');
+      await move('globex', g, 'paid', orderId);
+      await move('acme', a, 'closed', orderId);
+      expect(await awaitInstance('acme', orderId, (s) => s.status === 'completed')).toMatchObject({
+        reason: `closed ${a}`,
+        state: { payments: 2 },
+      });
+      expect(await instanceOf('globex', orderId)).toMatchObject({ status: 'completed', state: { payments: 0 } });
+      expect(seen.tenants.has(`${g}-paid-1`)).toBe(false);
+    });
+
+    it('keeps untenanted events to untenanted instances, and shows each tenant only its own', async () => {
+      const orderId = randomUUID();
+      const [a, n] = [`a-${orderId}`, `n-${orderId}`];
+      await place('acme', orderId, a);
+      await place(undefined, orderId, n);
+      expect((await eventsOf(`${n}-placed`))[0]!.metadata.tenantId).toBeUndefined();
+      await eventsOf(`${a}-placed`);
+      await move(undefined, n, 'paid', orderId);
+      const untenanted = await awaitInstance(undefined, orderId, (s) => s.payments === 1);
+      expect(untenanted.tenantId).toBeUndefined();
+      expect(untenanted.state.label).toBe(n);
+      expect(seen.tenants.get(`${n}-paid-1`)).toBeUndefined();
+      const acme = (await instanceOf('acme', orderId))!;
+      expect(acme.state).toEqual({ label: a, payments: 0 });
+
+      // Without a tenant (an operator): every tenant's instances, or one tenant's.
+      const mine = <T extends { correlation: string }>(list: T[]): T[] => list.filter((s) => s.correlation === orderId);
+      expect(mine(await sagas.list(ORDERS, { limit: 1000 })).map((s) => s.tenantId)).toEqual([undefined, 'acme']);
+      expect(mine(await sagas.list(ORDERS, { tenantId: 'acme', limit: 1000 })).map((s) => s.sagaId)).toEqual([
+        acme.sagaId,
+      ]);
+      expect(mine(await sagas.list(ORDERS, { tenantId: '', limit: 1000 })).map((s) => s.sagaId)).toEqual([
+        untenanted.sagaId,
+      ]);
+      expect((await sagas.get(ORDERS, acme.sagaId))?.tenantId).toBe('acme');
+      // For a tenant: its own instance only, never another's, whatever it asks for.
+      expect((await run('acme', () => sagas.findByCorrelation(ORDERS, orderId)))?.sagaId).toBe(acme.sagaId);
+      expect(await run('globex', () => sagas.findByCorrelation(ORDERS, orderId))).toBeUndefined();
+      expect(await run('globex', () => sagas.findByCorrelation(ORDERS, orderId, { tenantId: 'acme' }))).toBeUndefined();
+      expect(await run('globex', () => sagas.get(ORDERS, acme.sagaId))).toBeUndefined();
+      expect(await run('globex', () => sagas.get(ORDERS, untenanted.sagaId))).toBeUndefined();
+      expect(mine(await run('acme', () => sagas.list(ORDERS, { limit: 1000 }))).map((s) => s.sagaId)).toEqual([
+        acme.sagaId,
+      ]);
+      expect(await run('acme', () => sagas.list(ORDERS, { tenantId: '', limit: 1000 }))).toEqual([]);
+    });
   });
 });

@@ -72,10 +72,12 @@ export class Sagas implements OnModuleInit, OnApplicationBootstrap, BeforeApplic
   ) {
     const memory = database.kind === 'memory' ? new MemorySagaStore() : undefined;
     this.store = memory ?? new PostgresSagaStore(dataSource, this.options.schema);
-    // Saga state and the commands sagas queue may copy event data: a forgotten subject's go.
+    // Saga state and the commands sagas queue may copy event data: a forgotten subject's go,
+    // from the forgetting tenant's instances only when a tenant forgets.
     eventStore.erasers.add(async ({ values, manager }) => {
-      if (memory) memory.redact(values);
-      else await eraseSagaCopies(manager ?? dataSource.manager, quoteIdentifier(this.options.schema), values);
+      const tenant = this.currentTenant();
+      if (memory) memory.redact(values, tenant);
+      else await eraseSagaCopies(manager ?? dataSource.manager, quoteIdentifier(this.options.schema), values, tenant);
     });
     this.engine = new SagaEngine(this.store, registry);
   }
@@ -127,26 +129,49 @@ export class Sagas implements OnModuleInit, OnApplicationBootstrap, BeforeApplic
   async get(sagaType: string, sagaId: string): Promise<SagaInstanceDetails | undefined> {
     this.require(sagaType);
     const instance = await this.store.get(sagaId);
-    return instance && instance.sagaType === sagaType ? this.withDetails(instance) : undefined;
+    const current = this.currentTenant();
+    const visible = current === undefined || (instance?.tenantId ?? '') === current;
+    return instance && instance.sagaType === sagaType && visible ? this.withDetails(instance) : undefined;
   }
 
   /**
-   * The instance a correlation value names (the `transferId`, say).
+   * The instance a correlation value names (the `transferId`, say), of one tenant: the
+   * current one while work runs for a tenant (`tenancy`), else `options.tenantId`, else
+   * the untenanted instance. Another tenant's instance is never found for a tenant.
    * @throws UnknownSubscriberError
    */
-  async findByCorrelation(sagaType: string, correlation: string): Promise<SagaInstanceDetails | undefined> {
+  async findByCorrelation(
+    sagaType: string,
+    correlation: string,
+    options: { tenantId?: string } = {},
+  ): Promise<SagaInstanceDetails | undefined> {
     this.require(sagaType);
-    const instance = await this.store.byCorrelation(sagaType, correlation);
+    const current = this.currentTenant();
+    if (current !== undefined && options.tenantId !== undefined && options.tenantId !== current) return undefined;
+    const tenant = current ?? options.tenantId ?? '';
+    const instance = await this.store.byCorrelation({ sagaType, tenant, correlation });
     return instance ? this.withDetails(instance) : undefined;
   }
 
   /**
-   * Instances of a saga, newest first, optionally of one status.
+   * Instances of a saga, newest first, optionally of one status; the current tenant's
+   * only while work runs for a tenant (`tenancy`), else those of `options.tenantId`
+   * ('' for the untenanted ones), else every tenant's.
    * @throws UnknownSubscriberError
    */
-  list(sagaType: string, options: { status?: SagaStatus; limit?: number } = {}): Promise<SagaInstance[]> {
+  async list(
+    sagaType: string,
+    options: { status?: SagaStatus; limit?: number; tenantId?: string } = {},
+  ): Promise<SagaInstance[]> {
     this.require(sagaType);
-    return this.store.list(sagaType, options.status, options.limit ?? 100);
+    const current = this.currentTenant();
+    if (current !== undefined && options.tenantId !== undefined && options.tenantId !== current) return [];
+    return this.store.list(sagaType, options.status, options.limit ?? 100, current ?? options.tenantId);
+  }
+
+  /** The tenant the work in progress runs for, under `tenancy`. */
+  private currentTenant(): string | undefined {
+    return this.options.tenancy ? this.context.current()?.tenantId : undefined;
   }
 
   private async withDetails(instance: SagaInstance): Promise<SagaInstanceDetails> {

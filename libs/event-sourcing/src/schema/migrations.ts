@@ -21,6 +21,7 @@ import {
 } from './store-schema-sql';
 import { dropLifecycleSchemaSql, lifecycleSchemaSql } from './lifecycle-schema-sql';
 import { dropTenantUniquenessSchemaSql, tenantUniquenessSchemaSql } from './tenant-uniqueness-schema-sql';
+import { dropSagaTenantSchemaSql, sagaTenantSchemaSql } from './saga-tenant-schema-sql';
 import { dropPersonalDataSchemaSql, personalDataSchemaSql } from './personal-data-schema-sql';
 import { appendGuardSchemaSql, dropAppendGuardSchemaSql, dropTagsSchemaSql, tagsSchemaSql } from './tag-schema-sql';
 
@@ -99,6 +100,8 @@ export function eventStoreMigrations(schema = 'public', options: EventStoreMigra
       tenantUniquenessSchemaSql(s),
       dropTenantUniquenessSchemaSql(s),
     ),
+    // Saga instances per tenant (docs/tenancy.md).
+    migration(`EventStoreSagaTenants_${suffix}_1765700000000`, sagaTenantSchemaSql(s), dropSagaTenantSchemaSql(s)),
   ];
 }
 

@@ -18,8 +18,9 @@ export class MemorySagaOutbox {
   private readonly commands = new Map<string, StoredCommand>();
 
   /** Erases a forgotten subject's personal data from the queued commands (see `eraseSagaCopies`). */
-  redact(texts: readonly string[]): void {
+  redact(texts: readonly string[], sagaIds: ReadonlySet<string>): void {
     for (const command of this.commands.values()) {
+      if (!sagaIds.has(command.saga_id)) continue;
       command.payload = redactJson(command.payload, texts) as Record<string, unknown>;
       if (command.error !== null && texts.some((t) => command.error!.includes(t))) command.error = '[forgotten]';
     }

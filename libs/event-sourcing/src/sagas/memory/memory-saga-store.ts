@@ -7,8 +7,10 @@ import {
   type DeadlineRow,
   type SagaInstance,
   type SagaInstanceWork,
+  type SagaKey,
   type SagaPersistence,
   type StepCause,
+  tenantColumnOf,
 } from '../saga-persistence';
 import { MemorySagaOutbox } from './memory-saga-outbox';
 import { type MemorySagaTransaction, SerialTransactions } from './serial-transactions';
@@ -49,17 +51,14 @@ export class MemorySagaStore implements SagaPersistence<MemorySagaTransaction> {
     return false;
   }
 
-  async lock(
-    _tx: MemorySagaTransaction,
-    by: { sagaType: string; correlation: string } | { sagaId: string },
-  ): Promise<SagaInstance | undefined> {
-    const sagaId = 'sagaId' in by ? by.sagaId : this.idsByCorrelation.get(correlationKey(by.sagaType, by.correlation));
+  async lock(_tx: MemorySagaTransaction, by: SagaKey | { sagaId: string }): Promise<SagaInstance | undefined> {
+    const sagaId = 'sagaId' in by ? by.sagaId : this.idsByCorrelation.get(correlationKey(by));
     const stored = sagaId === undefined ? undefined : this.sagas.get(sagaId);
     return stored && copyInstance(stored.instance);
   }
 
   async insert(tx: MemorySagaTransaction, instance: SagaInstance): Promise<void> {
-    const key = correlationKey(instance.sagaType, instance.correlation);
+    const key = correlationKey({ ...instance, tenant: tenantColumnOf(instance) });
     if (this.idsByCorrelation.has(key)) {
       throw new ConcurrencyError(`saga-${instance.sagaType}-${instance.correlation}`, 0, 1);
     }
@@ -199,19 +198,22 @@ export class MemorySagaStore implements SagaPersistence<MemorySagaTransaction> {
     });
   }
 
-  byCorrelation(sagaType: string, correlation: string): Promise<SagaInstance | undefined> {
+  byCorrelation(key: SagaKey): Promise<SagaInstance | undefined> {
     return this.transactions.outside(() => {
-      const sagaId = this.idsByCorrelation.get(correlationKey(sagaType, correlation));
+      const sagaId = this.idsByCorrelation.get(correlationKey(key));
       const stored = sagaId === undefined ? undefined : this.sagas.get(sagaId);
       return stored && copyInstance(stored.instance);
     });
   }
 
-  list(sagaType: string, status: SagaStatus | undefined, limit: number): Promise<SagaInstance[]> {
+  list(sagaType: string, status: SagaStatus | undefined, limit: number, tenant?: string): Promise<SagaInstance[]> {
     return this.transactions.outside(() =>
       [...this.sagas.values()]
         .filter(
-          ({ instance }) => instance.sagaType === sagaType && (status === undefined || instance.status === status),
+          ({ instance }) =>
+            instance.sagaType === sagaType &&
+            (status === undefined || instance.status === status) &&
+            (tenant === undefined || tenantColumnOf(instance) === tenant),
         )
         .sort((a, b) => b.instance.createdAt.getTime() - a.instance.createdAt.getTime() || b.seq - a.seq)
         .slice(0, limit)
@@ -229,16 +231,23 @@ export class MemorySagaStore implements SagaPersistence<MemorySagaTransaction> {
     }));
   }
 
-  /** Erases a forgotten subject's personal data from states, reasons, deadlines and queued commands. */
-  redact(texts: readonly string[]): void {
+  /**
+   * Erases a forgotten subject's personal data from states, reasons, deadlines and queued
+   * commands; of one tenant's instances only when `tenant` is given.
+   */
+  redact(texts: readonly string[], tenant?: string): void {
+    const ids = new Set<string>();
     for (const { instance } of this.sagas.values()) {
+      if (tenant !== undefined && tenantColumnOf(instance) !== tenant) continue;
+      ids.add(instance.sagaId);
       instance.state = redactJson(instance.state, texts) as Record<string, unknown>;
       if (instance.reason !== null && texts.some((t) => instance.reason!.includes(t))) instance.reason = '[forgotten]';
     }
     for (const deadline of this.deadlines.values()) {
+      if (!ids.has(deadline.saga_id)) continue;
       deadline.payload = redactJson(deadline.payload, texts) as Record<string, unknown>;
     }
-    this.outbox.redact(texts);
+    this.outbox.redact(texts, ids);
   }
 
   private stored(sagaId: string): StoredSaga {
@@ -260,8 +269,8 @@ export class MemorySagaStore implements SagaPersistence<MemorySagaTransaction> {
   }
 }
 
-function correlationKey(sagaType: string, correlation: string): string {
-  return `${sagaType}\u0000${correlation}`;
+function correlationKey({ sagaType, tenant, correlation }: SagaKey): string {
+  return `${sagaType}\u0000${tenant}\u0000${correlation}`;
 }
 
 function deadlineKey(sagaId: string, name: string): string {
