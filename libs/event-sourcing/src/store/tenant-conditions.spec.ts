@@ -1,24 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { CqrsModule } from '@nestjs/cqrs';
-import { Test, type TestingModule } from '@nestjs/testing';
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
+import { bootTenancyModule, type TenancyModule } from '../../../../test/support/tenancy-module';
 import { AppendConditionError } from '../errors/append-condition-error';
 import type { NewEvent } from '../events/event-envelope';
-import { MessageContext } from '../events/message-context';
-import { EventSourcingModule } from '../event-sourcing.module';
 import type { DecisionQuery } from './decision-query';
-import { EventStore } from './event-store';
+import type { EventStore } from './event-store';
 
 // Decisions under tenancy: a conditional append made for a tenant is checked against
 // that tenant's events alone, whatever another tenant appends between the read and the
 // append; work without a tenant still counts every tenant's events.
 describe.each(['memory', 'postgres'] as const)('decision conditions scoped by tenant (%s)', (kind) => {
-  let database: TestDatabase | undefined;
-  let moduleRef: TestingModule;
+  let tenancy: TenancyModule | undefined;
   let store: EventStore;
-  let context: MessageContext;
-  const run = <T>(tenantId: string | undefined, work: () => Promise<T>): Promise<T> =>
-    context.run({ correlationId: randomUUID(), ...(tenantId ? { tenantId } : {}) }, work);
+  const run = <T>(tenantId: string | undefined, work: () => Promise<T>): Promise<T> => tenancy!.run(tenantId, work);
   const [acme, globex] = ['acme', 'globex'];
   const stream = (): string => `title-${randomUUID()}`;
   const titled = (tag: string, type = 'list.titled'): NewEvent => ({ type, data: { tag }, tags: [tag] });
@@ -31,22 +24,10 @@ describe.each(['memory', 'postgres'] as const)('decision conditions scoped by te
   };
 
   beforeAll(async () => {
-    database = kind === 'postgres' ? await createTestDatabase('postgres', 'tenant_conditions') : undefined;
-    moduleRef = await Test.createTestingModule({
-      imports: [
-        CqrsModule.forRoot(),
-        EventSourcingModule.forRoot({ database: database?.url ?? 'memory', tenancy: true }),
-      ],
-    }).compile();
-    await moduleRef.init();
-    store = moduleRef.get(EventStore);
-    context = moduleRef.get(MessageContext);
+    tenancy = await bootTenancyModule(kind, 'tenant_conditions');
+    ({ store } = tenancy);
   });
-
-  afterAll(async () => {
-    await moduleRef?.close();
-    await database?.drop();
-  });
+  afterAll(() => tenancy?.close());
 
   it("never fails on another tenant's event of the same tags, and fails on its own tenant's", async () => {
     const tag = `title:${randomUUID()}`;

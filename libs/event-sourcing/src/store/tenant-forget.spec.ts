@@ -1,40 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import { CqrsModule } from '@nestjs/cqrs';
-import { Test, type TestingModule } from '@nestjs/testing';
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
+import { bootTenancyModule, type TenancyModule } from '../../../../test/support/tenancy-module';
 import { SubjectForgottenError } from '../errors/subject-forgotten-error';
 import { SubjectNotFoundError } from '../errors/subject-not-found-error';
-import { MessageContext } from '../events/message-context';
-import { EventSourcingModule } from '../event-sourcing.module';
-import { EventStore } from './event-store';
+import type { EventStore } from './event-store';
 
 // A forget made for a tenant erases only what that tenant's own streams hold: another
 // tenant's subject, a subject shared by two tenants and an unknown one are refused alike
 // (not found, nothing erased, nothing tombstoned); operators forget any subject.
 describe.each(['memory', 'postgres'] as const)('forget scoped by tenant (%s)', (kind) => {
-  let database: TestDatabase | undefined;
-  let moduleRef: TestingModule;
+  let tenancy: TenancyModule | undefined;
   let store: EventStore;
-  let context: MessageContext;
-  const run = <T>(tenantId: string | undefined, work: () => Promise<T>): Promise<T> =>
-    context.run({ correlationId: randomUUID(), ...(tenantId ? { tenantId } : {}) }, work);
+  const run = <T>(tenantId: string | undefined, work: () => Promise<T>): Promise<T> => tenancy!.run(tenantId, work);
 
   beforeAll(async () => {
-    database = kind === 'postgres' ? await createTestDatabase('postgres', 'tenant_forget') : undefined;
-    moduleRef = await Test.createTestingModule({
-      imports: [
-        CqrsModule.forRoot(),
-        EventSourcingModule.forRoot({ database: database?.url ?? 'memory', tenancy: true }),
-      ],
-    }).compile();
-    await moduleRef.init();
-    store = moduleRef.get(EventStore);
-    context = moduleRef.get(MessageContext);
+    tenancy = await bootTenancyModule(kind, 'tenant_forget');
+    ({ store } = tenancy);
   });
-  afterAll(async () => {
-    await moduleRef?.close();
-    await database?.drop();
-  });
+  afterAll(() => tenancy?.close());
 
   /** A stream of `tenant` holding `owner` as the personal data of `subject`. */
   const open = async (tenant: string, subject: string, owner: string): Promise<string> => {

@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CqrsModule } from '@nestjs/cqrs';
-import { Test, type TestingModule } from '@nestjs/testing';
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
+import { bootTenancyModule, type TenancyModule } from '../../../../test/support/tenancy-module';
 import { Aggregate } from '../aggregates/aggregate.decorator';
 import type { AggregateRepository } from '../aggregates/aggregate-repository';
 import { AggregateRoot } from '../aggregates/aggregate-root';
@@ -10,7 +8,6 @@ import { getAggregateRepositoryToken } from '../aggregates/inject-aggregate-repo
 import { NaturalKey } from '../aggregates/natural-key.decorator';
 import { NaturalKeyTakenError } from '../errors/natural-key-taken-error';
 import { DomainEvent } from '../events/domain-event.decorator';
-import { MessageContext } from '../events/message-context';
 import { EventSourcingModule } from '../event-sourcing.module';
 import { problemForError } from '../http/problem-for-error';
 import { EventStore } from './event-store';
@@ -35,13 +32,10 @@ class Customer extends AggregateRoot {
 // Natural keys under tenancy: a value is unique within a tenant, and each tenant finds
 // its own holder; another tenant's holder neither blocks a claim nor is found.
 describe.each(['memory', 'postgres'] as const)('natural keys scoped by tenant (%s)', (kind) => {
-  let database: TestDatabase | undefined;
-  let moduleRef: TestingModule;
+  let tenancy: TenancyModule | undefined;
   let store: EventStore;
   let customers: AggregateRepository<Customer>;
-  let context: MessageContext;
-  const run = <T>(tenantId: string | undefined, work: () => Promise<T>): Promise<T> =>
-    context.run({ correlationId: randomUUID(), ...(tenantId ? { tenantId } : {}) }, work);
+  const run = <T>(tenantId: string | undefined, work: () => Promise<T>): Promise<T> => tenancy!.run(tenantId, work);
   const [acme, globex] = ['acme', 'globex'];
   let n = 0;
   const email = (): string => `Someone.${Date.now()}.${n++}@Example.org`;
@@ -49,24 +43,13 @@ describe.each(['memory', 'postgres'] as const)('natural keys scoped by tenant (%
     run(tenantId, () => customers.create(id, (c) => c.signUp(address)));
 
   beforeAll(async () => {
-    database = kind === 'postgres' ? await createTestDatabase('postgres', 'tenant_keys') : undefined;
-    moduleRef = await Test.createTestingModule({
-      imports: [
-        CqrsModule.forRoot(),
-        EventSourcingModule.forRoot({ database: database?.url ?? 'memory', tenancy: true }),
-        EventSourcingModule.forFeature({ aggregates: [Customer] }),
-      ],
-    }).compile();
-    await moduleRef.init();
-    store = moduleRef.get(EventStore);
-    context = moduleRef.get(MessageContext);
-    customers = moduleRef.get(getAggregateRepositoryToken(Customer));
+    tenancy = await bootTenancyModule(kind, 'tenant_keys', [
+      EventSourcingModule.forFeature({ aggregates: [Customer] }),
+    ]);
+    ({ store } = tenancy);
+    customers = tenancy.moduleRef.get(getAggregateRepositoryToken(Customer));
   });
-
-  afterAll(async () => {
-    await moduleRef?.close();
-    await database?.drop();
-  });
+  afterAll(() => tenancy?.close());
 
   it('lets two tenants claim the same email, each finding its own holder', async () => {
     const [a, b, address] = [randomUUID(), randomUUID(), email()];
