@@ -1,7 +1,6 @@
 import type { EventEnvelope, NewEvent } from '../events/event-envelope';
 import { StreamNotFoundError } from '../errors/stream-not-found-error';
 import { SubjectNotFoundError } from '../errors/subject-not-found-error';
-import { admitForgetsWith } from './personal-data/forget-admission';
 import type { EventQuery, EventFilter } from './event-query';
 import type { AppendOptions, EventStore, EventStoreTransaction, StreamAppend } from './event-store';
 
@@ -15,6 +14,12 @@ const OWNERS_KEPT = 100_000;
 export interface TenantScope {
   /** False when the stream is another tenant's than the current one. */
   isVisible(streamId: string): Promise<boolean>;
+  /**
+   * Asked inside a forget's transaction (the subject's key locked, the streams holding its
+   * data known): throws `SubjectNotFoundError` unless the current tenant's own streams
+   * alone hold the subject; work without a tenant may forget any.
+   */
+  admitForget(subject: string, streamIds: readonly string[]): Promise<void>;
 }
 
 const SCOPES = new WeakMap<EventStore, TenantScope>();
@@ -172,17 +177,17 @@ export function scopeByTenant<S extends EventStore>(store: S, currentTenant: Cur
     const tombstone = await raw.tombstoneOf(streamId);
     return currentTenant() === undefined ? tombstone : undefined;
   };
-  // Subjects are not a tenant's: a tenant forgets one only when its own streams alone hold it.
-  admitForgetsWith(store, async (subject, streamIds) => {
-    const tenant = currentTenant();
-    if (tenant === undefined) return;
-    if (streamIds.length === 0) throw new SubjectNotFoundError(subject);
-    for (const streamId of streamIds) if (!(await visible(tenant, streamId))) throw new SubjectNotFoundError(subject);
-  });
   SCOPES.set(store, {
     isVisible: (streamId) => {
       const tenant = currentTenant();
       return tenant === undefined ? Promise.resolve(true) : visible(tenant, streamId);
+    },
+    // Subjects are not a tenant's: a tenant forgets one only when its own streams alone hold it.
+    admitForget: async (subject, streamIds) => {
+      const tenant = currentTenant();
+      if (tenant === undefined) return;
+      if (streamIds.length === 0) throw new SubjectNotFoundError(subject);
+      for (const streamId of streamIds) if (!(await visible(tenant, streamId))) throw new SubjectNotFoundError(subject);
     },
   });
   return store;

@@ -1,8 +1,8 @@
 import { SubjectForgottenError } from '../../errors/subject-forgotten-error';
 import type { EventEnvelope } from '../../events/event-envelope';
 import type { EventStore, ForgetResult } from '../event-store';
-import { forgetAdmissionOf } from '../personal-data/forget-admission';
 import { assertSubject, forgottenAppend, personalTextsOf } from '../personal-data/forget-steps';
+import { tenantScopeOf } from '../tenant-scope';
 import { openEnvelopes } from '../personal-data/open-envelopes';
 import { sealAppend } from '../personal-data/seal-append';
 import { SubjectKeyring, type SubjectKeyringOptions, type SubjectKey } from '../personal-data/subject-keyring';
@@ -67,7 +67,7 @@ export class InMemorySubjectKeys {
     assertSubject(subject);
     const stored = this.table.get(subject);
     const streamIds = [...(this.streams.get(subject) ?? [])].sort();
-    await forgetAdmissionOf(this.store)?.(subject, streamIds);
+    await tenantScopeOf(this.store)?.admitForget(subject, streamIds);
     if (stored === null) return { subject, forgotten: false, streamIds: [] };
     let values: string[] = [];
     try {

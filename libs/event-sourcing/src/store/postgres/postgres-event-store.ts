@@ -52,7 +52,7 @@ import type { PostgresEventStoreOptions } from './postgres-event-store-options';
 
 export type { PostgresEventStoreOptions } from './postgres-event-store-options';
 import { forgetOnPostgres } from './postgres-forget';
-import { forgetAdmissionOf } from '../personal-data/forget-admission';
+import { tenantScopeOf } from '../tenant-scope';
 import { finalAppendError } from './final-append-error';
 import { appendWithRaces } from './append-retries';
 
@@ -165,7 +165,7 @@ export class PostgresEventStore extends EventStore {
         erasers: this.erasers,
         inTransaction: (work) => this.inTransaction(work),
         requirements: this.hooks.requirements,
-        admit: forgetAdmissionOf(this),
+        scope: tenantScopeOf(this),
       },
       subject,
       (streamIds) => streamIds.forEach((id) => this.caches.forget(id)),

@@ -2,7 +2,7 @@ import type { NewEvent } from '../../events/event-envelope';
 import type { ForgetResult } from '../event-store';
 import { prepareAppend, withRequirements, type PreparedAppend } from '../prepared-append';
 import type { AppendRequirementsHook } from '../append-requirements';
-import type { ForgetAdmission } from '../personal-data/forget-admission';
+import type { TenantScope } from '../tenant-scope';
 import { assertSubject, forgottenAppend, personalTextsOf } from '../personal-data/forget-steps';
 import type { SubjectErasers } from '../personal-data/subject-erasers';
 import type { PostgresSubjectKeys } from './postgres-subject-keys';
@@ -15,8 +15,8 @@ export interface PostgresForgetDeps {
   inTransaction: (work: (scope: TransactionScope) => Promise<ForgetResult>) => Promise<ForgetResult>;
   /** The permissions the current work's appends need: the `SubjectForgotten` append's too. */
   requirements?: AppendRequirementsHook;
-  /** Asked before anything is erased (the tenant scope's): it throws to refuse. */
-  admit?: ForgetAdmission;
+  /** The store's tenant scope, when tenancy is on: asked before anything is erased. */
+  scope?: TenantScope;
 }
 
 /**
@@ -38,8 +38,8 @@ export async function forgetOnPostgres(
     const stored = await deps.keys.lockForForget(scope.client, subject);
     // With an admission the holdings are read first, so a refusal looks the same whatever
     // the subject's state; without one a repeat forget reads nothing.
-    const early = deps.admit ? await deps.keys.holdings(scope.client, subject) : undefined;
-    if (early) await deps.admit!(subject, early.streamIds);
+    const early = deps.scope ? await deps.keys.holdings(scope.client, subject) : undefined;
+    if (early) await deps.scope!.admitForget(subject, early.streamIds);
     if (stored === null) return { subject, forgotten: false, streamIds: [] };
     const { streamIds, events } = early ?? (await deps.keys.holdings(scope.client, subject));
     // A key that cannot be unwrapped still goes: forgetting must not depend on reading.
