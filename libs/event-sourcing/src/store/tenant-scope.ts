@@ -2,6 +2,7 @@ import type { EventEnvelope, NewEvent } from '../events/event-envelope';
 import { StreamNotFoundError } from '../errors/stream-not-found-error';
 import { SubjectNotFoundError } from '../errors/subject-not-found-error';
 import type { EventQuery, EventFilter } from './event-query';
+import { assertStreamId } from './prepared-append';
 import type { AppendOptions, EventStore, EventStoreTransaction, StreamAppend } from './event-store';
 
 /** Where the current tenant comes from: the `MessageContext` of the work in progress. @internal */
@@ -174,8 +175,9 @@ export function scopeByTenant<S extends EventStore>(store: S, currentTenant: Cur
   };
   // A tombstone keeps no tenant (its stream's events are gone): only work without one sees it.
   store.tombstoneOf = async (streamId) => {
-    const tombstone = await raw.tombstoneOf(streamId);
-    return currentTenant() === undefined ? tombstone : undefined;
+    if (currentTenant() === undefined) return raw.tombstoneOf(streamId);
+    assertStreamId(streamId);
+    return undefined;
   };
   SCOPES.set(store, {
     isVisible: (streamId) => {
