@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { MessageContext } from '../events/message-context';
 import { EventTypeRegistry } from '../events/event-type-registry';
@@ -6,7 +5,7 @@ import { getPermissionDeclarations, type PermissionDeclarations } from '../event
 import { RESOLVED_OPTIONS, type ResolvedOptions } from '../options/event-sourcing-options';
 import { normalizeQuery } from '../store/event-query';
 import { EventStore } from '../store/event-store';
-import { queryEventsIn } from '../store/query-events-in';
+import { pagesIn } from '../store/query-events-in';
 import { applyPermissionDeclarations } from './apply-permission-declarations';
 import { PermissionStore } from './permission-store';
 
@@ -59,25 +58,17 @@ export class PermissionReadModel {
       if (found) declared.set(type, found);
     }
     const types = [...declared.keys()].sort();
-    const pageSize = this.options.batchSize;
     let events = 0;
-    // Read as work without a tenant (the query names it), whatever context the caller runs in.
-    const unscoped = { correlationId: this.context.current()?.correlationId ?? randomUUID() };
     await this.permissions.rebuild(tenantId, async (target, manager) => {
       if (types.length === 0) return;
-      for (let from = 0n; ;) {
-        const query = { types, ...(tenantId !== undefined && { tenantId }), fromPosition: from, limit: pageSize };
-        const page = await this.context.run(unscoped, () =>
-          queryEventsIn(this.store, { ...query, order: 'oldest-first' }, manager),
-        );
+      const filter = { types, ...(tenantId !== undefined && { tenantId }) };
+      for await (const page of pagesIn(this.store, this.context, filter, manager, this.options.batchSize)) {
         for (const envelope of page) {
           // At the class's current revision, as the append's hook saw it when it was new.
           const event = { ...envelope, data: this.registry.toInstance(envelope, 'throw') };
           await applyPermissionDeclarations(event, declared.get(envelope.type)!, target, manager);
         }
         events += page.length;
-        if (page.length < pageSize) return;
-        from = page.at(-1)!.position + 1n;
       }
     });
     this.logger.log(`permissions rebuilt${tenantId === undefined ? '' : ' for one tenant'}: ${events} events replayed`);

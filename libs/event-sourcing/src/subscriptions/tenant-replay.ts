@@ -3,8 +3,8 @@ import type { EntityManager } from 'typeorm';
 import type { EventEnvelope } from '../events/event-envelope';
 import type { MessageContext } from '../events/message-context';
 import type { EventStore, GlobalCursor } from '../store/event-store';
-import type { EventFilter, EventQuery } from '../store/event-query';
-import { queryEventsIn } from '../store/query-events-in';
+import type { EventFilter } from '../store/event-query';
+import { pagesIn, queryEventsIn } from '../store/query-events-in';
 import { streamPartition } from '../store/stream-partition';
 import { compareCursors, cursorOf } from './global-cursor';
 import { partitionKey } from './partition-views';
@@ -45,36 +45,23 @@ export async function replayTenant(
   const { store, context, pageSize } = deps;
   await context.run({ correlationId: randomUUID(), tenantId }, () => definition.resetTenant!(tenantId, manager));
   const filter: EventFilter = { tenantId, ...(definition.types.length > 0 && { types: definition.types }) };
-  // Read as work without a tenant (the filter names it), whatever context the caller runs in.
-  const read = (query: EventQuery) =>
-    context.run({ correlationId: randomUUID() }, () => queryEventsIn(store, query, manager));
   // Events the subscriber has applied sit at or below the highest position stored now: one
   // committed late with a lower transaction id was given its position before this read.
-  const [newest] = await read({ ...filter, limit: 1 });
+  const [newest] = await queryEventsIn(store, context, { ...filter, limit: 1 }, manager);
   if (!newest) return 0;
   const applied = appliedBy(definition, cursors);
-  let from = 0n;
   let replayed = 0;
-  for (;;) {
-    const page = await read({
-      ...filter,
-      fromPosition: from,
-      toPosition: newest.position,
-      order: 'oldest-first',
-      limit: pageSize,
-    });
+  for await (const page of pagesIn(store, context, { ...filter, toPosition: newest.position }, manager, pageSize)) {
     const events = page.filter(applied);
-    if (events.length > 0) {
-      const delivery = { manager, replaying: true, attempt: 1 };
-      await context.run({ correlationId: randomUUID(), tenantId }, async () => {
-        if (definition.handlePage) await definition.handlePage(events, delivery);
-        else for (const event of events) await definition.handle(event, delivery);
-      });
-      replayed += events.length;
-    }
-    if (page.length < pageSize) return replayed;
-    from = page.at(-1)!.position + 1n;
+    if (events.length === 0) continue;
+    const delivery = { manager, replaying: true, attempt: 1 };
+    await context.run({ correlationId: randomUUID(), tenantId }, async () => {
+      if (definition.handlePage) await definition.handlePage(events, delivery);
+      else for (const event of events) await definition.handle(event, delivery);
+    });
+    replayed += events.length;
   }
+  return replayed;
 }
 
 /** Whether the subscriber (the partition of the event's stream) has applied an event. */
